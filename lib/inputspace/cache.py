@@ -1,0 +1,132 @@
+"""A small on-disk result cache keyed by a hash of the configuration.
+
+Each entry is ``<dir>/<key>-<hash>.pt`` (written with ``torch.save``, read with
+``torch.load(weights_only=True)``, so results must be tensors, numbers, strings and nested
+lists/dicts of them) plus a ``.json`` sidecar holding the configuration and the sha256 of the
+``.pt`` file. Writes are atomic (temporary file + ``os.replace``). On load, a missing sidecar,
+a checksum mismatch, an unreadable file or a sidecar whose configuration differs from the
+requested one marks the entry corrupt or stale: it is moved aside (``*.corrupt``, never
+deleted) with a warning and recomputed -- never silently used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Mapping, TypeVar
+
+import torch
+
+from . import paths
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+FORMAT = 1
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    """16 hex digits of sha256 over the JSON of ``config`` (keys sorted)."""
+    return hashlib.sha256(_canonical(config).encode()).hexdigest()[:16]
+
+
+def _canonical(config: Mapping[str, Any]) -> str:
+    return json.dumps({"format": FORMAT, **dict(config)}, sort_keys=True, default=str)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a reader sees the old file or the new, never half)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_torch_save(obj: Any, path: Path) -> str:
+    """``torch.save`` atomically; returns the sha256 of the written file."""
+    import io
+
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    data = buf.getvalue()
+    atomic_write_bytes(Path(path), data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def quarantine(path: Path, reason: str) -> Path:
+    """Move a corrupt file aside (``<name>.corrupt``) so it is neither used nor lost."""
+    target = path.with_name(path.name + ".corrupt")
+    os.replace(path, target)
+    log.warning("%s: %s; moved to %s and recomputing", path, reason, target.name)
+    return target
+
+
+def entry_paths(key: str, config: Mapping[str, Any], directory: Path | None = None) -> tuple[Path, Path]:
+    """The ``(.pt, .json)`` paths of a cache entry."""
+    directory = Path(directory) if directory is not None else paths.data_dir() / "cache"
+    stem = f"{key}-{config_hash(config)}"
+    return directory / f"{stem}.pt", directory / f"{stem}.json"
+
+
+def _load_valid(pt: Path, side: Path, config: Mapping[str, Any]) -> tuple[bool, Any]:
+    if not pt.exists():
+        return False, None
+    try:
+        meta = json.loads(side.read_text())
+    except (OSError, ValueError):
+        quarantine(pt, "missing or unreadable sidecar")
+        return False, None
+    if meta.get("config") != json.loads(_canonical(config)):
+        quarantine(pt, "stale entry (configuration differs)")
+        return False, None
+    if meta.get("sha256") != sha256_file(pt):
+        quarantine(pt, "checksum mismatch (corrupt file)")
+        return False, None
+    try:
+        return True, torch.load(pt, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means corrupt
+        quarantine(pt, f"unreadable ({type(exc).__name__}: {exc})")
+        return False, None
+
+
+def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
+                    directory: Path | None = None) -> T:
+    """Return the cached result of ``fn()`` for ``config``, computing and storing it if needed.
+
+    Args:
+        key: a readable name, e.g. ``"p2-fig04.triangles"``.
+        fn: computes the result (tensors / numbers / strings in lists and dicts).
+        config: everything the result depends on (profile, sizes, seeds, algorithm version).
+        directory: cache folder (default ``data/cache``).
+    """
+    pt, side = entry_paths(key, config, directory)
+    ok, value = _load_valid(pt, side, config)
+    if ok:
+        log.info("cache hit %s", pt.name)
+        return value
+    value = fn()
+    digest = atomic_torch_save(value, pt)
+    meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest}
+    atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
+    return value

@@ -1,0 +1,175 @@
+"""Model wrappers: frozen, eval-mode classifiers that take pixels in [0, 1], normalize
+internally and expose the layers the papers analyse.
+
+* CNNs (ResNet-18/50, VGG-19-BN, DenseNet-121): the 4 composite stages CL1-CL4 of P3, i.e. the
+  modules timm lists as ``feature_info[1:5]`` (ResNet ``layer1..4``; DenseNet ``denseblock1..3``
+  and the final ``norm5``; VGG the outputs before the 2nd..5th max-pool) -- the same maps
+  ``timm.create_model(..., features_only=True, out_indices=(1, 2, 3, 4))`` returns.
+* ViTs: the CLS token after every transformer block (P3 Figs 9, 10, 12).
+
+**Small inputs (quick profile, CIFAR/SVHN).** At 32x32 the stock ImageNet stems leave the
+last stage at 1x1 (per-channel std undefined, centre of mass meaningless). For inputs <= 64
+pixels the library therefore drops the stem max-pool of ResNets (``maxpool``) and DenseNet
+(``features.pool0``): at 32x32 the four stages are 16x16, 8x8, 4x4 and 2x2. VGG-19-BN keeps its
+convolutional body (stages 16, 8, 4, 2 at 32x32) but its 4096-wide 7x7 classifier MLP, sized for
+224x224, is replaced by a 1x1 ConvMlp of width 512. The ViT is timm's ``vit_tiny_patch16_224``
+re-sized to ``img_size=32, patch_size=4, depth=6`` (64 patches + CLS, 192 dims).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+import timm
+import torch
+from torch import nn
+
+log = logging.getLogger(__name__)
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+SMALL_INPUT_MAX = 64
+QUICK_CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
+QUICK_VIT = "vit_tiny"
+QUICK_ARCHS: tuple[str, ...] = QUICK_CNNS + (QUICK_VIT,)
+_VIT_SMALL_INPUT = dict(img_size=32, patch_size=4, depth=6)
+
+
+class ModelWrapper(nn.Module):
+    """A classifier on [0, 1] pixels with its normalization and analysed layers.
+
+    Attributes:
+        net: the timm model (its own input is normalized).
+        stage_names: module names whose outputs :meth:`features` returns, in depth order.
+        kind: ``"cnn"`` (stages are ``(B, C, H, W)`` maps) or ``"vit"`` (CLS tokens ``(B, D)``).
+        arch, input_size, num_classes: descriptive metadata.
+    """
+
+    def __init__(self, net: nn.Module, mean: Sequence[float], std: Sequence[float],
+                 stage_names: Sequence[str], kind: str, arch: str, input_size: int) -> None:
+        super().__init__()
+        self.net = net
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
+        self.stage_names = list(stage_names)
+        self.kind = kind
+        self.arch = arch
+        self.input_size = input_size
+        self.num_classes = int(net.num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits for a batch of images in [0, 1]."""
+        return self.net((x - self.mean) / self.std)
+
+    def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Logits and the analysed layers' outputs (CNN maps or ViT CLS tokens) in one pass."""
+        modules = dict(self.net.named_modules())
+        store: dict[str, torch.Tensor] = {}
+        hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o))
+                 for n in self.stage_names]
+        try:
+            logits = self.forward(x)
+        finally:
+            for h in hooks:
+                h.remove()
+        feats = [store[n] for n in self.stage_names]
+        if self.kind == "vit":
+            feats = [f[:, 0] for f in feats]
+        return logits, feats
+
+    def features(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The analysed layers' outputs for a batch (see :meth:`forward_with_features`)."""
+        return self.forward_with_features(x)[1]
+
+
+def is_vit(arch: str) -> bool:
+    return arch.startswith("vit") or arch.startswith("deit")
+
+
+def build_net(arch: str, num_classes: int, input_size: int, *, pretrained: bool = False,
+              checkpoint: str | Path | None = None) -> nn.Module:
+    """Create a timm network, adapted to small inputs when ``input_size <= 64`` (module doc).
+
+    ``pretrained=True`` goes through timm's hub cache (paper profile only); a ``checkpoint``
+    file is loaded with ``torch.load(weights_only=True)`` instead.
+    """
+    small = input_size <= SMALL_INPUT_MAX
+    if arch == QUICK_VIT:
+        net = timm.create_model("vit_tiny_patch16_224", pretrained=False, num_classes=num_classes,
+                                **_VIT_SMALL_INPUT)
+    else:
+        kw = {"img_size": input_size} if is_vit(arch) else {}
+        net = timm.create_model(arch, pretrained=pretrained and checkpoint is None,
+                                num_classes=num_classes, **kw)
+    if small and not is_vit(arch):
+        _adapt_small_cnn(net, arch)
+    if checkpoint is not None:
+        load_checkpoint(net, checkpoint)
+    return net
+
+
+def _adapt_small_cnn(net: nn.Module, arch: str) -> None:
+    if arch.startswith("resnet"):
+        net.maxpool = nn.Identity()
+    elif arch.startswith("densenet"):
+        net.features.pool0 = nn.Identity()
+    elif arch.startswith("vgg"):
+        from timm.layers import ClassifierHead
+        from timm.models.vgg import ConvMlp
+
+        width = 512
+        net.pre_logits = ConvMlp(net.feature_info[-1]["num_chs"], width, kernel_size=1, drop_rate=0.0)
+        net.num_features = width
+        net.head = ClassifierHead(width, net.num_classes, pool_type="avg")
+    else:
+        raise ValueError(f"no small-input adaptation for {arch!r}; use an input size > {SMALL_INPUT_MAX}")
+
+
+def load_checkpoint(net: nn.Module, path: str | Path) -> None:
+    """Load a local state dict (``weights_only=True``), unwrapping ``state_dict``/``model`` keys
+    and ``module.``/``model.`` prefixes (DataParallel, RobustBench); normalization buffers of a
+    checkpoint are ignored because the wrapper normalizes. Mismatching keys raise an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint {path} not found: give the path of a local .pt/.pth file")
+    sd = torch.load(path, map_location="cpu", weights_only=True)
+    for k in ("state_dict", "model", "model_state_dict"):
+        if isinstance(sd, dict) and k in sd and isinstance(sd[k], dict):
+            sd = sd[k]
+    clean = {}
+    for k, v in sd.items():
+        for p in ("module.", "model."):
+            k = k.removeprefix(p)
+        if k.split(".")[0] in ("normalize", "normalizer", "mu", "sigma"):
+            continue
+        clean[k] = v
+    try:
+        missing, unexpected = net.load_state_dict(clean, strict=False)
+    except RuntimeError as exc:  # shape mismatches
+        raise ValueError(f"checkpoint {path} does not fit the architecture: {str(exc)[:300]}") from exc
+    if missing or unexpected:
+        raise ValueError(f"checkpoint {path} does not fit the architecture: missing {missing[:5]}"
+                         f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}")
+
+
+def stage_names(net: nn.Module, arch: str) -> list[str]:
+    """Module names of the analysed layers: CL1-CL4 for CNNs, every block for ViTs."""
+    if is_vit(arch):
+        return [f"blocks.{i}" for i in range(len(net.blocks))]
+    return [d["module"] for d in net.feature_info[1:5]]
+
+
+def wrap(net: nn.Module, arch: str, input_size: int, *, mean: Sequence[float] | None = None,
+         std: Sequence[float] | None = None, frozen: bool = True) -> ModelWrapper:
+    """Wrap a timm net with normalization (default: the net's pretrained_cfg, else ImageNet)."""
+    cfg = getattr(net, "pretrained_cfg", {}) or {}
+    mean = mean or cfg.get("mean", IMAGENET_MEAN)
+    std = std or cfg.get("std", IMAGENET_STD)
+    model = ModelWrapper(net, mean, std, stage_names(net, arch), "vit" if is_vit(arch) else "cnn",
+                         arch, input_size)
+    if frozen:
+        model.eval()
+        for p in model.parameters():
+            p.requires_grad_(False)
+    return model

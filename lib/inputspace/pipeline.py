@@ -1,0 +1,181 @@
+"""Execute the notebooks (``make figures`` / ``make smoke`` / ``make test``).
+
+``python -m inputspace.pipeline run --profile quick [--only p2-fig04,p3] [--force]``
+    executes each notebook with papermill into ``build/<profile>/``; in the quick profile a
+    successful run is promoted into ``notebooks/`` (volatile papermill metadata stripped,
+    execution counts kept) -- a failed run never overwrites the committed notebook. A notebook
+    whose inputs (code cells, library sources, profile, data locations) did not change since
+    its last successful run is skipped. The claims scorecard is rewritten at the end.
+``python -m inputspace.pipeline prepare --profile smoke``
+    writes parameterized copies into ``build/smoke/nb/`` for ``pytest --nbval-lax``.
+``python -m inputspace.pipeline scorecard --profile quick``
+    rewrites ``figures/claims.{md,json}`` (and the README totals) from the recorded claims.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from . import claims, paths
+from .cache import atomic_write_bytes
+from .config import PROFILES
+
+DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA")
+README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
+
+
+def notebook_id(path: Path) -> str:
+    """``p2-fig04-triangles.ipynb`` -> ``p2-fig04`` (the first two dash-separated parts)."""
+    return "-".join(path.stem.split("-")[:2])
+
+
+def select(only: str | None) -> list[Path]:
+    """Notebooks in run order (``p0`` first), optionally filtered by comma-separated id prefixes."""
+    nbs = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
+    if not only:
+        return nbs
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
+    picked = [p for p in nbs if any(notebook_id(p).startswith(w) or p.stem == w for w in wanted)]
+    if not picked:
+        raise SystemExit(f"no notebook matches ONLY={only!r}; ids: {[notebook_id(p) for p in nbs]}")
+    return picked
+
+
+def inputs_hash(nb_path: Path, profile: str) -> str:
+    """sha256 over what a run depends on: code cells, library sources, profile, data locations."""
+    h = hashlib.sha256()
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            h.update(cell.source.encode())
+    for src in sorted((paths.ROOT / "lib" / "inputspace").rglob("*.py")):
+        h.update(src.read_bytes())
+    h.update(profile.encode())
+    h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())
+    return h.hexdigest()
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop papermill timings/paths and widget state; keep tags, outputs and execution counts."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def _kernel_env(profile: str) -> None:
+    if profile != "paper":
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def run_one(nb_path: Path, profile: str, force: bool) -> str:
+    """Execute one notebook; returns ``"ok"``, ``"skipped"`` or ``"failed"``."""
+    import papermill as pm
+
+    nid = notebook_id(nb_path)
+    stamp = paths.BUILD / profile / "stamps" / f"{nid}.sha256"
+    digest = inputs_hash(nb_path, profile)
+    if not force and stamp.exists() and stamp.read_text() == digest:
+        print(f"[skip] {nid}: inputs unchanged since its last successful {profile} run", flush=True)
+        return "skipped"
+    out = paths.BUILD / profile / nb_path.name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    params = {} if profile == "quick" else {"profile": profile}
+    print(f"[run ] {nid} ({profile})", flush=True)
+    t0 = time.time()
+    try:
+        pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
+                            progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS))
+    except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
+        print(f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
+              f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}", flush=True)
+        return "failed"
+    if profile == "quick":
+        nb = strip_volatile(nbformat.read(out, as_version=4))
+        atomic_write_bytes(nb_path, (nbformat.writes(nb) + "\n").encode())
+    atomic_write_bytes(stamp, inputs_hash(nb_path, profile).encode())
+    print(f"[ ok ] {nid} in {time.time() - t0:.0f}s", flush=True)
+    return "ok"
+
+
+def update_readme(totals: dict[str, int]) -> None:
+    """Rewrite the scorecard totals between the README's scorecard markers."""
+    readme = paths.ROOT / "README.md"
+    text = readme.read_text()
+    if README_START not in text:
+        return
+    line = (f"{README_START}\n**Claims scorecard (quick profile): {totals['PASS']} pass, "
+            f"{totals['FAIL']} fail, {totals['N/A']} not evaluated** — "
+            f"[figures/claims.md](figures/claims.md)\n{README_END}")
+    text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), line, text, flags=re.S)
+    atomic_write_bytes(readme, text.encode())
+
+
+def scorecard(profile: str) -> dict[str, int]:
+    ids = [notebook_id(p) for p in select(None)]
+    out = paths.figures_dir(profile)
+    totals = claims.write_scorecard(profile, out, ids)
+    if profile == "quick":
+        update_readme(totals)
+    print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
+    return totals
+
+
+def prepare(profile: str, only: str | None) -> list[Path]:
+    """Parameterized copies (outputs kept, for NBVAL_CHECK_OUTPUT cells) in build/<profile>/nb/."""
+    from papermill.parameterize import parameterize_notebook
+
+    out_dir = paths.BUILD / profile / "nb"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.ipynb"):
+        old.unlink()
+    written = []
+    for nb_path in select(only):
+        nb = parameterize_notebook(nbformat.read(nb_path, as_version=4), {"profile": profile})
+        target = out_dir / nb_path.name
+        nbformat.write(strip_volatile(nb), target)
+        written.append(target)
+    print(f"prepared {len(written)} notebooks in {out_dir}")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=("run", "prepare", "scorecard", "list"))
+    ap.add_argument("--profile", default="quick", choices=PROFILES)
+    ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
+    ap.add_argument("--force", action="store_true", help="rerun even if inputs are unchanged")
+    args = ap.parse_args(argv)
+    _kernel_env(args.profile)
+    if args.command == "list":
+        print("\n".join(f"{notebook_id(p):<16} {p.name}" for p in select(args.only)))
+        return 0
+    if args.command == "prepare":
+        prepare(args.profile, args.only)
+        return 0
+    if args.command == "scorecard":
+        scorecard(args.profile)
+        return 0
+    results = {p: run_one(p, args.profile, args.force) for p in select(args.only)}
+    scorecard(args.profile)
+    failed = [notebook_id(p) for p, r in results.items() if r == "failed"]
+    print(f"{sum(r == 'ok' for r in results.values())} ran, "
+          f"{sum(r == 'skipped' for r in results.values())} skipped, {len(failed)} failed"
+          + (f": {failed}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

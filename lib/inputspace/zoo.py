@@ -1,0 +1,154 @@
+"""The model zoo: ``load_model(arch, dataset, profile, ...)``.
+
+Quick and smoke profiles: real timm architectures (:mod:`inputspace.models`) trained by
+:func:`inputspace.train.train_classifier` on an offline data set and cached in
+``data/models/<profile>/<name>.pt`` with a JSON manifest beside it (architecture, data set,
+recipe, seed, held-out accuracy, sha256, training time, device, versions). A file whose sha256
+does not match its manifest is moved aside and retrained, never used.
+
+Paper profile: timm pretrained weights (``pretrained=True`` through the hub cache) or a local
+``checkpoint`` file, at the data set's native resolution (224 for ImageNet, 32 for CIFAR/SVHN).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+
+from . import cache, data, paths
+from .models import QUICK_VIT, ModelWrapper, build_net, wrap
+from .train import Recipe, accuracy, train_classifier
+
+log = logging.getLogger(__name__)
+
+OFFLINE_DATASETS = {"digits": data.digits, "lfw": data.lfw_faces}
+PAPER_INPUT = {"imagenet": 224, "cifar10": 32, "cifar100": 32, "svhn": 32}
+PAPER_CLASSES = {"imagenet": 1000, "cifar10": 10, "cifar100": 100, "svhn": 10}
+
+_CNN = Recipe(name="standard", epochs=10)
+_VIT = Recipe(name="standard", epochs=20, optimizer="adamw", lr=1e-3, weight_decay=0.05)
+# P2 "AT" rows: PGD adversarial training; eps 32/255 because digits are smooth upsampled 8x8
+# images on which a standard model barely notices the paper's 4/255 (documented in p2 notebooks).
+_AT = Recipe(name="pgd-at", epochs=10, adv_eps=32 / 255, adv_iters=3, adv_step=2.5 * (32 / 255) / 3)
+RECIPES: dict[str, Recipe] = {"standard": _CNN, "pgd-at": _AT}
+
+
+def recipe_for(arch: str, recipe: str, profile: str) -> Recipe:
+    """The training recipe of a quick/smoke model (smoke: 1 epoch on a quarter of the data)."""
+    if recipe not in RECIPES:
+        raise ValueError(f"unknown recipe {recipe!r}; valid: {sorted(RECIPES)}")
+    r = _VIT if (arch == QUICK_VIT and recipe == "standard") else RECIPES[recipe]
+    if profile == "smoke":
+        r = replace(r, epochs=1, train_fraction=0.25)
+    return r
+
+
+def model_name(arch: str, dataset: str, recipe: str, seed: int) -> str:
+    return f"{arch}-{dataset}-{recipe}-s{seed}"
+
+
+def _versions() -> dict:
+    import timm
+
+    return {"torch": torch.__version__, "timm": timm.__version__}
+
+
+def _train_and_save(arch: str, dataset: str, recipe: Recipe, seed: int, profile: str,
+                    device: torch.device, pt: Path) -> dict:
+    train, held = OFFLINE_DATASETS[dataset]("train"), OFFLINE_DATASETS[dataset]("heldout")
+    torch.manual_seed(seed)  # timm initialisation uses the global generator
+    net = build_net(arch, len(train.classes), train.x.shape[-1])
+    model = wrap(net, arch, train.x.shape[-1], frozen=False)
+    stats = train_classifier(model, train, recipe, device=device, seed=seed)
+    acc = accuracy(model, held, device)
+    digest = cache.atomic_torch_save({k: v.cpu() for k, v in net.state_dict().items()}, pt)
+    manifest = {"name": pt.stem, "arch": arch, "dataset": dataset, "profile": profile, "seed": seed,
+                "recipe": recipe.as_dict(), "heldout_accuracy": acc, "n_train": len(train),
+                "n_heldout": len(held), "sha256": digest, "device": str(device),
+                "parameters": sum(p.numel() for p in net.parameters()), "num_classes": len(train.classes),
+                **stats, **_versions()}
+    cache.atomic_write_bytes(pt.with_suffix(".json"), json.dumps(manifest, indent=1).encode())
+    log.info("trained %s: held-out accuracy %.4f in %.0fs", pt.stem, acc, stats["train_seconds"])
+    return manifest
+
+
+def _valid_manifest(pt: Path) -> dict | None:
+    side = pt.with_suffix(".json")
+    if not pt.exists():
+        return None
+    try:
+        manifest = json.loads(side.read_text())
+    except (OSError, ValueError):
+        cache.quarantine(pt, "model manifest missing or unreadable")
+        return None
+    if manifest.get("sha256") != cache.sha256_file(pt):
+        cache.quarantine(pt, "model file does not match its manifest's sha256 (corrupt)")
+        return None
+    return manifest
+
+
+def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
+                     device: torch.device, seed: int = 0, recipe: str = "standard",
+                     train_if_missing: bool = True) -> tuple[ModelWrapper, dict]:
+    """Load (training once if needed) a locally trained model; returns ``(model, manifest)``."""
+    if dataset not in OFFLINE_DATASETS:
+        raise ValueError(f"unknown offline data set {dataset!r}; valid: {sorted(OFFLINE_DATASETS)}")
+    rec = recipe_for(arch, recipe, profile)
+    pt = paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt"
+    manifest = _valid_manifest(pt)
+    if manifest is not None and manifest.get("recipe") != rec.as_dict():
+        cache.quarantine(pt, "stale model (recipe changed)")
+        manifest = None
+    if manifest is None:
+        if not train_if_missing:
+            raise FileNotFoundError(f"{pt} is missing: run notebooks/p0-00-models.ipynb (make figures)")
+        manifest = _train_and_save(arch, dataset, rec, seed, profile, device, pt)
+    size = data.QUICK_SIZE
+    net = build_net(arch, int(manifest["num_classes"]), size)
+    net.load_state_dict(torch.load(pt, map_location="cpu", weights_only=True))
+    return wrap(net, arch, size).to(device), manifest
+
+
+def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
+               device: torch.device | str = "cpu", seed: int = 0, recipe: str = "standard",
+               checkpoint: str | Path | None = None, pretrained: bool = True) -> ModelWrapper:
+    """A frozen eval-mode :class:`~inputspace.models.ModelWrapper` on ``device``.
+
+    Args:
+        arch: timm architecture (quick: ``resnet18``, ``resnet50``, ``vgg19_bn``,
+            ``densenet121``, ``vit_tiny``).
+        dataset: quick/smoke: ``digits`` or ``lfw``; paper: ``imagenet``, ``cifar10``,
+            ``cifar100``, ``svhn``.
+        profile: ``smoke`` | ``quick`` | ``paper``.
+        seed, recipe: identify a locally trained model (``standard`` or ``pgd-at``).
+        checkpoint: a local weights file (paper profile; e.g. RobustBench's Salman2020Do_R50).
+        pretrained: paper profile without checkpoint: timm's pretrained weights.
+    """
+    device = torch.device(device)
+    if profile in ("quick", "smoke"):
+        return load_quick_model(arch, dataset, profile, device=device, seed=seed, recipe=recipe)[0]
+    if profile != "paper":
+        raise ValueError(f"unknown profile {profile!r}; valid: 'smoke', 'quick', 'paper'")
+    if dataset not in PAPER_INPUT:
+        raise ValueError(f"unknown paper data set {dataset!r}; valid: {sorted(PAPER_INPUT)}")
+    if dataset != "imagenet" and checkpoint is None:
+        raise FileNotFoundError(f"no {dataset} weights for {arch}: pass checkpoint=<local .pt file> "
+                                "(train one with inputspace.train on a GPU)")
+    net = build_net(arch, PAPER_CLASSES[dataset], PAPER_INPUT[dataset], pretrained=pretrained,
+                    checkpoint=checkpoint)
+    return wrap(net, arch, PAPER_INPUT[dataset]).to(device)
+
+
+def zoo_table(profile: str) -> list[dict]:
+    """Manifests of every trained model of a profile (for the p0-00 table)."""
+    folder = paths.models_dir(profile)
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+
+
+def train_time_total(profile: str) -> float:
+    return sum(m.get("train_seconds", 0.0) for m in zoo_table(profile))
+
+

@@ -1,0 +1,15 @@
+"""Shared fixtures: every test writes into a temporary data folder, never into data/."""
+import os
+
+import pytest
+import torch
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path, monkeypatch):
+    """Point INPUTSPACE_DATA at a temporary folder so tests never touch the real caches/models."""
+    monkeypatch.setenv("INPUTSPACE_DATA", str(tmp_path / "data"))
+    return tmp_path / "data"

@@ -1,0 +1,76 @@
+import json
+
+import pytest
+import torch
+
+from inputspace import cache
+
+
+def _counter():
+    calls = []
+
+    def fn():
+        calls.append(1)
+        return {"x": torch.arange(4.0), "n": 3}
+    return fn, calls
+
+
+def test_second_call_is_a_cache_hit(tmp_path):
+    fn, calls = _counter()
+    a = cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    b = cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    assert len(calls) == 1 and torch.equal(a["x"], b["x"]) and b["n"] == 3
+
+
+def test_other_config_is_another_entry(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    cache.load_or_compute("k", fn, {"a": 2}, tmp_path)
+    assert len(calls) == 2
+
+
+def test_corrupt_file_is_detected_quarantined_and_recomputed(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    pt, _ = cache.entry_paths("k", {"a": 1}, tmp_path)
+    pt.write_bytes(b"garbage" + pt.read_bytes()[7:])
+    out = cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    assert len(calls) == 2 and torch.equal(out["x"], torch.arange(4.0))
+    assert (tmp_path / (pt.name + ".corrupt")).exists()  # moved aside, not lost
+
+
+def test_truncated_file_with_matching_sidecar_is_not_used(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    pt, side = cache.entry_paths("k", {"a": 1}, tmp_path)
+    pt.write_bytes(pt.read_bytes()[:20])
+    meta = json.loads(side.read_text())
+    meta["sha256"] = cache.sha256_file(pt)  # even a consistent checksum cannot make it load
+    side.write_text(json.dumps(meta))
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    assert len(calls) == 2
+
+
+def test_stale_sidecar_config_is_recomputed(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    _, side = cache.entry_paths("k", {"a": 1}, tmp_path)
+    meta = json.loads(side.read_text())
+    meta["config"]["a"] = 99
+    side.write_text(json.dumps(meta))
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    assert len(calls) == 2
+
+
+def test_missing_sidecar_is_recomputed(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    cache.entry_paths("k", {"a": 1}, tmp_path)[1].unlink()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path)
+    assert len(calls) == 2
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path):
+    cache.atomic_write_bytes(tmp_path / "f.bin", b"abc")
+    assert [p.name for p in tmp_path.iterdir()] == ["f.bin"]
+    assert (tmp_path / "f.bin").read_bytes() == b"abc"

@@ -1,0 +1,80 @@
+import json
+
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+
+from inputspace import claims, paths, pipeline
+from inputspace.plotting import savefig
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(paths, "FIGURES_ROOT", tmp_path / "figures")
+    return tmp_path
+
+
+def test_scorecard_records_saves_and_aggregates_per_paper(build):
+    card = claims.Scorecard("p2-fig04", "quick")
+    card.record("C1", "AT keeps more of the triangle", "> normal", "0.61 vs 0.20", True)
+    card.record("C2", "target confidence stays low", "< 0.1", "0.30", False, "fails")
+    card.record("C2", "target confidence stays low", "< 0.1", "0.31", False)  # re-record replaces
+    claims.Scorecard("p1-fig01", "quick").record("C1", "barrier exists", "yes", "n/a", None)
+    totals = claims.write_scorecard("quick", build / "out")
+    assert totals == {"PASS": 1, "FAIL": 1, "N/A": 1}
+    md = (build / "out" / "claims.md").read_text()
+    assert "## P1" in md and "## P2" in md and "0.31" in md and "0.30" not in md
+    assert json.loads((build / "out" / "claims.json").read_text())["totals"]["FAIL"] == 1
+
+
+def test_a_rerun_starts_the_notebook_scorecard_empty(build):
+    claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "m", True)
+    claims.Scorecard("p2-fig04", "quick")
+    assert claims.load_all("quick") == []
+
+
+def test_savefig_writes_png_and_pdf_without_dates(build):
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    written = savefig(fig, "p9-fig01", "quick")
+    assert sorted(p.suffix for p in written) == [".pdf", ".png"]
+    assert b"CreationDate" not in written[1].read_bytes()
+    a = written[0].read_bytes()
+    savefig(fig, "p9-fig01", "quick")
+    assert written[0].read_bytes() == a  # stable bytes across reruns
+    assert savefig(fig, "p9-fig01", "smoke")[0].parent == build / "build" / "smoke" / "figures"
+
+
+def test_notebook_ids_and_selection():
+    assert pipeline.notebook_id(paths.NOTEBOOKS / "p2-fig04-triangles.ipynb") == "p2-fig04"
+    with pytest.raises(SystemExit, match="no notebook matches"):
+        pipeline.select("p9-nothing")
+
+
+def test_strip_volatile_keeps_tags_counts_and_outputs():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x = 1", execution_count=3,
+                                     metadata={"tags": ["parameters"], "papermill": {"duration": 1.0},
+                                               "execution": {"iopub.status.busy": "2026"}})
+    cell.outputs = [nbformat.v4.new_output("stream", text="hi")]
+    nb.cells = [cell]
+    nb.metadata["papermill"] = {"start_time": "2026"}
+    out = pipeline.strip_volatile(nb)
+    c = out.cells[0]
+    assert "papermill" not in out.metadata and set(c.metadata) == {"tags"}
+    assert c.execution_count == 3 and c.outputs[0].text == "hi"
+
+
+def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("a = 1")]
+    p = tmp_path / "p9-x.ipynb"
+    nbformat.write(nb, p)
+    h = pipeline.inputs_hash(p, "quick")
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="out")]
+    nbformat.write(nb, p)
+    assert pipeline.inputs_hash(p, "quick") == h != pipeline.inputs_hash(p, "smoke")
+    nb.cells[0].source = "a = 2"
+    nbformat.write(nb, p)
+    assert pipeline.inputs_hash(p, "quick") != h
