@@ -134,6 +134,7 @@ def scorecard(profile: str) -> dict[str, int]:
 
 def prepare(profile: str, only: str | None) -> list[Path]:
     """Parameterized copies (outputs kept, for NBVAL_CHECK_OUTPUT cells) in build/<profile>/nb/."""
+    from papermill.iorw import load_notebook_node  # gives every cell a (possibly empty) tags list
     from papermill.parameterize import parameterize_notebook
 
     out_dir = paths.BUILD / profile / "nb"
@@ -142,7 +143,7 @@ def prepare(profile: str, only: str | None) -> list[Path]:
         old.unlink()
     written = []
     for nb_path in select(only):
-        nb = parameterize_notebook(nbformat.read(nb_path, as_version=4), {"profile": profile})
+        nb = parameterize_notebook(load_notebook_node(str(nb_path)), {"profile": profile})
         target = out_dir / nb_path.name
         nbformat.write(strip_volatile(nb), target)
         written.append(target)

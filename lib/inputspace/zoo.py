@@ -34,15 +34,20 @@ _VIT = Recipe(name="standard", epochs=20, optimizer="adamw", lr=1e-3, weight_dec
 # images on which a standard model barely notices the paper's 4/255 (documented in p2 notebooks).
 _AT = Recipe(name="pgd-at", epochs=10, adv_eps=32 / 255, adv_iters=3, adv_step=2.5 * (32 / 255) / 3)
 RECIPES: dict[str, Recipe] = {"standard": _CNN, "pgd-at": _AT}
+# ResNet-50 reached only 96.1 % held-out accuracy after 10 epochs (< the 97 % the quick CNNs must
+# reach); it trains for 15. Every other setting is the same recipe.
+EPOCHS: dict[str, int] = {"resnet50": 15}
 
 
 def recipe_for(arch: str, recipe: str, profile: str) -> Recipe:
-    """The training recipe of a quick/smoke model (smoke: 1 epoch on a quarter of the data)."""
+    """The training recipe of a quick/smoke model (smoke: 1 epoch on a tenth of the data)."""
     if recipe not in RECIPES:
         raise ValueError(f"unknown recipe {recipe!r}; valid: {sorted(RECIPES)}")
     r = _VIT if (arch == QUICK_VIT and recipe == "standard") else RECIPES[recipe]
+    if recipe == "standard" and arch in EPOCHS:
+        r = replace(r, epochs=EPOCHS[arch])
     if profile == "smoke":
-        r = replace(r, epochs=1, train_fraction=0.25)
+        r = replace(r, epochs=1, train_fraction=0.1)
     return r
 
 

@@ -1,0 +1,59 @@
+"""Every committed notebook follows the house anatomy (parameters, setup, claims, provenance)."""
+import re
+
+import nbformat
+import pytest
+
+from inputspace import paths, pipeline
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
+
+
+def _code(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_is_tagged_literal_and_has_the_common_knobs(path):
+    nb = nbformat.read(path, as_version=4)
+    params = [c for c in _code(nb) if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    src = params[0].source
+    for name in ("profile", "device", "seed"):
+        assert re.search(rf"^{name}: \w+ = ", src, re.M), f"{name} missing from the parameters cell"
+    assert "import" not in src and "(" not in src.split("#")[0], "parameters must be literals only"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_validates_with_the_notebook_id_and_no_path_hacks(path):
+    nb = nbformat.read(path, as_version=4)
+    src = "\n".join(c.source for c in _code(nb))
+    assert f'notebook.setup("{pipeline.notebook_id(path)}", globals()' in src
+    assert "sys.path" not in src and "os.chdir" not in src
+    if "-tab" not in path.stem:
+        assert "savefig(" in src
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("p0-")], ids=lambda p: p.stem)
+def test_paper_notebooks_record_claims(path):
+    src = "\n".join(c.source for c in _code(nbformat.read(path, as_version=4)))
+    assert "card.record(" in src
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_last_code_cell_is_the_ignored_provenance_cell(path):
+    last = _code(nbformat.read(path, as_version=4))[-1].source
+    assert last.startswith("# NBVAL_IGNORE_OUTPUT") and "provenance(cfg)" in last
+
+
+def test_prepare_injects_the_profile_after_the_parameters_cell(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    written = pipeline.prepare("smoke", "p0")
+    nb = nbformat.read(written[0], as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    i = next(i for i, t in enumerate(tags) if "parameters" in t)
+    assert "injected-parameters" in tags[i + 1] and 'profile = "smoke"' in nb.cells[i + 1].source
