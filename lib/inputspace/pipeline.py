@@ -49,14 +49,60 @@ def select(only: str | None) -> list[Path]:
     return picked
 
 
+LIB = paths.ROOT / "lib"
+
+
+def _imported_modules(source: str, package: str) -> set[str]:
+    """Absolute names of the ``inputspace`` modules a piece of code imports (statically)."""
+    import ast
+
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("inputspace")}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if base.startswith("inputspace"):
+                out.add(base)
+                out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def _module_file(name: str) -> Path | None:
+    base = LIB.joinpath(*name.split("."))
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def library_dependencies(source: str) -> list[Path]:
+    """Source files of every ``inputspace`` module ``source`` imports, transitively."""
+    todo, seen = list(_imported_modules(source, "__main__") | {"inputspace"}), {}
+    while todo:
+        name = todo.pop()
+        f = _module_file(name)
+        if f is None or f in seen.values() or name in seen:
+            continue
+        seen[name] = f
+        pkg = name if f.name == "__init__.py" else name.rpartition(".")[0]
+        todo += list(_imported_modules(f.read_text(), pkg)) + ([pkg] if pkg != name else [])
+    return sorted(set(seen.values()))
+
+
 def inputs_hash(nb_path: Path, profile: str) -> str:
-    """sha256 over what a run depends on: code cells, library sources, profile, data locations."""
+    """sha256 over what a run depends on: code cells, the library modules they import
+    (transitively), the profile and the data locations."""
     h = hashlib.sha256()
     nb = nbformat.read(nb_path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            h.update(cell.source.encode())
-    for src in sorted((paths.ROOT / "lib" / "inputspace").rglob("*.py")):
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    h.update(code.encode())
+    clean = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    for src in library_dependencies(clean):
+        h.update(str(src.relative_to(LIB)).encode())
         h.update(src.read_bytes())
     h.update(profile.encode())
     h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())
