@@ -78,3 +78,9 @@ def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
     nb.cells[0].source = "a = 2"
     nbformat.write(nb, p)
     assert pipeline.inputs_hash(p, "quick") != h
+
+
+def test_library_dependencies_follow_imports_transitively_and_only_those():
+    deps = {p.name for p in pipeline.library_dependencies("from inputspace.studies import p0")}
+    assert {"p0.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
+    assert "p2.py" not in deps
