@@ -67,3 +67,39 @@ def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | No
     u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     out = x + eps * u
     return out.clamp(*clip) if clip is not None else out
+
+
+# --- P1: targeted attack by input optimization (Vrabel et al., Figs 4-6) -------------------
+
+def input_optimization_attack(model: nn.Module, source: torch.Tensor, target: torch.Tensor, *,
+                              lr: float = 0.005, iterations: int = 1024, mse_weight: float = 0.1,
+                              tv_weight: float = 1e-7, early_stop: float | torch.Tensor | None = None,
+                              min_iters: int = 32,
+                              bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
+                              progress: bool = False):
+    """P1's adversarial example K' from a source K of another class (checklist §P1.3 E;
+    companion ``sec4_2.create_adversarial``): Adam from ``K`` on
+    ``CE(f(x), target) + mse_weight * mean((x - K)^2) + tv_weight * TV(x - K)``.
+
+    Unbounded (penalized, not an eps-ball) and, like the companion, in the space the model is
+    given (normalized coordinates via :class:`inputspace.connectivity.NormalizedInput`); pass
+    ``bounds`` to clamp to valid images.
+
+    Args:
+        model: eval-mode classifier; source: ``(P, ...)`` images K; target: ``(P,)`` classes.
+        lr, iterations, mse_weight, tv_weight: Fig 4: 0.005, 1024, 0.1, 1e-7; Fig 6: 512
+            iterations and ``tv_weight=1e-8``.
+        early_stop: scalar or ``(P,)``; Fig 6 stops once ``CE(K') < CE(A)`` (K' is as good a
+            mode as the real A), checked after ``min_iters`` (32) steps; the returned K' is the
+            iterate that met it (see :mod:`inputspace.featvis`).
+
+    Returns:
+        :class:`inputspace.featvis.InputOptResult` (``x`` = K', ``ce`` = CE(K', target)).
+    """
+    from .featvis import deviation_penalty, optimize_inputs
+
+    anchor = source.detach()
+    penalty = deviation_penalty(anchor, mse_weight, tv_weight)
+    return optimize_inputs(model, anchor, target, lr=lr, iterations=iterations, penalty=penalty,
+                           stop=early_stop, min_iters=min_iters, bounds=bounds, progress=progress,
+                           desc="input-optimization attack")

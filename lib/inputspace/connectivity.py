@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .featvis import InputOptResult, optimize_inputs, total_variation
+from .featvis import InputOptResult, deviation_penalty, optimize_inputs
 
 DELTA = 1e-3
 BYPASS_LR, BYPASS_ITERS, BYPASS_MSE, BYPASS_TV = 0.005, 1024, 0.1, 1e-8
@@ -164,10 +164,7 @@ def bypass(model: nn.Module, a: torch.Tensor, c: torch.Tensor, b: torch.Tensor, 
         raise ValueError(f"unknown bypass variant {variant!r}; valid: 'companion', 'exact'")
     anchor = b.detach()
     project = _projector(c - a)
-
-    def penalty(x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-        d = x - anchor[rows]
-        return mse_weight * d.flatten(1).pow(2).mean(1) + tv_weight * total_variation(d)
+    penalty = deviation_penalty(anchor, mse_weight, tv_weight)
     res = optimize_inputs(model, anchor, y, lr=lr, iterations=iterations, penalty=penalty,
                           grad_map=project, update_map=project if variant == "exact" else None,
                           bounds=bounds, progress=progress, desc=f"bypass ({variant})")
@@ -190,7 +187,8 @@ class Round:
     Attributes:
         nodes: ``(K, ...)`` vertices A, ..., C.
         curves: ``(K - 1, n)`` losses along every segment.
-        barrier: :class:`Barrier` of every segment.
+        barrier: :class:`Barrier` of every segment (its gap is relative to its own ends).
+        excess: ``(K - 1,)`` segment max minus ``max(L(A), L(C))`` of the pair's modes.
         ok: ``(K - 1,)`` segments counted as connected (score below ``delta``).
         new_ce: CE of the points created in this round (empty for round 0).
     """
@@ -198,8 +196,14 @@ class Round:
     nodes: torch.Tensor
     curves: torch.Tensor
     barrier: Barrier
+    excess: torch.Tensor
     ok: torch.Tensor
     new_ce: torch.Tensor = field(default_factory=lambda: torch.empty(0))
+
+    @property
+    def path_excess(self) -> float:
+        """Max loss along the whole path minus the modes' level (the secondary barrier)."""
+        return float(self.excess.max())
 
 
 @dataclass
@@ -218,12 +222,17 @@ class ConnectResult:
         return next((r for r, rd in enumerate(self.rounds) if bool(rd.ok.all())), None)
 
 
-def _segment_ok(b: Barrier, delta: float, criterion: str) -> torch.Tensor:
+CRITERIA = ("gap", "modes", "height")
+
+
+def _segment_ok(excess: torch.Tensor, b: Barrier, delta: float, criterion: str) -> torch.Tensor:
     if criterion == "gap":
         return b.gap < delta
+    if criterion == "modes":
+        return excess < delta
     if criterion == "height":
         return b.height < delta
-    raise ValueError(f"unknown criterion {criterion!r}; valid: 'gap', 'height'")
+    raise ValueError(f"unknown criterion {criterion!r}; valid: {list(CRITERIA)}")
 
 
 def _move(method: str, model: nn.Module, p: torch.Tensor, q: torch.Tensor, b: torch.Tensor,
@@ -238,20 +247,26 @@ def _move(method: str, model: nn.Module, p: torch.Tensor, q: torch.Tensor, b: to
 
 
 def connect(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Tensor, *, n_points: int,
-            delta: float = DELTA, max_rounds: int = 3, method: str = "companion",
-            criterion: str = "gap", batch_size: int = 256, **opt_kwargs) -> list[ConnectResult]:
+            delta: float = DELTA, max_rounds: int = 3, min_rounds: int = 0,
+            method: str = "companion", criterion: str = "gap", batch_size: int = 256,
+            **opt_kwargs) -> list[ConnectResult]:
     """Bypass barriers recursively until every segment is below ``delta`` (§P1.3 C, Figs 5, 7).
 
-    Each round takes every segment whose score (``criterion="gap"``: max minus the larger
-    endpoint loss, the checklist's operational reading of delta; ``"height"``: the absolute max)
-    is ``>= delta``, moves its max-loss point (``method``: ``"companion"``/``"exact"`` bypass,
+    Each round takes every segment whose score is ``>= delta`` (``criterion="gap"``: the
+    segment's max minus its larger endpoint loss -- the checklist's operational reading of
+    delta: an *interior* barrier, the only kind a further bypass can remove; ``"modes"``: the
+    segment's max minus ``max(L(A), L(C))`` of the pair's modes, stricter, also failing when
+    an intermediate point B' itself stays above the modes; ``"height"``: the absolute max), moves its max-loss point (``method``: ``"companion"``/``"exact"`` bypass,
     or ``"free"`` optimization as Sec 4.3) and splits it in two. All segments of all pairs of
     a round are optimized in one batch.
 
     Args:
         a, c, y: ``(P, ...)`` endpoints and ``(P,)`` classes of P independent pairs.
         n_points: points per segment (250 in Sec 4.2, 200 in Sec 4.3).
-        max_rounds: depth limit (Sec 4.3's code does exactly 2 rounds).
+        max_rounds: depth limit.
+        min_rounds: rounds in which *every* segment is split whatever its score (Sec 4.3's
+            code does exactly 2 rounds: ``min_rounds = max_rounds = 2``); ``ok`` and
+            :attr:`ConnectResult.rounds_needed` still report the criterion.
         opt_kwargs: forwarded to :func:`bypass` or :func:`optimize_free`.
 
     Returns:
@@ -266,9 +281,10 @@ def connect(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Tensor,
         for i, res in enumerate(out):
             cv = torch.stack(curves[i])
             bar = barriers(cv)
-            ok = _segment_ok(bar, delta, criterion)
-            res.rounds.append(Round(torch.stack(nodes[i]), cv, bar, ok, torch.tensor(new_ce[i])))
-            todo += [(i, j, int(bar.index[j])) for j in range(len(ok)) if not ok[j]]
+            excess = bar.height - max(float(cv[0, 0]), float(cv[-1, -1]))
+            ok = _segment_ok(excess, bar, delta, criterion)
+            res.rounds.append(Round(torch.stack(nodes[i]), cv, bar, excess, ok, torch.tensor(new_ce[i])))
+            todo += [(i, j, int(bar.index[j])) for j in range(len(ok)) if r < min_rounds or not ok[j]]
         if not todo or r == max_rounds:
             break
         new_ce = [[] for _ in range(len(a))]

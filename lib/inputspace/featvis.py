@@ -66,6 +66,15 @@ def total_variation(z: torch.Tensor) -> torch.Tensor:
     return dx + dy
 
 
+def deviation_penalty(anchor: torch.Tensor, mse_weight: float, tv_weight: float) -> RowFn:
+    """``mse_weight * mean((x - K)^2) + tv_weight * TV(x - K)`` per row: the bypass's and the
+    attack's "stay close to the anchor K, no high-frequency change" term (§P1.3 B, E)."""
+    def penalty(x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        d = x - anchor[rows]
+        return mse_weight * d.flatten(1).pow(2).mean(1) + tv_weight * total_variation(d)
+    return penalty
+
+
 def _per_row(value: float | torch.Tensor, n: int, device: torch.device) -> torch.Tensor:
     return torch.as_tensor(value, dtype=torch.float32, device=device).expand(n).clone()
 

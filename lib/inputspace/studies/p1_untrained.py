@@ -1,0 +1,122 @@
+"""P1 studies of untrained / barely trained networks: Fig 7 (Sec 4.3) and Fig 10 (App F.1).
+
+Untrained model (all profiles): timm ``resnet18`` adapted to 32x32 inputs (no stem max-pool),
+10 classes, eval mode, torchvision-like initialization (:func:`p1_common.untrained_net`); the
+companion uses torchvision's resnet18 with its 224-style stem on CIFAR-shaped inputs and CIFAR
+normalization, here the wrapper's ImageNet normalization. Optimization in normalized
+coordinates, as the companion.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .. import connectivity as conn
+from .. import data
+from ..config import Config, Knob
+from ..featvis import FVO_TV_A, feature_visualization
+from ..models import wrap
+from ..notebook import cached
+from ..train import random_shift
+from .p1_common import _k, opt_space, untrained_model, untrained_net
+
+SHAPE = (3, 32, 32)
+UNTRAINED = {"arch": Knob("resnet18", help="untrained network (companion: torchvision resnet18)"),
+             "zero_init_last": Knob(False, (True, False), "timm's zero-initialized last BN of each "
+                                    "block (False: torchvision init, as the companion)")}
+KNOBS: dict[str, dict[str, Knob]] = {
+    "p1-fig07": {**UNTRAINED, "target_class": Knob(1, help="class of both FVO inputs (paper 1, automobile)"),
+                 "fvo_iters": _k(16, 2048, 8192, "FVO iterations (Sec 4.3: 8192)"),
+                 "fvo_stop": _k(5e-3, 5e-3, 5e-4, "FVO stop (Sec 4.3: 5e-4; quick: App F.1's 5e-3)"),
+                 "free_iters": _k(16, 4096, 4096, "free optimization iterations (paper 4096)"),
+                 "n_points": _k(21, 200, 200, "points per segment (paper 200)"),
+                 "rounds": Knob(2, help="bypass rounds, every segment split (companion: 2)")},
+    "p1-fig10": {**UNTRAINED, "train_steps": _k(1, 5, 30, "K, Adam steps measured (quick 5, full 30)"),
+                 "n_cls": _k(1, 3, 10, "classes measured (quick 3, full 10)"),
+                 "runs": _k(1, 1, 5, "FVO pairs per class (quick 1, full 5)"),
+                 "batch_size": _k(64, 512, 512, "training batch (paper 512)"),
+                 "train_lr": Knob(1e-3, help="Adam learning rate (paper 1e-3)"),
+                 "fvo_iters": _k(8, 256, 4096, "FVO iterations (App F.1: 4096; quick: CPU budget)"),
+                 "fvo_stop": Knob(5e-3, help="FVO stop (App F.1: 5e-3)"),
+                 "n_points": _k(21, 200, 200, "points per path (paper 200)")},
+}
+
+
+def _fvo_pairs(sp, classes: list[int], runs: int, iters: int, stop: float, g: torch.Generator):
+    """Per class and run: A = FVO with TV 2.5e-7, C = FVO without (companion sec4_3 / appF1)."""
+    targets = torch.tensor([c for c in classes for _ in range(runs) for _ in range(2)])
+    tv = torch.tensor([FVO_TV_A, 0.0]).repeat(len(classes) * runs)
+    dev = next(sp.model.parameters()).device
+    return feature_visualization(sp.model, targets.to(dev), shape=SHAPE, generator=g, iterations=iters,
+                                 stop=stop, tv_weight=tv.to(dev))
+
+
+# --- Figure 7 ----------------------------------------------------------------------------------
+
+def untrained_connect(cfg: Config) -> dict:
+    """Fig 7 (cached): two FVO modes of an untrained ResNet-18, two rounds of free bypass."""
+    return cached(cfg, "p1.untrained_connect", lambda: _untrained_connect(cfg))
+
+
+def _untrained_connect(cfg: Config) -> dict:
+    sp = opt_space(untrained_model(cfg.arch, 10, 32, cfg.seed, cfg.zero_init_last, cfg.device))
+    g = torch.Generator().manual_seed(cfg.seed)
+    fvo = _fvo_pairs(sp, [cfg.target_class], 1, cfg.fvo_iters, cfg.fvo_stop, g)
+    y = torch.tensor([cfg.target_class], device=fvo.x.device)
+    res = conn.connect(sp.model, fvo.x[:1], fvo.x[1:], y, n_points=cfg.n_points, max_rounds=cfg.rounds,
+                       min_rounds=cfg.rounds, method="free", iterations=cfg.free_iters)[0]
+    return {"A": sp.decode(fvo.x[:1])[0].cpu(), "C": sp.decode(fvo.x[1:])[0].cpu(),
+            "fvo_ce": fvo.ce.tolist(), "fvo_iterations": fvo.iterations.tolist(),
+            "rounds": [{"curves": rd.curves, "ok": rd.ok, "height": rd.barrier.height, "gap": rd.barrier.gap,
+                        "excess": rd.excess, "new_ce": rd.new_ce} for rd in res.rounds],
+            "rounds_needed": -1 if res.rounds_needed is None else res.rounds_needed, "delta": conn.DELTA}
+
+
+# --- Figure 10 ---------------------------------------------------------------------------------
+
+def barrier_evolution(cfg: Config) -> dict:
+    """Fig 10 (cached): primary barriers between FVO pairs after 0..K Adam steps of training."""
+    return cached(cfg, "p1.barrier_evolution", lambda: _barrier_evolution(cfg))
+
+
+def _measure(sp, cfg: Config, g: torch.Generator) -> dict:
+    classes = list(range(cfg.n_cls))
+    fvo = _fvo_pairs(sp, classes, cfg.runs, cfg.fvo_iters, cfg.fvo_stop, g)
+    y = torch.tensor([c for c in classes for _ in range(cfg.runs)], device=fvo.x.device)
+    _, curves = conn.path_losses(sp.model, fvo.x[0::2], fvo.x[1::2], y, cfg.n_points)
+    bar = conn.barriers(curves)
+    return {"curves": curves, "height": bar.height, "gap": bar.gap, "fvo_ce": fvo.ce.cpu(),
+            "area": torch.trapezoid(curves, dx=1.0 / (cfg.n_points - 1), dim=1),
+            "A0": sp.decode(fvo.x[:1])[0].cpu(), "C0": sp.decode(fvo.x[1:2])[0].cpu()}
+
+
+def _train_split(cfg: Config) -> data.Split:
+    """Quick/smoke: digits; paper: CIFAR-10 train (companion; local files, ``$INPUTSPACE_CIFAR``)."""
+    if cfg.profile != "paper":
+        return data.digits("train")
+    ds = data.torchvision_set("cifar10", "train")
+    return data.to_split(ds, list(range(len(ds))), "cifar10-train")
+
+
+def _barrier_evolution(cfg: Config) -> dict:
+    net = untrained_net(cfg.arch, 10, 32, cfg.seed, cfg.zero_init_last)
+    model = wrap(net, cfg.arch, 32, frozen=False).to(cfg.device)
+    sp = opt_space(model)
+    train = _train_split(cfg)
+    g = torch.Generator().manual_seed(cfg.seed)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.train_lr)
+    checkpoints, losses = [], []
+    for step in range(cfg.train_steps + 1):
+        model.eval().requires_grad_(False)
+        checkpoints.append(_measure(sp, cfg, g))
+        if step == cfg.train_steps:
+            break
+        model.train().requires_grad_(True)
+        idx = torch.randperm(len(train), generator=g)[: cfg.batch_size]
+        xb = random_shift(train.x[idx], 2, g).to(cfg.device)
+        loss = F.cross_entropy(model(xb), train.y[idx].to(cfg.device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    return {"checkpoints": checkpoints, "train_loss": losses}
