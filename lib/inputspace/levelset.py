@@ -33,6 +33,8 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
+from . import hulls
+
 log = logging.getLogger(__name__)
 
 NOISE_RANGE = 4 / 255
@@ -159,38 +161,6 @@ def reference_traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tenso
     return x
 
 
-def measure_widths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, direction: torch.Tensor,
-                   radii: Sequence[float], *, n_dirs: int = 256,
-                   generator: torch.Generator | None = None) -> torch.Tensor:
-    """Path width (official ``measure_width``): source-class confidence at ``clamp(x + r·u)``
-    for ``n_dirs`` random unit directions ``u`` orthogonal to the direction of travel.
-
-    Args:
-        x, y: iterates ``(B, C, H, W)`` and their source classes.
-        direction: the current direction of travel ``v⊥`` (its component is removed from each
-            Gaussian draw; a zero direction leaves the draws unconstrained).
-        radii: ℓ2 distances in [0, 1]-pixel units (paper: 0.5, 1, 1.5, 2).
-
-    Returns:
-        ``(B, len(radii) + 1, 2)``: 5 % and 95 % quantiles; row 0 is the on-path confidence.
-        Unlike the official code, samples whose confidence is below ``pthresh`` are measured
-        too (the official code writes zeros for them, comparing a probability with a drop).
-    """
-    out = torch.empty(len(x), len(radii) + 1, 2)
-    q = torch.tensor([0.05, 0.95])
-    out[:, 0] = _probs(model, x).gather(1, y[:, None]).cpu()
-    for b in range(len(x)):
-        u = torch.randn((n_dirs, *x.shape[1:]), generator=generator).to(x.device)
-        d = direction[b:b + 1].flatten(1)
-        d = d / d.norm() if d.norm() > 0 else torch.zeros_like(d)
-        u = u.flatten(1) - (u.flatten(1) @ d.T) * d
-        u = (u / u.norm(dim=1, keepdim=True)).view(n_dirs, *x.shape[1:])
-        for k, r in enumerate(radii, start=1):
-            conf = _probs(model, (x[b:b + 1] + r * u).clamp(0, 1))[:, y[b]]
-            out[b, k] = torch.quantile(conf.cpu(), q)
-    return out
-
-
 @dataclass
 class _Log:
     """Per-step records of one traversal (internal)."""
@@ -239,7 +209,7 @@ def _log_step(rec: _Log, s: _Settings, model: nn.Module, step: int, state: tuple
     rec.add(step, x, probs, y, y_tgt, x_tgt, s.log_images)
     if s.width_radii:
         v_perp = project_orthogonal(x_tgt - x, grad)
-        rec.widths.append(measure_widths(model, x, y, v_perp, s.width_radii, n_dirs=s.width_dirs,
+        rec.widths.append(hulls.measure_widths(model, x, y, v_perp, s.width_radii, n_dirs=s.width_dirs,
                                          generator=generator))
     log.debug("LST step %d: mean source confidence %.4f, mean RMS-l2 to target %.4f",
               step, float(rec.p_src[-1].mean()), float(rec.rms_l2[-1].mean()))
@@ -292,7 +262,7 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
              y_tgt: torch.Tensor | None = None, log_images: bool = False,
              width_radii: Sequence[float] = (), width_dirs: int = 256,
              noise: torch.Tensor | None = None, generator: torch.Generator | None = None,
-             progress: bool = False) -> LSTResult:
+             skip_misclassified: bool = True, progress: bool = False) -> LSTResult:
     """Batched Level Set Traversal (checklist §P2.3; defaults = the paper's full-eval run).
 
     Args:
@@ -305,12 +275,16 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
         log_every: record confidences and distances every this many iterations (and at
             ``iters``); ``None``/0 records nothing. ``log_images``: also the iterates.
         y_tgt: target classes, to log the target-class confidence.
-        width_radii, width_dirs: measure path widths at every logged step (:func:`measure_widths`).
+        width_radii, width_dirs: measure path widths at every logged step
+            (:func:`inputspace.hulls.measure_widths`).
         noise: the U[0, 1) draw for the initial noise (default: from ``generator``).
         generator: CPU generator for the initial noise and the width directions.
+        skip_misclassified: official behaviour (True): misclassified sources are not traversed;
+            False traverses them too (smoke profile's 1-epoch models). Either way they are
+            flagged ``valid=False`` and a warning is logged.
 
     Returns:
-        :class:`LSTResult`; misclassified sources are flagged ``valid=False`` (warning logged).
+        :class:`LSTResult`.
     """
     x_tgt = _check(model, x_src, y_src, x_tgt, y_tgt)
     s = _Settings(step_size, iters, pthresh, adv_eps, adv_pert, int(log_every or 0), log_images,
@@ -318,24 +292,20 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
     p_clean = _probs(model, x_src.clamp(0, 1))
     valid = p_clean.argmax(1) == y_src
     if not bool(valid.all()):
-        log.warning("LST: %d of %d sources are misclassified by the model; they are not traversed "
-                    "and flagged valid=False (official code drops them silently)",
-                    int((~valid).sum()), len(valid))
+        log.warning("LST: %d of %d sources are misclassified by the model; flagged valid=False%s",
+                    int((~valid).sum()), len(valid),
+                    " and not traversed" if skip_misclassified else " (traversed anyway)")
     p0_all = p_clean.gather(1, y_src[:, None])[:, 0]
     start = initial_point(x_src, noise, generator)
-    v = valid
+    v = valid if skip_misclassified else torch.ones_like(valid)
     yt = y_tgt[v] if y_tgt is not None else None
     x, probs, accepted, rec = _run(model, start[v], y_src[v], x_tgt[v], p0_all[v], yt, s,
                                    generator, progress)
-    valid_cpu = valid.cpu()
+    vc, nan = v.cpu(), float("nan")
     return LSTResult(
-        x=_scatter(x, valid_cpu, x_src.detach().cpu()), valid=valid_cpu, p0=p0_all.cpu(),
-        p_src=_scatter(probs.gather(1, y_src[v][:, None])[:, 0], valid_cpu, float("nan")),
-        p_tgt=_scatter(probs.gather(1, yt[:, None])[:, 0], valid_cpu, float("nan")) if yt is not None else None,
-        accepted=_scatter(accepted, valid_cpu, torch.zeros(len(valid), dtype=torch.long)),
-        steps=rec.steps, log_p_src=_scatter(rec.stacked("p_src"), valid_cpu, float("nan"), 1),
-        log_p_tgt=_scatter(rec.stacked("p_tgt"), valid_cpu, float("nan"), 1),
-        log_rms_l2=_scatter(rec.stacked("rms_l2"), valid_cpu, float("nan"), 1),
-        log_linf=_scatter(rec.stacked("linf"), valid_cpu, float("nan"), 1),
-        log_images=_scatter(rec.stacked("images"), valid_cpu, float("nan"), 1),
-        log_widths=_scatter(rec.stacked("widths"), valid_cpu, float("nan"), 1))
+        x=_scatter(x, vc, x_src.detach().cpu()), valid=valid.cpu(), p0=p0_all.cpu(),
+        p_src=_scatter(probs.gather(1, y_src[v][:, None])[:, 0], vc, nan),
+        p_tgt=_scatter(probs.gather(1, yt[:, None])[:, 0], vc, nan) if yt is not None else None,
+        accepted=_scatter(accepted, vc, torch.zeros(len(v), dtype=torch.long)), steps=rec.steps,
+        **{f"log_{k}": _scatter(rec.stacked(k), vc, nan, 1)
+           for k in ("p_src", "p_tgt", "rms_l2", "linf", "images", "widths")})

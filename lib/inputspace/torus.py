@@ -24,7 +24,7 @@ import torch
 
 
 def offsets(m: int, n: int, *, device: torch.device | str | None = None) -> torch.Tensor:
-    """The 9 tile offsets ``{-m, 0, m} x {-n, 0, n}`` as a ``(9, 2)`` float tensor (``(0,0)`` first)."""
+    """The 9 tile offsets ``{-m, 0, m} x {-n, 0, n}``: ``(9, 2)`` floats, ``(0, 0)`` first."""
     rows = torch.tensor([0.0, -m, m], device=device)
     cols = torch.tensor([0.0, -n, n], device=device)
     return torch.stack(torch.meshgrid(rows, cols, indexing="ij"), -1).reshape(9, 2)
@@ -37,18 +37,21 @@ def unit_locations(m: int, n: int, *, device: torch.device | str | None = None) 
 
 
 def torus_distance(p: torch.Tensor, q: torch.Tensor, m: int, n: int) -> torch.Tensor:
-    """Shortest Euclidean distance between grid points on the ``m x n`` torus (9 copies, Fig. 2A).
+    """Shortest Euclidean distance between grid points on the ``m x n`` torus (Fig. 2A).
+
+    Equal to ``min_o ||p - (q + o)||`` over the 9 tiled copies ``o`` (:func:`offsets`); computed
+    per axis (``min(|dr| mod m, m - |dr| mod m)``, same for columns), which is the same minimum
+    because the squared distance separates into a row and a column term.
 
     Args:
         p, q: ``(..., 2)`` positions (broadcastable); need not lie inside the central grid.
 
     Returns:
-        ``(...)`` distances, ``min_o ||p - (q + o)||`` over the 9 offsets ``o``.
+        ``(...)`` distances.
     """
-    p, q = torch.broadcast_tensors(p.float(), q.float())
-    q = _wrap(q, m, n) - _wrap(p, m, n)  # difference inside (-m, m) x (-n, n)
-    o = offsets(m, n, device=p.device)
-    return (q.unsqueeze(-2) + o).norm(dim=-1).amin(-1)
+    size = torch.tensor([float(m), float(n)], device=p.device)
+    d = torch.remainder(p.float() - q.float(), size)
+    return torch.minimum(d, size - d).norm(dim=-1)
 
 
 def grid_sq_distances(m: int, n: int, *, periodic: bool = True,
@@ -60,10 +63,8 @@ def grid_sq_distances(m: int, n: int, *, periodic: bool = True,
     """
     loc = unit_locations(m, n, device=device)
     if periodic:
-        d = torus_distance(loc[:, None], loc[None], m, n)
-    else:
-        d = (loc[:, None] - loc[None]).norm(dim=-1)
-    return d.square()
+        return torus_distance(loc[:, None], loc[None], m, n).square()
+    return (loc[:, None] - loc[None]).square().sum(-1)
 
 
 def _wrap(p: torch.Tensor, m: int, n: int) -> torch.Tensor:
@@ -84,7 +85,7 @@ def unfold(points: torch.Tensor, anchor: torch.Tensor, m: int, n: int) -> torch.
     points = points.float()
     cand = points.unsqueeze(-2) + offsets(m, n, device=points.device)      # (..., 9, 2)
     d = (cand - anchor.float().unsqueeze(-2)).norm(dim=-1)                   # (..., 9)
-    best = d.argmin(-1, keepdim=True)                                        # first = no move on ties
+    best = d.argmin(-1, keepdim=True)  # ties: the first offset, (0, 0) = no move
     return cand.gather(-2, best.unsqueeze(-1).expand(*best.shape, 2)).squeeze(-2)
 
 

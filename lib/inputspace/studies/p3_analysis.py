@@ -1,0 +1,115 @@
+"""P3 analyses of trained layer SOMs: D_class, weight and class-centre cosine distances, BMU
+densities, distances to label centres, and the rule every "grows/shrinks with depth" claim uses.
+
+**Trend rule (fixed before any result was seen).** A per-layer statistic "grows with depth" when
+the Spearman rank correlation between layer index and value is >= 0.8 *and* the deepest layer's
+value exceeds the first layer's (mirror for "shrinks"). With 4 layers rho >= 0.8 allows at most
+one swap of neighbouring layers (the paper itself reports CL1 ~ CL2).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from ..som import pairwise_weight_distances
+from ..torus import center_units, class_centers, d_class, distance_to_centers, unit_locations
+from .p3 import LayerSOM
+
+TREND_RHO = 0.8
+
+
+def trend(values: Sequence[float], direction: str) -> tuple[bool, float]:
+    """``(passed, spearman_rho)`` of the trend rule (module docstring); ``direction`` up|down."""
+    from scipy.stats import spearmanr
+
+    v = np.asarray(values, dtype=float)
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be 'up' or 'down', got {direction!r}")
+    if len(v) < 2 or not np.isfinite(v).all() or np.ptp(v) == 0:
+        return False, float("nan")
+    rho = round(float(spearmanr(np.arange(len(v)), v).statistic), 9)  # 0.8 is 0.7999... in floats
+    sign = 1 if direction == "up" else -1
+    return bool(sign * rho >= TREND_RHO and sign * (v[-1] - v[0]) > 0), rho
+
+
+def fmt(values: Sequence[float], digits: int = 3) -> str:
+    """``"0.123 / 0.456 / ..."`` (per-layer numbers in claim records)."""
+    return " / ".join(f"{float(v):.{digits}f}" for v in values)
+
+
+def d_class_split(ls: LayerSOM, split: str, labels: torch.Tensor | None = None,
+                  centers: dict | None = None) -> torch.Tensor:
+    """D_class per class (Fig. 6A/B) of SOM-tr (``"tr"``) or SOM-val (``"val"``, SOM-tr centres).
+
+    ``labels`` replaces the true labels (shuffled-label control); ``centers`` defaults to the
+    SOM-tr centres of those labels (for ``"val"``: of the matching SOM-tr labels).
+    """
+    bmu = ls.bmu_tr if split == "tr" else ls.bmu_val
+    y = (ls.y_tr if split == "tr" else ls.y_val) if labels is None else labels
+    centers = ls.centers() if centers is None else centers
+    out = d_class(bmu, y, centers, ls.m, ls.n)
+    return out[torch.isfinite(out)]
+
+
+def shuffled_d_class(ls: LayerSOM, generator: torch.Generator) -> dict[str, float]:
+    """Mean D_class with labels permuted within SOM-tr and SOM-val (control of §P3.6.5)."""
+    y_tr = ls.y_tr[torch.randperm(len(ls.y_tr), generator=generator)]
+    y_val = ls.y_val[torch.randperm(len(ls.y_val), generator=generator)]
+    centers = class_centers(ls.bmu_tr, y_tr, ls.m, ls.n, ls.num_classes)
+    return {"tr": float(d_class_split(ls, "tr", y_tr, centers).mean()),
+            "val": float(d_class_split(ls, "val", y_val, centers).mean())}
+
+
+def weight_cd(ls: LayerSOM) -> torch.Tensor:
+    """Cosine distances between the weights of all unit pairs (Fig. 6C/D, Fig. 9)."""
+    return pairwise_weight_distances(ls.som).cpu()
+
+
+def center_cd(ls: LayerSOM, n_centers: int, generator: torch.Generator) -> torch.Tensor:
+    """Cosine distances between the weights of the centre units of (up to) ``n_centers``
+    randomly chosen classes (Figs 7, 8B, 10; paper: 100 of 1000)."""
+    units = center_units(ls.centers()["center"], ls.m, ls.n)
+    present = torch.nonzero(torch.bincount(ls.y_tr, minlength=ls.num_classes) > 0).squeeze(1)
+    pick = present[torch.randperm(len(present), generator=generator)[:n_centers]]
+    return pairwise_weight_distances(ls.som, units[pick].to(ls.som.weights.device)).cpu()
+
+
+def density(ls: LayerSOM, k: int = 1, resolution: int = 4) -> dict:
+    """BMU density of SOM-tr on the grid (Fig. 4, Supp. Fig. 1).
+
+    Gaussian KDE (``scipy.stats.gaussian_kde``, Scott's bandwidth, as in the paper's SciPy
+    reference) of the grid positions of the first ``k`` BMUs of every SOM-tr input, evaluated on
+    a ``resolution``-times finer grid; plus the fraction of units never chosen as BMU and that
+    fraction's expectation if the same number of BMUs fell uniformly at random.
+    """
+    from scipy.stats import gaussian_kde
+
+    units = ls.bmu_tr[:, :k].reshape(-1)
+    loc = unit_locations(ls.m, ls.n)[units].numpy().T
+    counts = torch.bincount(units, minlength=ls.m * ls.n).reshape(ls.m, ls.n)
+    rr, cc = np.meshgrid(np.linspace(0, ls.m - 1, ls.m * resolution),
+                         np.linspace(0, ls.n - 1, ls.n * resolution), indexing="ij")
+    jitter = np.random.default_rng(0).normal(0, 1e-3, loc.shape)  # all BMUs equal: singular KDE
+    kde = gaussian_kde(loc + jitter)(np.vstack([rr.ravel(), cc.ravel()])).reshape(rr.shape)
+    never = float((counts == 0).float().mean())
+    uniform = float((1 - 1 / (ls.m * ls.n)) ** len(units))
+    return {"kde": torch.as_tensor(kde), "counts": counts, "never": never, "never_uniform": uniform}
+
+
+def label_center_distance(ls: LayerSOM) -> dict[str, torch.Tensor]:
+    """Mean distance of each SOM-val input's BMUs to its *label's* SOM-tr centre (Supp. Fig. 3),
+    and whether the model predicted the input correctly."""
+    d = distance_to_centers(ls.bmu_val, ls.y_val, ls.centers(), ls.m, ls.n).mean(1)
+    return {"distance": d, "correct": ls.pred_val == ls.y_val, "y": ls.y_val}
+
+
+def wrapped_fraction(ls: LayerSOM, cls: int) -> float:
+    """Fraction of class ``cls``'s SOM-tr BMUs that unfolding moves to another tile (Fig. 2)."""
+    from ..torus import unfold
+
+    c = ls.centers()
+    loc = unit_locations(ls.m, ls.n)[ls.bmu_tr[ls.y_tr == cls].reshape(-1)]
+    moved = (unfold(loc, c["mode_loc"][cls], ls.m, ls.n) != loc).any(-1)
+    return float(moved.float().mean())
