@@ -134,7 +134,8 @@ def _check(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: to
     if model.training:
         raise ValueError("LST needs a model in eval mode (BatchNorm statistics); call model.eval()")
     if x_tgt.shape != x_src.shape and x_tgt.shape != x_src.shape[1:] and x_tgt.shape[0] != 1:
-        raise ValueError(f"x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} or be one image")
+        raise ValueError(f"x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} "
+                         "or be one image")
     if y_tgt is not None and y_tgt.shape != y_src.shape:
         raise ValueError("y_tgt must have the shape of y_src")
     return x_tgt.expand_as(x_src)
@@ -204,7 +205,8 @@ class _Settings:
 
 
 def _log_step(rec: _Log, s: _Settings, model: nn.Module, step: int, state: tuple, y: torch.Tensor,
-              y_tgt: torch.Tensor | None, x_tgt: torch.Tensor, generator: torch.Generator | None) -> None:
+              y_tgt: torch.Tensor | None, x_tgt: torch.Tensor,
+              generator: torch.Generator | None) -> None:
     x, probs, grad = state
     rec.add(step, x, probs, y, y_tgt, x_tgt, s.log_images)
     if s.width_radii:

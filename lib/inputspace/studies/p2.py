@@ -7,16 +7,18 @@ Singh2023Revisiting_ViT-S-ConvStem). Quick analogs: zoo ResNet-18 ``standard``, 
 ``pgd-at`` (PGD-AT at ε = 32/255 on digits), ViT-tiny ``standard``; no adversarially trained ViT
 exists in the quick zoo, so the ``vit-at`` row is reported as not available.
 
-Pool (official ``get_targets``): per requested class the first image that every pool model
-classifies correctly with probability > 0.6; the pool images are both sources and targets.
+Pool (official ``get_targets``): per requested class the first image that every model of
+``pool_roles`` classifies correctly with probability above its bar in ``pool_min_conf``
+(official: 0.6 for all four; quick: 0.6 for the normal ResNet-18, 0.0 for the weak PGD-AT one);
+the pool images are both sources and targets.
 Three shared, cached computations feed the notebooks: :func:`grid_runs` (every pool image of
 the first ``grid_n`` to every other, iterates logged: figs 1, 2, 4 and the explorer),
 :func:`derangement_runs` (``n_runs`` random derangements of the pool: fig 3, tables 1 and 2)
-and :func:`width_runs` (path widths: fig 5).
+and :func:`width_runs` (path widths: fig 5). Models and the pool live in
+:mod:`~inputspace.studies.p2_models`, printed numbers in :mod:`~inputspace.studies.p2_numbers`,
+figures and the explorer widget in :mod:`~inputspace.studies.p2_plots`.
 """
 from __future__ import annotations
-
-import logging
 
 import torch
 
@@ -24,8 +26,6 @@ from .. import hulls, levelset
 from ..config import Config, Knob
 from ..notebook import cached
 from .p2_models import RB_VIT_AT, ROLES, model_spec, pool, role_model, row_label
-
-log = logging.getLogger(__name__)
 
 PAPER_STRIP = (0, 10, 20, 40, 60, 80, 120, 160, 200, 300, 400)
 """Iterations shown in the README path figure (goose → Scottish terrier), for T = 400."""
@@ -73,8 +73,9 @@ KNOBS: dict[str, dict[str, Knob]] = {
     "p2-fig02": {**COMMON, **GRID},
     "p2-fig03": {**COMMON, **RUNS, "n_points": Knob(11, help="points on each straight segment")},
     "p2-fig04": {**COMMON, **GRID, **LATTICE},
-    "p2-fig05": {**COMMON, "width_pairs": _k(((0, 1), (2, 3)), ((0, 1), (2, 3), (4, 0)), ((0, 1), (2, 3), (4, 0)),
-                                             "(source, target) pool indices (official pairs)"),
+    "p2-fig05": {**COMMON,
+                 "width_pairs": _k(((0, 1), (2, 3)), ((0, 1), (2, 3), (4, 0)), ((0, 1), (2, 3), (4, 0)),
+                                   "(source, target) pool indices (official pairs)"),
                  "width_radii": _k((0.5, 2.0), (0.5, 1.0, 2.0, 4.0, 8.0), (0.5, 1.0, 1.5, 2.0),
                                    "ℓ2 radii of the width probes ([0, 1] pixel units)"),
                  "width_dirs": _k(8, 256, 256, "random orthogonal directions per probe (paper 256)"),

@@ -52,7 +52,8 @@ def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_a
         if role == "vit-at":
             return RoleModel(role, label, None, "not available in quick: no adversarially trained "
                              "ViT in the quick zoo (paper: RobustBench ViT-S ConvStem)")
-        a, recipe = (vit_arch, "standard") if role == "vit" else (arch, "pgd-at" if role == "at" else "standard")
+        a = vit_arch if role == "vit" else arch
+        recipe = "pgd-at" if role == "at" else "standard"
         return RoleModel(role, label, zoo.load_model(a, "digits", profile, device=device, seed=seed,
                                                      recipe=recipe))
     if role in ("normal", "vit"):
@@ -147,7 +148,8 @@ def pool(cfg: Config) -> data.Split:
     """The source/target pool (cached; shared by every P2 notebook of the profile): the rule of
     :func:`select_pool` over the models of ``pool_roles`` with bars ``pool_min_conf``."""
     if len(cfg.pool_min_conf) != len(cfg.pool_roles):
-        raise ValueError(f"pool_min_conf {cfg.pool_min_conf} needs one bar per pool role {cfg.pool_roles}")
+        raise ValueError(f"pool_min_conf {cfg.pool_min_conf} needs one bar per pool role "
+                         f"{cfg.pool_roles}")
 
     def compute() -> dict:
         rows = [(role_model(cfg, r), bar) for r, bar in zip(cfg.pool_roles, cfg.pool_min_conf)]
@@ -156,7 +158,8 @@ def pool(cfg: Config) -> data.Split:
                              rule=cfg.pool_rule, min_conf=[b for _, b in rows], device=cfg.device)
         return {"index": idx, "x": x}
 
-    res = cached(cfg, "p2.pool", compute, shared=True, classes=list(cfg.pool_classes), rule=cfg.pool_rule,
+    res = cached(cfg, "p2.pool", compute, shared=True, classes=list(cfg.pool_classes),
+                 rule=cfg.pool_rule,
                  models=[model_spec(cfg, r) for r in cfg.pool_roles], bars=list(cfg.pool_min_conf),
                  root=cfg.imagenet_root)
     names = tuple(str(c) for c in cfg.pool_classes)

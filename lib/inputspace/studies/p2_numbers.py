@@ -27,7 +27,8 @@ def path_summary(run: dict, pthresh: float) -> dict[str, float]:
             "preserved": float((margin > 0).all(0).double().mean()), "min_margin": float(margin.min()),
             "p0_mean": float(p0.mean()), "p_final_mean": float(ps[-1].mean()),
             "raised": float((ps[-1] >= p0).double().mean()),
-            "covered_l2": float((1 - l2[-1] / s_l2).mean()), "covered_linf": float((1 - li[-1] / s_li).mean()),
+            "covered_l2": float((1 - l2[-1] / s_l2).mean()),
+            "covered_linf": float((1 - li[-1] / s_li).mean()),
             "decreased_l2": float((l2[-1] < s_l2).double().mean()),
             "decreased_linf": float((li[-1] < s_li).double().mean()),
             "monotone_l2": float((l2.diff(dim=0) <= 1e-6).all(0).double().mean()),
@@ -38,7 +39,9 @@ def path_summary(run: dict, pthresh: float) -> dict[str, float]:
 
 def _mean_std(t: torch.Tensor, digits: int = 3) -> str:
     t = t.double()
-    return f"{float(t.mean()):.{digits}f} ± {float(t.std(unbiased=False)):.{digits}f}" if len(t) else "n/a"
+    if not len(t):
+        return "n/a"
+    return f"{float(t.mean()):.{digits}f} ± {float(t.std(unbiased=False)):.{digits}f}"
 
 
 def table1(cfg: Config) -> pd.DataFrame:
