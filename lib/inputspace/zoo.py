@@ -32,7 +32,9 @@ _CNN = Recipe(name="standard", epochs=10)
 _VIT = Recipe(name="standard", epochs=20, optimizer="adamw", lr=1e-3, weight_decay=0.05)
 # P2 "AT" rows: PGD adversarial training; eps 32/255 because digits are smooth upsampled 8x8
 # images on which a standard model barely notices the paper's 4/255 (documented in p2 notebooks).
-_AT = Recipe(name="pgd-at", epochs=10, adv_eps=32 / 255, adv_iters=3, adv_step=2.5 * (32 / 255) / 3)
+# 30 epochs: after 10 the clean held-out accuracy was only 57 % (training loss 1.9); 30 reach the
+# 97 % bar of the quick CNNs (probe: 97.6 % clean, 66 % under PGD-10 at 32/255 on 200 held-out).
+_AT = Recipe(name="pgd-at", epochs=30, adv_eps=32 / 255, adv_iters=3, adv_step=2.5 * (32 / 255) / 3)
 RECIPES: dict[str, Recipe] = {"standard": _CNN, "pgd-at": _AT}
 # ResNet-50 reached only 96.1 % held-out accuracy after 10 epochs (< the 97 % the quick CNNs must
 # reach); it trains for 15. Every other setting is the same recipe.
