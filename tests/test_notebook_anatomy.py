@@ -38,6 +38,19 @@ def test_setup_validates_with_the_notebook_id_and_no_path_hacks(path):
         assert "savefig(" in src
 
 
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "-tab" not in p.stem], ids=lambda p: p.stem)
+def test_committed_notebooks_show_their_figure_inline(path):
+    """The quick run's outputs are committed: a reader must see the figure in the notebook."""
+    outputs = [o for c in _code(nbformat.read(path, as_version=4)) for o in c.get("outputs", [])]
+    assert any("image/png" in o.get("data", {}) for o in outputs), "no inline figure in the outputs"
+
+
+def test_kernels_draw_inline_even_when_the_shell_says_agg(monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    pipeline._kernel_env("quick")
+    assert pipeline.os.environ["MPLBACKEND"] == pipeline.INLINE_BACKEND
+
+
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("p0-")], ids=lambda p: p.stem)
 def test_paper_notebooks_record_claims(path):
     src = "\n".join(c.source for c in _code(nbformat.read(path, as_version=4)))

@@ -119,9 +119,16 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def _kernel_env(profile: str) -> None:
+    """Environment the papermill kernels inherit. The Makefile exports ``MPLBACKEND=Agg`` for
+    headless tests; a notebook kernel must draw inline instead, or the executed notebooks would
+    carry no figures (only figures/ would)."""
     if profile != "paper":
         os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
