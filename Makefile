@@ -19,7 +19,6 @@ export INPUTSPACE_SVHN     := $(SVHN)
 ifneq ($(PROFILE),paper)
 export HF_HUB_OFFLINE := 1
 endif
-export MPLBACKEND := Agg
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: help setup figures smoke test unit bench lab clean distclean

@@ -1,4 +1,5 @@
 """Every committed notebook follows the house anatomy (parameters, setup, claims, provenance)."""
+import os
 import re
 
 import nbformat
@@ -7,6 +8,7 @@ import pytest
 from inputspace import paths, pipeline
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
+FIGURE_NOTEBOOKS = [p for p in NOTEBOOKS if "-tab" not in p.stem]  # tables have no figure
 
 
 def _code(nb):
@@ -34,11 +36,11 @@ def test_setup_validates_with_the_notebook_id_and_no_path_hacks(path):
     src = "\n".join(c.source for c in _code(nb))
     assert f'notebook.setup("{pipeline.notebook_id(path)}", globals()' in src
     assert "sys.path" not in src and "os.chdir" not in src
-    if "-tab" not in path.stem:
+    if path in FIGURE_NOTEBOOKS:
         assert "savefig(" in src
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "-tab" not in p.stem], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", FIGURE_NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_notebooks_show_their_figure_inline(path):
     """The quick run's outputs are committed: a reader must see the figure in the notebook."""
     outputs = [o for c in _code(nbformat.read(path, as_version=4)) for o in c.get("outputs", [])]
@@ -48,7 +50,7 @@ def test_committed_notebooks_show_their_figure_inline(path):
 def test_kernels_draw_inline_even_when_the_shell_says_agg(monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     pipeline._kernel_env("quick")
-    assert pipeline.os.environ["MPLBACKEND"] == pipeline.INLINE_BACKEND
+    assert os.environ["MPLBACKEND"] == pipeline.INLINE_BACKEND
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("p0-")], ids=lambda p: p.stem)

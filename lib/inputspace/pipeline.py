@@ -123,9 +123,8 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 def _kernel_env(profile: str) -> None:
-    """Environment the papermill kernels inherit. The Makefile exports ``MPLBACKEND=Agg`` for
-    headless tests; a notebook kernel must draw inline instead, or the executed notebooks would
-    carry no figures (only figures/ would)."""
+    """Environment the papermill kernels inherit. An ``MPLBACKEND`` from the caller's shell (e.g.
+    ``Agg``) must not reach them: the executed notebooks would carry no figures (only figures/ would)."""
     if profile != "paper":
         os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["MPLBACKEND"] = INLINE_BACKEND
