@@ -84,3 +84,12 @@ def test_library_dependencies_follow_imports_transitively_and_only_those():
     deps = {p.name for p in pipeline.library_dependencies("from inputspace.studies import p0")}
     assert {"p0.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
     assert "p2.py" not in deps
+
+
+def test_timings_record_each_notebook_and_the_total(build):
+    out = pipeline.write_timings("quick", {"p0-00": {"status": "ok", "seconds": 60.0},
+                                           "p1-fig01": {"status": "skipped", "seconds": 0.5}})
+    rec = json.loads(out.read_text())
+    assert out.parent == paths.BUILD / "quick"
+    assert rec["total_seconds"] == 60.5
+    assert rec["notebooks"]["p1-fig01"] == {"status": "skipped", "seconds": 0.5}

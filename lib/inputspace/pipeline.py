@@ -203,6 +203,15 @@ def prepare(profile: str, only: str | None) -> list[Path]:
     return written
 
 
+def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
+    """Record this run's wall time per notebook in ``build/<profile>/timings.json`` (the README's
+    runtimes come from it; p0's time includes training any missing model)."""
+    out = paths.BUILD / profile / "timings.json"
+    total = round(sum(v["seconds"] for v in seconds.values()), 1)
+    atomic_write_bytes(out, json.dumps({"total_seconds": total, "notebooks": seconds}, indent=1).encode())
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -221,12 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "scorecard":
         scorecard(args.profile)
         return 0
-    results = {p: run_one(p, args.profile, args.force) for p in select(args.only)}
+    t0, results, seconds = time.time(), {}, {}
+    for p in select(args.only):
+        t = time.time()
+        results[p] = run_one(p, args.profile, args.force)
+        seconds[notebook_id(p)] = {"status": results[p], "seconds": round(time.time() - t, 1)}
     scorecard(args.profile)
+    write_timings(args.profile, seconds)
     failed = [notebook_id(p) for p, r in results.items() if r == "failed"]
     print(f"{sum(r == 'ok' for r in results.values())} ran, "
           f"{sum(r == 'skipped' for r in results.values())} skipped, {len(failed)} failed"
-          + (f": {failed}" if failed else ""))
+          + (f": {failed}" if failed else "") + f" in {(time.time() - t0) / 60:.1f} min")
     return 1 if failed else 0
 
 
