@@ -74,3 +74,14 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
     cache.atomic_write_bytes(tmp_path / "f.bin", b"abc")
     assert [p.name for p in tmp_path.iterdir()] == ["f.bin"]
     assert (tmp_path / "f.bin").read_bytes() == b"abc"
+
+
+def test_entry_computed_by_other_code_is_stale_moved_aside_and_recomputed(tmp_path):
+    fn, calls = _counter()
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path, code="old")
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path, code="old")
+    assert len(calls) == 1  # same code: a hit
+    cache.load_or_compute("k", fn, {"a": 1}, tmp_path, code="new")
+    pt, side = cache.entry_paths("k", {"a": 1}, tmp_path)
+    assert len(calls) == 2 and (tmp_path / (pt.name + ".corrupt")).exists()
+    assert json.loads(side.read_text())["code"] == "new"

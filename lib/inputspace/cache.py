@@ -3,7 +3,7 @@
 Each entry is ``<dir>/<key>-<hash>.pt`` (written with ``torch.save``, read with
 ``torch.load(weights_only=True)``, so results must be tensors, numbers, strings and nested
 lists/dicts of them) plus a ``.json`` sidecar holding the configuration and the sha256 of the
-``.pt`` file. Writes are atomic (temporary file + ``os.replace``). On load, a missing sidecar,
+``.pt`` file (and, when given, a digest of the code and models that computed it). Writes are atomic (temporary file + ``os.replace``). On load, a missing sidecar,
 a checksum mismatch, an unreadable file or a sidecar whose configuration differs from the
 requested one marks the entry corrupt or stale: it is moved aside (``*.corrupt``, never
 deleted) with a warning and recomputed -- never silently used.
@@ -89,7 +89,7 @@ def entry_paths(key: str, config: Mapping[str, Any], directory: Path | None = No
     return directory / f"{stem}.pt", directory / f"{stem}.json"
 
 
-def _load_valid(pt: Path, side: Path, config: Mapping[str, Any]) -> tuple[bool, Any]:
+def _load_valid(pt: Path, side: Path, config: Mapping[str, Any], code: str | None) -> tuple[bool, Any]:
     if not pt.exists():
         return False, None
     try:
@@ -99,6 +99,9 @@ def _load_valid(pt: Path, side: Path, config: Mapping[str, Any]) -> tuple[bool, 
         return False, None
     if meta.get("config") != json.loads(_canonical(config)):
         quarantine(pt, "stale entry (configuration differs)")
+        return False, None
+    if code is not None and meta.get("code") != code:
+        quarantine(pt, "stale entry (computed by other library code or with other trained models)")
         return False, None
     if meta.get("sha256") != sha256_file(pt):
         quarantine(pt, "checksum mismatch (corrupt file)")
@@ -111,7 +114,7 @@ def _load_valid(pt: Path, side: Path, config: Mapping[str, Any]) -> tuple[bool, 
 
 
 def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
-                    directory: Path | None = None) -> T:
+                    directory: Path | None = None, code: str | None = None) -> T:
     """Return the cached result of ``fn()`` for ``config``, computing and storing it if needed.
 
     Args:
@@ -119,14 +122,16 @@ def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
         fn: computes the result (tensors / numbers / strings in lists and dicts).
         config: everything the result depends on (profile, sizes, seeds, algorithm version).
         directory: cache folder (default ``data/cache``).
+        code: a digest of what computed the result (:func:`inputspace.sources.compute_digest`);
+            an entry stored with another digest is stale: moved aside and recomputed.
     """
     pt, side = entry_paths(key, config, directory)
-    ok, value = _load_valid(pt, side, config)
+    ok, value = _load_valid(pt, side, config, code)
     if ok:
         log.info("cache hit %s", pt.name)
         return value
     value = fn()
     digest = atomic_torch_save(value, pt)
-    meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest}
+    meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code}
     atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
     return value

@@ -20,6 +20,7 @@ from .claims import Scorecard
 from .config import Config, Knob, resolve
 from .plotting import use_style
 from .repro import environment_report, seed_everything
+from .sources import compute_digest
 
 T = TypeVar("T")
 
@@ -40,7 +41,9 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
 
     ``shared=True`` keys the entry by ``extra`` and the profile only, in
     ``data/cache/<profile>/shared/``, so several notebooks reuse one computation (e.g. P3's
-    SOMs); otherwise entries live in ``data/cache/<profile>/<notebook_id>/``.
+    SOMs); otherwise entries live in ``data/cache/<profile>/<notebook_id>/``. An entry computed
+    by other library code (the module defining ``fn`` and what it imports) or with other trained
+    models is stale and recomputed (:func:`inputspace.sources.compute_digest`).
     """
     if shared:
         config = {"profile": cfg.profile, **extra}
@@ -48,7 +51,8 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
     else:
         config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
         directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
-    return cache.load_or_compute(key, fn, config, directory)
+    code = compute_digest(getattr(fn, "__module__", None) or __name__, cfg.profile)
+    return cache.load_or_compute(key, fn, config, directory, code=code)
 
 
 def provenance(cfg: Config) -> dict:

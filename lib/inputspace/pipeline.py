@@ -27,6 +27,7 @@ import nbformat
 from . import claims, paths
 from .cache import atomic_write_bytes
 from .config import PROFILES
+from .sources import LIB, library_dependencies
 
 DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA")
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
@@ -47,50 +48,6 @@ def select(only: str | None) -> list[Path]:
     if not picked:
         raise SystemExit(f"no notebook matches ONLY={only!r}; ids: {[notebook_id(p) for p in nbs]}")
     return picked
-
-
-LIB = paths.ROOT / "lib"
-
-
-def _imported_modules(source: str, package: str) -> set[str]:
-    """Absolute names of the ``inputspace`` modules a piece of code imports (statically)."""
-    import ast
-
-    out: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names if a.name.startswith("inputspace")}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parts + ([base] if base else []))
-            if base.startswith("inputspace"):
-                out.add(base)
-                out |= {f"{base}.{a.name}" for a in node.names}
-    return out
-
-
-def _module_file(name: str) -> Path | None:
-    base = LIB.joinpath(*name.split("."))
-    for cand in (base.with_suffix(".py"), base / "__init__.py"):
-        if cand.is_file():
-            return cand
-    return None
-
-
-def library_dependencies(source: str) -> list[Path]:
-    """Source files of every ``inputspace`` module ``source`` imports, transitively."""
-    todo, seen = list(_imported_modules(source, "__main__") | {"inputspace"}), {}
-    while todo:
-        name = todo.pop()
-        f = _module_file(name)
-        if f is None or f in seen.values() or name in seen:
-            continue
-        seen[name] = f
-        pkg = name if f.name == "__init__.py" else name.rpartition(".")[0]
-        todo += list(_imported_modules(f.read_text(), pkg)) + ([pkg] if pkg != name else [])
-    return sorted(set(seen.values()))
 
 
 def inputs_hash(nb_path: Path, profile: str) -> str:

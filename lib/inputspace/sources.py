@@ -1,0 +1,110 @@
+"""Which library sources a piece of code depends on, and a digest of them.
+
+Two users: the pipeline skips a notebook whose code cells and imported library modules did not
+change (:func:`library_dependencies`), and the result cache refuses an entry computed by other
+library code or with other trained models (:func:`compute_digest`): the cache key holds the
+parameters only, so without this a changed algorithm would silently reuse old results.
+Dependencies are found statically (``import`` statements, transitively), without importing.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from . import paths
+
+LIB = paths.ROOT / "lib"
+# Modules that shape how results are shown or stored, not what they are: a change there must not
+# invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
+PRESENTATION = re.compile(r"^inputspace\.(notebook|plotting|claims|pipeline|sources|studies\.\w+_(plots|report))$")
+
+
+def _imported_modules(source: str, package: str) -> set[str]:
+    """Absolute names of the ``inputspace`` modules a piece of code imports (statically)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("inputspace")}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if base.startswith("inputspace"):
+                out.add(base)
+                out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+def _module_file(name: str) -> Path | None:
+    base = LIB.joinpath(*name.split("."))
+    for cand in (base.with_suffix(".py"), base / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _closure(names: set[str], skip: re.Pattern | None = None) -> list[Path]:
+    """Source files of ``names`` and of every ``inputspace`` module they import, transitively;
+    modules whose name matches ``skip`` are neither included nor followed."""
+    todo, seen = list(names | {"inputspace"}), {}
+    while todo:
+        name = todo.pop()
+        f = _module_file(name)
+        if f is None or f in seen.values() or name in seen or (skip and skip.match(name)):
+            continue
+        seen[name] = f
+        pkg = name if f.name == "__init__.py" else name.rpartition(".")[0]
+        todo += list(_imported_modules(f.read_text(), pkg)) + ([pkg] if pkg != name else [])
+    return sorted(set(seen.values()))
+
+
+def library_dependencies(source: str) -> list[Path]:
+    """Source files of every ``inputspace`` module ``source`` imports, transitively."""
+    return _closure(_imported_modules(source, "__main__"))
+
+
+def compute_dependencies(module: str) -> list[Path]:
+    """Source files that can change what code in ``module`` computes (presentation modules left out)."""
+    return _closure({module}, PRESENTATION)
+
+
+def compute_digest(module: str, profile: str) -> str:
+    """16 hex digits of sha256 over :func:`compute_dependencies` of ``module`` and the manifests
+    of the profile's trained models (retraining a model changes its sha256, so results computed
+    with the old weights are not reused)."""
+    h = hashlib.sha256(_sources_digest(module, LIB, _lib_state(LIB)).encode())
+    models = paths.models_dir(profile)
+    for manifest in sorted(models.glob("*.json")) if models.is_dir() else []:
+        h.update(manifest.name.encode())
+        h.update(_weights_sha(manifest).encode())
+    return h.hexdigest()[:16]
+
+
+def _lib_state(lib: Path) -> tuple:
+    """(path, mtime, size) of every library source: the memo key of :func:`_sources_digest`."""
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(lib.rglob("*.py")))
+
+
+@functools.lru_cache(maxsize=64)
+def _sources_digest(module: str, lib: Path, state: tuple) -> str:
+    """sha256 over the compute dependencies of ``module`` (memoized while no source changes:
+    parsing them costs ~60 ms, and a P3 notebook asks for hundreds of cached SOMs)."""
+    h = hashlib.sha256()
+    for src in compute_dependencies(module):
+        h.update(str(src.relative_to(lib)).encode())
+        h.update(src.read_bytes())
+    return h.hexdigest()
+
+
+def _weights_sha(manifest: Path) -> str:
+    """The weights' sha256 a model manifest records (its raw text if it cannot be parsed)."""
+    text = manifest.read_text()
+    try:
+        return str(json.loads(text).get("sha256"))
+    except ValueError:
+        return text
