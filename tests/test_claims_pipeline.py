@@ -93,3 +93,17 @@ def test_timings_record_each_notebook_and_the_total(build):
     assert out.parent == paths.BUILD / "quick"
     assert rec["total_seconds"] == 60.5
     assert rec["notebooks"]["p1-fig01"] == {"status": "skipped", "seconds": 0.5}
+
+
+def test_strip_volatile_gives_widget_views_stable_ids():
+    def executed(model_id):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("w", execution_count=1)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/plain": "VBox()", pipeline.WIDGET_VIEW: {"model_id": model_id, "version_major": 2}})]
+        nb.cells = [nbformat.v4.new_markdown_cell("# t"), cell]
+        return pipeline.strip_volatile(nb)
+    a, b = executed("5dd74cb5"), executed("5afbc0bc")
+    assert a.cells[1].outputs == b.cells[1].outputs
+    assert a.cells[1].outputs[0].data[pipeline.WIDGET_VIEW]["model_id"] == "cell1-0"
+    assert a.cells[1].outputs[0].data["text/plain"] == "VBox()"

@@ -66,13 +66,22 @@ def inputs_hash(nb_path: Path, profile: str) -> str:
     return h.hexdigest()
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop papermill timings/paths and widget state; keep tags, outputs and execution counts."""
+    """Drop papermill timings/paths and widget state; keep tags, outputs and execution counts.
+
+    Widget views keep their output (JupyterLab shows the text fallback: the widget state is gone
+    and the kernel too), but their random ``model_id`` becomes ``cell<i>-<j>`` so reruns do not churn."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        for j, out in enumerate(cell.get("outputs", [])):
+            if WIDGET_VIEW in out.get("data", {}):
+                out["data"][WIDGET_VIEW]["model_id"] = f"cell{i}-{j}"
     return nb
 
 

@@ -118,5 +118,5 @@ def _barrier_evolution(cfg: Config) -> dict:
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     return {"checkpoints": checkpoints, "train_loss": losses}
