@@ -2,11 +2,12 @@
 
 Each entry is ``<dir>/<key>-<hash>.pt`` (written with ``torch.save``, read with
 ``torch.load(weights_only=True)``, so results must be tensors, numbers, strings and nested
-lists/dicts of them) plus a ``.json`` sidecar holding the configuration and the sha256 of the
-``.pt`` file (and, when given, a digest of the code and models that computed it). Writes are atomic (temporary file + ``os.replace``). On load, a missing sidecar,
-a checksum mismatch, an unreadable file or a sidecar whose configuration differs from the
-requested one marks the entry corrupt or stale: it is moved aside (``*.corrupt``, never
-deleted) with a warning and recomputed -- never silently used.
+lists/dicts of them) plus a ``.json`` sidecar holding the configuration, the sha256 of the
+``.pt`` file and, when given, a digest of the code and models that computed it. Writes are
+atomic (temporary file + ``os.replace``). On load, a missing sidecar, a checksum mismatch, an
+unreadable file or a sidecar whose configuration or code digest differs from the requested one
+marks the entry corrupt or stale: it is moved aside (``*.corrupt``, never deleted) with a
+warning and recomputed -- never silently used.
 """
 from __future__ import annotations
 

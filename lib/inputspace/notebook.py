@@ -51,7 +51,7 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
     else:
         config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
         directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
-    code = compute_digest(getattr(fn, "__module__", None) or __name__, cfg.profile)
+    code = compute_digest(fn.__module__, cfg.profile)
     return cache.load_or_compute(key, fn, config, directory, code=code)
 
 

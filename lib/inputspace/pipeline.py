@@ -27,7 +27,7 @@ import nbformat
 from . import claims, paths
 from .cache import atomic_write_bytes
 from .config import PROFILES
-from .sources import LIB, library_dependencies
+from .sources import library_dependencies, update_with_sources
 
 DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA")
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
@@ -58,9 +58,7 @@ def inputs_hash(nb_path: Path, profile: str) -> str:
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     h.update(code.encode())
     clean = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
-    for src in library_dependencies(clean):
-        h.update(str(src.relative_to(LIB)).encode())
-        h.update(src.read_bytes())
+    update_with_sources(h, library_dependencies(clean))
     h.update(profile.encode())
     h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())
     return h.hexdigest()
@@ -196,16 +194,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "scorecard":
         scorecard(args.profile)
         return 0
-    t0, results, seconds = time.time(), {}, {}
+    t0, runs = time.time(), {}
     for p in select(args.only):
         t = time.time()
-        results[p] = run_one(p, args.profile, args.force)
-        seconds[notebook_id(p)] = {"status": results[p], "seconds": round(time.time() - t, 1)}
+        status = run_one(p, args.profile, args.force)
+        runs[notebook_id(p)] = {"status": status, "seconds": round(time.time() - t, 1)}
     scorecard(args.profile)
-    write_timings(args.profile, seconds)
-    failed = [notebook_id(p) for p, r in results.items() if r == "failed"]
-    print(f"{sum(r == 'ok' for r in results.values())} ran, "
-          f"{sum(r == 'skipped' for r in results.values())} skipped, {len(failed)} failed"
+    write_timings(args.profile, runs)
+    statuses = [r["status"] for r in runs.values()]
+    failed = [nid for nid, r in runs.items() if r["status"] == "failed"]
+    print(f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
           + (f": {failed}" if failed else "") + f" in {(time.time() - t0) / 60:.1f} min")
     return 1 if failed else 0
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from . import paths
 
@@ -77,7 +78,7 @@ def compute_digest(module: str, profile: str) -> str:
     """16 hex digits of sha256 over :func:`compute_dependencies` of ``module`` and the manifests
     of the profile's trained models (retraining a model changes its sha256, so results computed
     with the old weights are not reused)."""
-    h = hashlib.sha256(_sources_digest(module, LIB, _lib_state(LIB)).encode())
+    h = hashlib.sha256(_sources_digest(module, _lib_state(LIB)).encode())
     models = paths.models_dir(profile)
     for manifest in sorted(models.glob("*.json")) if models.is_dir() else []:
         h.update(manifest.name.encode())
@@ -91,14 +92,19 @@ def _lib_state(lib: Path) -> tuple:
 
 
 @functools.lru_cache(maxsize=64)
-def _sources_digest(module: str, lib: Path, state: tuple) -> str:
+def _sources_digest(module: str, state: tuple) -> str:
     """sha256 over the compute dependencies of ``module`` (memoized while no source changes:
     parsing them costs ~60 ms, and a P3 notebook asks for hundreds of cached SOMs)."""
     h = hashlib.sha256()
-    for src in compute_dependencies(module):
-        h.update(str(src.relative_to(lib)).encode())
-        h.update(src.read_bytes())
+    update_with_sources(h, compute_dependencies(module))
     return h.hexdigest()
+
+
+def update_with_sources(h: Any, files: list[Path]) -> None:
+    """Feed each library source file (its path below ``lib/`` and its bytes) into the hash ``h``."""
+    for src in files:
+        h.update(str(src.relative_to(LIB)).encode())
+        h.update(src.read_bytes())
 
 
 def _weights_sha(manifest: Path) -> str:
