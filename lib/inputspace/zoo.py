@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from . import cache, data, paths
-from .models import QUICK_VIT, ModelWrapper, build_net, wrap
+from .models import QUICK_VIT, ModelWrapper, build_net, speed_up, wrap
 from .train import Recipe, accuracy, train_classifier
 
 log = logging.getLogger(__name__)
@@ -99,8 +99,9 @@ def _valid_manifest(pt: Path) -> dict | None:
 
 def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
                      device: torch.device, seed: int = 0, recipe: str = "standard",
-                     train_if_missing: bool = True) -> tuple[ModelWrapper, dict]:
-    """Load (training once if needed) a locally trained model; returns ``(model, manifest)``."""
+                     train_if_missing: bool = True, fast: bool = True) -> tuple[ModelWrapper, dict]:
+    """Load (training once if needed) a locally trained model; returns ``(model, manifest)``.
+    ``fast``: apply :func:`~inputspace.models.speed_up` (BatchNorm folded, channels-last)."""
     if dataset not in OFFLINE_DATASETS:
         raise ValueError(f"unknown offline data set {dataset!r}; valid: {sorted(OFFLINE_DATASETS)}")
     rec = recipe_for(arch, recipe, profile)
@@ -116,12 +117,14 @@ def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick",
     size = data.QUICK_SIZE
     net = build_net(arch, int(manifest["num_classes"]), size)
     net.load_state_dict(torch.load(pt, map_location="cpu", weights_only=True))
-    return wrap(net, arch, size).to(device), manifest
+    model = wrap(net, arch, size)
+    return (speed_up(model) if fast else model).to(device), manifest
 
 
 def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
                device: torch.device | str = "cpu", seed: int = 0, recipe: str = "standard",
-               checkpoint: str | Path | None = None, pretrained: bool = True) -> ModelWrapper:
+               checkpoint: str | Path | None = None, pretrained: bool = True,
+               fast: bool = True) -> ModelWrapper:
     """A frozen eval-mode :class:`~inputspace.models.ModelWrapper` on ``device``.
 
     Args:
@@ -133,10 +136,14 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
         seed, recipe: identify a locally trained model (``standard`` or ``pgd-at``).
         checkpoint: a local weights file (paper profile; e.g. RobustBench's Salman2020Do_R50).
         pretrained: paper profile without checkpoint: timm's pretrained weights.
+        fast: fold BatchNorm into the convolutions and use channels-last
+            (:func:`~inputspace.models.speed_up`; the same function up to float rounding).
+            ``False`` returns the network as trained (needed to fine-tune it).
     """
     device = torch.device(device)
     if profile in ("quick", "smoke"):
-        return load_quick_model(arch, dataset, profile, device=device, seed=seed, recipe=recipe)[0]
+        return load_quick_model(arch, dataset, profile, device=device, seed=seed, recipe=recipe,
+                                fast=fast)[0]
     if profile != "paper":
         raise ValueError(f"unknown profile {profile!r}; valid: 'smoke', 'quick', 'paper'")
     if dataset not in PAPER_INPUT:
@@ -146,7 +153,8 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
                                 "(train one with inputspace.train on a GPU)")
     net = build_net(arch, PAPER_CLASSES[dataset], PAPER_INPUT[dataset], pretrained=pretrained,
                     checkpoint=checkpoint)
-    return wrap(net, arch, PAPER_INPUT[dataset]).to(device)
+    model = wrap(net, arch, PAPER_INPUT[dataset])
+    return (speed_up(model) if fast else model).to(device)
 
 
 def zoo_table(profile: str) -> list[dict]:
