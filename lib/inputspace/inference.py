@@ -20,6 +20,12 @@ import torch.fx as fx
 from torch import nn
 
 
+def _is_plain_bn(m: nn.Module | None) -> bool:
+    """A foldable BatchNorm: exactly ``nn.BatchNorm2d`` (subclasses such as timm's BatchNormAct2d
+    also apply an activation) with running statistics."""
+    return type(m) is nn.BatchNorm2d and m.track_running_stats
+
+
 def _traced_pairs(net: nn.Module, modules: dict[str, nn.Module]) -> set[tuple[str, str]]:
     try:
         graph = fx.symbolic_trace(net).graph
@@ -27,7 +33,7 @@ def _traced_pairs(net: nn.Module, modules: dict[str, nn.Module]) -> set[tuple[st
         return set()
     pairs = set()
     for node in graph.nodes:
-        if node.op != "call_module" or not isinstance(modules.get(node.target), nn.BatchNorm2d):
+        if node.op != "call_module" or not _is_plain_bn(modules.get(node.target)):
             continue
         src = node.args[0] if node.args else None
         if (isinstance(src, fx.Node) and src.op == "call_module"
@@ -43,7 +49,7 @@ def _sequential_pairs(modules: dict[str, nn.Module]) -> set[tuple[str, str]]:
             continue
         children = list(mod.named_children())
         for (cn, c), (bn_name, b) in zip(children, children[1:]):
-            if isinstance(c, nn.Conv2d) and type(b) is nn.BatchNorm2d:
+            if isinstance(c, nn.Conv2d) and _is_plain_bn(b):
                 prefix = f"{name}." if name else ""
                 pairs.add((prefix + cn, prefix + bn_name))
     return pairs
@@ -53,16 +59,14 @@ def foldable_pairs(net: nn.Module, keep: tuple[str, ...] = ()) -> list[tuple[str
     """``(conv, batchnorm)`` module names that :func:`fold_batchnorm` merges, in module order.
 
     Args:
-        net: the network (its BatchNorms must track running statistics).
+        net: the network (only BatchNorms with running statistics are folded).
         keep: module names whose outputs are read (analysed layers): a convolution among them is
             not folded, because folding would change the output a hook sees.
     """
     modules = dict(net.named_modules())
     pairs = _traced_pairs(net, modules) | _sequential_pairs(modules)
     order = {n: i for i, n in enumerate(modules)}
-    ok = [(c, b) for c, b in pairs if c not in keep and type(modules[b]) is nn.BatchNorm2d
-          and modules[b].track_running_stats and modules[b].running_var is not None]
-    return sorted(ok, key=lambda p: order[p[0]])
+    return sorted(((c, b) for c, b in pairs if c not in keep), key=lambda p: order[p[0]])
 
 
 @torch.no_grad()
@@ -79,13 +83,11 @@ def fold_batchnorm(net: nn.Module, keep: tuple[str, ...] = ()) -> int:
     for conv_name, bn_name in pairs:
         conv: nn.Conv2d = net.get_submodule(conv_name)
         bn: nn.BatchNorm2d = net.get_submodule(bn_name)
-        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps) if bn.affine else \
-            1.0 / torch.sqrt(bn.running_var + bn.eps)
+        std = torch.sqrt(bn.running_var + bn.eps)
+        scale = bn.weight / std if bn.affine else 1.0 / std
         shift = (bn.bias if bn.affine else 0.0) - bn.running_mean * scale
-        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
-        conv.weight.copy_(conv.weight * scale.view(-1, 1, 1, 1))
-        if conv.bias is None:
-            conv.bias = nn.Parameter(torch.zeros_like(bn.running_mean), requires_grad=False)
-        conv.bias.copy_(bias * scale + shift)
+        old_bias = conv.bias if conv.bias is not None else 0.0
+        conv.weight.mul_(scale.view(-1, 1, 1, 1))
+        conv.bias = nn.Parameter(old_bias * scale + shift, requires_grad=False)
         net.set_submodule(bn_name, nn.Identity())
     return len(pairs)

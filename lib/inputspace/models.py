@@ -29,6 +29,8 @@ import timm
 import torch
 from torch import nn
 
+from .inference import fold_batchnorm
+
 log = logging.getLogger(__name__)
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -201,8 +203,6 @@ def speed_up(model: ModelWrapper) -> ModelWrapper:
         raise ValueError("speed_up needs a frozen eval-mode wrapper (wrap(..., frozen=True))")
     if model.kind != "cnn":
         return model
-    from .inference import fold_batchnorm
-
     model.folded = fold_batchnorm(model.net, tuple(model.stage_names))
     model.net.to(memory_format=torch.channels_last)
     model.channels_last = True

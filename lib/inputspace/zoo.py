@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from . import cache, data, paths
 from .models import QUICK_VIT, ModelWrapper, build_net, speed_up, wrap
@@ -117,8 +118,7 @@ def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick",
     size = data.QUICK_SIZE
     net = build_net(arch, int(manifest["num_classes"]), size)
     net.load_state_dict(torch.load(pt, map_location="cpu", weights_only=True))
-    model = wrap(net, arch, size)
-    return (speed_up(model) if fast else model).to(device), manifest
+    return _frozen(net, arch, size, fast, device), manifest
 
 
 def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
@@ -153,7 +153,12 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
                                 "(train one with inputspace.train on a GPU)")
     net = build_net(arch, PAPER_CLASSES[dataset], PAPER_INPUT[dataset], pretrained=pretrained,
                     checkpoint=checkpoint)
-    model = wrap(net, arch, PAPER_INPUT[dataset])
+    return _frozen(net, arch, PAPER_INPUT[dataset], fast, device)
+
+
+def _frozen(net: nn.Module, arch: str, size: int, fast: bool, device: torch.device) -> ModelWrapper:
+    """The frozen wrapper every loader returns, sped up unless ``fast=False``, on ``device``."""
+    model = wrap(net, arch, size)
     return (speed_up(model) if fast else model).to(device)
 
 
