@@ -1,4 +1,5 @@
 """Tests of the barrier-based adversarial detector (inputspace.detection)."""
+import numpy as np
 import torch
 from torch import nn
 
@@ -33,3 +34,16 @@ def test_max_softmax_baseline_is_one_minus_confidence():
 def test_roc_auc_of_separated_and_reversed_scores():
     assert roc([0.1, 0.2], [0.8, 0.9])["auc"] == 1.0
     assert roc([0.8, 0.9], [0.1, 0.2])["auc"] == 0.0
+
+
+def test_roc_p_value_tracks_separation_and_sample_size():
+    """The one-sided Mann-Whitney p-value: small when adversarial scores are larger, ~1 when smaller,
+    and the same AUC is significant only with enough samples."""
+    from inputspace.detection import roc
+    sep = roc(np.arange(10.0), np.arange(10.0) + 10)
+    assert sep["auc"] == 1.0 and sep["p_value"] < 1e-4 and (sep["n_clean"], sep["n_adv"]) == (10, 10)
+    assert roc(np.arange(10.0) + 10, np.arange(10.0))["p_value"] > 0.99
+    small = roc(np.array([0.0, 2.0]), np.array([1.0, 3.0]))      # AUC 0.75 on 2 + 2 inputs
+    large = roc(np.tile([0.0, 2.0], 30), np.tile([1.0, 3.0], 30))  # AUC 0.75 on 60 + 60 inputs
+    assert small["auc"] == large["auc"] == 0.75
+    assert small["p_value"] > 0.05 > large["p_value"]

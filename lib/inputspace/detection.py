@@ -92,10 +92,18 @@ def _reduce(v: torch.Tensor, how: str) -> torch.Tensor:
 
 
 def roc(scores_clean: torch.Tensor | np.ndarray, scores_adv: torch.Tensor | np.ndarray) -> dict:
-    """ROC of a detector (adversarial = positive class): ``{"auc", "fpr", "tpr"}`` (lists)."""
+    """ROC of a detector (adversarial = positive class): ``{"auc", "fpr", "tpr", "p_value", "n_clean", "n_adv"}``.
+
+    ``p_value`` is the one-sided Mann-Whitney U test of "adversarial scores are larger" (AUC = U / (n_clean n_adv)),
+    so "better than chance" can be judged with the sample size in view, not by AUC > 0.5 alone.
+    """
+    from scipy.stats import mannwhitneyu
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    s = np.concatenate([np.asarray(scores_clean, dtype=np.float64), np.asarray(scores_adv, dtype=np.float64)])
-    lab = np.r_[np.zeros(len(scores_clean)), np.ones(len(scores_adv))]
+    clean, adv = np.asarray(scores_clean, dtype=np.float64), np.asarray(scores_adv, dtype=np.float64)
+    s = np.concatenate([clean, adv])
+    lab = np.r_[np.zeros(len(clean)), np.ones(len(adv))]
     fpr, tpr, _ = roc_curve(lab, s)
-    return {"auc": float(roc_auc_score(lab, s)), "fpr": fpr.tolist(), "tpr": tpr.tolist()}
+    p = float(mannwhitneyu(adv, clean, alternative="greater").pvalue)
+    return {"auc": float(roc_auc_score(lab, s)), "fpr": fpr.tolist(), "tpr": tpr.tolist(), "p_value": p,
+            "n_clean": len(clean), "n_adv": len(adv)}

@@ -133,7 +133,7 @@ def measure_widths(model: nn.Module, x: torch.Tensor, y: torch.Tensor, direction
     q = torch.tensor([0.05, 0.95])
     out[:, 0] = class_confidence(model, x, y)[:, None]
     for b in range(len(x)):
-        u = torch.randn((n_dirs, *x.shape[1:]), generator=generator).to(x.device)
+        u = torch.randn((n_dirs, *x.shape[1:]), generator=generator).to(x.device, x.dtype)  # float32 draws: same directions in any dtype
         d = direction[b:b + 1].flatten(1)
         d = d / d.norm() if d.norm() > 0 else torch.zeros_like(d)
         u = u.flatten(1) - (u.flatten(1) @ d.T) * d

@@ -231,9 +231,9 @@ def _run(model: nn.Module, x: torch.Tensor, y: torch.Tensor, x_tgt: torch.Tensor
         v_perp = project_orthogonal(x_tgt - x, grad)
         delta = _adv_update(delta, grad, s.adv_eps)
         x_new = _candidate(x, v_perp, delta, s.step_size, s.adv_pert)
-        if i + 1 < s.iters:
+        if i + 1 < s.iters or (s.log_every and s.width_radii):
             grad_new, p_new = _grad_probs(model, x_new, y)
-        else:  # the last candidate's gradient would never be used
+        else:  # the last candidate's gradient would never be used (no width measured at step T)
             grad_new, p_new = grad, _probs(model, x_new)
         accept = p0 - p_new.gather(1, y[:, None])[:, 0] < s.pthresh
         accepted += accept.long().cpu()

@@ -52,8 +52,10 @@ def untrained_net(arch: str, num_classes: int, input_size: int, seed: int,
     net = build_net(arch, num_classes, input_size)
     if not zero_init_last:
         for m in net.modules():
-            if hasattr(m, "zero_init_last") and getattr(m, "bn2", None) is not None:
-                nn.init.ones_(m.bn2.weight)
+            if hasattr(m, "zero_init_last"):  # the block's last BN: bn3 (Bottleneck) or bn2 (BasicBlock)
+                last = getattr(m, "bn3", None) or getattr(m, "bn2", None)
+                if last is not None:
+                    nn.init.ones_(last.weight)
     return net
 
 

@@ -7,6 +7,7 @@ ResNet-50 (AT: RobustBench ``Salman2020Do_R50``), DeiT-S (Normal) and DeiT-S (AT
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,8 @@ from torch import nn
 from .. import data, zoo
 from ..config import Config
 from ..notebook import cached
+
+log = logging.getLogger(__name__)
 
 ROLES: tuple[str, ...] = ("normal", "at", "vit", "vit-at")
 PAPER_ROWS = {"normal": "ResNet-50 (Normal)", "at": "ResNet-50 (AT)", "vit": "DeiT-S (Normal)",
@@ -153,6 +156,11 @@ def pool(cfg: Config) -> data.Split:
 
     def compute() -> dict:
         rows = [(role_model(cfg, r), bar) for r, bar in zip(cfg.pool_roles, cfg.pool_min_conf)]
+        missing = [r for r, (rm, _) in zip(cfg.pool_roles, rows) if rm.model is None]
+        if missing:  # e.g. the paper profile without at_checkpoint / vit_at_checkpoint_dir
+            log.warning("pool rule: no model for the role(s) %s; the rule asks only %s (pass the missing "
+                        "checkpoints, or set pool_roles, to choose explicitly)", missing,
+                        [r for r in cfg.pool_roles if r not in missing])
         rows = [(rm.model, bar) for rm, bar in rows if rm.model is not None]
         idx, x = select_pool([m for m, _ in rows], _pool_batches(cfg), tuple(cfg.pool_classes),
                              rule=cfg.pool_rule, min_conf=[b for _, b in rows], device=cfg.device)

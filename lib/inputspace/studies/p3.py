@@ -33,7 +33,7 @@ from ..torus import class_centers
 log = logging.getLogger(__name__)
 
 CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
-LABELS = {"resnet18": "ResNet-18", "resnet50": "ResNet-50", "vgg19_bn": "VGG-19",
+LABELS = {"resnet18": "ResNet-18", "resnet50": "ResNet-50", "vgg19_bn": "VGG-19-BN", "vgg19": "VGG-19",
           "densenet121": "DenseNet-121", "vit_tiny": "ViT-tiny (6 blocks)",
           "vit_base_patch16_224": "ViT-B/16"}
 TABLE1 = {"sigma": 10.0, "alpha": 0.1, "sched": "exp", "periodic": True, "metric": "cosine"}

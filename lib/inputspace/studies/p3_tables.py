@@ -42,7 +42,8 @@ def tab01(cfg: Config) -> dict:
     checks = {"sigma": sc.sigma, "alpha": sc.alpha, "sched": sc.sched, "periodic": sc.periodic,
               "metric": sc.metric, "factor_start": schedule(0, total, sc.sched),
               "factor_end": schedule(total, total, sc.sched),
-              "batch": {a: c.batch_size for a, c in per_arch.items()}, "paper_batch": PAPER_BATCH}
+              "batch": {a: c.batch_size for a, c in per_arch.items()}, "paper_batch": PAPER_BATCH,
+              "epochs": sc.epochs}
     table.index.name = "parameter"
     return {"table": table, "checks": checks, "configs": per_arch, "e_minus_5": math.exp(-5)}
 
