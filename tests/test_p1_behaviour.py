@@ -258,3 +258,21 @@ def test_untrained_resnet50_bottleneck_last_bn_is_bn3_and_not_zero_unless_reques
     assert all(not bool((bn.weight == 0).all()) for bn in bns)
     bns_timm = _last_bns(untrained_net("resnet50", 10, 32, seed=0, zero_init_last=True))
     assert all(bool((bn.weight == 0).all()) for bn in bns_timm)
+
+
+def test_fig10_augmentations_shift_and_flip_as_documented():
+    """shift2 is the ±2 px random shift; flip-crop4 shifts by ≤ 4 px and mirrors about half the images."""
+    from inputspace.studies.p1_untrained import augment
+    from inputspace.train import random_shift
+    x = torch.zeros(200, 1, 12, 32)
+    x[:, :, 5, 2] = 1.0                                   # one bright pixel near the left edge
+    same = augment(x, "shift2", torch.Generator().manual_seed(0))
+    assert torch.equal(same, random_shift(x, 2, torch.Generator().manual_seed(0)))
+    out = augment(x, "flip-crop4", torch.Generator().manual_seed(0))
+    cols = out[:, 0].amax(1).argmax(1)                    # column of the (surviving) bright pixel
+    kept = out.flatten(1).amax(1) > 0                      # shifted off the image: gone
+    flipped = cols[kept] >= 16                             # mirrored: 31 - (2 ± 4) = 25..33
+    assert 0.3 < flipped.float().mean() < 0.7
+    assert ((cols[kept][~flipped] - 2).abs() <= 4).all() and ((cols[kept][flipped] - 29).abs() <= 4).all()
+    with pytest.raises(ValueError, match="valid"):
+        augment(x, "mixup", torch.Generator())

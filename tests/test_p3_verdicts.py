@@ -335,3 +335,12 @@ def test_held_out_anchor_mode_and_center_give_different_hand_computed_distances(
                                torch.tensor([4.5]))
     torch.testing.assert_close(torus.d_class(held, target, c, m, n, anchor="center"),
                                torch.tensor([3.5]))
+
+
+def test_size_ratio_is_max_over_min_per_layer():
+    from inputspace.studies.p3_analysis import size_ratio
+    res = {(10, "a"): [torch.tensor([0.1, 0.3]), torch.tensor([1.0])],
+           (20, "a"): [torch.tensor([0.4]), torch.tensor([1.0, 1.0])]}
+    assert size_ratio(res, (10, 20), "a") == pytest.approx([2.0, 1.0])
+    res[(20, "a")][0] = torch.tensor([0.0])
+    assert size_ratio(res, (10, 20), "a")[0] == float("inf")

@@ -36,6 +36,9 @@ KNOBS: dict[str, dict[str, Knob]] = {
                  "runs": _k(1, 1, 5, "FVO pairs per class (quick 1, full 5)"),
                  "batch_size": _k(64, 512, 512, "training batch (paper 512)"),
                  "train_lr": Knob(1e-3, help="Adam learning rate (paper 1e-3)"),
+                 "augment": _k("shift2", "shift2", "flip-crop4", "training augmentation: flip-crop4 = the "
+                               "companion's flip + RandomCrop(32, pad 4); shift2 = ±2 px (digits are not "
+                               "flip-invariant)", choices=("shift2", "flip-crop4")),
                  "fvo_iters": _k(8, 256, 4096, "FVO iterations (App F.1: 4096; quick: CPU budget)"),
                  "fvo_stop": Knob(5e-3, help="FVO stop (App F.1: 5e-3)"),
                  "n_points": _k(21, 200, 200, "points per path (paper 200)")},
@@ -98,6 +101,19 @@ def _train_split(cfg: Config) -> data.Split:
     return data.to_split(ds, list(range(len(ds))), "cifar10-train")
 
 
+def augment(x: torch.Tensor, how: str, g: torch.Generator) -> torch.Tensor:
+    """Fig 10's training augmentation. ``"flip-crop4"``: the companion's RandomHorizontalFlip +
+    RandomCrop(32, padding=4) (zero padding, i.e. a random shift of up to ±4 px, then a flip with
+    probability 1/2); ``"shift2"``: ±2 px shifts only (quick: a flipped digit is another symbol)."""
+    if how == "shift2":
+        return random_shift(x, 2, g)
+    if how != "flip-crop4":
+        raise ValueError(f"unknown augmentation {how!r}; valid: 'shift2', 'flip-crop4'")
+    x = random_shift(x, 4, g)
+    flip = torch.rand(len(x), generator=g) < 0.5
+    return torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x)
+
+
 def _barrier_evolution(cfg: Config) -> dict:
     net = untrained_net(cfg.arch, 10, 32, cfg.seed, cfg.zero_init_last)
     model = wrap(net, cfg.arch, 32, frozen=False).to(cfg.device)
@@ -113,7 +129,7 @@ def _barrier_evolution(cfg: Config) -> dict:
             break
         model.train().requires_grad_(True)
         idx = torch.randperm(len(train), generator=g)[: cfg.batch_size]
-        xb = random_shift(train.x[idx], 2, g).to(cfg.device)
+        xb = augment(train.x[idx], cfg.augment, g).to(cfg.device)
         loss = F.cross_entropy(model(xb), train.y[idx].to(cfg.device))
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -113,3 +113,14 @@ def wrapped_fraction(ls: LayerSOM, cls: int) -> float:
     loc = unit_locations(ls.m, ls.n)[ls.bmu_tr[ls.y_tr == cls].reshape(-1)]
     moved = (unfold(loc, c["mode_loc"][cls], ls.m, ls.n) != loc).any(-1)
     return float(moved.float().mean())
+
+
+def size_ratio(res: dict, sizes: Sequence[int], arch: str) -> list[float]:
+    """Per layer, max / min over the SOM sizes of the mean class-centre CD (Figs 7, 10).
+
+    P3 states "no significant dependency on SOM size" without a measure; this ratio is what the
+    notebooks report against it (1 = the same at every size). ``res[(size, arch)]`` holds one
+    tensor of centre distances per layer (:func:`inputspace.studies.p3_figs.center_distances`).
+    """
+    per_size = [[float(v.mean()) for v in res[(s, arch)]] for s in sizes]
+    return [max(col) / min(col) if min(col) > 0 else float("inf") for col in zip(*per_size)]

@@ -147,7 +147,8 @@ def study(cfg: Config, archs) -> dict:
 
     Returns ``{"eps": {arch: {"paper": ε, "rule": ε*}}, "rule": {arch: eps_rule()},
     "acc": {(arch, which): accuracies}, "disp": {(arch, which, kind): [per layer (n, k)]},
-    "layers": names, "table": accuracies DataFrame, "disp_table": mean/median per layer}``.
+    "floor": {arch: [per layer (n, k)] at ε = 0, a control that must be 0}, "layers": names,
+    "table": accuracies DataFrame, "disp_table": mean/median per layer}``.
     """
     import pandas as pd
 
@@ -173,6 +174,13 @@ def study(cfg: Config, archs) -> dict:
                     disp_rows.append({"model": LABELS.get(arch, arch), "ε": which, "kind": kind,
                                       "layer": name, "mean": float(v.float().mean()),
                                       "median": float(v.float().median())})
+        # Control: ε = 0 through the same perturbed-code path (batches of 50, same model); any
+        # displacement here is float noise between the two code extractions, not the perturbation.
+        res.setdefault("floor", {})[arch] = floor = displacement(cfg, soms, 0.0, "noise")
+        for name, v in zip(layer_names(soms), floor):
+            disp_rows.append({"model": LABELS.get(arch, arch), "ε": "0 (control)", "kind": "none",
+                              "layer": name, "mean": float(v.float().mean()),
+                              "median": float(v.float().median())})
         res["layers"] = layer_names(soms)
     res["table"] = pd.DataFrame(acc_rows)
     res["disp_table"] = pd.DataFrame(disp_rows)
