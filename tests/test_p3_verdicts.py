@@ -344,3 +344,12 @@ def test_size_ratio_is_max_over_min_per_layer():
     assert size_ratio(res, (10, 20), "a") == pytest.approx([2.0, 1.0])
     res[(20, "a")][0] = torch.tensor([0.0])
     assert size_ratio(res, (10, 20), "a")[0] == float("inf")
+
+
+def test_per_class_means_average_each_class_and_group():
+    from inputspace.studies.p3_analysis import per_class_means
+    r = {"distance": torch.tensor([1.0, 3.0, 10.0, 2.0, 4.0]), "correct": torch.tensor([True, True, False, True, True]),
+         "y": torch.tensor([0, 0, 0, 1, 1])}
+    out = per_class_means(r)
+    assert out["y"].tolist() == [0, 0, 1] and out["correct"].tolist() == [True, False, True]
+    assert out["distance"].tolist() == pytest.approx([2.0, 10.0, 3.0])

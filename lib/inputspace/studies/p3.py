@@ -100,7 +100,8 @@ KNOBS: dict[str, dict[str, Knob]] = {
     "p3-tab02": {},  # prints the resolved configuration of p3-fig11
     "p3-figS1": {**BASE, **ARCHS, "density_bmus": Knob(1, help="BMUs per input in the density")},
     "p3-figS2": {**BASE, "arch": Knob("resnet50", CNNS), "n_show": _k(3, 5, 5, "classes shown")},
-    "p3-figS3": {**BASE, "archs": Knob(("resnet18", "resnet50"), help="models of panels A, B")},
+    "p3-figS3": {**BASE, "archs": Knob(("resnet18", "resnet50"), help="models of panels A, B"),
+                 "aggregate": Knob("class", ("class", "input"), "statistic: per-class means (caption) or per input")},
     "p3-figS4": {**BASE, **ARCHS, **VIT, **ATTACK, "attack_archs": Knob(("resnet18", "resnet50"))},
 }
 

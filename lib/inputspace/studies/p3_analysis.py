@@ -105,6 +105,25 @@ def label_center_distance(ls: LayerSOM) -> dict[str, torch.Tensor]:
     return {"distance": d, "correct": ls.pred_val == ls.y_val, "y": ls.y_val}
 
 
+def per_class_means(r: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Supp. Fig. 3 as captioned ("for each class, the mean ED over 50 SOM-val examples"): per class,
+    the mean distance of its correctly and of its incorrectly predicted inputs (:func:`label_center_distance`).
+
+    Returns ``{"distance", "correct", "y"}`` with one entry per (class, group) that has inputs, so the
+    result can be plotted and summarised like the per-input one.
+    """
+    dist, ok, y = [], [], []
+    for c in torch.unique(r["y"]).tolist():
+        for group in (True, False):
+            sel = (r["y"] == c) & (r["correct"] == group)
+            if sel.any():
+                dist.append(r["distance"][sel].float().mean())
+                ok.append(group)
+                y.append(c)
+    return {"distance": torch.stack(dist) if dist else torch.zeros(0), "correct": torch.tensor(ok, dtype=torch.bool),
+            "y": torch.tensor(y, dtype=torch.long)}
+
+
 def wrapped_fraction(ls: LayerSOM, cls: int) -> float:
     """Fraction of class ``cls``'s SOM-tr BMUs that unfolding moves to another tile (Fig. 2)."""
     from ..torus import unfold

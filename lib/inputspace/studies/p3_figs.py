@@ -180,14 +180,19 @@ def _mean_or_nan(v: torch.Tensor) -> float:
 
 
 def figS3(cfg: Config) -> dict:
-    """Distance of SOM-val BMUs to their label's SOM-tr centre, correct vs incorrect (Supp. 3)."""
+    """Distance of SOM-val BMUs to their label's SOM-tr centre, correct vs incorrect (Supp. 3).
+
+    ``cfg.aggregate == "class"`` (the caption): the statistic is per class (mean over that class's
+    correct, and over its incorrect, inputs) and the counts are classes; ``"input"``: per input."""
     res, rows = {}, []
     for arch in cfg.archs:
         soms = model_soms(cfg, arch)
         res[arch] = [an.label_center_distance(ls) for ls in soms]
+        if cfg.aggregate == "class":
+            res[arch] = [an.per_class_means(r) for r in res[arch]]
         for name, r in zip(layer_names(soms), res[arch]):
             ok = r["correct"]
-            rows.append({"model": LABELS[arch], "layer": name, "n correct": int(ok.sum()),
+            rows.append({"model": LABELS[arch], "layer": name, "unit": cfg.aggregate, "n correct": int(ok.sum()),
                          "n incorrect": int((~ok).sum()),
                          "mean ED correct": _mean_or_nan(r["distance"][ok]),
                          "mean ED incorrect": _mean_or_nan(r["distance"][~ok])})
