@@ -239,24 +239,17 @@ def _last_bns(net):
     return [m.bn3 if getattr(m, "bn3", None) is not None else m.bn2 for m in blocks]
 
 
-def test_untrained_resnet18_last_bn_not_zero_unless_requested():
-    bns = _last_bns(untrained_net("resnet18", 10, 32, seed=0, zero_init_last=False))
-    assert len(bns) == 8
+@pytest.mark.parametrize("arch, n_blocks, last", [("resnet18", 8, "bn2"), ("resnet50", 16, "bn3")])
+def test_untrained_last_bn_not_zero_unless_requested(arch, n_blocks, last):
+    """The block's last BN (bn2 in BasicBlock; bn3 in Bottleneck, where bn2 is the middle BN) gets
+    weight 1: resetting bn2 alone left every Bottleneck block an identity at init."""
+    net = untrained_net(arch, 10, 32, seed=0, zero_init_last=False)
+    bns = _last_bns(net)
+    assert len(bns) == n_blocks
+    assert all(getattr(m, last) is bn for m, bn in zip((m for m in net.modules() if hasattr(m, "zero_init_last")), bns))
     assert all(not bool((bn.weight == 0).all()) for bn in bns)
     # positive control: timm's own init zeroes them, so the check above is not vacuous
-    bns_timm = _last_bns(untrained_net("resnet18", 10, 32, seed=0, zero_init_last=True))
-    assert all(bool((bn.weight == 0).all()) for bn in bns_timm)
-
-
-def test_untrained_resnet50_bottleneck_last_bn_is_bn3_and_not_zero_unless_requested():
-    """Bottleneck blocks end in bn3 (bn2 is the middle BN): resetting bn2 alone would leave every
-    block an identity at init (the committed p1_common.py did exactly that)."""
-    net = untrained_net("resnet50", 10, 32, seed=0, zero_init_last=False)
-    bns = _last_bns(net)
-    assert len(bns) == 16
-    assert all(m.bn3 is bn for m, bn in zip((m for m in net.modules() if hasattr(m, "zero_init_last")), bns))
-    assert all(not bool((bn.weight == 0).all()) for bn in bns)
-    bns_timm = _last_bns(untrained_net("resnet50", 10, 32, seed=0, zero_init_last=True))
+    bns_timm = _last_bns(untrained_net(arch, 10, 32, seed=0, zero_init_last=True))
     assert all(bool((bn.weight == 0).all()) for bn in bns_timm)
 
 

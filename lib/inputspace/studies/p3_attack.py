@@ -142,6 +142,12 @@ def displacement(cfg: Config, soms: list[LayerSOM], eps: float, kind: str) -> li
     return out
 
 
+def _disp_rows(label: str, which: str, kind: str, names: list[str], disp: list[torch.Tensor]) -> list[dict]:
+    """One ``disp_table`` row per layer: mean and median displacement."""
+    return [{"model": label, "ε": which, "kind": kind, "layer": name, "mean": float(v.float().mean()),
+             "median": float(v.float().median())} for name, v in zip(names, disp)]
+
+
 def study(cfg: Config, archs) -> dict:
     """Figs 11/12: accuracies and BMU displacements of PGD and noise at the paper's ε and at ε*.
 
@@ -154,10 +160,11 @@ def study(cfg: Config, archs) -> dict:
 
     from .p3 import LABELS, layer_names, model_soms
 
-    res: dict = {"eps": {}, "rule": {}, "acc": {}, "disp": {}}
+    res: dict = {"eps": {}, "rule": {}, "acc": {}, "disp": {}, "floor": {}}
     acc_rows, disp_rows = [], []
     for arch in archs:
         soms = model_soms(cfg, arch)
+        names, label = layer_names(soms), LABELS.get(arch, arch)
         rule = eps_rule(cfg, arch)
         res["rule"][arch] = rule
         res["eps"][arch] = {"paper": cfg.paper_eps, "rule": rule["eps"]}
@@ -170,18 +177,12 @@ def study(cfg: Config, archs) -> dict:
             for kind in ("noise", "pgd"):
                 d = displacement(cfg, soms, eps, kind)
                 res["disp"][(arch, which, kind)] = d
-                for name, v in zip(layer_names(soms), d):
-                    disp_rows.append({"model": LABELS.get(arch, arch), "ε": which, "kind": kind,
-                                      "layer": name, "mean": float(v.float().mean()),
-                                      "median": float(v.float().median())})
+                disp_rows += _disp_rows(label, which, kind, names, d)
         # Control: ε = 0 through the same perturbed-code path (batches of 50, same model); any
         # displacement here is float noise between the two code extractions, not the perturbation.
-        res.setdefault("floor", {})[arch] = floor = displacement(cfg, soms, 0.0, "noise")
-        for name, v in zip(layer_names(soms), floor):
-            disp_rows.append({"model": LABELS.get(arch, arch), "ε": "0 (control)", "kind": "none",
-                              "layer": name, "mean": float(v.float().mean()),
-                              "median": float(v.float().median())})
-        res["layers"] = layer_names(soms)
+        res["floor"][arch] = floor = displacement(cfg, soms, 0.0, "noise")
+        disp_rows += _disp_rows(label, "0 (control)", "none", names, floor)
+        res["layers"] = names
     res["table"] = pd.DataFrame(acc_rows)
     res["disp_table"] = pd.DataFrame(disp_rows)
     return res
