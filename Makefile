@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup figures smoke test unit bench lab clean distclean
+.PHONY: help setup figures smoke lint test unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,7 +45,10 @@ smoke: setup ## Execute every notebook in the tiny smoke profile with papermill 
 unit: setup ## Library unit tests only
 	$(PY) -m pytest tests -q
 
-test: setup ## Unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax)
+lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells (config: pyproject.toml)
+	$(VENV)/bin/ruff check lib tests benchmarks notebooks
+
+test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax)
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
 

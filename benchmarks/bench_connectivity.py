@@ -19,8 +19,8 @@ import timeit
 import torch
 import torch.nn.functional as F
 
-from inputspace import connectivity as conn
-from inputspace.featvis import total_variation
+from inputspace.methods import connectivity as conn
+from inputspace.methods.inputopt import total_variation
 from inputspace.models import build_net, wrap
 
 

@@ -19,7 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from inputspace import levelset
+from inputspace.methods import levelset
 from inputspace.models import build_net, wrap
 
 

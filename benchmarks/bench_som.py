@@ -1,11 +1,11 @@
-"""SOM speed: training throughput (codes/s) and final quantization error of ``inputspace.som``
+"""SOM speed: training throughput (codes/s) and final quantization error of ``inputspace.methods.som``
 against MiniSom 2.3.6, QuickSOM 1.0.0 and somoclu 1.7.6 on the same data, printed as ratios.
 
 Data: 10 000 synthetic non-negative "vector codes" (a 50-component Gaussian mixture passed
 through a ReLU) of dimension 512 and 2048; a 20x20 map; one epoch; P3's parameters (sigma0 10,
 alpha0 0.1, 'exp' decay, toroidal grid, cosine distance) wherever the library has them.
 
-* ``inputspace.som`` -- batch 10 (the paper's), 64 and 256;
+* ``inputspace.methods.som`` -- batch 10 (the paper's), 64 and 256;
 * QuickSOM -- ``quicksom.som.SOM`` with a cosine metric, driven by the loop of its ``fit`` (the
   DataLoader left out, which only favours QuickSOM), batch 10, **same initial weights and order**
   as ours, so its quantization error must equal ours up to float round-off; the row
@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from inputspace.som import SOM, SOMConfig, quantization_error, schedule, train_som
+from inputspace.methods.som import SOM, SOMConfig, quantization_error, schedule, train_som
 
 ANCHORS = {
     512: {"MiniSom": 3046, "QuickSOM": 1972, "somoclu": 9570, "torch minibatch-64": 83530},
@@ -201,7 +201,7 @@ def bench_dim(dim: int, args, somoclu_py: str | None) -> list[dict]:
     for b in args.batches:
         dt, w = _best(lambda b=b: run_ours(x, w0, b, 2), args.repeats)
         rows.append(
-            {"impl": f"inputspace.som b{b}", "batch": b, "codes_s": args.n / dt, "qe": _qe(x, w)}
+            {"impl": f"inputspace.methods.som b{b}", "batch": b, "codes_s": args.n / dt, "qe": _qe(x, w)}
         )
     n_ref = min(args.ref_codes, args.n)
     for name, fn in (

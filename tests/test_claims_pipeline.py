@@ -81,9 +81,11 @@ def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
 
 
 def test_library_dependencies_follow_imports_transitively_and_only_those():
-    deps = {p.name for p in pipeline.library_dependencies("from inputspace.studies import p0")}
-    assert {"p0.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
-    assert "p2.py" not in deps
+    deps = {str(p.relative_to(paths.ROOT / "lib" / "inputspace"))
+            for p in pipeline.library_dependencies("from inputspace.p0 import training")}
+    assert {"p0/training.py", "p0/knobs.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
+    assert not any(d.startswith(("p1/", "p2/", "p3/")) for d in deps)
+    assert "p0/plots.py" not in deps
 
 
 def test_timings_record_each_notebook_and_the_total(build):

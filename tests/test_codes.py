@@ -1,11 +1,11 @@
-"""Vector codes of feature maps (P3 Sec. 2.1, Fig. 1; checklist §P3.3)."""
+"""Vector codes of feature maps (P3 Sec. 2.1, Fig. 1)."""
 
 import math
 
 import pytest
 import torch
 
-from inputspace import codes
+from inputspace.methods import codes
 
 
 def _two_channel_map():

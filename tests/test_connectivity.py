@@ -1,11 +1,19 @@
-"""Tests of linear paths, barriers, bypasses and repeated bypass (inputspace.connectivity)."""
+"""Tests of linear paths, barriers, bypasses and repeated bypass (inputspace.methods.connectivity)."""
 import math
 
 import torch
 from torch import nn
 
-from inputspace.connectivity import (DELTA, barriers, bypass, connect, cosine, path_losses,
-                                     path_points, select_modes)
+from inputspace.methods.connectivity import (
+    DELTA,
+    barriers,
+    bypass,
+    connect,
+    cosine,
+    path_losses,
+    path_points,
+    select_modes,
+)
 
 
 class Bump(nn.Module):

@@ -1,9 +1,9 @@
-"""Tests of the barrier-based adversarial detector (inputspace.detection)."""
+"""Tests of the barrier-based adversarial detector (inputspace.methods.detection)."""
 import numpy as np
 import torch
 from torch import nn
 
-from inputspace.detection import barrier_scores, max_softmax_scores, roc
+from inputspace.methods.detection import barrier_scores, max_softmax_scores, roc
 
 
 class TwoWells(nn.Module):
@@ -39,7 +39,7 @@ def test_roc_auc_of_separated_and_reversed_scores():
 def test_roc_p_value_tracks_separation_and_sample_size():
     """The one-sided Mann-Whitney p-value: small when adversarial scores are larger, ~1 when smaller,
     and the same AUC is significant only with enough samples."""
-    from inputspace.detection import roc
+    from inputspace.methods.detection import roc
     sep = roc(np.arange(10.0), np.arange(10.0) + 10)
     assert sep["auc"] == 1.0 and sep["p_value"] < 1e-4 and (sep["n_clean"], sep["n_adv"]) == (10, 10)
     assert roc(np.arange(10.0) + 10, np.arange(10.0))["p_value"] > 0.99

@@ -1,8 +1,8 @@
-"""Tests of the batched input-optimization loop and FVO (inputspace.featvis)."""
+"""Tests of the batched input-optimization loop and FVO (inputspace.methods.inputopt)."""
 import torch
 from torch import nn
 
-from inputspace.featvis import feature_visualization, optimize_inputs, total_variation
+from inputspace.methods.inputopt import feature_visualization, optimize_inputs, total_variation
 
 
 def _toy(seed=0, hidden=True):

@@ -1,10 +1,10 @@
-"""Tests of P1's targeted input-optimization attack (inputspace.attacks)."""
+"""Tests of P1's targeted input-optimization attack (inputspace.methods.attacks)."""
 import pytest
 import torch
 from torch import nn
 
-from inputspace.attacks import input_optimization_attack
 from inputspace.data import digits
+from inputspace.methods.attacks import input_optimization_attack
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
-"""Level Set Traversal (checklist §P2.3) on tiny models."""
+"""Level Set Traversal (P2 Algorithm 1) on tiny models."""
 import logging
 
 import pytest
 import torch
 from torch import nn
 
-from inputspace import hulls, levelset
+from inputspace.methods import levelset, lst_eval
 
 SHAPE = (3, 4, 4)
 
@@ -152,7 +152,7 @@ def test_logs_hold_every_log_step_and_the_output():
 def test_width_radius_zero_equals_the_on_path_confidence():
     model = mlp()
     x, y, _, _ = batch(model)
-    w = hulls.measure_widths(model, x, y, torch.randn_like(x), (0.0, 0.5), n_dirs=16,
+    w = lst_eval.measure_widths(model, x, y, torch.randn_like(x), (0.0, 0.5), n_dirs=16,
                                 generator=torch.Generator().manual_seed(0))
     assert w.shape == (4, 3, 2)
     assert torch.allclose(w[:, 1], w[:, 0], atol=1e-6)  # both quantiles at radius 0

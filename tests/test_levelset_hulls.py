@@ -1,4 +1,4 @@
-"""Evaluation of LST outputs (checklist §P2.4): distances, segments, triangle hulls, derangements."""
+"""Evaluation of LST outputs (P2 Tables 1-2, Figs of star-like sets and hulls): distances, segments, triangle hulls, derangements."""
 import itertools
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from inputspace import hulls
+from inputspace.methods import lst_eval
 
 
 class Linear(nn.Module):
@@ -22,35 +22,35 @@ class Linear(nn.Module):
 
 def test_rms_l2_is_l2_over_sqrt_of_pixel_count():
     x, y = torch.zeros(2, 3, 4, 4), torch.full((1, 3, 4, 4), 0.5)
-    assert torch.allclose(hulls.rms_l2(x, y), torch.tensor([0.5, 0.5]))
-    assert torch.allclose(hulls.rms_l2(x, y), (x - y).flatten(1).norm(dim=1) / 48 ** 0.5)
+    assert torch.allclose(lst_eval.rms_l2(x, y), torch.tensor([0.5, 0.5]))
+    assert torch.allclose(lst_eval.rms_l2(x, y), (x - y).flatten(1).norm(dim=1) / 48 ** 0.5)
 
 
 def test_linf_is_the_largest_pixel_difference():
     x = torch.zeros(1, 3, 4, 4)
     y = x.clone()
     y[0, 1, 2, 3] = -0.7
-    assert torch.allclose(hulls.linf(x, y), torch.tensor([0.7]))
+    assert torch.allclose(lst_eval.linf(x, y), torch.tensor([0.7]))
 
 
 def test_ssim_of_identical_images_is_one_and_of_different_images_lower():
     g = torch.Generator().manual_seed(0)
     x = torch.rand(2, 3, 32, 32, generator=g)
-    assert torch.allclose(hulls.ssim(x, x), torch.ones(2), atol=1e-5)
-    assert (hulls.ssim(x, torch.rand(2, 3, 32, 32, generator=g)) < 0.5).all()
+    assert torch.allclose(lst_eval.ssim(x, x), torch.ones(2), atol=1e-5)
+    assert (lst_eval.ssim(x, torch.rand(2, 3, 32, 32, generator=g)) < 0.5).all()
 
 
 def test_lpips_is_reported_not_computed_without_local_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
-    assert not hulls.lpips_available()
-    d = hulls.distances(torch.rand(2, 3, 16, 16), torch.rand(1, 3, 16, 16))
-    assert d["lpips"] == hulls.LPIPS_UNAVAILABLE == "not computed (no LPIPS weights offline)"
+    assert not lst_eval.lpips_available()
+    d = lst_eval.table1_distances(torch.rand(2, 3, 16, 16), torch.rand(1, 3, 16, 16))
+    assert d["lpips"] == lst_eval.LPIPS_UNAVAILABLE == "not computed (no LPIPS weights offline)"
     with pytest.raises(FileNotFoundError, match="AlexNet"):
-        hulls.lpips_distance(torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16))
+        lst_eval.lpips_distance(torch.rand(1, 3, 16, 16), torch.rand(1, 3, 16, 16))
 
 
 def test_triangle_lattice_has_66_points_and_the_official_float_test_64():
-    exact, official = hulls.lattice(10), hulls.lattice(10, exact=False)
+    exact, official = lst_eval.lattice(10), lst_eval.lattice(10, exact=False)
     assert len(exact) == 66 and len(official) == 64
     as_set = lambda w: {tuple(np.round(p, 1)) for p in w.tolist()}  # noqa: E731
     missing = as_set(exact) - as_set(official)
@@ -60,14 +60,14 @@ def test_triangle_lattice_has_66_points_and_the_official_float_test_64():
 
 def test_triangle_points_hit_the_vertices():
     xs, x1, x2 = torch.zeros(3, 2, 2), torch.ones(3, 2, 2), torch.full((3, 2, 2), 2.0)
-    pts = hulls.triangle_points(xs, x1, x2, torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
+    pts = lst_eval.triangle_points(xs, x1, x2, torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
     assert [float(p.mean()) for p in pts] == [0.0, 1.0, 2.0, 1.5]
 
 
 def test_triangle_stats_follow_the_official_definitions():
-    w = hulls.lattice(10)
+    w = lst_eval.lattice(10)
     probs = 0.9 - 0.5 * w[:, 0]  # falls along the first edge only
-    st = hulls.triangle_stats(probs, w)
+    st = lst_eval.triangle_stats(probs, w)
     edge = torch.cat([probs[w[:, 1] == 0], probs[w[:, 0] == 0]])
     assert len(edge) == 22
     assert st["p_src"] == pytest.approx(0.9) and st["triangle_mean"] == pytest.approx(float(probs.mean()))
@@ -82,12 +82,12 @@ def test_table2_rows_average_over_all_pairs_of_runs():
     g = torch.Generator().manual_seed(0)
     src, out = torch.rand(2, 3, 4, 4, generator=g), torch.rand(2, 3, 3, 4, 4, generator=g)
     y = model(src).argmax(1)
-    rows = hulls.table2_rows(model, src, y, out)
-    assert rows.shape == (2, len(hulls.TABLE2_COLUMNS))
-    w = hulls.lattice(10)
-    probs = [hulls.triangle_confidences(model, src[0], out[0, a], out[0, b], int(y[0]), w)
+    rows = lst_eval.table2_rows(model, src, y, out)
+    assert rows.shape == (2, len(lst_eval.TABLE2_COLUMNS))
+    w = lst_eval.lattice(10)
+    probs = [lst_eval.triangle_confidences(model, src[0], out[0, a], out[0, b], int(y[0]), w)
              for a, b in itertools.combinations(range(3), 2)]
-    per = [hulls.triangle_stats(p, w) for p in probs]
+    per = [lst_eval.triangle_stats(p, w) for p in probs]
     assert rows[0, 1] == pytest.approx(np.mean([p["triangle_mean"] for p in per]))
     assert rows[0, -1] == pytest.approx(min(p["edge_min"] for p in per))
 
@@ -97,15 +97,15 @@ def test_segment_confidences_end_at_the_endpoints_confidences():
     g = torch.Generator().manual_seed(1)
     a, b = torch.rand(3, 3, 4, 4, generator=g), torch.rand(3, 3, 4, 4, generator=g)
     y = torch.tensor([0, 1, 2])
-    seg = hulls.segment_confidences(model, a, b, y, n_points=5)
+    seg = lst_eval.segment_confidences(model, a, b, y, n_points=5)
     assert seg.shape == (3, 5)
-    assert torch.allclose(seg[:, 0], hulls.class_confidence(model, a, y), atol=1e-6)
-    assert torch.allclose(seg[:, -1], hulls.class_confidence(model, b, y), atol=1e-6)
+    assert torch.allclose(seg[:, 0], lst_eval.class_confidence(model, a, y), atol=1e-6)
+    assert torch.allclose(seg[:, -1], lst_eval.class_confidence(model, b, y), atol=1e-6)
 
 
 def test_isometric_vertices_keep_lengths_and_angle():
     xs = torch.zeros(2)
-    v = hulls.isometric_vertices(xs, torch.tensor([2.0, 0.0]), torch.tensor([0.0, 4.0]))
+    v = lst_eval.isometric_vertices(xs, torch.tensor([2.0, 0.0]), torch.tensor([0.0, 4.0]))
     expected = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]], dtype=torch.float64)
     assert torch.allclose(v, expected, atol=1e-12)
 
@@ -113,7 +113,7 @@ def test_isometric_vertices_keep_lengths_and_angle():
 def test_derangement_is_a_permutation_without_fixed_points():
     g = torch.Generator().manual_seed(0)
     for _ in range(20):
-        p = hulls.derangement(5, g)
+        p = lst_eval.derangement(5, g)
         assert sorted(p.tolist()) == list(range(5)) and (p != torch.arange(5)).all()
     with pytest.raises(ValueError):
-        hulls.derangement(1, g)
+        lst_eval.derangement(1, g)

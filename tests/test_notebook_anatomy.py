@@ -8,7 +8,10 @@ import pytest
 from inputspace import paths, pipeline
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
-FIGURE_NOTEBOOKS = [p for p in NOTEBOOKS if "-tab" not in p.stem]  # tables have no figure
+OVERVIEWS = [p for p in NOTEBOOKS if re.match(r"p[1-9x]-00-", p.name)]  # one per paper, no claims
+# tables and the overviews have no figure
+FIGURE_NOTEBOOKS = [p for p in NOTEBOOKS if "-tab" not in p.stem and p not in OVERVIEWS]
+CLAIM_NOTEBOOKS = [p for p in NOTEBOOKS if not p.name.startswith("p0-") and p not in OVERVIEWS]
 
 
 def _code(nb):
@@ -53,10 +56,35 @@ def test_kernels_draw_inline_even_when_the_shell_says_agg(monkeypatch):
     assert os.environ["MPLBACKEND"] == pipeline.INLINE_BACKEND
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("p0-")], ids=lambda p: p.stem)
-def test_paper_notebooks_record_claims(path):
+@pytest.mark.parametrize("path", CLAIM_NOTEBOOKS, ids=lambda p: p.stem)
+def test_paper_notebooks_record_claims_through_one_library_call(path):
+    """Verdicts are tested library code: the claims cell is one ``claims.<item>(card, …)`` call."""
     src = "\n".join(c.source for c in _code(nbformat.read(path, as_version=4)))
-    assert "card.record(" in src
+    assert re.search(r"^claims\.\w+\(card\b", src, re.M), "no claims.<item>(card, ...) call"
+    assert "card.record(" not in src, "verdict logic belongs in the paper's claims module"
+
+
+@pytest.mark.parametrize("path", OVERVIEWS, ids=lambda p: p.stem)
+def test_overview_links_every_notebook_of_its_paper(path):
+    paper = path.name.split("-")[0]
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    for other in NOTEBOOKS:
+        if other.name.startswith(paper + "-") and other != path:
+            assert f"({other.name})" in text, f"{path.name} does not link {other.name}"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name.startswith(("p1-", "p2-", "p3-"))
+                                  and p not in OVERVIEWS], ids=lambda p: p.stem)
+def test_figure_notebooks_link_their_papers_overview(path):
+    first = nbformat.read(path, as_version=4).cells[0].source
+    overview = next(o.name for o in OVERVIEWS if o.name.startswith(path.name.split("-")[0] + "-"))
+    assert f"({overview})" in first, f"the header does not link {overview}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_link_to_files_outside_the_repository(path):
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    assert "shared/papers" not in text and "checklist" not in text.lower()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

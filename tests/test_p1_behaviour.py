@@ -5,15 +5,14 @@ and the torchvision-like initialization of untrained ResNets."""
 import pytest
 import torch
 import torch.nn.functional as F
+from test_connectivity import Bump  # the 2-D Gaussian-barrier toy
 from torch import nn
 
-import inputspace.connectivity as conn
-from inputspace.connectivity import bypass, connect, cosine, path_losses
-from inputspace.featvis import feature_visualization, optimize_inputs
-from inputspace.studies.p1_adv import _drop_largest_diff, _other_class
-from inputspace.studies.p1_common import untrained_net
-from test_connectivity import Bump  # the 2-D Gaussian-barrier toy
-
+import inputspace.methods.connectivity as conn
+from inputspace.methods.connectivity import bypass, connect, cosine, path_losses
+from inputspace.methods.inputopt import feature_visualization, optimize_inputs
+from inputspace.p1.adversarial import drop_largest_diff, other_class
+from inputspace.p1.untrained import untrained_net
 
 # --- toy models -----------------------------------------------------------------------------
 
@@ -178,11 +177,11 @@ def test_drop_largest_diff_keeps_smallest_abs_difference_per_kind_and_class():
             row("adversarial", 0, 9.0, 0.0, "a0b"),   # 9.0
             row("adversarial", 0, 0.0, 4.0, "a0c")]   # 4.0
     tags = [r["tag"] for r in rows]
-    out = _drop_largest_diff(rows, 2)
+    out = drop_largest_diff(rows, 2)
     assert [r["tag"] for r in out] == tags                       # rows stay, in order
     kept = {r["tag"] for r in out if r["kept"]}
     assert kept == {"w0a", "w0d", "w1c", "a0a"}
-    out0 = _drop_largest_diff([dict(r) for r in rows], 0)
+    out0 = drop_largest_diff([dict(r) for r in rows], 0)
     assert all(r["kept"] for r in out0)
 
 
@@ -193,7 +192,7 @@ def test_other_class_never_returns_c_and_covers_all_others(n):
     for seed in range(5):
         g = torch.Generator().manual_seed(seed)
         for c in range(n):
-            seen = {_other_class(c, n, g) for _ in range(5 if n > 10 else 200)}
+            seen = {other_class(c, n, g) for _ in range(5 if n > 10 else 200)}
             assert c not in seen
             assert all(0 <= o < n for o in seen)
             if n <= 10:
@@ -255,7 +254,7 @@ def test_untrained_last_bn_not_zero_unless_requested(arch, n_blocks, last):
 
 def test_fig10_augmentations_shift_and_flip_as_documented():
     """shift2 is the ±2 px random shift; flip-crop4 shifts by ≤ 4 px and mirrors about half the images."""
-    from inputspace.studies.p1_untrained import augment
+    from inputspace.p1.untrained import augment
     from inputspace.train import random_shift
     x = torch.zeros(200, 1, 12, 32)
     x[:, :, 5, 2] = 1.0                                   # one bright pixel near the left edge

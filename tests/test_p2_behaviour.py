@@ -2,7 +2,7 @@
 
 Covers the accumulated adversarial term, the direction of the adversarial push, the reference of
 the acceptance test (clean source, not the noisy start), the path-width probe directions, and the
-paper-profile hyper-parameters of the P2 notebooks (checklist §P2.3/§P2.4).
+paper-profile hyper-parameters of the P2 notebooks (the official README commands).
 """
 import inspect
 
@@ -10,9 +10,11 @@ import pytest
 import torch
 from torch import nn
 
-from inputspace import hulls, levelset
 from inputspace.config import resolve
-from inputspace.studies import p2
+from inputspace.methods import levelset, lst_eval
+from inputspace.p2 import knobs, lst
+
+LST_NOTEBOOKS = sorted(n for n in knobs.KNOBS if n != "p2-00")  # p2-00 computes nothing
 
 SHAPE = (3, 8, 8)
 DIM = 3 * 8 * 8
@@ -165,11 +167,11 @@ def test_acceptance_is_measured_against_the_clean_source_not_the_noisy_start():
 
 # ----------------------------------------------------------------------------- 4. widths
 class Recorder:
-    """Wraps hulls.class_confidence and keeps every batch of probe points it is given."""
+    """Wraps lst_eval.class_confidence and keeps every batch of probe points it is given."""
 
     def __init__(self):
         self.points = []
-        self.original = hulls.class_confidence
+        self.original = lst_eval.class_confidence
 
     def __call__(self, model, x, y, **kw):
         self.points.append(x.detach().clone())
@@ -187,8 +189,8 @@ def test_width_probe_directions_are_unit_and_orthogonal_to_the_travel_direction(
     model, x, y, direction = width_setup()
     radii, n_dirs = (0.25, 0.5, 1.0), 64
     rec = Recorder()
-    monkeypatch.setattr(hulls, "class_confidence", rec)
-    hulls.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
+    monkeypatch.setattr(lst_eval, "class_confidence", rec)
+    lst_eval.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
                          generator=torch.Generator().manual_seed(7))
     assert len(rec.points) == 1 + len(x) * len(radii)  # on-path row + one call per (sample, r)
     calls = iter(rec.points[1:])
@@ -212,7 +214,7 @@ def test_width_probe_directions_are_unit_and_orthogonal_to_the_travel_direction(
 def test_width_directions_follow_the_seeded_generator():
     model, x, y, direction = width_setup(seed=1)
     radii, n_dirs = (0.5, 1.0), 32
-    out = hulls.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
+    out = lst_eval.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
                                generator=torch.Generator().manual_seed(3))
     # reproduce the draws: one (n_dirs, C, H, W) Gaussian per sample, projected and normalised
     g = torch.Generator().manual_seed(3)
@@ -247,7 +249,7 @@ def test_widths_along_the_gradient_of_a_two_class_linear_model_are_flat():
     x = 0.5 + 0.005 * torch.randn((2, *SHAPE), generator=g)
     y = torch.tensor([0, 1])
     direction = torch.stack([w.view(SHAPE), -2 * w.view(SHAPE)])
-    out = hulls.measure_widths(net, x, y, direction, (0.5, 1.0), n_dirs=64,
+    out = lst_eval.measure_widths(net, x, y, direction, (0.5, 1.0), n_dirs=64,
                                generator=torch.Generator().manual_seed(0))
     margin = x.flatten(1) @ w - 0.5 * w.sum()
     p1 = torch.sigmoid(margin)
@@ -256,7 +258,7 @@ def test_widths_along_the_gradient_of_a_two_class_linear_model_are_flat():
     assert torch.allclose(out, out[:, :1].expand_as(out), atol=2e-5)
     # control: with an unrelated travel direction the same probes do change the confidence
     other = torch.randn((2, *SHAPE), generator=g)
-    spread = hulls.measure_widths(net, x, y, other, (1.0,), n_dirs=64,
+    spread = lst_eval.measure_widths(net, x, y, other, (1.0,), n_dirs=64,
                                   generator=torch.Generator().manual_seed(0))
     assert (spread[:, 1, 1] - spread[:, 1, 0] > 0.05).all()
 
@@ -265,12 +267,12 @@ def test_widths_along_the_gradient_of_a_two_class_linear_model_are_flat():
 PAPER_LST = {"step_size": 0.01, "iters": 400, "pthresh": 0.2, "adv_eps": 0.002, "adv_pert": True}
 
 
-@pytest.mark.parametrize("notebook_id", sorted(p2.KNOBS))
+@pytest.mark.parametrize("notebook_id", LST_NOTEBOOKS)
 def test_paper_profile_resolves_the_papers_lst_hyperparameters(notebook_id):
-    cfg = resolve(notebook_id, {"profile": "paper", "device": "cpu"}, p2.KNOBS[notebook_id])
+    cfg = resolve(notebook_id, {"profile": "paper", "device": "cpu"}, knobs.KNOBS[notebook_id])
     assert cfg.profile == "paper"
-    params = p2.lst_params(cfg)
-    # checklist §P2.3: η = 0.01, T = 400, δ = 0.2, ε = 0.002, --adv_pert
+    params = lst.lst_params(cfg)
+    # official README full-eval command: η = 0.01, T = 400, δ = 0.2, ε = 0.002, --adv_pert
     assert {k: params[k] for k in PAPER_LST} == PAPER_LST
     assert type(params["iters"]) is int and params["adv_pert"] is True
     # official behaviour: misclassified sources are not traversed
@@ -278,8 +280,8 @@ def test_paper_profile_resolves_the_papers_lst_hyperparameters(notebook_id):
 
 
 def test_paper_profile_width_knobs_match_the_readme_command():
-    cfg = resolve("p2-fig05", {"profile": "paper", "device": "cpu"}, p2.KNOBS["p2-fig05"])
-    # checklist §P2.3/§P2.4: --width_distances 0.5 1 1.5 2, 256 directions, --log_step 20
+    cfg = resolve("p2-fig05", {"profile": "paper", "device": "cpu"}, knobs.KNOBS["p2-fig05"])
+    # official README command: --width_distances 0.5 1 1.5 2, 256 directions, --log_step 20
     assert tuple(cfg.width_radii) == (0.5, 1.0, 1.5, 2.0)
     assert cfg.width_dirs == 256
     assert cfg.width_every == 20

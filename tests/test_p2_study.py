@@ -5,13 +5,15 @@ from torch import nn
 
 from inputspace.config import resolve
 from inputspace.models import build_net
-from inputspace.studies import p2, p2_models, p2_plots
+from inputspace.p2 import explorer, knobs, lst, roles
+
+LST_NOTEBOOKS = sorted(n for n in knobs.KNOBS if n != "p2-00")  # p2-00 computes nothing
 
 
-@pytest.mark.parametrize("notebook_id", sorted(p2.KNOBS))
+@pytest.mark.parametrize("notebook_id", LST_NOTEBOOKS)
 @pytest.mark.parametrize("profile", ["smoke", "quick", "paper"])
 def test_every_notebook_resolves_its_knobs_in_every_profile(notebook_id, profile):
-    cfg = resolve(notebook_id, {"profile": profile, "device": "cpu"}, p2.KNOBS[notebook_id])
+    cfg = resolve(notebook_id, {"profile": profile, "device": "cpu"}, knobs.KNOBS[notebook_id])
     assert cfg.iters > 0 and 0 < cfg.pthresh < 1
 
 
@@ -22,7 +24,7 @@ def test_paper_at_row_loads_a_local_robustbench_style_checkpoint(tmp_path):
     sd["module.normalize.mean"] = torch.zeros(3)
     path = tmp_path / "Salman2020Do_R50.pt"
     torch.save(sd, path)
-    row = p2_models.load_role("at", "paper", device=torch.device("cpu"), arch="resnet18",
+    row = roles.load_role("at", "paper", device=torch.device("cpu"), arch="resnet18",
                               vit_arch="deit_small_patch16_224", at_checkpoint=str(path))
     x = torch.rand(1, 3, 224, 224)
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
@@ -34,12 +36,12 @@ def test_paper_at_row_loads_a_local_robustbench_style_checkpoint(tmp_path):
 
 def test_paper_at_rows_without_local_files_say_what_to_give():
     kw = dict(device=torch.device("cpu"), arch="resnet18", vit_arch="deit_small_patch16_224")
-    assert "at_checkpoint" in p2_models.load_role("at", "paper", **kw).note
-    assert "vit_at_checkpoint_dir" in p2_models.load_role("vit-at", "paper", **kw).note
+    assert "at_checkpoint" in roles.load_role("at", "paper", **kw).note
+    assert "vit_at_checkpoint_dir" in roles.load_role("vit-at", "paper", **kw).note
 
 
 def test_quick_vit_at_row_is_reported_not_available():
-    row = p2_models.load_role("vit-at", "quick", device=torch.device("cpu"), arch="resnet18",
+    row = roles.load_role("vit-at", "quick", device=torch.device("cpu"), arch="resnet18",
                               vit_arch="vit_tiny")
     assert row.model is None and "not available in quick" in row.note
 
@@ -55,17 +57,17 @@ class ByMean(nn.Module):
 def test_pool_takes_the_first_image_per_class_that_every_model_gets_right_confidently():
     x = torch.stack([torch.full((3, 2, 2), v) for v in (0.49, 0.1, 0.9, 0.2, 0.55)])
     y = torch.tensor([0, 0, 1, 1, 1])
-    idx, imgs = p2_models.select_pool([ByMean()], [(x, y, torch.arange(5))], (1, 0))
+    idx, imgs = roles.select_pool([ByMean()], [(x, y, torch.arange(5))], (1, 0))
     assert idx == [2, 1]  # 0.49 is class 0 but not confident (p < 0.6); 0.2 is wrong
     assert torch.equal(imgs, x[[2, 1]])
-    idx, _ = p2_models.select_pool([ByMean()], [(x, y, torch.arange(5))], (1, 0), rule="first")
+    idx, _ = roles.select_pool([ByMean()], [(x, y, torch.arange(5))], (1, 0), rule="first")
     assert idx == [2, 0]
 
 
 def test_pool_without_a_qualifying_image_raises_with_advice():
     x, y = torch.full((1, 3, 2, 2), 0.5), torch.tensor([1])
     with pytest.raises(RuntimeError, match="pool_rule"):
-        p2_models.select_pool([ByMean()], [(x, y, torch.arange(1))], (1,))
+        roles.select_pool([ByMean()], [(x, y, torch.arange(1))], (1,))
 
 
 def fake_grid_run(n: int = 3, steps: int = 4) -> dict:
@@ -79,7 +81,7 @@ def fake_grid_run(n: int = 3, steps: int = 4) -> dict:
 
 def test_explorer_builds_headless_and_follows_its_controls(capsys):
     run = fake_grid_run()
-    w = p2_plots.explorer(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"])
+    w = explorer.lst_paths(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"])
     src, tgt = w.children[0].children
     slider = w.children[1]
     assert (src.value, tgt.value, slider.max) == (0, 1, 3)
@@ -91,7 +93,7 @@ def test_explorer_builds_headless_and_follows_its_controls(capsys):
 
 
 def test_strip_indices_pick_the_nearest_logged_steps():
-    assert p2_plots.strip_indices([0, 10, 20, 30, 40], [0, 10, 12, 40, 400]) == [0, 1, 4]
+    assert lst.strip_indices([0, 10, 20, 30, 40], [0, 10, 12, 40, 400]) == [0, 1, 4]
 
 
 def test_paper_pool_scans_a_local_imagenet_folder_offline(tmp_path):
@@ -102,8 +104,8 @@ def test_paper_pool_scans_a_local_imagenet_folder_offline(tmp_path):
         for i in range(3):
             Image.new("RGB", (300, 260), (value + i, value, value)).save(tmp_path / "val" / cls / f"{i}.png")
     cfg = resolve("p2-tab01", {"profile": "paper", "device": "cpu", "imagenet_root": str(tmp_path),
-                               "pool_classes": (1, 0), "pool_rule": "first"}, p2.KNOBS["p2-tab01"])
-    idx, imgs = p2_models.select_pool([], p2_models._pool_batches(cfg), cfg.pool_classes, rule="first")
+                               "pool_classes": (1, 0), "pool_rule": "first"}, knobs.KNOBS["p2-tab01"])
+    idx, imgs = roles.select_pool([], roles.pool_batches(cfg), cfg.pool_classes, rule="first")
     assert imgs.shape == (2, 3, 224, 224)  # Resize(256) + CenterCrop(224)
     assert imgs[0].mean() > 0.7 > 0.3 > imgs[1].mean()  # class 1 is the bright folder
     assert idx[0] in (3, 4, 5) and idx[1] in (0, 1, 2)  # dataset indices of each class's images
@@ -113,9 +115,9 @@ def test_pool_applies_one_confidence_bar_per_model():
     x = torch.stack([torch.full((3, 2, 2), v) for v in (0.51, 0.9)])
     y = torch.tensor([1, 1])
     batches = [(x, y, torch.arange(2))]
-    idx, _ = p2_models.select_pool([ByMean(), ByMean()], batches, (1,), min_conf=(0.6, 0.0))
+    idx, _ = roles.select_pool([ByMean(), ByMean()], batches, (1,), min_conf=(0.6, 0.0))
     assert idx == [1]  # 0.51 is classified correctly with p = 0.55: it fails the first bar
-    idx, _ = p2_models.select_pool([ByMean(), ByMean()], batches, (1,), min_conf=(0.0, 0.0))
+    idx, _ = roles.select_pool([ByMean(), ByMean()], batches, (1,), min_conf=(0.0, 0.0))
     assert idx == [0]
     with pytest.raises(ValueError, match="bars"):
-        p2_models.select_pool([ByMean()], batches, (1,), min_conf=(0.6, 0.0))
+        roles.select_pool([ByMean()], batches, (1,), min_conf=(0.6, 0.0))

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from inputspace import torus
-from inputspace.som import SOM, SOMConfig
-from inputspace.studies import p3_analysis, p3_attack
-from inputspace.studies.p3 import LayerSOM
+from inputspace.methods import torus
+from inputspace.methods.som import SOM, SOMConfig
+from inputspace.p3 import attack, claims, geometry
+from inputspace.p3.maps import LayerSOM
 
 
 def _som(weights: torch.Tensor, m: int, n: int) -> SOM:
@@ -29,35 +29,35 @@ def _ls(m, n, *, bmu_tr, y_tr, bmu_val=None, y_val=None, weights=None, num_class
 
 # ------------------------------------------------------------------------------ trend rule
 def test_trend_strictly_increasing_passes_up_only():
-    assert p3_analysis.trend([0.1, 0.2, 0.3, 0.4], "up") == (True, 1.0)
-    assert p3_analysis.trend([0.1, 0.2, 0.3, 0.4], "down") == (False, 1.0)
+    assert claims.trend([0.1, 0.2, 0.3, 0.4], "up") == (True, 1.0)
+    assert claims.trend([0.1, 0.2, 0.3, 0.4], "down") == (False, 1.0)
 
 
 def test_trend_reversed_profile_fails_up_and_passes_down():
-    assert p3_analysis.trend([0.4, 0.3, 0.2, 0.1], "up") == (False, -1.0)
-    assert p3_analysis.trend([0.4, 0.3, 0.2, 0.1], "down") == (True, -1.0)
+    assert claims.trend([0.4, 0.3, 0.2, 0.1], "up") == (False, -1.0)
+    assert claims.trend([0.4, 0.3, 0.2, 0.1], "down") == (True, -1.0)
 
 
 @pytest.mark.parametrize("values", [[2.0, 2.0, 2.0, 2.0], [5.0], [], [1.0, float("nan"), 3.0],
                                     [1.0, 2.0, float("inf")]])
 def test_trend_flat_short_or_nonfinite_input_fails_with_nan_rho(values):
     for direction in ("up", "down"):
-        passed, rho = p3_analysis.trend(values, direction)
+        passed, rho = claims.trend(values, direction)
         assert passed is False
         assert math.isnan(rho)
 
 
 def test_trend_one_neighbour_swap_sits_exactly_on_the_threshold():
     # 4 layers, one adjacent swap: rho = 1 - 6*2/(4*15) = 0.8 (0.7999... before rounding)
-    passed, rho = p3_analysis.trend([1.0, 3.0, 2.0, 4.0], "up")
+    passed, rho = claims.trend([1.0, 3.0, 2.0, 4.0], "up")
     assert rho == 0.8 and passed is True
-    passed, rho = p3_analysis.trend([4.0, 2.0, 3.0, 1.0], "down")
+    passed, rho = claims.trend([4.0, 2.0, 3.0, 1.0], "down")
     assert rho == -0.8 and passed is True
 
 
 def test_trend_two_swaps_fail_despite_last_above_first():
     # rho = 1 - 6*4/60 = 0.6 < 0.8 although the deepest value exceeds the first
-    passed, rho = p3_analysis.trend([2.0, 1.0, 4.0, 3.0], "up")
+    passed, rho = claims.trend([2.0, 1.0, 4.0, 3.0], "up")
     assert passed is False
     assert rho == pytest.approx(0.6)
 
@@ -66,20 +66,20 @@ def test_trend_high_rho_but_deepest_not_above_first_fails():
     # 39 values rising, then a last one below the first: rho = 1 - 6/40 = 0.85 >= 0.8,
     # yet v[-1] < v[0] -> not "grows with depth"
     up = [float(v) for v in range(1, 39)] + [0.5]
-    passed, rho = p3_analysis.trend(up, "up")
+    passed, rho = claims.trend(up, "up")
     assert rho == pytest.approx(0.85)
     assert passed is False
     down = [-v for v in up]
-    passed, rho = p3_analysis.trend(down, "down")
+    passed, rho = claims.trend(down, "down")
     assert rho == pytest.approx(-0.85)
     assert passed is False
     # without the last-layer drop the same length passes
-    assert p3_analysis.trend(up[:-1], "up")[0] is True
+    assert claims.trend(up[:-1], "up")[0] is True
 
 
 def test_trend_rejects_unknown_direction():
     with pytest.raises(ValueError):
-        p3_analysis.trend([1.0, 2.0, 3.0], "sideways")
+        claims.trend([1.0, 2.0, 3.0], "sideways")
 
 
 # ------------------------------------------------------------------------------- ε rule
@@ -89,22 +89,22 @@ def _fake_pgd(monkeypatch, acc_of_index, n=4):
 
     def fake(cfg, arch, eps, kind):
         calls.append((arch, eps, kind))
-        i = p3_attack.EPS_GRID.index(eps)
+        i = attack.EPS_GRID.index(eps)
         n_right = round(acc_of_index(i) * n)
         y = torch.zeros(n, dtype=torch.long)
         pred = torch.tensor([0] * n_right + [1] * (n - n_right))
         return {"pred": pred, "y": y}
 
-    monkeypatch.setattr(p3_attack, "perturbed", fake)
+    monkeypatch.setattr(attack, "perturbed", fake)
     return calls
 
 
-@pytest.mark.parametrize("t", range(len(p3_attack.EPS_GRID)))
+@pytest.mark.parametrize("t", range(len(attack.EPS_GRID)))
 def test_eps_rule_finds_the_first_collapsing_grid_eps(monkeypatch, t):
-    grid = p3_attack.EPS_GRID
+    grid = attack.EPS_GRID
     calls = _fake_pgd(monkeypatch, lambda i: 1.0 if i < t else 0.0)
     cfg = SimpleNamespace(paper_eps=4 / 255, collapse_acc=0.10)
-    r = p3_attack.eps_rule(cfg, "resnet18")
+    r = attack.eps_rule(cfg, "resnet18")
     assert r["found"] is True
     assert r["eps"] == grid[t]
     assert r["probes"][grid[t]] == 0.0
@@ -117,10 +117,10 @@ def test_eps_rule_finds_the_first_collapsing_grid_eps(monkeypatch, t):
 
 
 def test_eps_rule_not_found_when_nothing_collapses(monkeypatch):
-    grid = p3_attack.EPS_GRID
+    grid = attack.EPS_GRID
     _fake_pgd(monkeypatch, lambda i: [1.0, 1.0, 0.75, 0.75, 0.5, 0.5, 0.25][i])
     cfg = SimpleNamespace(paper_eps=4 / 255, collapse_acc=0.10)
-    r = p3_attack.eps_rule(cfg, "resnet18")
+    r = attack.eps_rule(cfg, "resnet18")
     assert r["found"] is False
     assert r["eps"] == grid[-1]
     assert r["probes"][grid[-1]] == 0.25
@@ -128,18 +128,18 @@ def test_eps_rule_not_found_when_nothing_collapses(monkeypatch):
 
 
 def test_eps_rule_collapse_is_strictly_below_the_threshold(monkeypatch):
-    grid = p3_attack.EPS_GRID
+    grid = attack.EPS_GRID
     # accuracy exactly at collapse_acc (1/4 of 4 images) is not a collapse
     _fake_pgd(monkeypatch, lambda i: [1.0, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0][i])
-    r = p3_attack.eps_rule(SimpleNamespace(paper_eps=4 / 255, collapse_acc=0.25), "a")
+    r = attack.eps_rule(SimpleNamespace(paper_eps=4 / 255, collapse_acc=0.25), "a")
     assert r["found"] is True and r["eps"] == grid[5]
     assert r["probes"][grid[4]] == 0.25
 
 
 def test_eps_rule_first_probe_is_the_grid_value_nearest_the_paper_eps(monkeypatch):
-    grid = p3_attack.EPS_GRID
+    grid = attack.EPS_GRID
     calls = _fake_pgd(monkeypatch, lambda i: 1.0 if i < 3 else 0.0)
-    r = p3_attack.eps_rule(SimpleNamespace(paper_eps=30 / 255, collapse_acc=0.10), "a")
+    r = attack.eps_rule(SimpleNamespace(paper_eps=30 / 255, collapse_acc=0.10), "a")
     assert calls[0][1] == grid[5]  # 32/255 is nearest to 30/255
     assert r["eps"] == grid[3] and r["found"] is True
 
@@ -180,8 +180,8 @@ def test_displacement_zero_for_identical_codes_and_hand_value_for_a_shift(monkey
         calls.append((arch, eps, kind))
         return {"pos": pos, "codes": [same, moved]}
 
-    monkeypatch.setattr(p3_attack, "perturbed", fake)
-    out = p3_attack.displacement(SimpleNamespace(), soms, 8 / 255, "noise")
+    monkeypatch.setattr(attack, "perturbed", fake)
+    out = attack.bmu_displacement(SimpleNamespace(), soms, 8 / 255, "noise")
     assert calls == [("resnet18", 8 / 255, "noise")]
     assert len(out) == 2
     torch.testing.assert_close(out[0], torch.zeros(3, 2))
@@ -202,7 +202,7 @@ def _two_cluster_ls():
 def test_true_d_class_of_perfect_clusters_is_zero():
     ls = _two_cluster_ls()
     for split in ("tr", "val"):
-        torch.testing.assert_close(p3_analysis.d_class_split(ls, split), torch.zeros(2))
+        torch.testing.assert_close(geometry.d_class_split(ls, split), torch.zeros(2))
 
 
 def test_shuffled_d_class_on_perfect_clusters_takes_only_the_hand_computed_values():
@@ -212,7 +212,7 @@ def test_shuffled_d_class_on_perfect_clusters_takes_only_the_hand_computed_value
     # 0 (same partition), 1 (mixed), 2 (classes swapped); mixed tr centres force val = 1.
     seen_tr, seen_val = set(), set()
     for seed in range(20):
-        r = p3_analysis.shuffled_d_class(ls, torch.Generator().manual_seed(seed))
+        r = geometry.shuffled_d_class(ls, torch.Generator().manual_seed(seed))
         assert set(r) == {"tr", "val"}
         tr, val = round(r["tr"], 5), round(r["val"], 5)
         assert tr in (0.0, 1.0)
@@ -222,7 +222,7 @@ def test_shuffled_d_class_on_perfect_clusters_takes_only_the_hand_computed_value
         seen_tr.add(tr)
         seen_val.add(val)
     assert 1.0 in seen_tr  # the control does mix the labels for some seeds
-    again = [p3_analysis.shuffled_d_class(ls, torch.Generator().manual_seed(s)) for s in (3, 3)]
+    again = [geometry.shuffled_d_class(ls, torch.Generator().manual_seed(s)) for s in (3, 3)]
     assert again[0] == again[1]  # deterministic given the generator
 
 
@@ -233,8 +233,8 @@ def test_shuffled_d_class_of_perfect_clusters_exceeds_true_d_class():
     units = torch.tensor([0 * n + 0, 3 * n + 3, 6 * n + 1])
     y = torch.arange(3).repeat_interleave(12)
     ls = _ls(m, n, bmu_tr=units[y][:, None], y_tr=y, weights=torch.eye(m * n))
-    assert float(p3_analysis.d_class_split(ls, "tr").mean()) == 0.0
-    r = p3_analysis.shuffled_d_class(ls, torch.Generator().manual_seed(0))
+    assert float(geometry.d_class_split(ls, "tr").mean()) == 0.0
+    r = geometry.shuffled_d_class(ls, torch.Generator().manual_seed(0))
     assert r["tr"] > 1.0 and r["val"] > 1.0
 
 
@@ -244,7 +244,7 @@ def test_center_cd_is_zero_for_identical_class_centres():
     w = torch.rand(m * n, 5, generator=torch.Generator().manual_seed(1)) + 0.1
     bmu = torch.tensor([[5], [5], [5], [5]])  # both classes centred on unit 5
     ls = _ls(m, n, bmu_tr=bmu, y_tr=torch.tensor([0, 0, 1, 1]), weights=w)
-    d = p3_analysis.center_cd(ls, 10, torch.Generator().manual_seed(0))
+    d = geometry.class_center_cd(ls, 10, torch.Generator().manual_seed(0))
     assert d.shape == (1,)
     assert float(d[0]) == pytest.approx(0.0, abs=1e-6)
 
@@ -260,10 +260,10 @@ def test_center_cd_pairs_of_distinct_centres_and_absent_classes():
     y = torch.tensor([0, 0, 1, 1, 3, 3])  # class 2 has no inputs
     ls = _ls(m, n, bmu_tr=bmu, y_tr=y, weights=w, num_classes=4)
     c = 1 - 1 / math.sqrt(2)
-    all_pairs = p3_analysis.center_cd(ls, 10, torch.Generator().manual_seed(0))
+    all_pairs = geometry.class_center_cd(ls, 10, torch.Generator().manual_seed(0))
     assert sorted(all_pairs.tolist()) == pytest.approx(sorted([c, 1.0, c]), abs=1e-6)
     for seed in range(5):  # n_centers = 2 -> one pair of two present classes
-        one = p3_analysis.center_cd(ls, 2, torch.Generator().manual_seed(seed))
+        one = geometry.class_center_cd(ls, 2, torch.Generator().manual_seed(seed))
         assert one.shape == (1,)
         assert float(one[0]) == pytest.approx(c, abs=1e-6) or \
             float(one[0]) == pytest.approx(1.0, abs=1e-6)
@@ -275,13 +275,13 @@ def test_density_counts_never_fraction_and_uniform_expectation():
     bmu = torch.tensor([[0, 1], [0, 2], [0, 1], [5, 1]])
     ls = _ls(m, n, bmu_tr=bmu, y_tr=torch.zeros(4, dtype=torch.long))
 
-    d1 = p3_analysis.density(ls, k=1, resolution=4)
+    d1 = geometry.bmu_density(ls, k=1, resolution=4)
     assert d1["counts"].tolist() == [[3, 0, 0], [0, 0, 1]]
     assert d1["never"] == pytest.approx(4 / 6)
     assert d1["never_uniform"] == pytest.approx((5 / 6) ** 4)  # 4 BMUs on 6 units
     assert d1["kde"].shape == (m * 4, n * 4)
 
-    d2 = p3_analysis.density(ls, k=2, resolution=2)
+    d2 = geometry.bmu_density(ls, k=2, resolution=2)
     assert d2["counts"].tolist() == [[3, 3, 1], [0, 0, 1]]
     assert d2["never"] == pytest.approx(2 / 6)
     assert d2["never_uniform"] == pytest.approx((5 / 6) ** 8)  # 8 BMUs on 6 units
@@ -296,7 +296,7 @@ def test_density_uniform_expectation_matches_a_simulation():
     m, n, N = 3, 3, 5
     ls = _ls(m, n, bmu_tr=torch.zeros(N, 1, dtype=torch.long) + 4,
              y_tr=torch.zeros(N, dtype=torch.long))
-    d = p3_analysis.density(ls, k=1)
+    d = geometry.bmu_density(ls, k=1)
     assert d["never"] == pytest.approx(8 / 9)
     g = torch.Generator().manual_seed(0)
     draws = torch.randint(0, m * n, (20000, N), generator=g)
@@ -338,7 +338,7 @@ def test_held_out_anchor_mode_and_center_give_different_hand_computed_distances(
 
 
 def test_size_ratio_is_max_over_min_per_layer():
-    from inputspace.studies.p3_analysis import size_ratio
+    from inputspace.p3.geometry import size_ratio
     res = {(10, "a"): [torch.tensor([0.1, 0.3]), torch.tensor([1.0])],
            (20, "a"): [torch.tensor([0.4]), torch.tensor([1.0, 1.0])]}
     assert size_ratio(res, (10, 20), "a") == pytest.approx([2.0, 1.0])
@@ -347,7 +347,7 @@ def test_size_ratio_is_max_over_min_per_layer():
 
 
 def test_per_class_means_average_each_class_and_group():
-    from inputspace.studies.p3_analysis import per_class_means
+    from inputspace.p3.geometry import per_class_means
     r = {"distance": torch.tensor([1.0, 3.0, 10.0, 2.0, 4.0]), "correct": torch.tensor([True, True, False, True, True]),
          "y": torch.tensor([0, 0, 0, 1, 1])}
     out = per_class_means(r)

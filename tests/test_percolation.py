@@ -1,10 +1,16 @@
-"""Tests of the site-percolation simulation (inputspace.percolation)."""
+"""Tests of the site-percolation simulation (inputspace.methods.percolation)."""
 import numpy as np
 import torch
 from torch import nn
 
-from inputspace.percolation import (LITERATURE_PC, connection_probability, low_loss_mask,
-                                    slice_losses, spans, threshold_samples)
+from inputspace.methods.percolation import (
+    LITERATURE_PC,
+    connection_probability,
+    low_loss_mask,
+    slice_losses,
+    spans,
+    threshold_samples,
+)
 
 
 def test_2d_threshold_matches_literature_within_002():

@@ -1,6 +1,6 @@
-"""L-infinity PGD and the uniform-noise control of P3 (Table 2; checklist §P3.3).
+"""L-infinity PGD and the uniform-noise control of P3 (Table 2).
 
-``inputspace.attacks.pgd_linf`` is checked against a plain re-implementation of advertorch's
+``inputspace.methods.attacks.pgd_linf`` is checked against a plain re-implementation of advertorch's
 ``LinfPGDAttack.perturb`` -> ``perturb_iterative`` loop (advertorch 0.2, the library the paper
 used) started from the same random point. The established libraries themselves cannot be used
 here: advertorch does not import on torch >= 1.9, and torchattacks cannot be installed into
@@ -11,7 +11,7 @@ import pytest
 import torch
 from torch import nn
 
-from inputspace.attacks import pgd_linf, uniform_noise
+from inputspace.methods.attacks import pgd_linf, uniform_noise
 
 EPS = 4 / 255
 

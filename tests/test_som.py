@@ -1,11 +1,11 @@
-"""The batched torch SOM with QuickSOM 1.0.0 semantics (P3 Table 1; checklist §P3.3)."""
+"""The batched torch SOM with QuickSOM 1.0.0 semantics (P3 Table 1)."""
 
 import math
 
 import pytest
 import torch
 
-from inputspace import som, torus
+from inputspace.methods import som, torus
 
 
 def _codes(n=120, dim=16, seed=0):
@@ -78,7 +78,7 @@ def test_top_k_bmus_equal_brute_force_argsort():
         x, som.SOMConfig(m=4, n=5, epochs=1), generator=torch.Generator().manual_seed(0)
     )
     idx, dist = som.bmus(x, s, k=7, chunk=13)
-    d = som.distances(x, s.weights, "cosine")
+    d = som.code_distances(x, s.weights, "cosine")
     want = torch.argsort(d, dim=1)[:, :7]
     assert torch.equal(idx, want)
     torch.testing.assert_close(dist, d.gather(1, want))

@@ -1,10 +1,10 @@
-"""Torus geometry of P3's periodic SOMs (Sec. 2.4, Fig. 2; checklist §P3.3)."""
+"""Torus geometry of P3's periodic SOMs (Sec. 2.4, Fig. 2)."""
 
 import math
 
 import torch
 
-from inputspace import torus
+from inputspace.methods import torus
 
 M, N = 7, 5
 

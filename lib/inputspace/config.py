@@ -18,8 +18,9 @@ import inspect
 import json
 import os
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 
@@ -48,6 +49,11 @@ class Knob:
         if isinstance(self.default, Mapping):
             return self.default[profile]
         return self.default
+
+
+def per_profile(smoke: Any, quick: Any, paper: Any, help: str = "", choices: tuple | None = None) -> Knob:
+    """A :class:`Knob` whose default differs by profile (the one helper every paper package uses)."""
+    return Knob({"smoke": smoke, "quick": quick, "paper": paper}, choices, help)
 
 
 @dataclass(frozen=True)

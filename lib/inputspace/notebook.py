@@ -3,8 +3,8 @@
 Setup cell::
 
     from inputspace import notebook
-    from inputspace.studies import p2
-    cfg, card = notebook.setup("p2-fig04", globals(), p2.KNOBS["p2-fig04"])
+    from inputspace.p2 import knobs
+    cfg, card = notebook.setup("p2-fig04", globals(), knobs.KNOBS["p2-fig04"])
 
 ``setup`` validates the parameters (:func:`inputspace.config.resolve`), seeds python/numpy/torch,
 applies the plotting style, starts an empty scorecard for the notebook and prints one line with
@@ -13,7 +13,8 @@ the profile and the device actually used.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from . import cache, paths
 from .claims import Scorecard
@@ -62,3 +63,77 @@ def provenance(cfg: Config) -> dict:
     for k, v in report.items():
         print(f"{k:<{width}}  {v}")
     return report
+
+
+def _type_name(knob: Knob) -> str:
+    """The annotation of a knob's parameter line: the type of its defaults (``tuple`` for lists)."""
+    values = list(knob.default.values()) if isinstance(knob.default, Mapping) else [knob.default]
+    values += list(knob.choices or ())
+    for v in values:
+        if v is not None:
+            return "tuple" if isinstance(v, (tuple, list)) else type(v).__name__
+    return "str"
+
+
+def _defaults_text(knob: Knob) -> str:
+    if isinstance(knob.default, Mapping):
+        by_profile = [knob.default[p] for p in ("smoke", "quick", "paper")]
+        if len({repr(v) for v in by_profile}) > 1:
+            return ", ".join(f"{p} {v!r}" for p, v in zip(("smoke", "quick", "paper"), by_profile))
+        return repr(by_profile[0])
+    return repr(knob.default)
+
+
+def parameter_line(name: str, knob: Knob) -> str:
+    """One parameters-cell line for ``knob``, written so ``papermill --help-notebook`` reads it.
+
+    papermill's inspector (``PythonTranslator.PARAMETER_PATTERN``) parses ``name: type = value
+    # help`` only for a bare type name (``int | None`` is not read) and skips any line with a
+    second ``=``; so the line is ``name: int = None`` (``None`` = the profile's default, filled
+    in by :func:`inputspace.config.resolve`) and the help text must not contain ``=``.
+    """
+    help_ = knob.help
+    if knob.choices is not None:
+        help_ += "; choices: " + " | ".join(repr(c) for c in knob.choices)
+    help_ += f"; None: profile default ({_defaults_text(knob)})"
+    if "=" in help_:
+        raise ValueError(f"help of parameter {name!r} contains '=', which papermill's inspector "
+                         f"cannot parse: {help_!r}")
+    return f"{name}: {_type_name(knob)} = None  # {help_.lstrip('; ')}"
+
+
+def parameters_source(common_lines: list[str], knobs: Mapping[str, Knob]) -> str:
+    """The source of a notebook's parameters cell: its ``profile``/``device``/``seed`` lines
+    (notebook-specific help) followed by one :func:`parameter_line` per knob."""
+    return "\n".join([*common_lines, *(parameter_line(n, k) for n, k in knobs.items())])
+
+
+def knobs_of(notebook_id: str) -> Mapping[str, Knob]:
+    """The knobs of a notebook id (``"p2-fig04"`` → ``inputspace.p2.knobs.KNOBS["p2-fig04"]``)."""
+    import importlib
+
+    paper = notebook_id.split("-")[0]
+    try:
+        table = importlib.import_module(f"inputspace.{paper}.knobs").KNOBS
+    except ModuleNotFoundError as exc:
+        raise ValueError(f"no paper package for notebook id {notebook_id!r}") from exc
+    if notebook_id not in table:
+        raise ValueError(f"unknown notebook id {notebook_id!r}; valid: {sorted(table)}")
+    return table[notebook_id]
+
+
+def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
+    """Every knob of a paper's notebooks with its smoke / quick / paper value (the overview
+    notebooks print their hyper-parameters from this, so no value is retyped by hand).
+
+    Returns a pandas DataFrame with one row per (parameter, values, help); ``notebooks`` lists
+    the notebooks that share the row."""
+    import pandas as pd
+
+    rows: dict[tuple, list[str]] = {}
+    for nid, knobs in knobs_by_notebook.items():
+        for name, knob in knobs.items():
+            vals = tuple(repr(knob.default_for(p)) for p in ("smoke", "quick", "paper"))
+            rows.setdefault((name, *vals, knob.help), []).append(nid)
+    return pd.DataFrame([{"parameter": k[0], "smoke": k[1], "quick": k[2], "paper": k[3],
+                          "help": k[4], "notebooks": ", ".join(v)} for k, v in rows.items()])

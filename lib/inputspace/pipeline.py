@@ -10,10 +10,14 @@
     writes parameterized copies into ``build/smoke/nb/`` for ``pytest --nbval-lax``.
 ``python -m inputspace.pipeline scorecard --profile quick``
     rewrites ``figures/claims.{md,json}`` (and the README totals) from the recorded claims.
+``python -m inputspace.pipeline codemap``
+    rewrites the README map's "code" column: the paper-package and ``methods`` functions each
+    notebook calls (:func:`library_calls`; a test keeps the two in step).
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -31,6 +35,8 @@ from .sources import library_dependencies, update_with_sources
 
 DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA")
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
+FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
+_CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|methods)\.")
 
 
 def notebook_id(path: Path) -> str:
@@ -125,6 +131,65 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     return "ok"
 
 
+def library_calls(nb_path: Path) -> list[str]:
+    """The paper-package and ``methods`` functions a notebook's code cells call, in order of
+    first call, as ``p3.plots.fig11`` (what the README map's "code" column lists)."""
+    nb = nbformat.read(nb_path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    tree = ast.parse("\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))))
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("inputspace"):
+            aliases.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+        elif isinstance(node, ast.Import):
+            aliases.update({a.asname: a.name for a in node.names if a.asname and a.name.startswith("inputspace")})
+    calls: list[tuple[tuple[int, int], str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in aliases:
+            dotted = f"{aliases[f.value.id]}.{f.attr}"
+        elif isinstance(f, ast.Name) and f.id in aliases:
+            dotted = aliases[f.id]
+        else:
+            continue
+        if _CODE_TARGET.match(dotted):
+            calls.append(((node.lineno, node.col_offset), dotted.removeprefix("inputspace.")))
+    return list(dict.fromkeys(name for _, name in sorted(calls)))
+
+
+def code_column(nb_path: Path) -> str:
+    """The README map's "code" cell of one notebook."""
+    calls = library_calls(nb_path)
+    return ", ".join(f"`{c}`" for c in calls) if calls else "—"
+
+
+def figmap_rows(text: str) -> list[list[str]]:
+    """Cells of every row of the README's figure map (between the figmap markers)."""
+    block = text.split(FIGMAP_START, 1)[1].split(FIGMAP_END, 1)[0]
+    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in block.strip().splitlines()]
+
+
+def update_readme_code() -> None:
+    """Rewrite the "code" column of the README map from the notebooks (``codemap`` command)."""
+    readme = paths.ROOT / "README.md"
+    text = readme.read_text()
+    rows = figmap_rows(text)
+    col = rows[0].index("code")
+    for row in rows[2:]:
+        link = re.search(r"\(notebooks/([^)]+\.ipynb)\)", " ".join(row))
+        if link and not (paths.NOTEBOOKS / link.group(1)).is_file():
+            raise SystemExit(f"README map links notebooks/{link.group(1)}, which does not exist")
+        row[col] = code_column(paths.NOTEBOOKS / link.group(1)) if link else "—"
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    lines[1] = "|" + "---|" * len(rows[0])
+    table = "\n".join(lines)
+    block = f"{FIGMAP_START}\n{table}\n{FIGMAP_END}"
+    text = re.sub(re.escape(FIGMAP_START) + ".*?" + re.escape(FIGMAP_END), lambda _: block, text, flags=re.S)
+    atomic_write_bytes(readme, text.encode())
+
+
 def update_readme(totals: dict[str, int]) -> None:
     """Rewrite the scorecard totals between the README's scorecard markers."""
     readme = paths.ROOT / "README.md"
@@ -179,7 +244,7 @@ def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("run", "prepare", "scorecard", "list"))
+    ap.add_argument("command", choices=("run", "prepare", "scorecard", "list", "codemap"))
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--force", action="store_true", help="rerun even if inputs are unchanged")
@@ -193,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "scorecard":
         scorecard(args.profile)
+        return 0
+    if args.command == "codemap":
+        update_readme_code()
         return 0
     t0, runs = time.time(), {}
     for p in select(args.only):

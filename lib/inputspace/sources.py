@@ -21,7 +21,17 @@ from . import paths
 LIB = paths.ROOT / "lib"
 # Modules that shape how results are shown or stored, not what they are: a change there must not
 # invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
-PRESENTATION = re.compile(r"^inputspace\.(notebook|plotting|claims|pipeline|sources|studies\.\w+_(plots|report))$")
+# They are the infrastructure modules below and, in every paper package (p0 … p3, px), the role
+# files named in PRESENTATION_ROLES; nothing cached may be computed in one of them.
+PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "plotting", "claims", "pipeline", "sources")
+PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
+PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
+                          rf"|p(\d|x)\.({'|'.join(PRESENTATION_ROLES)}))$")
+
+
+def is_presentation(module: str) -> bool:
+    """True for a module whose changes must not invalidate cached results (see PRESENTATION)."""
+    return PRESENTATION.match(module) is not None
 
 
 def _imported_modules(source: str, package: str) -> set[str]:
@@ -77,7 +87,15 @@ def compute_dependencies(module: str) -> list[Path]:
 def compute_digest(module: str, profile: str) -> str:
     """16 hex digits of sha256 over :func:`compute_dependencies` of ``module`` and the manifests
     of the profile's trained models (retraining a model changes its sha256, so results computed
-    with the old weights are not reused)."""
+    with the old weights are not reused).
+
+    Raises:
+        ValueError: ``module`` is a presentation module, whose own code the digest would not
+            cover: a cached computation belongs in a concept module of its paper package.
+    """
+    if is_presentation(module):
+        raise ValueError(f"{module} is a presentation module (its code is not part of the cache "
+                         f"digest): move the cached computation into a concept module")
     h = hashlib.sha256(_sources_digest(module, _lib_state(LIB)).encode())
     models = paths.models_dir(profile)
     for manifest in sorted(models.glob("*.json")) if models.is_dir() else []:

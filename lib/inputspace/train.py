@@ -4,7 +4,7 @@ Recipe (``standard``): SGD with Nesterov momentum 0.9, one-cycle learning rate (
 weight decay 5e-4, batch 64, cross-entropy, random translations of up to +-2 pixels (zero
 padded), inputs in [0, 1] normalized inside the wrapper. The ViT uses AdamW (lr 1e-3, weight
 decay 0.05) instead. ``pgd-at`` (P2's adversarially trained model): the same loop on L-inf PGD
-examples (Madry et al.) generated on the fly with :func:`inputspace.attacks.pgd_linf`.
+examples (Madry et al.) generated on the fly with :func:`inputspace.methods.attacks.pgd_linf`.
 Determinism: data order and augmentation come from one seeded CPU generator, so the same seed
 gives the same weights on the CPU.
 """
@@ -20,8 +20,8 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .attacks import pgd_linf
 from .data import Split
+from .methods.attacks import pgd_linf
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,105 @@
+"""Input perturbations shared by the three studies.
+
+* :func:`pgd_linf` -- untargeted (or targeted) L-infinity PGD with advertorch's
+  ``LinfPGDAttack`` semantics as P3 Table 2 uses it (random init in the eps-ball, signed
+  gradient steps, projection onto the eps-ball and the [0, 1] box, cross-entropy summed over
+  the batch), also used for adversarial training of the quick "AT" model (P2).
+* :func:`uniform_noise` -- P3's random-perturbation control, ``x + U(0, eps)`` per pixel.
+
+Models take inputs in [0, 1] (normalization lives inside the model wrapper).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, iters: int,
+             step_size: float, rand_init: bool = True, targeted: bool = False,
+             clip: tuple[float, float] = (0.0, 1.0),
+             generator: torch.Generator | None = None) -> torch.Tensor:
+    """L-infinity projected gradient descent (Madry et al.; advertorch ``LinfPGDAttack``).
+
+    Args:
+        model: maps a batch in [0, 1] to logits; its parameters are not modified.
+        x, y: clean inputs ``(B, C, H, W)`` and labels (targets when ``targeted``).
+        eps: radius of the L-infinity ball (P3 Table 2: 4/255).
+        iters: number of steps (Table 2: 50).
+        step_size: step per iteration (Table 2: eps * 2/100).
+        rand_init: start from a uniform point in the eps-ball (Table 2: True).
+        targeted: minimise the loss of ``y`` instead of maximising it.
+        clip: valid pixel range (Table 2: [0, 1]).
+        generator: source of the random start (CPU generator; reproducible on any device).
+
+    Returns:
+        ``x_adv`` with ``||x_adv - x||_inf <= eps`` and ``clip[0] <= x_adv <= clip[1]``.
+    """
+    if eps < 0 or iters < 0 or step_size < 0:
+        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
+    x = x.detach()
+    lo, hi = clip
+    if rand_init:
+        u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
+        delta = (2 * u - 1) * eps
+    else:
+        delta = torch.zeros_like(x)
+    delta = ((x + delta).clamp(lo, hi) - x).detach()
+    sign = -1.0 if targeted else 1.0
+    for _ in range(iters):
+        delta.requires_grad_(True)
+        loss = F.cross_entropy(model(x + delta), y, reduction="sum")
+        (grad,) = torch.autograd.grad(loss, delta)
+        with torch.no_grad():
+            delta = delta + sign * step_size * grad.sign()
+            delta = delta.clamp(-eps, eps)
+            delta = (x + delta).clamp(lo, hi) - x
+    return (x + delta).detach()
+
+
+def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | None = (0.0, 1.0),
+                  generator: torch.Generator | None = None) -> torch.Tensor:
+    """P3's control: add one-sided uniform noise ``U(0, eps)`` to every pixel.
+
+    The paper says "between 0 and 4/255" and does not say whether it clipped; by default the
+    result is clipped to [0, 1] (pass ``clip=None`` for the unclipped variant).
+    """
+    u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
+    out = x + eps * u
+    return out.clamp(*clip) if clip is not None else out
+
+
+# --- P1: targeted attack by input optimization (Vrabel et al., Figs 4-6) -------------------
+
+def input_optimization_attack(model: nn.Module, source: torch.Tensor, target: torch.Tensor, *,
+                              lr: float = 0.005, iterations: int = 1024, mse_weight: float = 0.1,
+                              tv_weight: float = 1e-7, early_stop: float | torch.Tensor | None = None,
+                              min_iters: int = 32,
+                              bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
+                              progress: bool = False):
+    """P1's adversarial example K' from a source K of another class
+    (companion ``sec4_2.create_adversarial``): Adam from ``K`` on
+    ``CE(f(x), target) + mse_weight * mean((x - K)^2) + tv_weight * TV(x - K)``.
+
+    Unbounded (penalized, not an eps-ball) and, like the companion, in the space the model is
+    given (normalized coordinates via :class:`inputspace.methods.connectivity.NormalizedInput`); pass
+    ``bounds`` to clamp to valid images.
+
+    Args:
+        model: eval-mode classifier; source: ``(P, ...)`` images K; target: ``(P,)`` classes.
+        lr, iterations, mse_weight, tv_weight: Fig 4: 0.005, 1024, 0.1, 1e-7; Fig 6: 512
+            iterations and ``tv_weight=1e-8``.
+        early_stop: scalar or ``(P,)``; Fig 6 stops once ``CE(K') < CE(A)`` (K' is as good a
+            mode as the real A), checked after ``min_iters`` (32) steps; the returned K' is the
+            iterate that met it (see :mod:`inputspace.methods.inputopt`).
+
+    Returns:
+        :class:`inputspace.methods.inputopt.InputOptResult` (``x`` = K', ``ce`` = CE(K', target)).
+    """
+    from .inputopt import deviation_penalty, optimize_inputs
+
+    anchor = source.detach()
+    penalty = deviation_penalty(anchor, mse_weight, tv_weight)
+    return optimize_inputs(model, anchor, target, lr=lr, iterations=iterations, penalty=penalty,
+                           stop=early_stop, min_iters=min_iters, bounds=bounds, progress=progress,
+                           desc="input-optimization attack")

@@ -1,0 +1,7 @@
+"""p0: the quick model zoo that every quick-profile notebook analyses (not a paper).
+
+``knobs``     the zoo (architecture, data set, recipe), the 97 % accuracy bar, the notebook's knobs
+``training``  train or load every zoo model of a profile (``inputspace.zoo`` does the work)
+``tables``    the accuracy table and the models below the bar
+``plots``     the accuracy bar chart of p0-00
+"""

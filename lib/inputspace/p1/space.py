@@ -1,0 +1,92 @@
+"""The trained classifier of P1 seen in the coordinates where paths and optimizations live, and
+the *modes* of a class (its lowest-loss images).
+
+As in the companion code (``JVrabel/input_space_mode_connectivity``), paths and optimizations
+live in *normalized* input coordinates ``(x - mean) / std`` without a pixel box (knobs ``space``
+and ``clamp`` select the alternatives); images are shown in pixels. Quick profile: the zoo
+ResNet-18 trained on scikit-learn digits stands for the paper's GoogLeNet on ImageNet. A mode
+is one of the ``k`` lowest-loss held-out images among the first ``3k`` of a class (companion
+``prepare_imagenet_tensors``).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .. import data, zoo
+from ..config import Config
+from ..methods import connectivity as conn
+from ..models import ModelWrapper
+
+
+@dataclass
+class OptSpace:
+    """A classifier seen in the coordinates where paths and optimization happen."""
+
+    model: nn.Module
+    encode: Callable[[torch.Tensor], torch.Tensor]    # pixels -> coordinates
+    decode: Callable[[torch.Tensor], torch.Tensor]    # coordinates -> pixels
+    bounds: tuple[torch.Tensor, torch.Tensor] | None  # clamp box in coordinates, or None
+    pixel_model: nn.Module                              # the same classifier on [0, 1] pixels
+
+
+def opt_space(wrapper: ModelWrapper, space: str = "normalized", clamp: bool = False) -> OptSpace:
+    """:class:`OptSpace` of a pixel-space wrapper (``space``: normalized | pixel)."""
+    if space == "pixel":
+        box = (torch.zeros(1, device=wrapper.mean.device), torch.ones(1, device=wrapper.mean.device))
+        return OptSpace(wrapper, lambda x: x, lambda z: z, box if clamp else None, wrapper)
+    if space != "normalized":
+        raise ValueError(f"unknown space {space!r}; valid: 'normalized', 'pixel'")
+    nm = conn.NormalizedInput(wrapper)
+    return OptSpace(nm, nm.from_pixels, nm.to_pixels, nm.pixel_box() if clamp else None, wrapper)
+
+
+def trained_space(cfg: Config) -> OptSpace:
+    """The notebook's trained classifier (zoo quick/smoke model, paper: pretrained ImageNet)."""
+    if cfg.profile == "paper":
+        wrapper = zoo.load_model(cfg.arch, "imagenet", "paper", device=cfg.device)
+    else:
+        wrapper = zoo.load_model(cfg.arch, "digits", cfg.profile, device=cfg.device)
+    return opt_space(wrapper, cfg.space, cfg.clamp)
+
+
+@functools.lru_cache(maxsize=2)
+def _digits(split: str) -> data.Split:
+    return data.digits(split)
+
+
+def class_images(cfg: Config, cls: int, n: int, split: str = "heldout") -> torch.Tensor:
+    """The first ``n`` images (pixels) of class ``cls`` in data order (paper: ImageNet val/train)."""
+    if cfg.profile == "paper":
+        ds = data.imagenet("val" if split == "heldout" else "train", cfg.imagenet_root or None)
+        idx = np.flatnonzero(np.asarray(ds.targets) == cls)[:n]
+        x = data.to_split(ds, idx, "imagenet").x
+    else:
+        s = _digits(split)
+        x = s.x[s.y == cls][:n]
+    if len(x) < n:
+        raise ValueError(f"class {cls} has {len(x)} images in the {split} split, {n} needed")
+    return x.to(cfg.device)
+
+
+def num_classes(cfg: Config) -> int:
+    """Classes of the notebook's data: 1000 (ImageNet, paper profile) or 10 (digits)."""
+    return 1000 if cfg.profile == "paper" else 10
+
+
+def modes(cfg: Config, sp: OptSpace, cls: int, k: int, split: str = "heldout") -> tuple[torch.Tensor, torch.Tensor]:
+    """The ``k`` modes of a class in optimization coordinates, and their CE (ascending)."""
+    pool = sp.encode(class_images(cfg, cls, 3 * k, split))
+    y = torch.full((len(pool),), cls, device=pool.device)
+    idx, ce = conn.select_modes(sp.model, pool, y, cls, k)
+    return pool[idx.to(pool.device)], ce
+
+
+def class_labels(cls: int, n: int, device) -> torch.Tensor:
+    """``n`` labels ``cls`` (long) on ``device``."""
+    return torch.full((n,), cls, dtype=torch.long, device=device)

@@ -1,0 +1,378 @@
+"""The P3 claims: small verdict rules on plain numbers, and one function per notebook that gathers
+the numbers of its result, applies the rules and records the claims on the scorecard.
+
+Every ``figNN`` / ``tabNN`` function (and the three shared by two notebooks each:
+:func:`density_inhomogeneity`, :func:`class_clustering`, :func:`pgd_vs_noise_codes`) returns ``card.table()`` (the notebook displays it). The rules
+were fixed before any result was seen; each states its threshold in its docstring.
+
+**Trend rule.** A per-layer statistic "grows with depth" when the Spearman rank correlation between
+layer index and value is >= :data:`TREND_RHO` (0.8) *and* the deepest layer's value exceeds the
+first layer's (mirror for "shrinks"). With 4 layers rho >= 0.8 allows at most one swap of
+neighbouring layers (the paper itself reports CL1 ~ CL2, Fig. 6C/D).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from ..claims import Scorecard
+from ..config import Config
+from .geometry import size_ratio
+from .knobs import LABELS
+
+TREND_RHO = 0.8
+SEAM_SPREAD_MAX = 8 ** 0.5
+"""Largest pairwise distance of the unfolded synthetic seam cluster (its points lie in a 3x3 block)."""
+CENTER_TOL = 1e-6
+NOISE_DROP_MAX = 0.02
+"""Largest accuracy change noise may cause and still "not collapse" accuracy (1 image of 50)."""
+PAPER_ATTACK = {
+    "p3-fig11": ("ResNet-18 77.8 → 3.6 %, ResNet-50 93.0 → 6.6 %; noise unchanged", "Fig. 11"),
+    "p3-fig12": ("ViT: equivalent to the ResNets (Fig. 12; no accuracies given); noise unchanged", "Fig. 12"),
+}
+"""Per notebook: the paper's accuracies under PGD and noise (Sec. 3.4) and the figure quoted."""
+NOT_SIGNIFICANT = ("not evaluated: the paper gives no measure of 'significant'; the depth trend is "
+                   "tested at every size above")
+
+
+# ---------------------------------------------------------------------------------- rules
+def trend(values: Sequence[float], direction: str) -> tuple[bool, float]:
+    """``(passed, spearman_rho)`` of the trend rule (module docstring); ``direction`` up|down.
+
+    Passes "up" when rho >= 0.8 (rounded to 9 digits: 0.8 is 0.7999... in floats) and
+    ``values[-1] > values[0]``; "down" when rho <= -0.8 and ``values[-1] < values[0]``. Fewer than
+    two values, a non-finite value or a constant profile fail with rho = nan.
+    """
+    from scipy.stats import spearmanr
+
+    v = np.asarray(values, dtype=float)
+    if direction not in ("up", "down"):
+        raise ValueError(f"direction must be 'up' or 'down', got {direction!r}")
+    if len(v) < 2 or not np.isfinite(v).all() or np.ptp(v) == 0:
+        return False, float("nan")
+    rho = round(float(spearmanr(np.arange(len(v)), v).statistic), 9)
+    sign = 1 if direction == "up" else -1
+    return bool(sign * rho >= TREND_RHO and sign * (v[-1] - v[0]) > 0), rho
+
+
+def fmt(values: Sequence[float], digits: int = 3) -> str:
+    """``"0.123 / 0.456 / ..."`` (per-layer numbers in claim records)."""
+    return " / ".join(f"{float(v):.{digits}f}" for v in values)
+
+
+def code_dims_ok(dims: Sequence[int], channels: Sequence[int], arch: str) -> bool:
+    """Sec. 2.2: the vector code of a layer has exactly 4 x channels numbers (max, mean, std, centre
+    of mass); for ResNet-18 exactly 256 / 512 / 1024 / 2048."""
+    dims = list(dims)
+    return dims == [4 * c for c in channels] and (arch != "resnet18" or dims == [256, 512, 1024, 2048])
+
+
+def seam_unfolds(center, expected, spread_unfolded: float, spread_folded: float) -> bool:
+    """Fig. 2B on a synthetic cluster across the corner seam: the centre (tensor or list) is within
+    1e-6 (strictly) of the expected one in every coordinate and the unfolded spread is
+    <= sqrt(8) < the folded spread."""
+    err = (torch.as_tensor(center) - torch.as_tensor(expected)).abs().max()
+    return bool(err < CENTER_TOL) and spread_unfolded <= SEAM_SPREAD_MAX < spread_folded
+
+
+def unfolding_shrinks(d_unfolded: Sequence[float], d_naive: Sequence[float]) -> bool | None:
+    """Fig. 2B on real BMUs: in every layer where the class wraps, the mean distance to the centre
+    after unfolding is strictly smaller than without; None (not evaluated) when no layer wraps."""
+    if not len(d_unfolded):
+        return None
+    return all(float(u) < float(v) for u, v in zip(d_unfolded, d_naive))
+
+
+def last_is_highest(values: Sequence[float]) -> bool:
+    """Fig. 3: the last layer's value is the maximum (ties count as highest)."""
+    return values[-1] == max(values)
+
+
+def all_above(high: Sequence[float], low: Sequence[float]) -> bool:
+    """``high[i] > low[i]`` strictly for every i (a nan compares False)."""
+    return all(float(h) > float(lo) for h, lo in zip(high, low))
+
+
+def condensed_then_expanded(values: Sequence[float]) -> bool:
+    """Supp. Fig. 4: the least diverse layer (first one on ties) lies strictly in the first half
+    (index < len / 2) and the last value exceeds the first."""
+    values = list(values)
+    return values.index(min(values)) < len(values) / 2 and values[-1] > values[0]
+
+
+def pgd_amplified(pgd: Sequence[float], noise: Sequence[float]) -> bool:
+    """Supp. Fig. 4: the last layer's PGD displacement exceeds the first layer's and the last
+    layer's noise displacement (both strictly)."""
+    return pgd[-1] > pgd[0] and pgd[-1] > noise[-1]
+
+
+def collapse_verdict(clean: float, pgd: float, noise: float, by_rule: bool, collapse_acc: float) -> bool:
+    """Figs 11-12: "PGD collapses accuracy, noise does not": |clean - noise| <= 0.02 (rounded to 6
+    digits, so one image of 50 counts as 0.02 exactly) and PGD accuracy < ``collapse_acc``, the
+    latter taken as given when ε* was found by the ε rule (``by_rule``)."""
+    drop = round(clean - noise, 6)
+    return abs(drop) <= NOISE_DROP_MAX and (by_rule or pgd < collapse_acc)
+
+
+def zero_floor(max_displacements: Sequence[float]) -> tuple[bool, float]:
+    """Control of Figs 11-12: ``(passed, worst)``; passes only when the largest BMU displacement
+    at ε = 0 is exactly 0."""
+    worst = max(float(v) for v in max_displacements)
+    return worst == 0.0, worst
+
+
+def table1_matches(checks: dict, e_minus_5: float) -> bool:
+    """Table 1 / Sec. 3.1: σ0 10, α0 0.1, 'exp' schedule starting at factor 1.0 and ending within
+    1e-12 of e^-5, periodic grid, cosine metric, batch 10 (DenseNet-121: 50) for every model."""
+    c = checks
+    return bool(c["sigma"] == 10 and c["alpha"] == 0.1 and c["sched"] == "exp" and c["periodic"]
+                and c["metric"] == "cosine" and c["factor_start"] == 1.0
+                and abs(c["factor_end"] - e_minus_5) < 1e-12
+                and all(b == c["paper_batch"].get(a, 10) for a, b in c["batch"].items()))
+
+
+def epochs_verdict(epochs: int, profile: str) -> bool | None:
+    """Table 1's 5 epochs: evaluated in the paper profile only (quick / smoke depart by design)."""
+    return epochs == 5 if profile == "paper" else None
+
+
+def runs_within_bounds(bound_ok: Sequence[bool], in_range: Sequence[bool]) -> bool:
+    """Table 2 check: every cached run has ‖δ‖∞ <= ε + 1e-7 and every pixel in [0, 1] (vacuously
+    true without runs)."""
+    return bool(all(bound_ok) and all(in_range))
+
+
+def table2_matches(params: dict) -> bool:
+    """Table 2: ε and step ε·2/100 within 1e-12 of 4/255 and 4/255·2/100, random init,
+    untargeted, clip [0, 1], L∞ norm."""
+    p = params
+    return bool(abs(p["eps"] - 4 / 255) < 1e-12 and abs(p["eps_iter"] - 4 / 255 * 2 / 100) < 1e-12
+                and p["rand_init"] and not p["targeted"] and (p["clip_min"], p["clip_max"]) == (0.0, 1.0)
+                and p["norm"] == "Linf")
+
+
+# ------------------------------------------------------------------------- per notebook
+def _medians(values) -> list[float]:
+    return [float(v.median()) for v in values]
+
+
+def _means(values) -> list[float]:
+    return [float(v.mean()) for v in values]
+
+
+def fig01(card: Scorecard, r: dict):
+    """p3-fig01: the vector-code dimensions (Sec. 2.2)."""
+    card.record("P3-code-dim", "vector code = 4 × channels per CL (ResNet-18: 256, 512, 1024, 2048)",
+                "256 / 512 / 1024 / 2048", " / ".join(map(str, r["dims"])),
+                passed=code_dims_ok(r["dims"], r["channels"], r["arch"]))
+    return card.table()
+
+
+def fig02(card: Scorecard, r: dict):
+    """p3-fig02: unfolding a synthetic seam cluster and the most seam-wrapping real class."""
+    syn = r["synthetic"]
+    card.record("P3-unfold-synthetic", "a cluster across the seam unfolds into a compact cluster with the right centre",
+                "Fig. 2B", f"centre {syn['center'].tolist()} (expected {syn['expected'].tolist()}); spread "
+                f"{syn['spread_unfolded']:.2f} vs folded {syn['spread_folded']:.2f}",
+                passed=seam_unfolds(syn["center"], syn["expected"], syn["spread_unfolded"], syn["spread_folded"]))
+    t = r["table"][r["table"]["wrapped BMUs"] > 0]
+    card.record("P3-unfold-real", "unfolding shrinks the spread of a seam-wrapping class (layers where it wraps)",
+                "Fig. 2B (qualitative)", f"class {r['cls']}: D unfolded {fmt(t['D (unfolded)'])} vs without "
+                f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}",
+                passed=unfolding_shrinks(t["D (unfolded)"].tolist(), t["D (no unfolding)"].tolist()))
+    return card.table()
+
+
+def fig03(card: Scorecard, r: dict):
+    """p3-fig03: the final SOM loss is highest in CL4 (Fig. 3)."""
+    for arch, f in r["final"].items():
+        card.record(f"P3-loss-{arch}", f"{LABELS[arch]}: SOM loss is highest in CL4 at the end of training",
+                    "CL4 highest (Fig. 3)", fmt(f, 4), passed=last_is_highest(f), note=f"CL1 < CL4: {f[0] < f[-1]}")
+    return card.table()
+
+
+def density_inhomogeneity(card: Scorecard, r: dict):
+    """p3-fig04 (one layer) and p3-figS1 (all layers): more units never BMU than uniform placement
+    of as many BMUs gives, in every layer shown (:func:`all_above`)."""
+    t = r["table"]
+    for arch in r["archs"]:
+        s = t[t["model"] == LABELS[arch]]
+        card.record(f"P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
+                    f"{LABELS[arch]}: BMUs spread inhomogeneously (more units never BMU than uniform placement gives)",
+                    "some units rarely BMUs (Fig. 4 / Supp. Fig. 1)",
+                    "never BMU " + fmt(s["units never BMU"], 2) + " vs uniform " + fmt(s["uniform expectation"], 2),
+                    passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()))
+    return card.table()
+
+
+def class_clustering(card: Scorecard, r: dict):
+    """p3-fig05 (ResNet-18) and p3-figS2 (ResNet-50): same-class BMUs cluster, i.e. the mean D_class
+    with true labels is strictly below the shuffled-label control in every CL (:func:`all_above`)."""
+    t, arch = r["table"], r["arch"]
+    for split in ("tr", "val"):
+        card.record(f"P3-cluster-{arch}-{split}", f"{LABELS[arch]}: same-class BMUs cluster "
+                    f"(SOM-{split}: D_class true < shuffled labels, every CL)", "clusters (Fig. 5)",
+                    "true " + fmt(t[f"D_class {split}"], 2) + " vs shuffled " + fmt(t[f"shuffled {split}"], 2),
+                    passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()))
+    return card.table()
+
+
+def fig06(card: Scorecard, r: dict):
+    """p3-fig06: median D_class shrinks and median pairwise weight CD grows with depth (trend rule)."""
+    for arch, res in r["res"].items():
+        for split, name in (("tr", "SOM-tr"), ("val", "SOM-val")):
+            med = _medians(res[split])
+            ok, rho = trend(med, "down")
+            card.record(f"P3-dclass-{arch}-{split}", f"{LABELS[arch]}: D_class shrinks with depth ({name}, median)",
+                        "shorter in deep layers (Fig. 6A/B)", fmt(med, 2) + f" (ρ = {rho:.2f})", passed=ok)
+        med = _medians(res["wcd"])
+        ok, rho = trend(med, "up")
+        card.record(f"P3-wcd-{arch}", f"{LABELS[arch]}: pairwise weight CD grows with depth (median)",
+                    "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)", fmt(med, 3) + f" (ρ = {rho:.2f})", passed=ok)
+    return card.table()
+
+
+def fig07(card: Scorecard, r: dict):
+    """p3-fig07: mean class-centre CD grows with depth for every CNN at every SOM size (trend rule);
+    the size dependence is reported, not evaluated (the paper gives no measure)."""
+    for size in r["sizes"]:
+        means = {arch: _means(r["res"][(size, arch)]) for arch in r["archs"]}
+        verdicts = [trend(v, "up")[0] for v in means.values()]
+        card.record(f"P3-ccd-size{size}", f"{size}×{size} SOM: class-centre CD grows with depth for every CNN",
+                    "grows with depth, any size (Fig. 7)",
+                    "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in means.items()),
+                    passed=all(verdicts), note=f"{sum(verdicts)}/{len(verdicts)} models pass")
+    ratios = {a: size_ratio(r["res"], r["sizes"], a) for a in r["archs"]}
+    card.record("P3-ccd-size-dependence", f"No significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
+                "no significant dependency (Sec. 2.3)",
+                "max/min of the mean centre CD over sizes, CL1…CL4: "
+                + "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in ratios.items()),
+                passed=None, note=NOT_SIGNIFICANT)
+    return card.table()
+
+
+def fig08(card: Scorecard, r: dict):
+    """p3-fig08: on every data set, mean D_class shrinks and mean centre CD grows (trend rule, both)."""
+    for ds in r["datasets"]:
+        d, c = _means(r["res"][ds]["dclass"]), _means(r["res"][ds]["ccd"])
+        (ok_d, rho_d), (ok_c, rho_c) = trend(d, "down"), trend(c, "up")
+        card.record(f"P3-fig8-{ds}", f"ResNet-50 on {ds}: D_class shrinks and class-centre CD grows with depth",
+                    "same trend as ImageNet (Fig. 8)", f"D_class {fmt(d, 2)} (ρ {rho_d:.2f}); centre CD {fmt(c, 3)} "
+                    f"(ρ {rho_c:.2f})", passed=ok_d and ok_c, note="quick: offline analog data set")
+    return card.table()
+
+
+def fig09(card: Scorecard, r: dict):
+    """p3-fig09: the ViT's mean pairwise weight CD grows with depth (trend rule)."""
+    mean = r["table"]["mean weight CD"].tolist()
+    ok, rho = trend(mean, "up")
+    card.record("P3-vit-wcd", "ViT: pairwise SOM-weight CD grows with depth (mean per block)",
+                "consistent with CNNs (Fig. 9)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok)
+    return card.table()
+
+
+def fig10(card: Scorecard, r: dict):
+    """p3-fig10: the ViT's mean class-centre CD grows with depth at every SOM size (trend rule)."""
+    vit = r["archs"][0]
+    for size in r["sizes"]:
+        mean = _means(r["res"][(size, vit)])
+        ok, rho = trend(mean, "up")
+        card.record(f"P3-vit-ccd-size{size}", f"ViT, {size}×{size} SOM: class-centre CD grows with depth",
+                    "consistent with CNNs (Fig. 10)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok)
+    ratio = size_ratio(r["res"], r["sizes"], vit)
+    card.record("P3-vit-ccd-size-dependence", f"ViT: no significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
+                "no significant dependency (Sec. 2.3)", "max/min of the mean centre CD over sizes, per block: " + fmt(ratio, 2),
+                passed=None, note=NOT_SIGNIFICANT)
+    return card.table()
+
+
+def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
+    """p3-fig11 (ResNets) and p3-fig12 (ViT), per model and ε (paper's, ε*): accuracy
+    (:func:`collapse_verdict`), median displacement PGD > noise in every layer (:func:`all_above`),
+    mean PGD displacement grows with depth (trend rule); and the ε = 0 control (:func:`zero_floor`).
+    The paper's values quoted come from :data:`PAPER_ATTACK` of ``cfg.notebook_id``."""
+    paper_acc, figure = PAPER_ATTACK[cfg.notebook_id]
+    for arch in r["eps"]:
+        for which in ("paper", "rule"):
+            eps, acc = r["eps"][arch][which], r["acc"][(arch, which)]
+            tag = f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})"
+            by_rule = which == "rule" and r["rule"][arch]["found"]  # ε* makes PGD collapse on these images
+            card.record(f"P3-pgd-acc-{arch}-{which}", f"{tag}: PGD collapses accuracy, noise does not",
+                        paper_acc, f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
+                        passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, cfg.collapse_acc),
+                        note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "")
+            pgd = [v.float() for v in r["disp"][(arch, which, "pgd")]]
+            noise = [v.float() for v in r["disp"][(arch, which, "noise")]]
+            med_p, med_n = _medians(pgd), _medians(noise)
+            mean_p, mean_n = _means(pgd), _means(noise)
+            card.record(f"P3-disp-{arch}-{which}", f"{tag}: BMU displacement PGD > noise in every layer (median)",
+                        f"PGD moves BMUs in all layers, noise does not ({figure})",
+                        f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}", passed=all_above(med_p, med_n),
+                        note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}")
+            ok, rho = trend(mean_p, "up")
+            card.record(f"P3-disp-grow-{arch}-{which}", f"{tag}: PGD displacement grows from first to last layer (mean)",
+                        "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok)
+    for arch, floor in r["floor"].items():
+        ok, worst = zero_floor([float(v.float().max()) for v in floor])
+        card.record(f"P3-disp-floor-{arch}", f"{LABELS[arch]}: control, ε = 0 moves no BMU in any layer",
+                    "control (ours): the displacements above are not float noise",
+                    f"largest displacement at ε = 0: {worst:.2f}", passed=ok)
+    return card.table()
+
+
+def figS3(card: Scorecard, r: dict, cfg: Config):
+    """p3-figS3: misclassified SOM-val inputs lie farther from their label's centre in every CL
+    (:func:`all_above`); not evaluated when a model makes no error."""
+    t = r["table"]
+    for arch in cfg.archs:
+        s = t[t["model"] == LABELS[arch]]
+        n_bad = int(s["n incorrect"].iloc[0])
+        card.record(f"P3-labelcenter-{arch}", f"{LABELS[arch]}: misclassified SOM-val inputs lie farther from their "
+                    f"label centre, every CL (mean over {cfg.aggregate} means)", "ED bigger on average for InCorr (Supp. Fig. 3)",
+                    f"InCorr {fmt(s['mean ED incorrect'], 2)} vs Corr {fmt(s['mean ED correct'], 2)} "
+                    f"(InCorr: {n_bad} {cfg.aggregate}{'es' if cfg.aggregate == 'class' else 's'})",
+                    passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist()) if n_bad else None)
+    return card.table()
+
+
+def figS4(card: Scorecard, r: dict):
+    """p3-figS4: code diversity condensed then expanded for every model, and PGD amplified with depth
+    beyond noise at ε* (:func:`condensed_then_expanded`, :func:`pgd_amplified`)."""
+    shape = [condensed_then_expanded(v) for v in r["diversity"].values()]
+    card.record("P3-telescope", "code diversity is smallest in shallow layers and grows to the last layer, every model",
+                "condensed → expanded (Supp. Fig. 4)", "; ".join(f"{k} {fmt(v, 3)}" for k, v in r["diversity"].items()),
+                passed=all(shape), note=f"{sum(shape)}/{len(shape)} models")
+    amp = [pgd_amplified(v, r["noise_disp"][k]) for k, v in r["pgd_disp"].items()]
+    card.record("P3-telescope-pgd", "at ε*, PGD moves the last layer's codes more than the first layer's, and more "
+                "than noise does in the last layer", "small in CL1, large in CL4 (Figs 11, S4)",
+                "; ".join(f"{k} PGD {fmt(v, 2)}, noise {fmt(r['noise_disp'][k], 2)}" for k, v in r["pgd_disp"].items()),
+                passed=all(amp))
+    return card.table()
+
+
+def tab01(card: Scorecard, r: dict, cfg: Config):
+    """p3-tab01: the SOM parameters used are Table 1's (:func:`table1_matches`); the epochs are
+    evaluated in the paper profile only (:func:`epochs_verdict`)."""
+    c = r["checks"]
+    card.record("P3-table1", "SOM parameters used = Table 1 except the epochs (σ0 10, α0 0.1, exp decay, torus, "
+                "cosine; batch 10 / 50)", "Table 1", f"σ0 {c['sigma']}, α0 {c['alpha']}, {c['sched']}, periodic "
+                f"{c['periodic']}, {c['metric']}, batch {c['batch']}", passed=table1_matches(c, r["e_minus_5"]))
+    card.record("P3-table1-epochs", "SOM training epochs = Table 1's 5", "5", c["epochs"],
+                passed=epochs_verdict(c["epochs"], cfg.profile),
+                note="" if cfg.profile == "paper" else "not evaluated: the quick/smoke profiles deviate by design (see the note above)")
+    return card.table()
+
+
+def tab02(card: Scorecard, r: dict):
+    """p3-tab02: the PGD parameters used are Table 2's (:func:`table2_matches`) and every cached
+    perturbation stays within ε + 1e-7 and in [0, 1] (all runs)."""
+    p, chk = r["params"], r["checks"]
+    card.record("P3-table2", "PGD parameters used = Table 2 (ε 4/255, step ε·2/100, random init, untargeted, clip [0,1])",
+                "Table 2", f"ε {p['eps'] * 255:.1f}/255, step {p['eps_iter']:.2e}, iters {p['nb_iter']}",
+                passed=table2_matches(p), note="50 iterations in quick/paper; the smoke profile uses 3")
+    card.record("P3-linf", "every cached perturbation satisfies ‖δ‖∞ ≤ ε + 1e-7 and stays in [0, 1]", "by construction",
+                f"{int(chk['bound ok'].sum())}/{len(chk)} runs within ε, {int(chk['in [0,1]'].sum())}/{len(chk)} in [0,1]",
+                passed=runs_within_bounds(chk["bound ok"].tolist(), chk["in [0,1]"].tolist()))
+    return card.table()

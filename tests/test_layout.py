@@ -1,0 +1,103 @@
+"""The layout of the library: algorithms in ``methods/``, one package per paper with the same role
+files, no private name crossing modules, no public name meaning two things, no dead links."""
+import ast
+import collections
+import re
+from pathlib import Path
+
+import pytest
+
+from inputspace import paths
+
+LIB = paths.ROOT / "lib" / "inputspace"
+PAPERS = ("p1", "p2", "p3")
+ROLE_FILES = ("knobs", "tables", "plots", "claims")
+EXPLORERS = {"p1": True, "p2": True, "p3": True}
+# Names every module may define for itself (a logger, a type variable, a paper package's knob table,
+# a command-line entry point).
+ALLOWED_REPEATS = {"log", "T", "KNOBS", "main"}
+
+
+def _modules():
+    for f in sorted(LIB.rglob("*.py")):
+        yield ".".join(f.relative_to(LIB.parent).with_suffix("").parts).removesuffix(".__init__"), f
+
+
+def _imports(tree, module):
+    """(absolute module, imported names) of every ``from … import`` in ``tree``."""
+    package = module if module.endswith(("__init__",)) else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            yield base, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, []
+
+
+def _public_names(tree):
+    for node in tree.body:
+        names = []
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        yield from (n for n in names if not n.startswith("_"))
+
+
+def test_the_study_layer_is_one_package_per_paper():
+    assert not (LIB / "studies").exists(), "lib/inputspace/studies/ must be gone"
+    for paper in PAPERS:
+        for role in ROLE_FILES + (("explorer",) if EXPLORERS[paper] else ()):
+            assert (LIB / paper / f"{role}.py").is_file(), f"{paper}/{role}.py missing"
+
+
+def test_methods_import_no_paper_package_and_no_notebook_infrastructure():
+    for module, f in _modules():
+        if not module.startswith("inputspace.methods"):
+            continue
+        for base, _ in _imports(ast.parse(f.read_text()), module):
+            assert not re.match(r"inputspace\.(p\d|px|notebook|config|pipeline|claims|cache)\b", base), \
+                f"{module} imports {base}"
+
+
+def test_no_private_name_is_imported_from_another_module():
+    offenders = [f"{module}: from {base} import {name}"
+                 for module, f in _modules()
+                 for base, names in _imports(ast.parse(f.read_text()), module)
+                 for name in names if name.startswith("_") and not name.startswith("__")]
+    assert offenders == []
+
+
+def _role(module):
+    parts = module.split(".")
+    return parts[2] if len(parts) == 3 and re.fullmatch(r"p\d|px", parts[1]) else None
+
+
+def test_no_public_name_means_two_things():
+    """A public name is defined once in the library, except names defined only in role files
+    (``p1.plots.fig01``, ``p1.claims.fig01``, ``p3.plots.fig01``: the notebook item they serve, in the
+    role the module names) and ALLOWED_REPEATS. A concept module or ``methods`` never shares a name."""
+    where = collections.defaultdict(list)
+    for module, f in _modules():
+        for name in _public_names(ast.parse(f.read_text())):
+            where[name].append(module)
+    clashes = {}
+    for name, modules in where.items():
+        if len(modules) < 2 or name in ALLOWED_REPEATS:
+            continue
+        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) != "knobs" for m in modules):
+            continue
+        clashes[name] = modules
+    assert clashes == {}
+
+
+@pytest.mark.parametrize("path", sorted(LIB.rglob("*.py")), ids=lambda p: str(p.relative_to(LIB)))
+def test_library_cites_the_papers_not_a_file_outside_the_repository(path: Path):
+    text = path.read_text()
+    assert "shared/papers" not in text and "checklist" not in text.lower()
