@@ -10,7 +10,9 @@ CIFAR-10/100 and SVHN through torchvision from a local root (downloaded only whe
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +38,7 @@ class Split:
     def __len__(self) -> int:
         return len(self.y)
 
-    def subset(self, idx: torch.Tensor | np.ndarray | list[int], name: str | None = None) -> "Split":
+    def subset(self, idx: torch.Tensor | np.ndarray | list[int], name: str | None = None) -> Split:
         idx = torch.as_tensor(np.asarray(idx), dtype=torch.long)
         return Split(self.x[idx], self.y[idx], self.classes, name or self.name)
 
@@ -133,37 +135,140 @@ def data_root(dataset: str, root: str | os.PathLike | None = None) -> Path:
         env = ENV_ROOTS.get(dataset)
         root = os.environ.get(env) if env else None
     if not root:
+        param = " (the notebook parameter imagenet_root)" if dataset == "imagenet" else ""
         raise FileNotFoundError(
-            f"no folder given for {dataset!r}: pass root=... or set ${ENV_ROOTS.get(dataset, '?')} "
+            f"no folder given for {dataset!r}: pass root=...{param} or set ${ENV_ROOTS.get(dataset, '?')} "
             f"(e.g. `make figures PROFILE=paper {ENV_ROOTS.get(dataset, '?').removeprefix('INPUTSPACE_')}=/path`)")
     return Path(root).expanduser().resolve()
 
 
-def imagenet(split: str = "val", root: str | os.PathLike | None = None):
+IMAGENET_CLASSES = 1000
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+IMAGENET_LAYOUT = ("one sub-folder per class named by WordNet id (train/n01440764/*.JPEG, "
+                   "val/n01440764/*.JPEG, ...; all 1000 ILSVRC2012 classes)")
+"""The folder layout :func:`imagenet` expects, quoted by its error messages."""
+
+
+def imagenet_wnids() -> tuple[str, ...]:
+    """The 1000 ILSVRC2012 WordNet ids in the standard class-index order (timm ships the list;
+    it is also the sorted order, hence ImageFolder's)."""
+    from timm.data import ImageNetInfo
+
+    info = ImageNetInfo()
+    return tuple(info.index_to_label_name(i) for i in range(IMAGENET_CLASSES))
+
+
+def _imagenet_error(split: str, folder: Path, problem: str) -> FileNotFoundError:
+    return FileNotFoundError(
+        f"ImageNet {split} at {folder}: {problem}; expected {IMAGENET_LAYOUT}. Point the notebook "
+        "parameter imagenet_root (or $INPUTSPACE_IMAGENET) at the folder holding train/ and val/.")
+
+
+def check_imagenet_folder(folder: Path, split: str, n_classes: int | None = None) -> list[str]:
+    """The class folders of one ImageNet split, or an error that says what is wrong with it.
+
+    Refused: a missing folder; image files lying directly in it (``val/`` as extracted from
+    ILSVRC2012_img_val.tar, not yet sorted into class folders); no class folder; a number of class
+    folders other than ``n_classes``; and, when ``n_classes`` is None, a folder whose names are
+    real ILSVRC2012 WordNet ids but not all 1000 of them (a partial copy would shift every label
+    index the 1000-way models predict).
+    """
+    if not folder.is_dir():
+        missing = folder if folder.parent.is_dir() else folder.parent
+        raise _imagenet_error(split, folder, f"{missing} does not exist")
+    entries = list(folder.iterdir())
+    classes = sorted(p.name for p in entries if p.is_dir())
+    loose = [p.name for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
+    if loose:
+        raise _imagenet_error(split, folder, f"{len(loose)} image files (e.g. {loose[0]}) lie directly in "
+                              "the folder instead of in class sub-folders (sort the validation images "
+                              "into class folders, e.g. with ILSVRC2012's valprep.sh)")
+    if not classes:
+        raise _imagenet_error(split, folder, "no class sub-folder")
+    if n_classes is not None and len(classes) != n_classes:
+        raise _imagenet_error(split, folder, f"{len(classes)} class folders where {n_classes} are needed")
+    if n_classes is None and len(classes) != IMAGENET_CLASSES:
+        known = set(imagenet_wnids())
+        if any(c in known for c in classes):
+            raise _imagenet_error(split, folder, f"only {len(classes)} of the {IMAGENET_CLASSES} ILSVRC2012 "
+                                  "class folders (a partial copy shifts every class index)")
+    return classes
+
+
+def imagenet(split: str = "val", root: str | os.PathLike | None = None, *, n_classes: int | None = None):
     """ILSVRC2012 as a torchvision ``ImageFolder``: Resize(256), CenterCrop(224), ToTensor.
 
     ``root`` must hold ``train/`` and ``val/`` with one sub-folder per class (the usual
-    ``n01440764/...`` layout; ``val`` reorganised into class folders).
+    ``n01440764/...`` layout; ``val`` reorganised into class folders). A wrongly laid out folder
+    raises an error naming the expected layout (:func:`check_imagenet_folder`; ``n_classes``: the
+    number of class folders required, e.g. 1000 where the code indexes every ImageNet class).
     """
     from torchvision import datasets, transforms
 
     if split not in ("train", "val"):
         raise ValueError(f"unknown ImageNet split {split!r}; valid: 'train', 'val'")
     folder = data_root("imagenet", root) / split
-    if not folder.is_dir() or not any(p.is_dir() for p in folder.iterdir()):
-        raise FileNotFoundError(
-            f"ImageNet {split} not found at {folder}: put ILSVRC2012 there with one sub-folder per "
-            "class (train/n01440764/*.JPEG, val/n01440764/*.JPEG, ...) or set $INPUTSPACE_IMAGENET.")
+    check_imagenet_folder(folder, split, n_classes)
     tf = transforms.Compose([transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor()])
-    return datasets.ImageFolder(str(folder), transform=tf)
+    try:
+        return datasets.ImageFolder(str(folder), transform=tf)
+    except FileNotFoundError as exc:  # ImageFolder: a class folder without any image file
+        raise _imagenet_error(split, folder, str(exc).splitlines()[0]) from exc
+
+
+SMALL_SETS = {
+    "cifar10": ("cifar-10-batches-py/", {"train": [f"data_batch_{i}" for i in range(1, 6)],
+                                         "test": ["test_batch"]}, "batches.meta"),
+    "cifar100": ("cifar-100-python/", {"train": ["train"], "test": ["test"]}, "meta"),
+    "svhn": ("", {"train": ["train_32x32.mat"], "test": ["test_32x32.mat"]}, None),
+}
+"""torchvision's on-disk files per data set: (sub-folder, files per split, metadata file)."""
+
+
+def small_set_files(dataset: str, split: str) -> list[str]:
+    """The files (relative to the root) torchvision reads for one split of CIFAR-10/100 or SVHN."""
+    sub, files, meta = SMALL_SETS[dataset]
+    return [sub + f for f in files[split]] + ([sub + meta] if meta else [])
+
+
+def _readable(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0 and os.access(path, os.R_OK)
+
+
+@cache
+def _local_maker(base: type) -> type:
+    """A subclass of a torchvision CIFAR/SVHN class that accepts any present, readable copy of
+    the requested split's files instead of checking their md5 against the official archive (the
+    md5 protects a download; a local copy such as the paper-check stand-ins has other bytes).
+    Unreadable contents still fail when torchvision parses them (see :func:`torchvision_set`)."""
+    dataset = {"CIFAR10": "cifar10", "CIFAR100": "cifar100", "SVHN": "svhn"}[base.__name__]
+
+    def _check_integrity(self) -> bool:
+        split = getattr(self, "split", None) or ("train" if self.train else "test")
+        return all(_readable(Path(self.root) / f) for f in small_set_files(dataset, split))
+
+    def _load_meta(self) -> None:
+        path = Path(self.root) / self.base_folder / self.meta["filename"]
+        if not _readable(path):
+            raise RuntimeError(f"metadata file {path} missing or unreadable")
+        with open(path, "rb") as f:
+            self.classes = pickle.load(f, encoding="latin1")[self.meta["key"]]
+        self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
+
+    body = {"_check_integrity": _check_integrity, "__doc__": _local_maker.__doc__}
+    if hasattr(base, "_load_meta"):
+        body["_load_meta"] = _load_meta
+    return type(f"Local{base.__name__}", (base,), body)
 
 
 def torchvision_set(dataset: str, split: str = "train", root: str | os.PathLike | None = None,
                     download: bool = False):
     """CIFAR-10, CIFAR-100 or SVHN through torchvision (``ToTensor`` only: pixels in [0, 1]).
 
-    Nothing is downloaded unless ``download=True``; a missing folder raises an error that says
-    where to put the data.
+    Nothing is downloaded unless ``download=True`` (then torchvision's own classes check the
+    official md5s). Without it, any present and readable copy of torchvision's files is read
+    (:data:`SMALL_SETS`; md5 not checked, so local copies such as the paper-check stand-ins
+    load); a missing folder or file raises an error that says which files belong where.
     """
     from torchvision import datasets, transforms
 
@@ -174,13 +279,21 @@ def torchvision_set(dataset: str, split: str = "train", root: str | os.PathLike 
         raise ValueError(f"unknown split {split!r}; valid: 'train', 'test'")
     folder = data_root(dataset, root)
     kw = {"split": split} if dataset == "svhn" else {"train": split == "train"}
+    maker = makers[dataset] if download else _local_maker(makers[dataset])
+    files = small_set_files(dataset, split)
+    where = (f"put torchvision's files there ({', '.join(files)}) and point ${ENV_ROOTS[dataset]} "
+             "(or root=...) at that folder, or pass download=True on a machine with internet")
+    absent = [f for f in files if not _readable(folder / f)]
+    if absent and not download:
+        raise FileNotFoundError(f"{dataset} ({split}) not found under {folder}: {', '.join(absent)} "
+                                f"missing or empty; {where}.")
     try:
-        return makers[dataset](str(folder), download=download, transform=transforms.ToTensor(), **kw)
+        return maker(str(folder), download=download, transform=transforms.ToTensor(), **kw)
     except RuntimeError as exc:
-        raise FileNotFoundError(
-            f"{dataset} ({split}) not found under {folder}: place the torchvision files there "
-            f"(e.g. cifar-10-batches-py/ for CIFAR-10, {split}_32x32.mat for SVHN) or pass "
-            f"download=True on a machine with internet. ({exc})") from exc
+        raise FileNotFoundError(f"{dataset} ({split}) not found under {folder}: {where}. ({exc})") from exc
+    except Exception as exc:  # pickle / scipy.io errors of a corrupt copy (a parse error of any kind)
+        raise FileNotFoundError(f"{dataset} ({split}) under {folder} is unreadable "
+                                f"({type(exc).__name__}: {str(exc)[:120]}): {where}.") from exc
 
 
 def class_balanced_indices(targets: torch.Tensor | np.ndarray | list[int], per_class: int,

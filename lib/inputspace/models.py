@@ -22,8 +22,9 @@ to float rounding, 1.2-1.4x faster forward + input gradient on CPU (``benchmarks
 from __future__ import annotations
 
 import logging
+import pickle
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import timm
 import torch
@@ -73,7 +74,7 @@ class ModelWrapper(nn.Module):
             z = z.contiguous(memory_format=torch.channels_last)
         return self.net(z)
 
-    def train(self, mode: bool = True) -> "ModelWrapper":
+    def train(self, mode: bool = True) -> ModelWrapper:
         """As ``nn.Module.train``; refuses training mode once BatchNorm has been folded."""
         if mode and self.folded:
             raise RuntimeError(f"{self.arch}: BatchNorm is folded into the convolutions (an inference-only "
@@ -109,8 +110,10 @@ def build_net(arch: str, num_classes: int, input_size: int, *, pretrained: bool 
               checkpoint: str | Path | None = None) -> nn.Module:
     """Create a timm network, adapted to small inputs when ``input_size <= 64`` (module doc).
 
-    ``pretrained=True`` goes through timm's hub cache (paper profile only); a ``checkpoint``
-    file is loaded with ``torch.load(weights_only=True)`` instead.
+    ``pretrained=True`` goes through timm's hub cache (paper profile only); weights absent from
+    it while offline raise an error naming them and the ``checkpoint`` alternative. A
+    ``checkpoint`` file is loaded with ``torch.load(weights_only=True)`` instead
+    (:func:`load_checkpoint`).
     """
     small = input_size <= SMALL_INPUT_MAX
     if arch == QUICK_VIT:
@@ -118,13 +121,34 @@ def build_net(arch: str, num_classes: int, input_size: int, *, pretrained: bool 
                                 **_VIT_SMALL_INPUT)
     else:
         kw = {"img_size": input_size} if is_vit(arch) else {}
-        net = timm.create_model(arch, pretrained=pretrained and checkpoint is None,
-                                num_classes=num_classes, **kw)
+        hub = pretrained and checkpoint is None
+        try:
+            net = timm.create_model(arch, pretrained=hub, num_classes=num_classes, **kw)
+        except OSError as exc:  # huggingface_hub's LocalEntryNotFoundError, offline mode, no network
+            if not hub:
+                raise
+            raise FileNotFoundError(
+                f"pretrained weights {hub_weights(arch)} for {arch!r} are not in the local hub cache "
+                f"({type(exc).__name__}, offline): pass a local weights file through the notebook's "
+                "checkpoint parameter (checkpoint=<file.pt>), or run once online to fill the hub cache "
+                "($HF_HUB_CACHE)") from exc
     if small and not is_vit(arch):
         _adapt_small_cnn(net, arch)
     if checkpoint is not None:
-        load_checkpoint(net, checkpoint)
+        load_checkpoint(net, checkpoint, arch=arch)
     return net
+
+
+def hub_weights(arch: str) -> str:
+    """The hub id of the weights ``timm.create_model(arch, pretrained=True)`` fetches, e.g.
+    ``timm/resnet50.a1_in1k`` (else timm's URL or the bare name)."""
+    try:
+        cfg = timm.models.get_pretrained_cfg(arch)
+    except Exception:  # an unknown name: timm's own error comes from create_model
+        cfg = None
+    if cfg is None:
+        return arch
+    return cfg.hf_hub_id or cfg.url or arch
 
 
 def _adapt_small_cnn(net: nn.Module, arch: str) -> None:
@@ -144,31 +168,70 @@ def _adapt_small_cnn(net: nn.Module, arch: str) -> None:
         raise ValueError(f"no small-input adaptation for {arch!r}; use an input size > {SMALL_INPUT_MAX}")
 
 
-def load_checkpoint(net: nn.Module, path: str | Path) -> None:
+CHECKPOINT_LAYOUTS = ("a state dict {name: tensor} as timm / torchvision save it (torch.save(net.state_dict())), "
+                      "optionally under a 'state_dict', 'model' or 'model_state_dict' key and with "
+                      "'module.' / 'model.' prefixes (DataParallel, RobustBench, the robustness library)")
+"""What :func:`load_checkpoint` accepts, quoted by its errors."""
+_IGNORED_ROOTS = ("normalize", "normalizer", "mu", "sigma", "attacker")
+"""Checkpoint entries the loader skips: normalization buffers (the wrapper normalizes) and the
+robustness library's ``attacker.model.*``, a second copy of the network it stores."""
+
+
+def _layout_error(path: Path, problem: str) -> ValueError:
+    return ValueError(f"checkpoint {path}: {problem}; accepted layouts: {CHECKPOINT_LAYOUTS}")
+
+
+def load_checkpoint(net: nn.Module, path: str | Path, *, arch: str | None = None) -> None:
     """Load a local state dict (``weights_only=True``), unwrapping ``state_dict``/``model`` keys
-    and ``module.``/``model.`` prefixes (DataParallel, RobustBench); normalization buffers of a
-    checkpoint are ignored because the wrapper normalizes. Mismatching keys raise an error."""
+    and ``module.``/``model.`` prefixes (DataParallel, RobustBench, the robustness library);
+    normalization buffers (the wrapper normalizes) and the robustness library's ``attacker.*``
+    copy of the network are ignored. A file in another layout (a pickled model, a dict without
+    tensors) raises an error listing the accepted ones; one of another architecture an error
+    naming the first missing / unexpected / mis-shaped keys and the expected architecture
+    (``arch``; default: the timm name the net was created with)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} not found: give the path of a local .pt/.pth file")
-    sd = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, AttributeError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:160]
+        raise _layout_error(path, f"torch.load(weights_only=True) refuses it ({type(exc).__name__}: {first}; "
+                            "a pickled full model? re-save it as torch.save(model.state_dict(), path))") from exc
     for k in ("state_dict", "model", "model_state_dict"):
         if isinstance(sd, dict) and k in sd and isinstance(sd[k], dict):
             sd = sd[k]
+    if not isinstance(sd, dict) or not sd:
+        raise _layout_error(path, f"holds {'an empty dict' if isinstance(sd, dict) else type(sd).__name__}, "
+                            "not a state dict")
+    odd = [k for k, v in sd.items() if not isinstance(v, torch.Tensor)]
+    if odd:
+        raise _layout_error(path, f"entry {odd[0]!r} is a {type(sd[odd[0]]).__name__}, not a tensor "
+                            f"({len(odd)} of {len(sd)} entries are not tensors)")
     clean = {}
     for k, v in sd.items():
         for p in ("module.", "model."):
             k = k.removeprefix(p)
-        if k.split(".")[0] in ("normalize", "normalizer", "mu", "sigma"):
+        if k.split(".")[0] in _IGNORED_ROOTS:
             continue
         clean[k] = v
-    try:
-        missing, unexpected = net.load_state_dict(clean, strict=False)
-    except RuntimeError as exc:  # shape mismatches
-        raise ValueError(f"checkpoint {path} does not fit the architecture: {str(exc)[:300]}") from exc
-    if missing or unexpected:
-        raise ValueError(f"checkpoint {path} does not fit the architecture: missing {missing[:5]}"
-                         f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}")
+    own = net.state_dict()
+    missing = [k for k in own if k not in clean]
+    unexpected = [k for k in clean if k not in own]
+    shapes = [f"{k} {tuple(clean[k].shape)} vs {tuple(own[k].shape)}" for k in own
+              if k in clean and clean[k].shape != own[k].shape]
+    if missing or unexpected or shapes:
+        expected = arch or (getattr(net, "pretrained_cfg", None) or {}).get("architecture") or type(net).__name__
+        n_cls = getattr(net, "num_classes", "?")
+
+        def first(keys: list[str]) -> str:
+            return f"{keys[:3]}{f' (+{len(keys) - 3} more)' if len(keys) > 3 else ''}"
+
+        raise ValueError(f"checkpoint {path} does not fit the architecture {expected} ({n_cls} classes): "
+                         f"missing {first(missing)}, unexpected {first(unexpected)}, shape mismatch "
+                         f"(checkpoint vs model) {first(shapes)}; give a checkpoint of {expected} or set "
+                         "the notebook's arch to the checkpoint's architecture")
+    net.load_state_dict(clean, strict=True)
 
 
 def stage_names(net: nn.Module, arch: str) -> list[str]:
