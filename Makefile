@@ -21,7 +21,7 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup figures smoke lint test unit bench lab clean distclean
+.PHONY: help setup figures smoke lint test paper-check paper-cost unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,14 @@ lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code 
 test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax)
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
+
+paper-check: setup ## The paper profile end to end on stand-ins, offline, on the CPU (ONLY=): build/paper-check/
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run $(if $(ONLY),--only $(ONLY))
+
+paper-cost: setup ## paper-check at two work sizes, then figures/paper-cost.md (time per unit, extrapolated)
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run $(if $(ONLY),--only $(ONLY))
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run --scale 2 $(if $(ONLY),--only $(ONLY))
+	$(PY) -m inputspace.papercheck cost
 
 bench: setup ## Speed benchmarks: ratios against the reference implementations named in the issues
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -79,17 +79,17 @@ def fake_grid_run(n: int = 3, steps: int = 4) -> dict:
             "log_rms_l2": torch.rand(steps, b), "x": torch.rand(b, 3, 8, 8)}
 
 
-def test_explorer_builds_headless_and_follows_its_controls(capsys):
+def test_explorer_builds_headless_and_follows_its_controls():
     run = fake_grid_run()
     w = explorer.lst_paths(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"])
     src, tgt = w.children[0].children
-    slider = w.children[1]
+    slider, out = w.children[1], w.children[2]
     assert (src.value, tgt.value, slider.max) == (0, 1, 3)
-    capsys.readouterr()
+    assert len(out.outputs) == 1 and out.outputs[0]["output_type"] == "display_data"
     slider.value = 1
-    assert "Figure" in capsys.readouterr().out  # outside a kernel the frame is printed
+    assert len(out.outputs) == 1 and "Figure" in out.outputs[0]["data"]["text/plain"]  # the new frame only
     tgt.value = 0  # same as the source: a message instead of a frame
-    assert "different" in capsys.readouterr().out
+    assert [o["output_type"] for o in out.outputs] == ["stream"] and "different" in out.outputs[0]["text"]
 
 
 def test_strip_indices_pick_the_nearest_logged_steps():
@@ -121,3 +121,24 @@ def test_pool_applies_one_confidence_bar_per_model():
     assert idx == [0]
     with pytest.raises(ValueError, match="bars"):
         roles.select_pool([ByMean()], batches, (1,), min_conf=(0.6, 0.0))
+
+
+def test_paper_vit_at_row_loads_the_convstem_file_without_robustbench(tmp_path):
+    from inputspace.standins import vit_s_convstem
+
+    net = vit_s_convstem(seed=3).eval()
+    folder = tmp_path / "imagenet" / "Linf"
+    folder.mkdir(parents=True)
+    torch.save(net.state_dict(), folder / f"{knobs.RB_VIT_AT}.pt")
+    torch.manual_seed(0)
+    before = torch.rand(1)
+    torch.manual_seed(0)
+    row = roles.load_role("vit-at", "paper", device=torch.device("cpu"), arch="resnet50",
+                          vit_arch="deit_small_patch16_224", vit_at_checkpoint_dir=str(tmp_path))
+    assert torch.equal(torch.rand(1), before)  # building the architecture leaves the RNG alone
+    x = torch.rand(1, 3, 224, 224)
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+    with torch.no_grad():
+        assert torch.allclose(row.model(x), net((x - mean) / std), atol=1e-4)
+    assert row.label == "DeiT-S (AT)" and row.note == ""

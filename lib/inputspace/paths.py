@@ -33,12 +33,24 @@ def cache_dir(notebook_id: str, profile: str) -> Path:
     return data_dir() / "cache" / profile / notebook_id
 
 
+PAPER_CHECK_ENV = "INPUTSPACE_PAPER_CHECK"
+"""Set (to 1) by ``make paper-check``: the paper profile on stand-in data and random weights."""
+
+
+def paper_check() -> bool:
+    """True inside ``make paper-check`` (:mod:`inputspace.papercheck`)."""
+    return os.environ.get(PAPER_CHECK_ENV, "") not in ("", "0")
+
+
 def figures_dir(profile: str) -> Path:
     """Where figures and claims of a profile go.
 
     ``quick`` writes the committed ``figures/``; ``paper`` writes ``figures/paper/`` so a GPU
-    run never overwrites the committed quick figures; ``smoke`` (CI) writes into ``build/``.
+    run never overwrites the committed quick figures; ``smoke`` (CI) and ``make paper-check``
+    write into ``build/``.
     """
+    if paper_check():
+        return BUILD / "paper-check" / "figures"
     if profile == "quick":
         return FIGURES_ROOT
     if profile == "paper":
@@ -47,5 +59,8 @@ def figures_dir(profile: str) -> Path:
 
 
 def claims_dir(profile: str) -> Path:
-    """Per-notebook claim records (JSON) that ``make figures`` aggregates into the scorecard."""
+    """Per-notebook claim records (JSON) that ``make figures`` aggregates into the scorecard
+    (``make paper-check``: its own folder, so stand-in verdicts never meet real ones)."""
+    if paper_check():
+        return BUILD / "paper-check" / "claims"
     return BUILD / profile / "claims"

@@ -6,6 +6,7 @@ adversarial detection"). Attacks: companion ``create_adversarial``
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -44,15 +45,16 @@ def _ce(sp: OptSpace, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def attack_demo(cfg: Config) -> dict:
     """Fig 4 (cached, shared with Fig 5): A = 2nd mode of the target class, K = 2nd mode of the
     source class (companion ``class_*_sel_1``), K' = the attack from K, no early stop."""
-    keys = ("arch", "space", "clamp", "target_class", "source_class", "attack_iters", "attack_tv")
+    keys = ("arch", "space", "clamp", "checkpoint", "imagenet_root", "target_class", "source_class", "attack_iters",
+            "attack_tv", "n_modes", "mode_pool")
     return cached(cfg, "p1.attack_demo", lambda: _attack_demo(cfg), shared=True, seed=cfg.seed,
                   **{k: getattr(cfg, k) for k in keys})
 
 
 def _attack_demo(cfg: Config) -> dict:
     sp = trained_space(cfg)
-    a, ce_a = modes(cfg, sp, cfg.target_class, 3)
-    k, _ = modes(cfg, sp, cfg.source_class, 3)
+    a, ce_a = modes(cfg, sp, cfg.target_class, cfg.n_modes)
+    k, _ = modes(cfg, sp, cfg.source_class, cfg.n_modes)
     a, k = a[[1]], k[[1]]
     y = class_labels(cfg.target_class, 1, a.device)
     res = input_optimization_attack(sp.model, k, y, iterations=cfg.attack_iters, tv_weight=cfg.attack_tv,
@@ -188,27 +190,50 @@ def detection_study(cfg: Config) -> dict:
     return cached(cfg, "p1.detection", lambda: _detection_study(cfg))
 
 
-def _references(cfg: Config, sp: OptSpace) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``n_refs`` lowest-loss *training* images per class, their labels and CE."""
-    refs, labels, ces = [], [], []
-    for c in range(num_classes(cfg)):
-        z, ce = modes(cfg, sp, c, cfg.n_refs, split="train")
-        refs.append(z)
-        labels += [c] * len(z)
-        ces.append(ce)
-    return torch.cat(refs), torch.tensor(labels, device=refs[0].device), torch.cat(ces)
+class _References:
+    """The ``n_refs`` lowest-loss *training* images of a class (reference modes) and their CE,
+    computed on first use per class: the detector needs those of the attacks' target classes
+    and of the classes the scored inputs are predicted as, not all 1000 ImageNet classes'."""
+
+    def __init__(self, cfg: Config, sp: OptSpace) -> None:
+        self.cfg, self.sp, self.by_class = cfg, sp, {}
+
+    def of(self, c: int) -> tuple[torch.Tensor, torch.Tensor]:
+        if c not in self.by_class:
+            self.by_class[c] = modes(self.cfg, self.sp, c, self.cfg.n_refs, split="train")
+        return self.by_class[c]
+
+    def min_ce(self, c: int) -> torch.Tensor:
+        return self.of(c)[1].min()
+
+    def stacked(self, classes) -> tuple[torch.Tensor, torch.Tensor]:
+        """References of ``classes`` (sorted, unique) and their labels."""
+        cs = sorted({int(c) for c in classes})
+        z = [self.of(c)[0] for c in cs]
+        return torch.cat(z), torch.tensor([c for c, r in zip(cs, z) for _ in range(len(r))], device=z[0].device)
 
 
-def _detection_inputs(cfg: Config, sp: OptSpace, ref_labels, ref_ce) -> dict:
-    per = max(cfg.n_clean // num_classes(cfg), 1)
-    x = torch.cat([class_images(cfg, c, per) for c in range(num_classes(cfg))])
-    y = torch.arange(num_classes(cfg), device=x.device).repeat_interleave(per)
+def clean_classes(n_clean: int, n_classes: int) -> tuple[list[int], int]:
+    """Classes of the clean inputs and images per class: ``n_clean // n_classes`` of every class,
+    or, with fewer inputs than classes (ImageNet: 500 of 1000), one of ``n_clean`` evenly spaced
+    classes."""
+    if n_clean >= n_classes:
+        return list(range(n_classes)), n_clean // n_classes
+    return [int(c) for c in np.linspace(0, n_classes, max(n_clean, 1), endpoint=False)], 1
+
+
+def _detection_inputs(cfg: Config, sp: OptSpace, refs: _References) -> dict:
+    classes, per = clean_classes(cfg.n_clean, num_classes(cfg))
+    x = torch.cat([class_images(cfg, c, per) for c in classes])
+    y = torch.tensor(classes, device=x.device).repeat_interleave(per)
     keep = detection.predict(sp.pixel_model, x) == y
+    if cfg.clean_filter == "all":
+        keep = torch.ones_like(keep)
     x, y = x[keep], y[keep]
     g = torch.Generator().manual_seed(cfg.seed)
     pgd = pgd_linf(sp.pixel_model, x, y, eps=cfg.pgd_eps, iters=cfg.pgd_iters, step_size=cfg.pgd_eps / 4, generator=g)
     tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device)
-    stop = torch.stack([ref_ce[(ref_labels == t).cpu()].min() for t in tgt]).to(x.device)
+    stop = torch.stack([refs.min_ce(int(t)) for t in tgt]).to(x.device) if len(tgt) else torch.zeros(0, device=x.device)
     adv = sp.decode(early_stopped_attack(sp, sp.encode(x), tgt, stop, cfg.detect_attack_iters))
     pgd_ok = detection.predict(sp.pixel_model, pgd) != y
     adv_ok = detection.predict(sp.pixel_model, adv) == tgt
@@ -219,14 +244,15 @@ def _detection_inputs(cfg: Config, sp: OptSpace, ref_labels, ref_ce) -> dict:
 
 def _detection_study(cfg: Config) -> dict:
     sp = trained_space(cfg)
-    refs, labels, ref_ce = _references(cfg, sp)
-    inputs = _detection_inputs(cfg, sp, labels, ref_ce)
+    refs = _References(cfg, sp)
+    inputs = _detection_inputs(cfg, sp, refs)
     scores = {}
     for name in ("clean", "pgd", "inputopt"):
-        x = inputs[name]
-        scores[name] = {"barrier": detection.barrier_scores(sp.model, sp.encode(x), refs, labels,
+        z = sp.encode(inputs[name])
+        ref_z, labels = refs.stacked(detection.predict(sp.model, z).tolist()) if len(z) else (z, z)
+        scores[name] = {"barrier": detection.barrier_scores(sp.model, z, ref_z, labels,
                                                             n_points=cfg.detect_points, reduce=cfg.reduce),
-                        "softmax": detection.max_softmax_scores(sp.pixel_model, x)}
+                        "softmax": detection.max_softmax_scores(sp.pixel_model, inputs[name])}
     rocs = {f"{det}:{adv}": detection.roc(scores["clean"][det], scores[adv][det])
             for det in ("barrier", "softmax") for adv in ("pgd", "inputopt")
             if len(scores[adv][det]) and len(scores["clean"][det])}

@@ -32,7 +32,8 @@ def scan_pairs(cfg: Config, sp: OptSpace) -> dict:
 
 def bypass_demo(cfg: Config) -> dict:
     """Figs 1-3 (cached, shared by the three notebooks): primary path, both bypass variants."""
-    keys = ("arch", "space", "clamp", "class_id", "pair", "n_modes", "scan_points", "n_points", "bypass_iters")
+    keys = ("arch", "space", "clamp", "checkpoint", "imagenet_root", "class_id", "pair", "n_modes", "mode_pool",
+            "scan_points", "n_points", "bypass_iters")
     return cached(cfg, "p1.bypass_demo", lambda: _bypass_demo(cfg), shared=True, seed=cfg.seed,
                   **{k: getattr(cfg, k) for k in keys})
 
@@ -70,21 +71,23 @@ def _bypass_variant(cfg, sp, a, c, b, y, variant, la, lc) -> dict:
             "rel_linf": float((bp_pix - b_pix).abs().max() / b_pix.abs().max())}
 
 
-def path_strips(cfg: Config, demo: dict, variant: str = "companion", n_check: int = 200) -> dict:
+def path_strips(cfg: Config, demo: dict, variant: str = "companion", chunk: int = 256) -> dict:
     """Fig 3: images on A -> B' -> C and on A -> C at the same alphas (B/B' in the middle column),
-    and the predicted class along a dense sampling of both paths."""
+    and the predicted class along a dense sampling of both paths (``check_points`` points each,
+    evaluated ``chunk`` images at a time)."""
     sp = trained_space(cfg)
     a_b = demo["alpha_b"]
     half = cfg.n_columns // 2
     cols = torch.cat([torch.linspace(0, a_b, half + 1), torch.linspace(a_b, 1, cfg.n_columns - half)[1:]])
     nodes = torch.stack([demo["A"], demo["variants"][variant]["b_prime"], demo["C"]])
-    dense = torch.linspace(0, 1, n_check)
+    dense = torch.linspace(0, 1, cfg.check_points)
     out = {"alphas": cols, "middle": half}
     for name, pts in (("bypass", lambda al: polyline(nodes, [0.0, a_b, 1.0], al)),
                       ("linear", lambda al: polyline(nodes[[0, 2]], [0.0, 1.0], al))):
         out[name] = pts(cols)
         with torch.no_grad():
-            probs = F.softmax(sp.model(sp.encode(pts(dense).to(cfg.device))), 1).cpu()
+            probs = torch.cat([F.softmax(sp.model(sp.encode(pts(al).to(cfg.device))), 1).cpu()
+                               for al in dense.split(chunk)])
         out[name + "_pred"] = probs.argmax(1)
         out[name + "_p"] = probs[:, demo["class"]]
     out["dense"] = dense
@@ -112,11 +115,11 @@ def explorer_inputs(cfg: Config, cls: int) -> dict[str, torch.Tensor]:
 
 def _explorer_inputs(cfg: Config, cls: int) -> dict[str, torch.Tensor]:
     sp = trained_space(cfg)
-    z, _ = modes(cfg, sp, cls, 3)
-    others = [(cls + 1) % 10, (cls + 2) % 10]
+    z, _ = modes(cfg, sp, cls, cfg.n_modes)
+    others = [(cls + 1) % num_classes(cfg), (cls + 2) % num_classes(cfg)]
     out = {f"real: class {cls} mode {i}": sp.decode(z[i:i + 1])[0].cpu() for i in range(2)}
     for o in others:
-        out[f"real: class {o} mode 0"] = sp.decode(modes(cfg, sp, o, 3)[0][:1])[0].cpu()
+        out[f"real: class {o} mode 0"] = sp.decode(modes(cfg, sp, o, cfg.n_modes)[0][:1])[0].cpu()
     y = torch.tensor([cls], device=z.device)
     g = torch.Generator().manual_seed(cfg.seed)
     fvo = feature_visualization(sp.model, y, shape=tuple(z.shape[1:]), generator=g, iterations=cfg.explorer_iters)

@@ -16,7 +16,7 @@ from ..config import Config
 from ..methods import connectivity as conn
 from .barriers import explorer_inputs
 from .plots import BLUE, GREEN, RED, show
-from .space import OptSpace, trained_space
+from .space import OptSpace, num_classes, trained_space
 
 
 class BarrierExplorer:
@@ -106,5 +106,6 @@ class BarrierExplorer:
 
 def fig03(cfg: Config, cls: int, bypass_iters: int = 64):
     """p1-fig03's explorer widget for the notebook's trained model and the cached candidate inputs
-    of :func:`inputspace.p1.barriers.explorer_inputs`."""
-    return BarrierExplorer(trained_space(cfg), explorer_inputs(cfg, cls), cls, bypass_iters=bypass_iters).widget
+    of :func:`inputspace.p1.barriers.explorer_inputs` (``explorer_points`` points per path)."""
+    return BarrierExplorer(trained_space(cfg), explorer_inputs(cfg, cls), cls, n_points=cfg.explorer_points,
+                           bypass_iters=bypass_iters, num_classes=num_classes(cfg)).widget

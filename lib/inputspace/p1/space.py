@@ -6,7 +6,7 @@ live in *normalized* input coordinates ``(x - mean) / std`` without a pixel box 
 and ``clamp`` select the alternatives); images are shown in pixels. Quick profile: the zoo
 ResNet-18 trained on scikit-learn digits stands for the paper's GoogLeNet on ImageNet. A mode
 is one of the ``k`` lowest-loss held-out images among the first ``3k`` of a class (companion
-``prepare_imagenet_tensors``).
+``prepare_imagenet_tensors``; knob ``mode_pool``: the factor 3).
 """
 from __future__ import annotations
 
@@ -47,9 +47,10 @@ def opt_space(wrapper: ModelWrapper, space: str = "normalized", clamp: bool = Fa
 
 
 def trained_space(cfg: Config) -> OptSpace:
-    """The notebook's trained classifier (zoo quick/smoke model, paper: pretrained ImageNet)."""
+    """The notebook's trained classifier (zoo quick/smoke model, paper: pretrained ImageNet, or
+    the local weights file ``checkpoint``)."""
     if cfg.profile == "paper":
-        wrapper = zoo.load_model(cfg.arch, "imagenet", "paper", device=cfg.device)
+        wrapper = zoo.load_model(cfg.arch, "imagenet", "paper", device=cfg.device, checkpoint=cfg.checkpoint or None)
     else:
         wrapper = zoo.load_model(cfg.arch, "digits", cfg.profile, device=cfg.device)
     return opt_space(wrapper, cfg.space, cfg.clamp)
@@ -60,11 +61,20 @@ def _digits(split: str) -> data.Split:
     return data.digits(split)
 
 
+@functools.lru_cache(maxsize=4)
+def _imagenet(split: str, root: str | None):
+    """The ImageNet folder of a split and its labels, listed once per (split, root): listing
+    ILSVRC2012's train folder (1.28 M files) takes minutes, and the loops over classes ask for
+    it once per class."""
+    ds = data.imagenet(split, root, n_classes=data.IMAGENET_CLASSES)
+    return ds, np.asarray(ds.targets)
+
+
 def class_images(cfg: Config, cls: int, n: int, split: str = "heldout") -> torch.Tensor:
     """The first ``n`` images (pixels) of class ``cls`` in data order (paper: ImageNet val/train)."""
     if cfg.profile == "paper":
-        ds = data.imagenet("val" if split == "heldout" else "train", cfg.imagenet_root or None)
-        idx = np.flatnonzero(np.asarray(ds.targets) == cls)[:n]
+        ds, targets = _imagenet("val" if split == "heldout" else "train", cfg.imagenet_root or None)
+        idx = np.flatnonzero(targets == cls)[:n]
         x = data.to_split(ds, idx, "imagenet").x
     else:
         s = _digits(split)
@@ -80,8 +90,9 @@ def num_classes(cfg: Config) -> int:
 
 
 def modes(cfg: Config, sp: OptSpace, cls: int, k: int, split: str = "heldout") -> tuple[torch.Tensor, torch.Tensor]:
-    """The ``k`` modes of a class in optimization coordinates, and their CE (ascending)."""
-    pool = sp.encode(class_images(cfg, cls, 3 * k, split))
+    """The ``k`` modes of a class in optimization coordinates, and their CE (ascending): the
+    ``k`` lowest-loss of its first ``mode_pool · k`` images (companion: 3k)."""
+    pool = sp.encode(class_images(cfg, cls, cfg.mode_pool * k, split))
     y = torch.full((len(pool),), cls, device=pool.device)
     idx, ce = conn.select_modes(sp.model, pool, y, cls, k)
     return pool[idx.to(pool.device)], ce

@@ -29,7 +29,8 @@ def fig01(demo: dict, delta: float) -> pd.DataFrame:
 
 
 def fig03(strips: dict, cls: int) -> str:
-    """Fig 3: the classes predicted along 200 points of each path and the least probability of ``cls``."""
+    """Fig 3: the classes predicted along ``check_points`` (200) points of each path and the least
+    probability of ``cls``."""
     return "\n".join(f"{name:7s}: predicted classes {sorted(set(strips[name + '_pred'].tolist()))}, "
                      f"min p(class {cls}) = {float(strips[name + '_p'].min()):.4f}" for name in ("bypass", "linear"))
 

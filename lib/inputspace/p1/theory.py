@@ -6,6 +6,8 @@ and the captions of Figs 1-5); the tests here are ours and say so in their noteb
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 from torch import nn
@@ -53,13 +55,25 @@ def _quantiles(r: torch.Tensor) -> dict:
 
 def lipschitz_study(cfg: Config) -> dict:
     """Empirical Lipschitz ratios at initialization (cached): MLPs of several widths/depths and
-    the untrained ResNet-18, over held-out digits x and random perturbations of norm eps."""
+    the untrained ResNet-18, over held-out images x (:func:`heldout_images`) and random
+    perturbations of norm eps."""
     return cached(cfg, "p1.lipschitz", lambda: _lipschitz_study(cfg))
 
 
-def _sample_x(n: int, g: torch.Generator, device) -> torch.Tensor:
-    held = data.digits("heldout").x
-    return held[torch.randint(len(held), (n,), generator=g)].to(device)
+@functools.lru_cache(maxsize=2)
+def heldout_images(profile: str) -> torch.Tensor:
+    """The held-out inputs x of both studies (pixels, 32x32 like the untrained networks' inputs):
+    the held-out digits (quick, smoke); CIFAR-10's test set (paper profile: local files,
+    ``$INPUTSPACE_CIFAR``, as Fig 10's training data)."""
+    if profile != "paper":
+        return data.digits("heldout").x
+    ds = data.torchvision_set("cifar10", "test")
+    return data.to_split(ds, list(range(len(ds))), "cifar10-test").x
+
+
+def _sample_x(cfg: Config, n: int, g: torch.Generator) -> torch.Tensor:
+    held = heldout_images(cfg.profile)
+    return held[torch.randint(len(held), (n,), generator=g)].to(cfg.device)
 
 
 def _lipschitz_study(cfg: Config) -> dict:
@@ -71,11 +85,11 @@ def _lipschitz_study(cfg: Config) -> dict:
             net = mlp(3 * 32 * 32, width, depth, 10).to(cfg.device)
             bound = spectral_bound(net)
             for eps in cfg.eps:
-                r = lipschitz_ratios(net, _sample_x(cfg.n_samples, g, cfg.device), eps, g)
+                r = lipschitz_ratios(net, _sample_x(cfg, cfg.n_samples, g), eps, g)
                 rows.append({"model": "MLP", "width": width, "depth": depth, "eps": eps, "bound": bound, **_quantiles(r)})
     cnn = untrained_model("resnet18", 10, 32, cfg.seed, cfg.zero_init_last, cfg.device)
     for eps in cfg.eps:
-        r = lipschitz_ratios(cnn, _sample_x(cfg.cnn_samples, g, cfg.device), eps, g)
+        r = lipschitz_ratios(cnn, _sample_x(cfg, cfg.cnn_samples, g), eps, g)
         rows.append({"model": "ResNet-18", "width": 64, "depth": 18, "eps": eps, "bound": float("nan"), **_quantiles(r)})
     return {"rows": rows}
 
@@ -108,7 +122,7 @@ def _iid(cfg: Config, rng: np.random.Generator, dims, sites: int) -> list[dict]:
 @torch.no_grad()
 def _slices(cfg: Config, g: torch.Generator) -> list[dict]:
     sp = opt_space(untrained_model("resnet18", 10, 32, cfg.seed, cfg.zero_init_last, cfg.device))
-    held = sp.encode(data.digits("heldout").x[:200].to(cfg.device))
+    held = sp.encode(heldout_images(cfg.profile)[:200].to(cfg.device))
     radius = cfg.radius_scale * float(torch.pdist(held.flatten(1)).median())
     rows = []
     for d in cfg.slice_dims:

@@ -33,7 +33,6 @@ def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int
     """ipywidgets explorer of the grid's LST paths: pick a source and a target, scrub the path
     with the slider (image, source/target confidence, RMS-ℓ2 distance to the target)."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(run["src"], run["tgt"]))}
     options = [(str(names[i]), i) for i in sorted({a for a, _ in index})]
@@ -44,15 +43,18 @@ def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int
     out = widgets.Output()
 
     def render(*_) -> None:
-        with out:
-            out.clear_output(wait=True)
-            k = index.get((src.value, tgt.value))
-            if k is None:
-                print("choose a target different from the source")
-                return
-            fig = explorer_frame(run, k, step.value, pool_x[tgt.value])
-            display(fig)
-            plt.close(fig)
+        # The frame is written into the widget's state (``outputs``), not captured with
+        # ``with out: display(...)``: under papermill, nbclient answers a capture by sending comm
+        # messages on the shell channel while it waits there for the execute reply, which now and
+        # then never arrives (nbclient issue #312: the notebook hangs with an idle kernel).
+        k = index.get((src.value, tgt.value))
+        out.outputs = ()
+        if k is None:
+            out.append_stdout("choose a target different from the source\n")
+            return
+        fig = explorer_frame(run, k, step.value, pool_x[tgt.value])
+        out.append_display_data(fig)
+        plt.close(fig)
 
     for w in (src, tgt, step):
         w.observe(render, names="value")

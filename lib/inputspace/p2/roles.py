@@ -23,10 +23,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from .. import data, zoo
+from .. import data, models, zoo
 from ..config import Config
 from ..notebook import cached
 from .knobs import RB_VIT_AT, ROLES
+
+VIT_AT_ARCH = "deit_small_patch16_224"
+"""The timm body of the ConvStem ViT-S (RobustBench ``get_convstem_models('vit_s_cvst')``)."""
 
 log = logging.getLogger(__name__)
 
@@ -79,20 +82,24 @@ def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_a
 
 
 def _robustbench_vit(label: str, model_dir: str, device: torch.device) -> RoleModel:
-    """RobustBench's ViT-S ConvStem needs its own architecture code (robustbench package)."""
+    """RobustBench's ``Singh2023Revisiting_ViT-S-ConvStem`` from its local file, without the
+    robustbench package: the architecture is RobustBench's ``get_convstem_models('vit_s_cvst')``
+    (timm ``deit_small_patch16_224`` whose ``patch_embed.proj`` is ``ConvBlock(48, end_siz=8)``,
+    behind ``normalize_model`` with the ImageNet mean/std), rebuilt by
+    :func:`inputspace.standins.vit_s_convstem`; the file is loaded strictly by
+    :func:`inputspace.models.load_checkpoint` (flat or ``state_dict``-wrapped, ``module.`` /
+    ``model.`` prefixes), so a file of another architecture raises an error naming its keys."""
     path = Path(model_dir) / "imagenet" / "Linf" / f"{RB_VIT_AT}.pt" if model_dir else None
     if path is None or not path.is_file():
         return RoleModel("vit-at", label, None, f"give vit_at_checkpoint_dir=<RobustBench model_dir "
                          f"holding imagenet/Linf/{RB_VIT_AT}.pt>")
-    try:
-        from robustbench.utils import load_model as rb_load
-    except ImportError:
-        return RoleModel("vit-at", label, None, "needs the robustbench package for the ConvStem "
-                         "architecture (pip install robustbench)")
-    net = rb_load(RB_VIT_AT, model_dir=model_dir, dataset="imagenet", threat_model="Linf")
-    for p in net.parameters():
-        p.requires_grad_(False)
-    return RoleModel("vit-at", label, net.eval().to(device))
+    from ..standins import vit_s_convstem
+
+    with torch.random.fork_rng(devices=[]):  # its random initialisation must not move the notebook's RNG
+        net = vit_s_convstem()
+    models.load_checkpoint(net, path, arch=RB_VIT_AT)
+    model = models.wrap(net, VIT_AT_ARCH, 224, mean=models.IMAGENET_MEAN, std=models.IMAGENET_STD)
+    return RoleModel("vit-at", label, model.to(device))
 
 
 def role_model(cfg: Config, role: str) -> RoleModel:

@@ -28,6 +28,7 @@ from .knobs import LABELS
 from .maps import (
     CODES_VERSION,
     LayerSOM,
+    classes_key,
     layer_names,
     load_images,
     model,
@@ -66,7 +67,7 @@ def _perturb(cfg: Config, arch: str, eps: float, kind: str) -> dict:
     net = model(cfg, arch)
     pos = attack_positions(cfg, arch)
     val = split_meta(cfg, arch, "val")
-    x, y = load_images(cfg.dataset, "val", val["idx"][pos], cfg.profile)
+    x, y = load_images(cfg.dataset, "val", val["idx"][pos], cfg.profile, cfg.imagenet_root)
     outs, layers, preds = [], [], []
     for start in range(0, len(x), 50):
         xb, yb = x[start:start + 50].to(cfg.device), y[start:start + 50].to(cfg.device)
@@ -98,7 +99,7 @@ def perturbed(cfg: Config, arch: str, eps: float, kind: str) -> dict:
                   shared=True, arch=arch, dataset=cfg.dataset, eps=round(eps, 8), kind=kind,
                   n_attack=cfg.n_attack,
                   iters=cfg.pgd_iters if kind == "pgd" else 0, per_class=cfg.per_class, com=cfg.com,
-                  seed=cfg.seed, model=model_key(cfg, arch), version=CODES_VERSION)
+                  seed=cfg.seed, model=model_key(cfg, arch), version=CODES_VERSION, **classes_key(cfg))
 
 
 def accuracies(cfg: Config, arch: str, eps: float) -> dict[str, float]:

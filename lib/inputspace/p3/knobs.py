@@ -6,6 +6,8 @@ epochs instead of 5 (the reason is in the overview notebook p3-00 and :data:`QUI
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from ..config import Knob, per_profile
 from ..methods import codes as vcodes
 
@@ -30,11 +32,15 @@ DATASETS = ("digits", "lfw", "imagenet", "cifar10", "cifar100", "svhn")
 BASE = {
     "dataset": per_profile("digits", "digits", "imagenet", "data set of SOM-tr/SOM-val", DATASETS),
     "per_class": per_profile(5, 50, 50, "inputs per class in SOM-tr and in SOM-val (paper 50)"),
+    "n_classes": per_profile(None, None, 1000, "classes used: the first n of the data set, all if it "
+                             "has fewer (paper: all 1000 ImageNet classes; None: all)"),
     "som_size": per_profile(4, 20, 20, "side of the square main SOMs (paper 20)"),
     "epochs": per_profile(1, 50, 5, "SOM training epochs (paper 5; quick 50, see p3-00)"),
     "com": Knob("radial", vcodes.COM_MODES, "centre-of-mass scalar of the codes (our choice)"),
     "n_bmus": Knob(10, help="BMUs per input (paper 10)"),
     "checkpoint_dir": Knob("", help="paper profile, CIFAR/SVHN: folder of <arch>-<dataset>.pt"),
+    "imagenet_root": Knob("", help="paper profile: ImageNet folder holding train/ and val/ "
+                          "(empty: $INPUTSPACE_IMAGENET)"),
 }
 ARCHS = {"archs": per_profile(CNNS, CNNS, CNNS, "CNNs analysed (paper: all four)")}
 SIZES = {"sizes": per_profile((3, 4), (10, 20, 30, 40), (10, 20, 30, 40),
@@ -69,10 +75,79 @@ KNOBS: dict[str, dict[str, Knob]] = {
     "p3-fig11": {**BASE, **ATTACK, "archs": Knob(("resnet18", "resnet50"), help="attacked models")},
     "p3-fig12": {**BASE, **ATTACK, **VIT},
     "p3-tab01": {},  # prints the resolved configurations of p3-fig03 / p3-fig07
-    "p3-tab02": {},  # prints the resolved configuration of p3-fig11
+    "p3-tab02": {k: v for k, v in {**BASE, **ATTACK}.items()  # p3-fig11's configuration, whose
+                 if k in ("imagenet_root", "n_classes", "per_class", "n_attack", "pgd_iters")},  # attacks it reads
     "p3-figS1": {**BASE, **ARCHS, "density_bmus": Knob(1, help="BMUs per input in the density")},
     "p3-figS2": {**BASE, "arch": Knob("resnet50", CNNS), "n_show": per_profile(3, 5, 5, "classes shown")},
     "p3-figS3": {**BASE, "archs": Knob(("resnet18", "resnet50"), help="models of panels A, B"),
                  "aggregate": Knob("class", ("class", "input"), "statistic: per-class means (caption) or per input")},
     "p3-figS4": {**BASE, **ARCHS, **VIT, **ATTACK, "attack_archs": Knob(("resnet18", "resnet50"))},
+}
+
+# ------------------------------------------------------------------------------ paper check
+CHECK = {"n_classes": 5, "per_class": 1, "epochs": 1}
+"""Work knobs of the paper check (``python -m inputspace.papercheck``): the first 5 classes of each
+data set (of ImageNet's 1000), 1 SOM-tr and 1 SOM-val input per class (the stand-in holds 2),
+1 SOM epoch. Image sizes, architectures, the main SOMs' size and Table 1/2's hyper-parameters
+stay the paper's."""
+CHECK_ATTACK = {**CHECK, "n_attack": 1, "pgd_iters": 1}
+"""Attack notebooks: 1 attacked image, 1 PGD step (Table 2: 50; the P3-table2 claim of the
+check's p3-tab02 therefore fails, by design: only the amount of work is reduced)."""
+CHECK_SIZES = {"sizes": (10, 20)}
+"""Figs 7, 10: two of the four SOM sizes (each size is a set of maps)."""
+PAPER_CHECK: dict[str, dict[str, object]] = {
+    "p3-00": {}, "p3-tab01": {},  # compute nothing
+    **{nid: CHECK for nid in ("p3-fig01", "p3-fig02", "p3-fig03", "p3-fig04", "p3-fig05", "p3-fig06",
+                              "p3-fig08", "p3-fig09", "p3-figS1", "p3-figS2", "p3-figS3")},
+    "p3-fig07": {**CHECK, **CHECK_SIZES}, "p3-fig10": {**CHECK, **CHECK_SIZES},
+    "p3-fig11": CHECK_ATTACK, "p3-fig12": CHECK_ATTACK, "p3-figS4": CHECK_ATTACK,
+    "p3-tab02": {k: v for k, v in CHECK_ATTACK.items() if k != "epochs"},
+}
+
+CLASSES = {"imagenet": 1000, "cifar10": 10, "cifar100": 100, "svhn": 10, "digits": 10, "lfw": 2}
+"""Classes of each data set (for the work model; LFW: face / non-face, :func:`inputspace.data.lfw_faces`)."""
+PROBES = 4
+"""Work model: PGD runs per attacked model (the ε rule's bisection probes ~3 grid values, plus
+the paper's ε when it is not one of them; noise runs cost one pass and are left out)."""
+
+
+def code_passes(k: Mapping[str, object], models: int = 1, datasets: tuple | None = None) -> float:
+    """Images passed through the models to extract SOM-tr and SOM-val codes."""
+    total = 0
+    for ds in datasets or (k["dataset"],):
+        n = CLASSES.get(str(ds), 1000)
+        n = n if k["n_classes"] is None else min(n, int(k["n_classes"]))
+        total += 2 * n * int(k["per_class"]) * models
+    return float(total)
+
+
+def attack_passes(k: Mapping[str, object], models: int) -> float:
+    """Forward+backward passes of PGD (``n_attack`` images × ``pgd_iters`` steps × probes)."""
+    return float(int(k["n_attack"]) * int(k["pgd_iters"]) * PROBES * models)
+
+
+def _n(v) -> int:
+    return len(v) if isinstance(v, (tuple, list)) else 1
+
+
+UNIT = "image pass through a 224 px model"
+PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
+    # The unit is an image through one model (code extraction; a PGD step counts as one pass).
+    # Left out: the model sizes (ResNet-18 ~2 GFLOPs vs VGG-19-BN / ViT-B ~20), JPEG decoding, the
+    # SOM training (epochs × codes × units; minutes on a GPU for Fig 7's 64 maps), the codes
+    # reused from the shared cache of an earlier notebook (each notebook is costed alone).
+    "p3-00": ("notebook run (computes nothing)", lambda k: 1.0),
+    "p3-tab01": ("notebook run (computes nothing)", lambda k: 1.0),
+    **{nid: (UNIT, lambda k: code_passes(k)) for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")},
+    **{nid: (UNIT, lambda k: code_passes(k, _n(k["archs"])))
+       for nid in ("p3-fig03", "p3-fig04", "p3-fig06", "p3-figS1", "p3-figS3")},
+    "p3-fig07": (UNIT, lambda k: code_passes(k, _n(k["archs"]))),
+    "p3-fig08": (UNIT, lambda k: code_passes(k, datasets=tuple(k["datasets"]))),
+    "p3-fig09": (UNIT, lambda k: code_passes(k)),
+    "p3-fig10": (UNIT, lambda k: code_passes(k)),
+    "p3-fig11": (UNIT, lambda k: code_passes(k, _n(k["archs"])) + attack_passes(k, _n(k["archs"]))),
+    "p3-fig12": (UNIT, lambda k: code_passes(k) + attack_passes(k, 1)),
+    "p3-tab02": (UNIT, lambda k: attack_passes(k, 2)),  # reads p3-fig11's attacks (2 models)
+    "p3-figS4": (UNIT, lambda k: code_passes(k, _n(k["archs"]) + 1)
+                 + attack_passes(k, _n(k["attack_archs"]))),
 }

@@ -9,11 +9,14 @@ SOM of a (model, data set, layer, size) are computed once per profile and reused
 Quick profile: the four CNNs and the 6-block ViT of the zoo trained on digits (32x32); SOM-tr /
 SOM-val = ``per_class`` images per class from the digits train / held-out split (held-out has 52-55
 per class, so 50 per class as in the paper). Paper profile: timm ImageNet weights, SOM-tr from
-ILSVRC2012 train, SOM-val from val, 50 per class (Sec. 3.1).
+ILSVRC2012 train, SOM-val from val (``imagenet_root``), 50 per class of all 1000 classes (Sec. 3.1).
+``n_classes`` keeps the first classes only: the same per-class samples as the full run (the paper
+check; a class range of the codes for a cluster job is a part of the full run in the same way).
 """
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,9 +43,9 @@ def som_config(cfg: Config, arch: str, size: int | None = None) -> SOMConfig:
 
 # ----------------------------------------------------------------------------------- data sets
 @lru_cache(maxsize=8)
-def _source(dataset: str, which: str, profile: str):
+def _source(dataset: str, which: str, profile: str, root: str = ""):
     """SOM-tr (``which="tr"``) or SOM-val (``"val"``) source: an in-memory Split (offline data)
-    or a torch Dataset (paper profile)."""
+    or a torch Dataset (paper profile; ImageNet from ``root``, else ``$INPUTSPACE_IMAGENET``)."""
     offline = {"digits": data.digits, "lfw": data.lfw_faces}
     if dataset in offline:
         return offline[dataset]("train" if which == "tr" else "heldout")
@@ -50,7 +53,7 @@ def _source(dataset: str, which: str, profile: str):
         raise ValueError(f"data set {dataset!r} needs the paper profile; offline: "
                          f"{sorted(offline)}")
     if dataset == "imagenet":
-        return data.imagenet("train" if which == "tr" else "val")
+        return data.imagenet("train" if which == "tr" else "val", root or None)
     return data.torchvision_set(dataset, "train" if which == "tr" else "test")
 
 
@@ -64,34 +67,51 @@ def _targets(source) -> torch.Tensor:
 
 
 def sample_indices(dataset: str, which: str, per_class: int, seed: int,
-                   profile: str) -> torch.Tensor:
+                   profile: str, n_classes: int | None = None, root: str = "") -> torch.Tensor:
     """Class-balanced sample (SOM-tr / SOM-val); ``per_class`` is capped at the smallest class
-    (LFW held-out: 30 per class)."""
-    y = _targets(_source(dataset, which, profile))
+    (LFW held-out: 30 per class).
+
+    ``n_classes`` keeps the classes ``0 .. n_classes - 1`` only (None: all). The sample of every
+    kept class is the one the full sample draws for it, so runs over the first classes (or the
+    codes of a class range) are exactly a part of the all-class run.
+    """
+    y = _targets(_source(dataset, which, profile, root))
     n = min(per_class, int(torch.bincount(y).min()))
     salt = {"tr": 0, "val": 1}[which]
-    return torch.as_tensor(data.class_balanced_indices(y, n, seed * 2 + salt))
+    idx = torch.as_tensor(data.class_balanced_indices(y, n, seed * 2 + salt))
+    if n_classes is not None:
+        idx = idx[y[idx] < n_classes]
+    return idx
 
 
 def load_images(dataset: str, which: str, idx: torch.Tensor,
-                profile: str) -> tuple[torch.Tensor, torch.Tensor]:
+                profile: str, root: str = "") -> tuple[torch.Tensor, torch.Tensor]:
     """Images ``(N, 3, H, W)`` in [0, 1] and labels of some items of a SOM-tr/SOM-val source."""
-    src = _source(dataset, which, profile)
+    src = _source(dataset, which, profile, root)
     if isinstance(src, data.Split):
         return src.x[idx], src.y[idx]
     split = data.to_split(src, idx.tolist(), f"{dataset}-{which}")
     return split.x, split.y
 
 
-def _batches(dataset: str, which: str, idx: torch.Tensor, profile: str, batch: int = 256):
-    src = _source(dataset, which, profile)
-    for start in range(0, len(idx), batch):
-        part = idx[start:start + batch]
-        if isinstance(src, data.Split):
-            yield src.x[part], src.y[part]
-        else:
-            split = data.to_split(src, part.tolist(), "batch")
-            yield split.x, split.y
+LOADER_WORKERS = 8
+"""Processes decoding the images of a paper-profile data set (ImageNet JPEGs) for the codes."""
+
+
+def _batches(dataset: str, which: str, idx: torch.Tensor, profile: str, root: str = "",
+             batch: int = 256):
+    """Batches ``(x, y)`` of the items ``idx`` in order; a torch Dataset (paper profile) is read by
+    a DataLoader with up to :data:`LOADER_WORKERS` processes when there is more than one batch
+    (decoding 50 000 JPEGs in one process takes longer than their codes on a GPU)."""
+    src = _source(dataset, which, profile, root)
+    if isinstance(src, data.Split):
+        for start in range(0, len(idx), batch):
+            yield src.x[idx[start:start + batch]], src.y[idx[start:start + batch]]
+        return
+    from torch.utils.data import DataLoader, Subset
+
+    workers = min(LOADER_WORKERS, os.cpu_count() or 1) if len(idx) > batch else 0
+    yield from DataLoader(Subset(src, idx.tolist()), batch_size=batch, num_workers=workers)
 
 
 # ------------------------------------------------------------------------------------- models
@@ -103,12 +123,17 @@ def _checkpoint(cfg: Config, arch: str, dataset: str):
     return None
 
 
+@lru_cache(maxsize=2)
+def _load(arch: str, dataset: str, profile: str, device: torch.device, checkpoint):
+    return zoo.load_model(arch, dataset, profile, device=device, checkpoint=checkpoint)
+
+
 def model(cfg: Config, arch: str, dataset: str | None = None):
     """The frozen model of ``arch`` trained on ``dataset`` (zoo; paper: timm weights or a local
-    checkpoint)."""
+    checkpoint). The last two models are kept in memory, so the SOM-tr and SOM-val codes of a
+    model load it once (VGG-19-BN: 550 MB of weights)."""
     dataset = dataset or cfg.dataset
-    return zoo.load_model(arch, dataset, cfg.profile, device=cfg.device,
-                          checkpoint=_checkpoint(cfg, arch, dataset))
+    return _load(arch, dataset, cfg.profile, cfg.device, _checkpoint(cfg, arch, dataset))
 
 
 def model_key(cfg: Config, arch: str, dataset: str | None = None) -> str:
@@ -128,9 +153,10 @@ def model_key(cfg: Config, arch: str, dataset: str | None = None) -> str:
 # -------------------------------------------------------------------------------------- codes
 def _extract(cfg: Config, arch: str, dataset: str, which: str) -> dict:
     net = model(cfg, arch, dataset)
-    idx = sample_indices(dataset, which, cfg.per_class, cfg.seed, cfg.profile)
+    idx = sample_indices(dataset, which, cfg.per_class, cfg.seed, cfg.profile, cfg.n_classes,
+                         cfg.imagenet_root)
     layers, ys, preds = [], [], []
-    for x, y in _batches(dataset, which, idx, cfg.profile):
+    for x, y in _batches(dataset, which, idx, cfg.profile, cfg.imagenet_root):
         with torch.no_grad():
             logits, feats = net.forward_with_features(x.to(cfg.device))
         layers.append([c.cpu() for c in vcodes.layer_codes(feats, com=cfg.com)])
@@ -140,10 +166,16 @@ def _extract(cfg: Config, arch: str, dataset: str, which: str) -> dict:
             "pred": torch.cat(preds), "idx": idx, "stages": list(net.stage_names)}
 
 
+def classes_key(cfg: Config) -> dict:
+    """``{"n_classes": n}`` when the run keeps the first ``n`` classes only, else ``{}`` (so the
+    cache keys of all-class runs are those from before the knob existed)."""
+    return {} if cfg.n_classes is None else {"n_classes": cfg.n_classes}
+
+
 def _codes_key(cfg: Config, arch: str, dataset: str, which: str) -> dict:
     return {"arch": arch, "dataset": dataset, "which": which, "per_class": cfg.per_class,
             "com": cfg.com, "seed": cfg.seed, "model": model_key(cfg, arch, dataset),
-            "version": CODES_VERSION}
+            "version": CODES_VERSION, **classes_key(cfg)}
 
 
 def split_codes(cfg: Config, arch: str, which: str, dataset: str | None = None) -> dict:

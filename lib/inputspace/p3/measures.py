@@ -31,7 +31,7 @@ def traced_input(cfg: Config) -> dict:
     soms = model_soms(cfg, cfg.arch)
     val = split_codes(cfg, cfg.arch, "val")
     i = cfg.image_index
-    x, y = load_images(cfg.dataset, "val", val["idx"][i:i + 1], cfg.profile)
+    x, y = load_images(cfg.dataset, "val", val["idx"][i:i + 1], cfg.profile, cfg.imagenet_root)
     with torch.no_grad():
         maps = [f[0].cpu() for f in model(cfg, cfg.arch).features(x.to(cfg.device))]
     return {"image": x[0], "label": int(y[0]), "pred": int(val["pred"][i]), "maps": maps,

@@ -22,10 +22,11 @@ PAPER_TABLE2 = {"loss_fn": "CrossEntropyLoss", "eps": "4/255", "nb_iter": "50",
 
 
 def config_of(cfg: Config, notebook_id: str) -> Config:
-    """The configuration another P3 notebook resolves in this profile (its defaults)."""
-    given = {"profile": cfg.profile, "seed": cfg.seed, "device": str(cfg.device)}
-    return resolve(notebook_id, given,
-                   KNOBS[notebook_id])
+    """The configuration another P3 notebook resolves in this profile: its defaults, except the
+    knobs this notebook shares with it (p3-tab02's data and work knobs, which are p3-fig11's)."""
+    given = {"profile": cfg.profile, "seed": cfg.seed, "device": str(cfg.device),
+             **{k: v for k, v in cfg.values.items() if k in KNOBS[notebook_id]}}
+    return resolve(notebook_id, given, KNOBS[notebook_id])
 
 
 def tab01(cfg: Config) -> dict:

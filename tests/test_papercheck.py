@@ -1,0 +1,68 @@
+"""make paper-check: stand-in parameters, reduced work, claims kept apart, the cost table."""
+import json
+
+import pytest
+
+from inputspace import claims, notebook, papercheck, paths
+
+
+def test_parameters_pass_only_the_notebooks_own_data_knobs_and_the_paper_profile():
+    p = papercheck.parameters("p0-00")
+    assert p == {"profile": "paper"}  # p0-00 has no data or checkpoint knob
+    knobs = notebook.knobs_of("p2-fig04")
+    p2 = papercheck.parameters("p2-fig04")
+    assert p2["profile"] == "paper"
+    assert p2["imagenet_root"].endswith("standins/imagenet")
+    assert set(p2) - {"profile"} <= set(knobs)
+
+
+def test_scaled_multiplies_counts_only():
+    assert papercheck.scaled({"iters": 2, "classes": (1, 2), "exact": True, "eps": 0.5}, 3) == \
+        {"iters": 6, "classes": (1, 2), "exact": True, "eps": 0.5}
+
+
+def test_claims_of_the_check_go_to_their_own_folder_marked_stand_in(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    monkeypatch.setenv(paths.PAPER_CHECK_ENV, "1")
+    assert paths.claims_dir("paper") == tmp_path / "paper-check" / "claims"
+    assert paths.figures_dir("paper") == tmp_path / "paper-check" / "figures"
+    card = claims.Scorecard("p9-fig01", "paper")
+    c = card.record("X", "s", "p", "m", True)
+    assert c.standin and json.loads(card.path.read_text())["claims"][0]["standin"] is True
+    md = claims.to_markdown(claims.load_all("paper"), "paper")
+    assert "STAND-IN" in md
+    monkeypatch.delenv(paths.PAPER_CHECK_ENV)
+    assert paths.claims_dir("paper") == tmp_path / "paper" / "claims"
+    assert not claims.Scorecard("p9-fig02", "paper").record("Y", "s", "p", "m", True).standin
+
+
+def test_stand_in_and_real_claims_are_never_aggregated():
+    real = claims.Claim("p1-fig01", "A", "s", "p", "m", True)
+    fake = claims.Claim("p1-fig01", "B", "s", "p", "m", True, standin=True)
+    with pytest.raises(ValueError, match="never aggregated"):
+        claims.to_markdown([real, fake], "paper")
+
+
+def test_cost_is_the_slope_between_two_work_sizes(monkeypatch):
+    monkeypatch.setattr(papercheck, "knob_values", lambda nid, given: {"iters": 100, **given})
+    t1 = {"a": {"status": "ok", "seconds": 30.0, "params": {"iters": 2}},
+          "b": {"status": "ok", "seconds": 5.0, "params": {}},
+          "c": {"status": "failed", "seconds": 1.0, "params": {}}}
+    t2 = {"a": {"status": "ok", "seconds": 34.0, "params": {"iters": 4}},
+          "b": {"status": "ok", "seconds": 5.0, "params": {}}}
+    monkeypatch.setattr(papercheck, "paper_work", lambda nid: ("step", lambda k: k["iters"]) if nid in "ac" else None)
+    rows = {r["notebook"]: r for r in papercheck.cost_rows(t1, t2)}
+    a = rows["a"]
+    assert a["s_per_unit"] == pytest.approx(2.0) and a["overhead_s"] == pytest.approx(26.0)
+    assert a["paper_units"] == 100 and a["paper_s"] == pytest.approx(226.0)
+    assert "no work model" in rows["b"]["note"] and "failed" in rows["c"]["note"]
+    md = papercheck.cost_markdown(list(rows.values()), "a test machine")
+    assert "CPU-based extrapolations" in md and "| a | step | 2 | 100 |" in md and "4 min" in md
+
+
+def test_cost_refuses_a_work_model_that_does_not_grow(monkeypatch):
+    monkeypatch.setattr(papercheck, "paper_work", lambda nid: ("step", lambda k: 7))
+    monkeypatch.setattr(papercheck, "knob_values", lambda nid, given: {})
+    r = {"status": "ok", "seconds": 3.0, "params": {}}
+    (row,) = papercheck.cost_rows({"a": r}, {"a": r})
+    assert "does not grow" in row["note"]
