@@ -8,6 +8,13 @@ PY       := $(VENV)/bin/python
 PROFILE  ?= quick
 ONLY     ?=
 FORCE    ?=
+# make figures: notebooks at once (JOBS=1: the plain sequential runner), local|slurm (Snakemake)
+JOBS     ?= 1
+ENGINE   ?= local
+# ENGINE=slurm: a CPU-measured figures/paper-cost.md estimate is divided by this GPU speed-up
+GPU_SPEEDUP ?= 100
+DEVICE   ?= cpu
+CHECK_JOBS ?= 2
 # Paper-profile data locations (or set INPUTSPACE_IMAGENET / INPUTSPACE_CIFAR / INPUTSPACE_SVHN).
 IMAGENET ?= $(INPUTSPACE_IMAGENET)
 CIFAR    ?= $(INPUTSPACE_CIFAR)
@@ -21,11 +28,12 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup figures smoke lint test paper-check paper-cost unit bench lab clean distclean
+.PHONY: help setup figures smoke lint test browser paper-check paper-cost unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Variables: PROFILE=smoke|quick|paper (figures), ONLY=p2-fig04,p3 (ids or prefixes), FORCE=1,"
+	@echo "             JOBS=4 (notebooks at once), ENGINE=local|slurm, GPU_SPEEDUP=100 (slurm requests),"
 	@echo "             IMAGENET=/path/ILSVRC2012 CIFAR=/path SVHN=/path (paper profile)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -36,8 +44,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 setup: $(VENV)/.installed ## Create .venv with the pinned packages and this library (editable)
 
-figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1), write figures/ and the claims scorecard
+figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1, JOBS=N, ENGINE=slurm), write figures/ and the claims scorecard
+ifeq ($(JOBS)$(ENGINE),1local)
 	$(PY) -m inputspace.pipeline run --profile $(PROFILE) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
+else
+	$(PY) -m inputspace.workflow run --profile $(PROFILE) --jobs $(JOBS) --engine $(ENGINE) \
+	  --gpu-speedup $(GPU_SPEEDUP) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
+endif
 
 smoke: setup ## Execute every notebook in the tiny smoke profile with papermill (into build/smoke)
 	$(PY) -m inputspace.pipeline run --profile smoke $(if $(ONLY),--only $(ONLY)) --force
@@ -48,17 +61,22 @@ unit: setup ## Library unit tests only
 lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells (config: pyproject.toml)
 	$(VENV)/bin/ruff check lib tests benchmarks notebooks
 
-test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax)
+test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), then the browser tests
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
+	$(BROWSER_TESTS)
+
+# After the notebooks: the explorers use the smoke models and caches they leave.
+BROWSER_TESTS = HF_HUB_OFFLINE=1 $(PY) -m pytest tests/browser -q -p no:cacheprovider
+
+browser: setup ## The ipywidgets explorers driven in JupyterLab + system Chromium (Playwright); after make smoke or make test
+	$(BROWSER_TESTS)
 
 paper-check: setup ## The paper profile end to end on stand-ins, offline, on the CPU (ONLY=): build/paper-check/
-	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run $(if $(ONLY),--only $(ONLY))
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run --jobs $(CHECK_JOBS) $(if $(ONLY),--only $(ONLY))
 
-paper-cost: setup ## paper-check at two work sizes, then figures/paper-cost.md (time per unit, extrapolated)
-	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run $(if $(ONLY),--only $(ONLY))
-	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run --scale 2 $(if $(ONLY),--only $(ONLY))
-	$(PY) -m inputspace.papercheck cost
+paper-cost: setup ## Time each notebook's unit of work at paper sizes on DEVICE=cpu|cuda, write figures/paper-cost.md
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercost --device $(DEVICE) $(if $(ONLY),--only $(ONLY))
 
 bench: setup ## Speed benchmarks: ratios against the reference implementations named in the issues
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

@@ -84,3 +84,32 @@ def test_entry_computed_by_other_code_is_stale_moved_aside_and_recomputed(tmp_pa
     pt, side = cache.entry_paths("k", {"a": 1}, tmp_path)
     assert len(calls) == 2 and (tmp_path / (pt.name + ".corrupt")).exists()
     assert json.loads(side.read_text())["code"] == "new"
+
+
+_RACER = """
+import sys, time
+from pathlib import Path
+from inputspace import cache
+d, me = Path(sys.argv[1]), sys.argv[2]
+(d / f"ready-{me}").touch()
+while len(list(d.glob("ready-*"))) < 2:  # start both lookups at the same moment
+    time.sleep(0.01)
+def fn():
+    with open(d / "calls.txt", "a") as f:
+        f.write(me + "\\n")
+    time.sleep(1.0)
+    return {"who": me}
+print(cache.load_or_compute("shared", fn, {"a": 1}, d / "cache")["who"])
+"""
+
+
+def test_two_processes_compute_a_shared_entry_once(tmp_path):
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(tmp_path), me], stdout=subprocess.PIPE, text=True)
+             for me in ("a", "b")]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    calls = (tmp_path / "calls.txt").read_text().split()
+    assert len(calls) == 1 and outs == [calls[0], calls[0]]  # the second waited and loaded the first's result

@@ -40,7 +40,10 @@ def test_fast_wrapper_matches_trained_network(arch, expected):
     xs, xf = x.clone().requires_grad_(True), x.clone().requires_grad_(True)
     slow(xs).logsumexp(1).sum().backward()
     fast(xf).logsumexp(1).sum().backward()
-    assert torch.allclose(xs.grad, xf.grad, rtol=1e-3, atol=1e-3 * float(xs.grad.abs().max()))
+    # relative to the whole gradient: VGG-19-BN's input gradient at 32 px is tiny (max ~1e-3), so
+    # float32 rounding of the folded convolutions reaches ~4e-4 of it on AVX2 machines; a wrong
+    # fold is off by O(1)
+    assert float((xs.grad - xf.grad).norm() / xs.grad.norm()) < 2e-3
 
 
 def test_analysed_or_shared_convolutions_are_not_folded():

@@ -15,8 +15,9 @@ ROLE_FILES = ("knobs", "tables", "plots", "claims")
 EXPLORERS = {"p1": True, "p2": True, "p3": True}
 # Names every module may define for itself (a logger, a type variable, a command-line entry point) and
 # the interface every paper's knobs.py provides (its knobs; the reduced work, the counts kept and the work
-# model of `make paper-check`).
-ALLOWED_REPEATS = {"log", "T", "main", "KNOBS", "PAPER_CHECK", "PAPER_WORK", "PAPER_CHECK_FIXED"}
+# model of `make paper-check`; what each knob holds on the GPU, for the out-of-memory hint).
+ALLOWED_REPEATS = {"log", "T", "main", "KNOBS", "PAPER_CHECK", "PAPER_WORK", "PAPER_CHECK_FIXED", "MEMORY",
+                  "PAPER_BENCH"}
 
 
 def _modules():

@@ -85,9 +85,12 @@ def test_explorer_builds_headless_and_follows_its_controls():
     src, tgt = w.children[0].children
     slider, out = w.children[1], w.children[2]
     assert (src.value, tgt.value, slider.max) == (0, 1, 3)
-    assert len(out.outputs) == 1 and out.outputs[0]["output_type"] == "display_data"
+    assert [o["output_type"] for o in out.outputs] == ["stream", "display_data"]
+    k = 0  # pair (0, 1)
+    assert out.outputs[0]["text"].startswith(f"a → b, step 3: source conf {run['log_p_src'][3, k]:.4f}")
     slider.value = 1
-    assert len(out.outputs) == 1 and "Figure" in out.outputs[0]["data"]["text/plain"]  # the new frame only
+    assert len(out.outputs) == 2 and "Figure" in out.outputs[1]["data"]["text/plain"]  # the new frame only
+    assert f"RMS ℓ2 to target {run['log_rms_l2'][1, k]:.4f}" in out.outputs[0]["text"]
     tgt.value = 0  # same as the source: a message instead of a frame
     assert [o["output_type"] for o in out.outputs] == ["stream"] and "different" in out.outputs[0]["text"]
 

@@ -73,3 +73,11 @@ def test_tab02_forwards_its_work_knobs_to_fig11():
     assert (c11.n_attack, c11.n_classes, c11.pgd_iters, c11.per_class) == (1, 5, 50, 50)
     smoke = resolve("p3-tab02", {"profile": "smoke"}, knobs.KNOBS["p3-tab02"])
     assert tables.config_of(smoke, "p3-fig11") == resolve("p3-fig11", {"profile": "smoke"}, knobs.KNOBS["p3-fig11"])
+
+
+def test_codes_of_another_imagenet_folder_are_other_codes():
+    quick = resolve("p3-fig03", {"profile": "quick"}, knobs.KNOBS["p3-fig03"])
+    assert maps.data_key(quick) == {}  # the quick keys stay those from before the knob was keyed
+    a, b = (resolve("p3-fig03", {"profile": "paper", "imagenet_root": r}, knobs.KNOBS["p3-fig03"])
+            for r in ("/data/a", "/data/b"))
+    assert maps.data_key(a) != maps.data_key(b) and maps.data_key(a) == {"imagenet_root": "/data/a"}

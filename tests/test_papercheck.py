@@ -51,18 +51,28 @@ def test_cost_is_the_slope_between_two_work_sizes(monkeypatch):
     t2 = {"a": {"status": "ok", "seconds": 34.0, "params": {"iters": 4}},
           "b": {"status": "ok", "seconds": 5.0, "params": {}}}
     monkeypatch.setattr(papercheck, "paper_work", lambda nid: ("step", lambda k: k["iters"]) if nid in "ac" else None)
-    rows = {r["notebook"]: r for r in papercheck.cost_rows(t1, t2)}
+    rows = {r["notebook"]: r for r in papercheck.slope_rows(t1, t2)}
     a = rows["a"]
     assert a["s_per_unit"] == pytest.approx(2.0) and a["overhead_s"] == pytest.approx(26.0)
     assert a["paper_units"] == 100 and a["paper_s"] == pytest.approx(226.0)
     assert "no work model" in rows["b"]["note"] and "failed" in rows["c"]["note"]
-    md = papercheck.cost_markdown(list(rows.values()), "a test machine")
-    assert "CPU-based extrapolations" in md and "| a | step | 2 | 100 |" in md and "4 min" in md
 
 
 def test_cost_refuses_a_work_model_that_does_not_grow(monkeypatch):
     monkeypatch.setattr(papercheck, "paper_work", lambda nid: ("step", lambda k: 7))
     monkeypatch.setattr(papercheck, "knob_values", lambda nid, given: {})
     r = {"status": "ok", "seconds": 3.0, "params": {}}
-    (row,) = papercheck.cost_rows({"a": r}, {"a": r})
+    (row,) = papercheck.slope_rows({"a": r}, {"a": r})
     assert "does not grow" in row["note"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_all_keeps_the_run_order_and_splits_the_cores(monkeypatch, jobs, tmp_path):
+    seen = []
+    monkeypatch.setattr(papercheck, "run_notebook", lambda p, s, k, threads=None: seen.append(threads) or
+                        {"status": "ok", "seconds": 1.0, "params": {}})
+    monkeypatch.setattr(papercheck.os, "cpu_count", lambda: 4)
+    nbs = [tmp_path / f"p{i}-fig0{i}-x.ipynb" for i in range(3)]
+    runs = papercheck.run_all(nbs, tmp_path, 1, jobs)
+    assert list(runs) == ["p0-fig00", "p1-fig01", "p2-fig02"]
+    assert seen == ([None] * 3 if jobs == 1 else ["2"] * 3)

@@ -137,3 +137,16 @@ def test_cli_writes_the_small_sets_and_prints_the_parameters(tmp_path, capsys):
     assert f"INPUTSPACE_CIFAR = {tmp_path / 'cifar'}" in out and "at_checkpoint" in out
     assert (tmp_path / "svhn" / "train_32x32.mat").is_file()
     assert len(data.torchvision_set("cifar10", "train", tmp_path / "cifar")) == 10
+
+
+def test_torch_hub_stand_in_lets_lpips_run_offline(tmp_path, monkeypatch):
+    from inputspace.methods import lst_eval
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    assert not lst_eval.lpips_available()
+    f = standins.write_torch_hub(tmp_path)
+    assert f == lst_eval.lpips_weights_file() and lst_eval.lpips_available()
+    x = torch.rand(3, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    d = lst_eval.lpips_distance(x, x.flip(0))
+    assert d.shape == (3,) and torch.isfinite(d).all() and (d[[0, 2]] > 0).all()
+    assert lst_eval.lpips_distance(x, x).abs().max() < 1e-6  # identical images: distance 0

@@ -11,12 +11,14 @@ warning and recomputed -- never silently used.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -132,8 +134,28 @@ def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
     if ok:
         log.info("cache hit %s", pt.name)
         return value
-    value = fn()
-    digest = atomic_torch_save(value, pt)
-    meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code}
-    atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
+    with entry_lock(pt):  # another process may be computing this entry: wait, then reuse it
+        ok, value = _load_valid(pt, side, config, code)
+        if ok:
+            log.info("cache hit %s (computed by another process)", pt.name)
+            return value
+        value = fn()
+        digest = atomic_torch_save(value, pt)
+        meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code}
+        atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
     return value
+
+
+@contextmanager
+def entry_lock(pt: Path) -> Iterator[None]:
+    """Hold an exclusive lock on one cache entry across processes (``flock`` on ``<entry>.lock``),
+    so that notebooks running at the same time compute a shared entry once: the second waits for
+    the first and then loads its result. Entries depend on each other as a DAG (an entry's
+    computation may read other entries, never itself), so nested locks cannot deadlock."""
+    pt.parent.mkdir(parents=True, exist_ok=True)
+    with open(pt.with_name(pt.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -8,12 +8,14 @@ record (atomically), starting empty on every run so a rerun never keeps stale ve
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from . import paths
 from .cache import atomic_write_bytes
+from .certainty import Evidence, verdict_text
 
 PAPERS = {"p1": "P1 — Vrabel et al., Input Space Mode Connectivity in Deep Neural Networks",
           "p2": "P2 — Balasubramanian et al., Exploring Geometry of Blind Spots in Vision Models",
@@ -32,10 +34,30 @@ class Claim:
     passed: bool | None
     note: str = ""
     standin: bool = False  # computed on stand-in data and random weights (make paper-check)
+    evidence: dict | None = None  # statistic, bootstrap interval, items, threshold, certainty label
 
     @property
     def verdict(self) -> str:
         return {True: "PASS", False: "FAIL", None: "N/A"}[self.passed]
+
+    @property
+    def certainty(self) -> str | None:
+        """``clear`` / ``marginal`` / ``single example`` / ``too few items`` (:mod:`inputspace.certainty`),
+        or None for a claim recorded without its per-item statistic."""
+        return None if self.evidence is None else self.evidence["certainty"]
+
+    @property
+    def labelled_verdict(self) -> str:
+        """The verdict with its certainty, e.g. ``PASS-marginal`` (:func:`inputspace.certainty.verdict_text`)."""
+        return verdict_text(self.verdict, self.certainty)
+
+    def as_dict(self) -> dict:
+        """JSON form; a claim without evidence has no ``evidence`` key (files written before it existed
+        read back the same)."""
+        d = asdict(self)
+        if d["evidence"] is None:
+            del d["evidence"]
+        return d
 
 
 class Scorecard:
@@ -49,17 +71,19 @@ class Scorecard:
         self._save()
 
     def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any,
-               passed: bool | None, note: str = "") -> Claim:
-        """Record one claim and save the notebook's scorecard; returns the claim."""
+               passed: bool | None, note: str = "", evidence: Evidence | None = None) -> Claim:
+        """Record one claim and save the notebook's scorecard; returns the claim. ``evidence``: the
+        per-item statistic the verdict rests on, with its interval and certainty label."""
         claim = Claim(self.notebook_id, claim_id, statement, str(paper_value), str(measured),
-                      None if passed is None else bool(passed), note, paths.paper_check())
+                      None if passed is None else bool(passed), note, paths.paper_check(),
+                      None if evidence is None else evidence.as_dict())
         self.claims = [c for c in self.claims if c.claim_id != claim_id] + [claim]
         self._save()
         return claim
 
     def _save(self) -> None:
         payload = {"notebook_id": self.notebook_id, "profile": self.profile,
-                   "claims": [asdict(c) for c in self.claims]}
+                   "claims": [c.as_dict() for c in self.claims]}
         atomic_write_bytes(self.path, json.dumps(payload, indent=1).encode())
 
     def table(self):
@@ -67,7 +91,7 @@ class Scorecard:
         import pandas as pd
 
         return pd.DataFrame([{"claim": c.claim_id, "statement": c.statement, "paper": c.paper_value,
-                              "measured": c.measured, "verdict": c.verdict} for c in self.claims])
+                              "measured": c.measured, "verdict": c.labelled_verdict} for c in self.claims])
 
 
 def load_all(profile: str, notebook_ids: list[str] | None = None) -> list[Claim]:
@@ -84,13 +108,29 @@ def totals(claims: list[Claim]) -> dict[str, int]:
     return {v: sum(c.verdict == v for c in claims) for v in ("PASS", "FAIL", "N/A")}
 
 
+def totals_text(claims: list[Claim]) -> str:
+    """``P pass, F fail, N not evaluated``; once claims carry certainty labels,
+    ``P pass (a clear, b marginal), F fail (c clear, d marginal), N not evaluated`` (claims without
+    an interval are counted as such)."""
+    t = totals(claims)
+    if all(c.evidence is None for c in claims):
+        return f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated"
+
+    def split(verdict: str) -> str:
+        rows = [c for c in claims if c.verdict == verdict]
+        clear = sum(c.certainty == "clear" for c in rows)
+        marginal = sum(c.certainty == "marginal" for c in rows)
+        rest = len(rows) - clear - marginal
+        return f"{clear} clear, {marginal} marginal" + (f", {rest} without an interval" if rest else "")
+    return f"{t['PASS']} pass ({split('PASS')}), {t['FAIL']} fail ({split('FAIL')}), {t['N/A']} not evaluated"
+
+
 def _md_cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(claims: list[Claim], profile: str) -> str:
     """The scorecard as markdown: totals, then one table per paper."""
-    t = totals(claims)
     standin = {c.standin for c in claims}
     if len(standin) > 1:
         raise ValueError("stand-in claims (make paper-check) and real claims are never aggregated")
@@ -98,7 +138,7 @@ def to_markdown(claims: list[Claim], profile: str) -> str:
     if True in standin:
         title += " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, not the papers"
     lines = [title, "",
-             f"**{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated** "
+             f"**{totals_text(claims)}** "
              f"(of {len(claims)} claims). Generated by `make figures`; do not edit.", ""]
     for key, title in PAPERS.items():
         rows = [c for c in claims if c.notebook_id.startswith(key + "-")]
@@ -109,15 +149,46 @@ def to_markdown(claims: list[Claim], profile: str) -> str:
                   "| notebook | claim | statement | paper | measured | verdict | note |",
                   "|---|---|---|---|---|---|---|"]
         lines += [f"| {c.notebook_id} | {c.claim_id} | {_md_cell(c.statement)} | {_md_cell(c.paper_value)} "
-                  f"| {_md_cell(c.measured)} | **{c.verdict}** | {_md_cell(c.note)} |" for c in rows]
+                  f"| {_md_cell(c.measured)}{_interval(c)} | **{c.labelled_verdict}** | {_md_cell(c.note)} |"
+                  for c in rows]
         lines.append("")
     return "\n".join(lines)
+
+
+def _interval(c: Claim) -> str:
+    """`` [95 % CI lo–hi, n items]`` after the measured value of a claim with an interval."""
+    e = c.evidence
+    if not e:
+        return ""
+    if e["interval"] is None:
+        return f" [n = {e['n_items']}]"
+    lo, hi = e["interval"]
+    return f" [95 % CI {lo:.3g}–{hi:.3g}, n = {e['n_items']}]"
 
 
 def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
     """Write ``claims.md`` and ``claims.json`` into ``out_dir``; returns the totals."""
     claims = load_all(profile, notebook_ids)
     atomic_write_bytes(out_dir / "claims.md", to_markdown(claims, profile).encode())
-    payload = {"profile": profile, "totals": totals(claims), "claims": [asdict(c) for c in claims]}
+    payload = {"profile": profile, "totals": totals(claims), "claims": [c.as_dict() for c in claims]}
     atomic_write_bytes(out_dir / "claims.json", json.dumps(payload, indent=1).encode())
     return totals(claims)
+
+
+def seeds_markdown(by_seed: Mapping[int, list[Claim]]) -> str:
+    """``figures/claims-seeds.md``: per claim, the verdict and measured value under each model seed
+    (the quick zoo retrained with another seed, same recipe), and whether the verdict flips."""
+    seeds = sorted(by_seed)
+    index = {s: {(c.notebook_id, c.claim_id): c for c in by_seed[s]} for s in seeds}
+    keys = sorted({k for s in seeds for k in index[s]})
+    flips = [k for k in keys if len({index[s][k].verdict for s in seeds if k in index[s]}) > 1]
+    lines = ["# Claims under other trained models (quick profile)", "",
+             f"Model seeds {', '.join(map(str, seeds))}; {len(flips)} of {len(keys)} claims change verdict "
+             "between seeds. Generated by `python -m inputspace.pipeline compare`; do not edit.", "",
+             "| notebook | claim | " + " | ".join(f"seed {s}" for s in seeds) + " | flips |",
+             "|---|---|" + "---|" * len(seeds) + "---|"]
+    for k in keys:
+        cells = [f"**{index[s][k].labelled_verdict}** {_md_cell(index[s][k].measured)}" if k in index[s] else "—"
+                 for s in seeds]
+        lines.append(f"| {k[0]} | {k[1]} | " + " | ".join(cells) + f" | {'yes' if k in flips else ''} |")
+    return "\n".join(lines) + "\n"

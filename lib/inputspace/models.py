@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from .inference import fold_batchnorm
+from .methods.codes import layer_outputs
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +83,10 @@ class ModelWrapper(nn.Module):
         return super().train(mode)
 
     def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """Logits and the analysed layers' outputs (CNN maps or ViT CLS tokens) in one pass."""
-        modules = dict(self.net.named_modules())
-        store: dict[str, torch.Tensor] = {}
-        hooks = [modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(n, o))
-                 for n in self.stage_names]
-        try:
-            logits = self.forward(x)
-        finally:
-            for h in hooks:
-                h.remove()
-        feats = [store[n].contiguous() for n in self.stage_names]
+        """Logits and the analysed layers' outputs (CNN maps or ViT CLS tokens) in one pass
+        (:func:`inputspace.methods.codes.layer_outputs`: eval mode and pixels in [0, 1] checked)."""
+        logits, outs = layer_outputs(self, x, [f"net.{n}" for n in self.stage_names])
+        feats = [f.contiguous() for f in outs]
         if self.kind == "vit":
             feats = [f[:, 0] for f in feats]
         return logits, feats

@@ -8,17 +8,23 @@ Setup cell::
 
 ``setup`` validates the parameters (:func:`inputspace.config.resolve`), seeds python/numpy/torch,
 applies the plotting style, starts an empty scorecard for the notebook and prints one line with
-the profile and the device actually used.
+the profile and the device actually used. Under IPython (a kernel, papermill) it also registers a
+handler for ``torch.OutOfMemoryError``: the cell still fails with the original traceback, whose
+last line becomes :func:`inputspace.oomhint.oom_message` (which knob of the notebook to lower, from
+``inputspace.<paper>.knobs.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
 """
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from . import cache, paths
 from .claims import Scorecard
 from .config import Config, Knob, resolve
+from .oomhint import install_oom_hint
 from .plotting import use_style
 from .repro import environment_report, seed_everything
 from .sources import compute_digest
@@ -27,13 +33,18 @@ T = TypeVar("T")
 
 
 def setup(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Knob]) -> tuple[Config, Scorecard]:
-    """Resolve and validate parameters, seed, style; returns ``(config, scorecard)``."""
+    """Resolve and validate parameters, seed, style; under IPython also :func:`install_oom_hint`
+    (prints nothing more); returns ``(config, scorecard)``."""
     cfg = resolve(notebook_id, namespace, knobs)
     seed_everything(cfg.seed)
     use_style()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     print(cfg)
     print(f"device used: {cfg.device}")
+    ipython = sys.modules.get("IPython")  # imported by every kernel; absent: not under IPython
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        install_oom_hint(shell, cfg, memory_of(notebook_id))
     return cfg, Scorecard(notebook_id, cfg.profile)
 
 
@@ -108,18 +119,27 @@ def parameters_source(common_lines: list[str], knobs: Mapping[str, Knob]) -> str
     return "\n".join([*common_lines, *(parameter_line(n, k) for n, k in knobs.items())])
 
 
-def knobs_of(notebook_id: str) -> Mapping[str, Knob]:
-    """The knobs of a notebook id (``"p2-fig04"`` → ``inputspace.p2.knobs.KNOBS["p2-fig04"]``)."""
-    import importlib
-
+def _paper_table(notebook_id: str, name: str) -> Mapping[str, Any]:
+    """``inputspace.<paper>.knobs.<name>[notebook_id]`` (e.g. ``KNOBS``, ``MEMORY``)."""
     paper = notebook_id.split("-")[0]
     try:
-        table = importlib.import_module(f"inputspace.{paper}.knobs").KNOBS
+        table = getattr(importlib.import_module(f"inputspace.{paper}.knobs"), name)
     except ModuleNotFoundError as exc:
         raise ValueError(f"no paper package for notebook id {notebook_id!r}") from exc
     if notebook_id not in table:
-        raise ValueError(f"unknown notebook id {notebook_id!r}; valid: {sorted(table)}")
+        raise ValueError(f"unknown notebook id {notebook_id!r} in {paper}.knobs.{name}; valid: {sorted(table)}")
     return table[notebook_id]
+
+
+def knobs_of(notebook_id: str) -> Mapping[str, Knob]:
+    """The knobs of a notebook id (``"p2-fig04"`` → ``inputspace.p2.knobs.KNOBS["p2-fig04"]``)."""
+    return _paper_table(notebook_id, "KNOBS")
+
+
+def memory_of(notebook_id: str) -> Mapping[str, str]:
+    """What the knobs of a notebook hold on the device at once (``inputspace.<paper>.knobs.MEMORY``):
+    the knobs :func:`inputspace.oomhint.oom_message` tells to lower."""
+    return _paper_table(notebook_id, "MEMORY")
 
 
 def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):

@@ -15,13 +15,11 @@ with random weights at the real architectures, a Hugging Face hub cache holding 
     to ``build/paper-check/data``; claims go to ``build/paper-check/claims``, marked stand-in,
     never into the scorecard. ``--scale K`` multiplies the work counts by K (the cost runs).
 
-``python -m inputspace.papercheck cost``
-    from the timings of a run at scale 1 and one at scale 2, the time per unit of each notebook's
-    dominant work (``knobs.PAPER_WORK``: unit name and count as a function of the knob values) as
-    the slope between the two runs (kernel start and model loading cancel), extrapolated to the
-    paper's counts, written to ``figures/paper-cost.md``.
+The cost of the real thing comes from unit benchmarks (:mod:`inputspace.papercost`, ``make
+paper-cost``); :func:`slope_rows` adds the slope between a scale-1 and a scale-2 check run, the
+time per unit measured through the notebooks themselves, as its cross-check.
 
-Nothing in ``notebooks/``, ``figures/`` (except ``paper-cost.md``) or the scorecard changes.
+Nothing in ``notebooks/``, ``figures/`` or the scorecard changes.
 """
 from __future__ import annotations
 
@@ -58,6 +56,7 @@ def standin_parameters(standins: Path = STANDINS) -> dict[str, str]:
 def environment(standins: Path = STANDINS) -> dict[str, str]:
     """The environment of every check kernel: offline, stand-in data, check-only output folders."""
     return {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(standins / "hub"),
+            "TORCH_HOME": str(standins / "torch"),
             "INPUTSPACE_IMAGENET": str(standins / "imagenet"), "INPUTSPACE_CIFAR": str(standins / "cifar"),
             "INPUTSPACE_SVHN": str(standins / "svhn"), "INPUTSPACE_DATA": str(OUT / "data"),
             ENV_FLAG: "1", "MPLBACKEND": INLINE_BACKEND, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -104,7 +103,7 @@ def build_standins(standins: Path = STANDINS) -> None:
     sd.main([str(standins), "--hub-cache"])
 
 
-def run_notebook(nb_path: Path, standins: Path, scale: int) -> dict:
+def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None = None) -> dict:
     nid = notebook_id(nb_path)
     out = OUT / "nb" / (nb_path.stem + (f"-x{scale}" if scale != 1 else "") + ".ipynb")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +113,10 @@ def run_notebook(nb_path: Path, standins: Path, scale: int) -> dict:
            "-y", json.dumps(params)]
     print(f"[run ] {nid} (paper profile on stand-ins{f', work x{scale}' if scale != 1 else ''})", flush=True)
     t0 = time.time()
-    r = subprocess.run(cmd, env=environment(standins), capture_output=True, text=True)
+    env = environment(standins)
+    if threads:
+        env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     seconds = round(time.time() - t0, 1)
     if r.returncode:
         tail = [ln for ln in r.stderr.strip().splitlines() if ln.strip()][-3:]
@@ -122,6 +124,20 @@ def run_notebook(nb_path: Path, standins: Path, scale: int) -> dict:
         return {"status": "failed", "seconds": seconds, "params": params}
     print(f"[ ok ] {nid} in {seconds}s", flush=True)
     return {"status": "ok", "seconds": seconds, "params": params}
+
+
+def run_all(nbs: list[Path], standins: Path, scale: int, jobs: int = 1) -> dict[str, dict]:
+    """Execute the notebooks, ``jobs`` at a time in their run order (kernels share the cores:
+    ``OMP_NUM_THREADS`` = cores // jobs). Shared cache entries are computed once even when two
+    kernels want one at the same moment (:func:`inputspace.cache.entry_lock`)."""
+    if jobs <= 1:
+        return {notebook_id(p): run_notebook(p, standins, scale) for p in nbs}
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = str(max(1, (os.cpu_count() or 1) // jobs))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {notebook_id(p): pool.submit(run_notebook, p, standins, scale, threads) for p in nbs}
+        return {nid: f.result() for nid, f in futures.items()}
 
 
 def paper_work(nid: str):
@@ -135,7 +151,7 @@ def knob_values(nid: str, given: Mapping[str, object]) -> dict[str, object]:
             **{n: v for n, v in given.items() if n != "profile"}}
 
 
-def cost_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
+def slope_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
     """Per notebook: units in the two check runs and in the paper, seconds per unit (slope), the
     fixed overhead and the extrapolated paper time (CPU seconds). Notebooks without a work model,
     or whose two runs did not both succeed, get an explanation instead of numbers."""
@@ -163,62 +179,16 @@ def cost_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
     return rows
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
-def cost_markdown(rows: list[dict], machine: str) -> str:
-    """``figures/paper-cost.md``: the table and its total."""
-    est = [r for r in rows if "paper_s" in r]
-    total = sum(r["paper_s"] for r in est)
-    lines = ["# Paper profile: estimated cost", "",
-             f"Measured by `make paper-cost` on {machine}: each notebook ran in the paper profile on the "
-             "stand-ins (`make paper-check`) at two work sizes; the time per unit of its dominant work is "
-             "the slope between the two runs (kernel start and model loading cancel) and is extrapolated "
-             "linearly to the paper's counts. **These are CPU-based extrapolations**: no GPU was available "
-             "to this measurement. A single modern GPU (e.g. an H100/H200) runs these batched 224-px "
-             "convolution and attention workloads roughly 100-1000x faster than this 2-core CPU, so divide "
-             "accordingly; peak GPU memory was not measured (no GPU).", "",
-             f"**Total (CPU, extrapolated): {_duration(total)}** over {len(est)} notebooks with an estimate.", "",
-             "| notebook | unit of work | units (check) | units (paper) | s / unit (CPU) | overhead | paper, CPU | note |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        if "paper_s" in r:
-            lines.append(f"| {r['notebook']} | {r['unit']} | {r['check_units']:.0f} | {r['paper_units']:.3g} | "
-                         f"{r['s_per_unit']:.3g} | {_duration(r['overhead_s'])} | {_duration(r['paper_s'])} | |")
-        else:
-            lines.append(f"| {r['notebook']} | {r['unit']} | | | | | | {r['note']} |")
-    return "\n".join(lines) + "\n"
-
-
-def write_cost(machine: str) -> Path:
-    t1 = json.loads((OUT / "timings.json").read_text())
-    t2 = json.loads((OUT / "timings-x2.json").read_text())
-    out = paths.FIGURES_ROOT / "paper-cost.md"
-    atomic_write_bytes(out, cost_markdown(cost_rows(t1, t2), machine).encode())
-    print(f"wrote {out}")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.papercheck", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("run", "cost"))
+    ap.add_argument("command", choices=("run",))
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--scale", type=int, default=1, help="multiply the work counts (cost runs)")
-    ap.add_argument("--machine", default="this project's 2-core CPU machine", help="named in paper-cost.md")
+    ap.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (each kernel gets cores/jobs threads)")
     args = ap.parse_args(argv)
-    if args.command == "cost":
-        write_cost(args.machine)
-        return 0
     build_standins()
-    runs = {notebook_id(p): run_notebook(p, STANDINS, args.scale) for p in select(args.only)}
+    runs = run_all(select(args.only), STANDINS, args.scale, args.jobs)
     name = "timings.json" if args.scale == 1 else f"timings-x{args.scale}.json"
     atomic_write_bytes(OUT / name, json.dumps(runs, indent=1, default=str).encode())
     failed = [n for n, r in runs.items() if r["status"] != "ok"]

@@ -6,6 +6,11 @@
     execution counts kept) -- a failed run never overwrites the committed notebook. A notebook
     whose inputs (code cells, library sources, profile, data locations) did not change since
     its last successful run is skipped. The claims scorecard is rewritten at the end.
+``python -m inputspace.pipeline run-one p2-fig04 --profile quick [--force] [--record R.json]``
+    the same for one notebook (skip by content, execution into ``build/``, promotion only on
+    success), plus its timing record; the job the workflow engine runs per notebook
+    (:mod:`inputspace.workflow`, ``make figures JOBS=N`` / ``ENGINE=slurm``). ``aggregate``
+    then writes the timings file, scorecard and README totals from the records.
 ``python -m inputspace.pipeline prepare --profile smoke``
     writes parameterized copies into ``build/smoke/nb/`` for ``pytest --nbval-lax``.
 ``python -m inputspace.pipeline scorecard --profile quick``
@@ -27,6 +32,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 
 from . import claims, paths
 from .cache import atomic_write_bytes
@@ -101,6 +107,15 @@ def _kernel_env(profile: str) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
+def kernel_config() -> Config:
+    """Kernel-manager settings for papermill's kernels: ``transport_encryption="auto"`` makes
+    jupyter_client (>= 8.10) provision CurveZMQ keys for a kernel whose kernelspec declares
+    support (ipykernel's ``python3`` does), so the kernel talks over encrypted local TCP and
+    ipykernel has no reason to warn "Kernel is running over TCP without encryption". A kernel
+    without support still starts (unencrypted, and then it still warns)."""
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
+
+
 def run_one(nb_path: Path, profile: str, force: bool) -> str:
     """Execute one notebook; returns ``"ok"``, ``"skipped"`` or ``"failed"``."""
     import papermill as pm
@@ -118,7 +133,8 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     t0 = time.time()
     try:
         pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
-                            progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS))
+                            progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS),
+                            config=kernel_config())
     except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
         print(f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
               f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}", flush=True)
@@ -232,6 +248,61 @@ def prepare(profile: str, only: str | None) -> list[Path]:
     return written
 
 
+def notebook_path(nid: str) -> Path:
+    """The notebook whose id is exactly ``nid``."""
+    for p in select(None):
+        if notebook_id(p) == nid:
+            return p
+    raise SystemExit(f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids")
+
+
+def run_and_record(nid: str, profile: str, force: bool, record: Path | None = None,
+                   gpu_slots: int = 0, gpu_devices: list[str] | None = None,
+                   slot_dir: Path | None = None) -> str:
+    """:func:`run_one` for one notebook id, as one workflow job: with ``gpu_slots`` it first takes
+    a GPU slot (:func:`inputspace.workflow.slots.gpu_slot`; the kernel sees only that GPU), and it
+    writes ``{"status", "seconds", "threads", "gpu"}`` to ``record`` (atomically) -- the per-notebook
+    timing that ``aggregate`` collects. ``threads``/``gpu`` are the ``OMP_NUM_THREADS`` and
+    ``CUDA_VISIBLE_DEVICES`` the notebook's kernel inherited."""
+    from contextlib import nullcontext
+
+    from .workflow.slots import gpu_slot
+
+    nb_path = notebook_path(nid)
+    slots = (gpu_slot(slot_dir or paths.BUILD / profile / "gpu-slots", gpu_slots, gpu_devices or [])
+             if gpu_slots else nullcontext())
+    with slots:
+        t = time.time()
+        status = run_one(nb_path, profile, force)
+        rec = {"status": status, "seconds": round(time.time() - t, 1),
+               "threads": os.environ.get("OMP_NUM_THREADS"), "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    if record is not None:
+        atomic_write_bytes(record, json.dumps(rec).encode())
+    return status
+
+
+def summarize(profile: str, runs: dict[str, dict], t0: float) -> int:
+    """End of a run: scorecard (and README totals), timings file, one summary line; the exit
+    status (1 if a notebook failed)."""
+    scorecard(profile)
+    write_timings(profile, runs)
+    statuses = [r["status"] for r in runs.values()]
+    failed = [nid for nid, r in runs.items() if r["status"] == "failed"]
+    print(f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
+          + (f": {failed}" if failed else "") + f" in {(time.time() - t0) / 60:.1f} min")
+    return 1 if failed else 0
+
+
+def aggregate(profile: str, records: Path, ids: list[str], t0: float) -> int:
+    """:func:`summarize` over the per-notebook records ``records/<id>.json`` of one workflow run,
+    in run order; a record that is missing (its job never ran) counts as failed."""
+    runs = {}
+    for nid in ids:
+        rec = records / f"{nid}.json"
+        runs[nid] = json.loads(rec.read_text()) if rec.exists() else {"status": "failed", "seconds": 0.0}
+    return summarize(profile, runs, t0)
+
+
 def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
     """Record this run's wall time per notebook in ``build/<profile>/timings.json`` (the README's
     runtimes come from it; p0's time includes training any missing model)."""
@@ -244,10 +315,17 @@ def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("run", "prepare", "scorecard", "list", "codemap"))
+    ap.add_argument("command", choices=("run", "run-one", "aggregate", "prepare", "scorecard", "list",
+                                        "codemap"))
+    ap.add_argument("notebook", nargs="?", help="run-one: the notebook id (e.g. p2-fig04)")
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--force", action="store_true", help="rerun even if inputs are unchanged")
+    ap.add_argument("--record", type=Path, default=None, help="run-one: write its timing record here")
+    ap.add_argument("--gpu-slots", type=int, default=0, help="run-one: take one of N GPU slots first")
+    ap.add_argument("--gpu-devices", default="", help="run-one: comma-separated GPUs the slots map to")
+    ap.add_argument("--records", type=Path, default=None, help="aggregate: folder of <id>.json records")
+    ap.add_argument("--started", type=float, default=None, help="aggregate: run start (epoch seconds)")
     args = ap.parse_args(argv)
     _kernel_env(args.profile)
     if args.command == "list":
@@ -262,18 +340,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "codemap":
         update_readme_code()
         return 0
+    if args.command == "run-one":
+        if not args.notebook:
+            raise SystemExit("run-one needs a notebook id, e.g. `run-one p2-fig04 --profile quick`")
+        devices = [d for d in args.gpu_devices.split(",") if d]
+        run_and_record(args.notebook, args.profile, args.force, args.record, args.gpu_slots, devices)
+        return 0  # a failed notebook is reported by `aggregate`; its dependants still run (as in `run`)
+    if args.command == "aggregate":
+        if args.records is None:
+            raise SystemExit("aggregate needs --records DIR (the workflow run's <id>.json records)")
+        ids = [notebook_id(p) for p in select(args.only)]
+        return aggregate(args.profile, args.records, ids, args.started or time.time())
     t0, runs = time.time(), {}
     for p in select(args.only):
         t = time.time()
         status = run_one(p, args.profile, args.force)
         runs[notebook_id(p)] = {"status": status, "seconds": round(time.time() - t, 1)}
-    scorecard(args.profile)
-    write_timings(args.profile, runs)
-    statuses = [r["status"] for r in runs.values()]
-    failed = [nid for nid, r in runs.items() if r["status"] == "failed"]
-    print(f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
-          + (f": {failed}" if failed else "") + f" in {(time.time() - t0) / 60:.1f} min")
-    return 1 if failed else 0
+    return summarize(args.profile, runs, t0)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ LIB = paths.ROOT / "lib"
 # invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
 # They are the infrastructure modules below and, in every paper package (p0 … p3, px), the role
 # files named in PRESENTATION_ROLES; nothing cached may be computed in one of them.
-PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "plotting", "claims", "pipeline", "sources")
+PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources")
 PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
 PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
                           rf"|p(\d|x)\.({'|'.join(PRESENTATION_ROLES)}))$")

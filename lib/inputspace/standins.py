@@ -17,6 +17,7 @@ Layout under ``OUT_DIR`` (default ``build/paper-check/standins``)::
     checkpoints/<arch>-<dataset>.pt       P3's checkpoint_dir for CIFAR-10/100 and SVHN (32 px)
     checkpoints/robustbench/imagenet/Linf/Salman2020Do_R50.pt, Singh2023Revisiting_ViT-S-ConvStem.pt
     hub/                                  optional: the timm files as a Hugging Face hub cache
+    torch/hub/checkpoints/                optional: a random AlexNet where torchvision caches it (LPIPS)
 
 Every checkpoint has a JSON manifest beside it (``<name>.json``); a file whose manifest matches
 its specification and size is not rewritten. Images come from scikit-image's bundled photos and
@@ -510,6 +511,21 @@ def _size(path: Path) -> int:
     return total
 
 
+def write_torch_hub(out: Path = DEFAULT_OUT, seed: int = SEED) -> Path:
+    """A torch hub folder ``out/torch/hub`` (``TORCH_HOME=out/torch``) holding a random-weight
+    AlexNet under the file name torchvision caches ``AlexNet_Weights.IMAGENET1K_V1`` as, so that
+    LPIPS (``lpips.LPIPS(net='alex')``, Table 1 of P2) runs offline on the stand-ins; torchvision
+    checks a file's hash only when it downloads it. Returns the file."""
+    from torchvision.models import AlexNet_Weights, alexnet
+
+    target = Path(out) / "torch" / "hub" / "checkpoints" / Path(AlexNet_Weights.IMAGENET1K_V1.url).name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        torch.manual_seed(seed)
+        _save(alexnet(weights=None).state_dict(), target)
+    return target
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m inputspace.standins [OUT_DIR] [--per-class N] [--small-per-class M]
     [--only PART,...] [--checkpoints NAME,...] [--hub-cache] [--force]``."""
@@ -522,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--only", default=",".join(parts), help=f"comma-separated parts among {','.join(parts)}")
     ap.add_argument("--checkpoints", default="", help="comma-separated checkpoint stems (default: all)")
     ap.add_argument("--small-archs", default=",".join(SMALL_ARCHS), help="CNNs of P3's checkpoint_dir")
-    ap.add_argument("--hub-cache", action="store_true", help="also fill out/hub as a Hugging Face hub cache")
+    ap.add_argument("--hub-cache", action="store_true",
+                    help="also fill out/hub as a Hugging Face hub cache and out/torch as a torch hub (LPIPS)")
     ap.add_argument("--force", action="store_true", help="rewrite checkpoints whose manifests match")
     args = ap.parse_args(argv)
     only = [p for p in args.only.split(",") if p]
@@ -544,6 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.hub_cache:
         t = time.perf_counter()
         write_hub_cache(out)
+        write_torch_hub(out)
         print(f"hub cache: {time.perf_counter() - t:.1f} s")
     print(f"stand-ins under {out.resolve()}: {_size(out) / 2**20:.0f} MiB, {time.perf_counter() - t0:.1f} s")
     for key, value in notebook_parameters(out).items():

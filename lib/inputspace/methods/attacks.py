@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checks
+
 
 def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, iters: int,
              step_size: float, rand_init: bool = True, targeted: bool = False,
@@ -22,8 +24,9 @@ def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, 
     """L-infinity projected gradient descent (Madry et al.; advertorch ``LinfPGDAttack``).
 
     Args:
-        model: maps a batch in [0, 1] to logits; its parameters are not modified.
-        x, y: clean inputs ``(B, C, H, W)`` and labels (targets when ``targeted``).
+        model: eval-mode, maps a batch in [0, 1] to logits; its parameters are not modified.
+        x, y: clean inputs ``(B, C, H, W)`` in ``clip`` and labels (targets when ``targeted``);
+            a model in train mode or inputs of another shape or range raise ``ValueError``.
         eps: radius of the L-infinity ball (P3 Table 2: 4/255).
         iters: number of steps (Table 2: 50).
         step_size: step per iteration (Table 2: eps * 2/100).
@@ -37,6 +40,9 @@ def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, 
     """
     if eps < 0 or iters < 0 or step_size < 0:
         raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
+    checks.require_eval(model, "PGD")
+    checks.require_images(x, "x", "PGD", box=clip)
+    checks.require_labels(y, len(x), "y", "PGD")
     x = x.detach()
     lo, hi = clip
     if rand_init:

@@ -20,12 +20,20 @@ then gives 0, not NaN). Codes are finite for every input, so no NaN reaches the 
 
 ViTs: the analysed layers are already CLS tokens ``(B, D)`` (see ``ModelWrapper.features``);
 :func:`layer_codes` passes them through unchanged (the paper uses the raw CLS tokens, Sec. 2.2).
+
+Any model: :func:`layer_outputs` captures the outputs of submodules named as
+``model.named_modules()`` spells them (``"layer3"``, ``"net.layer3"``), by forward hooks in the
+model's own forward pass; ``features=lambda x: layer_outputs(model, x, names)[1]`` feeds
+:func:`model_codes`. (timm's ``features_only=True`` models return such a list directly.)
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 import torch
+from torch import nn
+
+from . import checks
 
 COM_MODES: tuple[str, ...] = ("radial", "index", "row", "col")
 STATS: tuple[str, ...] = ("max", "mean", "std", "com")
@@ -97,6 +105,37 @@ def layer_codes(features: Sequence[torch.Tensor], *, com: str = "radial",
             for f in features]
 
 
+def layer_outputs(model: nn.Module, x: torch.Tensor,
+                  layers: Sequence[str]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Logits ``model(x)`` and the outputs of the submodules named ``layers``, in one forward pass.
+
+    Args:
+        model: eval-mode classifier on pixels in [0, 1] (any ``nn.Module``).
+        x: images ``(N, C, H, W)`` in [0, 1].
+        layers: module names as ``model.named_modules()`` lists them; an unknown name raises an
+            error listing the valid ones.
+
+    Returns:
+        ``(logits, [output of each layer, in the order of layers])`` (gradients flow as usual).
+    """
+    checks.require_eval(model, "layer_outputs")
+    checks.require_images(x, "x", "layer_outputs")
+    modules = checks.find_modules(model, layers, "layer_outputs")
+    store: dict[str, torch.Tensor] = {}
+    hooks = [m.register_forward_hook(lambda _m, _i, out, n=n: store.__setitem__(n, out))
+             for n, m in zip(layers, modules)]
+    try:
+        logits = model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    unused = [n for n in layers if n not in store]
+    if unused:
+        raise ValueError(f"layer_outputs: module {unused[0]!r} exists but the model's forward never calls it; "
+                         "choose a layer on the forward path")
+    return logits, [store[n] for n in layers]
+
+
 @torch.no_grad()
 def model_codes(features: Callable[[torch.Tensor], list[torch.Tensor]], x: torch.Tensor, *,
                 com: str = "radial", batch_size: int = 128, device: torch.device | str = "cpu",
@@ -104,11 +143,13 @@ def model_codes(features: Callable[[torch.Tensor], list[torch.Tensor]], x: torch
     """Codes of all analysed layers for images ``x`` (N, 3, H, W) in [0, 1], batched.
 
     Args:
-        features: e.g. ``ModelWrapper.features`` (a list of layer outputs per batch).
+        features: e.g. ``ModelWrapper.features`` or ``lambda x: layer_outputs(model, x, names)[1]``
+            (a list of layer outputs per batch).
 
     Returns:
         One ``(N, dim_l)`` CPU tensor per layer.
     """
+    checks.require_images(x, "x", "model_codes")
     out: list[list[torch.Tensor]] = []
     for start in range(0, len(x), batch_size):
         feats = features(x[start:start + batch_size].to(device))

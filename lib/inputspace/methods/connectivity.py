@@ -19,6 +19,11 @@ pixel box; project models take pixels in [0, 1]. :class:`NormalizedInput` expose
 space of a wrapper, so the companion's learning rates and penalty weights keep their meaning;
 every function also takes ``bounds`` (e.g. :meth:`NormalizedInput.pixel_box`) to clamp to valid
 images instead (not done by default, as in the companion).
+
+Checks (:mod:`inputspace.methods.checks`): a model in train mode, endpoints of different shapes
+and labels that are not one class per segment raise ``ValueError``. Values are *not* checked
+against [0, 1]: the inputs live in whatever space the model is given (normalized coordinates
+through :class:`NormalizedInput` by default in P1).
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checks
 from .inputopt import InputOptResult, deviation_penalty, optimize_inputs
 
 DELTA = 1e-3
@@ -85,6 +91,9 @@ def path_losses(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Ten
     Returns:
         ``(alphas (n,), losses (S, n))`` (losses on the CPU).
     """
+    checks.require_eval(model, "path_losses")
+    checks.require_same_shape(a, "a", {"c": c}, "path_losses")
+    checks.require_labels(y, len(a), "y", "path_losses")
     alphas = torch.linspace(0, 1, n)
     flat_seg = torch.arange(len(a)).repeat_interleave(n)
     flat_al = alphas.repeat(len(a))
@@ -162,6 +171,9 @@ def bypass(model: nn.Module, a: torch.Tensor, c: torch.Tensor, b: torch.Tensor, 
     """
     if variant not in ("companion", "exact"):
         raise ValueError(f"unknown bypass variant {variant!r}; valid: 'companion', 'exact'")
+    checks.require_eval(model, "bypass")
+    checks.require_same_shape(a, "a", {"c": c, "b": b}, "bypass")
+    checks.require_labels(y, len(a), "y", "bypass")
     anchor = b.detach()
     project = _projector(c - a)
     penalty = deviation_penalty(anchor, mse_weight, tv_weight)
@@ -176,6 +188,8 @@ def optimize_free(model: nn.Module, b: torch.Tensor, y: torch.Tensor, *, lr: flo
                   stop: float = FREE_STOP, bounds: Bounds = None, progress: bool = False) -> InputOptResult:
     """Sec 4.3's unconstrained barrier optimization (companion ``optimize_point``): Adam on CE
     only (no projection, no deviation penalty), stopping once ``CE < stop``."""
+    checks.require_eval(model, "optimize_free")
+    checks.require_labels(y, len(b), "y", "optimize_free")
     return optimize_inputs(model, b, y, lr=lr, iterations=iterations, weight_decay=weight_decay,
                            stop=stop, bounds=bounds, progress=progress, desc="free optimization")
 

@@ -33,7 +33,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from . import lst_eval
+from . import checks, lst_eval
 
 log = logging.getLogger(__name__)
 
@@ -131,13 +131,16 @@ def _candidate(x: torch.Tensor, v_perp: torch.Tensor, delta: torch.Tensor, step_
 
 def _check(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: torch.Tensor,
            y_tgt: torch.Tensor | None) -> torch.Tensor:
-    if model.training:
-        raise ValueError("LST needs a model in eval mode (BatchNorm statistics); call model.eval()")
+    """The user-facing checks (:mod:`inputspace.methods.checks`); returns ``x_tgt`` broadcast."""
+    checks.require_eval(model, "LST")
+    checks.require_images(x_src, "x_src", "LST")
+    checks.require_labels(y_src, len(x_src), "y_src", "LST")
     if x_tgt.shape != x_src.shape and x_tgt.shape != x_src.shape[1:] and x_tgt.shape[0] != 1:
-        raise ValueError(f"x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} "
+        raise ValueError(f"LST: x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} "
                          "or be one image")
-    if y_tgt is not None and y_tgt.shape != y_src.shape:
-        raise ValueError("y_tgt must have the shape of y_src")
+    checks.require_range(x_tgt, "x_tgt", "LST")
+    if y_tgt is not None:
+        checks.require_labels(y_tgt, len(x_src), "y_tgt", "LST")
     return x_tgt.expand_as(x_src)
 
 

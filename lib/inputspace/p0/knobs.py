@@ -17,3 +17,8 @@ MIN_CNN_ACCURACY = 0.97
 """Held-out accuracy every quick CNN on digits must reach (the zoo's own quality bar)."""
 
 KNOBS = {"p0-00": {"models": Knob("all", help="'all' or comma-separated arch:dataset:recipe")}}
+
+MEMORY: dict[str, dict[str, str]] = {"p0-00": {}}
+"""Knob → what it holds on the GPU at once (:func:`inputspace.notebook.oom_message`). p0-00 has
+none: the paper profile trains nothing, and the quick zoo's training batch is fixed by each
+model's recipe (``inputspace.zoo``), not by a knob."""

@@ -35,11 +35,14 @@ class BarrierExplorer:
         self.alpha = w.FloatSlider(value=0.5, min=0, max=1, step=0.01, description="α")
         path_btn, bypass_btn = w.Button(description="loss along path"), w.Button(description="run bypass")
         self.plot_out, self.img_out = w.Output(), w.Output()
+        # the numbers as text, in widget state (not printed into an Output: see p2.explorer.lst_paths)
+        self.plot_text, self.img_text = w.Label(), w.Label()
         path_btn.on_click(lambda _: self.compute_path())
         bypass_btn.on_click(lambda _: self.run_bypass())
         self.alpha.observe(lambda _: self.browse(), names="value")
         self.widget = w.VBox([w.HBox([self.first, self.second, self.cls]),
-                              w.HBox([path_btn, self.iters, bypass_btn]), self.plot_out, self.alpha, self.img_out])
+                              w.HBox([path_btn, self.iters, bypass_btn]), self.plot_text, self.plot_out,
+                              self.alpha, self.img_text, self.img_out])
         self.compute_path()
 
     def _ends(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -79,8 +82,10 @@ class BarrierExplorer:
             ax.set_yscale("log")
             ax.set_xlabel("α")
             ax.set_ylabel(f"CE (class {self.cls.value})")
-            ax.set_title(f"barrier max {float(self.bar.height[0]):.3g}, gap {float(self.bar.gap[0]):.3g}")
+            title = f"barrier max {float(self.bar.height[0]):.3g}, gap {float(self.bar.gap[0]):.3g}"
+            ax.set_title(title)
             ax.legend(fontsize=8)
+            self.plot_text.value = f"{self.first.value} → {self.second.value}, class {self.cls.value}: {title}"
             display(fig)
             plt.close(fig)
         self.browse()
@@ -96,10 +101,13 @@ class BarrierExplorer:
         with self.img_out:
             clear_output(wait=True)
             fig, axes = plt.subplots(1, len(shown), figsize=(2.2 * len(shown), 2.4), squeeze=False)
+            texts = []
             for ax, (name, z) in zip(axes[0], shown):
                 with torch.no_grad():
                     p = torch.softmax(self.sp.model(z), 1)[0, self.cls.value]
                 show(ax, self.sp.decode(z)[0], f"{name}, α={al:.2f}\np={float(p):.3f}")
+                texts.append(f"{name}, α={al:.2f}: p={float(p):.3f}")
+            self.img_text.value = "; ".join(texts)  # the titles' numbers as text, to read and copy
             display(fig)
             plt.close(fig)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
+from ..workmodel import Bench
 
 STAT_TV = 1e-8
 """TV weight of the early-stopped attacks of Figs 5, 6 and p1-detection (companion ``sec4_2``)."""
@@ -136,6 +137,47 @@ KNOBS: dict[str, dict[str, Knob]] = {
                        "zero_init_last": ZERO_INIT_KNOB},
 }
 
+# --- out of GPU memory: what each knob holds on the device at once -------------------------------
+_MODES_MEMORY = {
+    "n_modes": "the mode selection forwards the first mode_pool·n_modes images of a class in one batch",
+    "mode_pool": "the mode selection forwards the first mode_pool·n_modes images of a class in one batch",
+}
+MEMORY: dict[str, dict[str, str]] = {
+    "p1-00": {},
+    "p1-fig01": dict(_MODES_MEMORY),
+    "p1-fig02": dict(_MODES_MEMORY),
+    "p1-fig03": dict(_MODES_MEMORY),
+    "p1-fig04": dict(_MODES_MEMORY),
+    "p1-fig05": {"n_pairs": "1 + 2·n_pairs pairs whose failing segments are bypassed in one batch, "
+                            "with input gradients",
+                 "max_rounds": "the segments bypassed at once double every round (2^(round−1) per pair)",
+                 **_MODES_MEMORY},
+    "p1-fig06": {"n_classes": "n_classes·pairs_per_class pairs: their images and attacks stay on the device "
+                              "and their start images are forwarded in one batch",
+                 "pairs_per_class": "n_classes·pairs_per_class pairs: their images and attacks stay on the "
+                                    "device and their start images are forwarded in one batch"},
+    "p1-detection": {"n_clean": "the clean inputs stay on the device and PGD attacks them in one batch, "
+                                "with input gradients",
+                     "n_refs": "reference modes stay on the device for every class met "
+                               "(mode_pool·n_refs images of a class forwarded at once)",
+                     "mode_pool": "mode_pool·n_refs training images of a class forwarded at once"},
+    "p1-fig07": {},  # one FVO pair of 32 px images and its bypass points: holds little
+    "p1-fig10": {"batch_size": "training images of one Adam step, with weight gradients",
+                 "n_cls": "2·n_cls·runs FVO images optimized in one batch",
+                 "runs": "2·n_cls·runs FVO images optimized in one batch"},
+    "p1-lipschitz": {"n_samples": "(x, x + Δx) samples through an MLP in one batch",
+                     "cnn_samples": "(x, x + Δx) samples through the ResNet-18 in one batch",
+                     "widths": "the widest MLP's weights and activations"},
+    "p1-percolation": {},  # 200 held-out 32 px images; slice losses in fixed batches of 256
+}
+"""Knob → what it holds on the GPU at once, per notebook, read from the notebook's paper-profile
+code path; first the knob to lower first (:func:`inputspace.notebook.oom_message`). Not knobs:
+the batches fixed in the library (``connectivity.path_losses`` 256 points, ``detection.predict``
+256 images, the early-stopped attacks of Figs 5, 6 and p1-detection in chunks of 64, Fig 3's
+strips in chunks of 256); the message names the library function the memory ran out in and a
+``batch_size``/``chunk`` argument on the stack as fixed. An empty entry: no knob sets what the
+notebook holds at once."""
+
 # --- `make paper-check` (inputspace.papercheck): reduced work on stand-ins -----------------------
 # Only work knobs are reduced (images, modes, pairs, classes, iterations, points on a path, samples,
 # lattice sites); image size (224 px / 32 px), architectures and hyper-parameters (TV weights, ε,
@@ -238,6 +280,19 @@ PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     "p1-lipschitz": ("GMAC (MLP and ResNet-18 passes)", _lipschitz_gmac),
     "p1-percolation": ("lattice site", _lattice_sites),
 }
+
+
+PAPER_BENCH: dict[str, Bench] = {
+    **{nid: Bench(("arch",)) for nid in ("p1-fig01", "p1-fig02", "p1-fig03", "p1-fig04", "p1-fig05", "p1-fig06",
+                                         "p1-detection")},
+    **{nid: Bench(("arch",), size=32, classes=10) for nid in ("p1-fig07", "p1-fig10")},
+    "p1-lipschitz": Bench(kind="gmac"),
+    "p1-percolation": Bench(kind="lattice"),
+}
+"""How ``make paper-cost`` times one unit of ``PAPER_WORK`` (:mod:`inputspace.papercost`): a 224 px
+pass is a forward + input-gradient pass of the ImageNet classifier (every unit here is a step of an
+attack, an input optimization or a bypass, or a path point of the same cost order); a 32 px pass
+that of the CIFAR-size network."""
 
 
 # Counts `make paper-cost` must not double: the ImageNet stand-in has 2 images per class (modes,

@@ -29,6 +29,13 @@ def explorer_frame(run: dict, k: int, i: int, target: torch.Tensor) -> plt.Figur
     return fig
 
 
+def frame_readout(run: dict, k: int, i: int) -> str:
+    """The numbers of one explorer frame as text (the page shows them next to the figure, so
+    they can be read and copied)."""
+    return (f"step {run['steps'][i]}: source conf {run['log_p_src'][i, k]:.4f}, "
+            f"target conf {run['log_p_tgt'][i, k]:.4f}, RMS ℓ2 to target {run['log_rms_l2'][i, k]:.4f}")
+
+
 def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int = 0, target: int = 1):
     """ipywidgets explorer of the grid's LST paths: pick a source and a target, scrub the path
     with the slider (image, source/target confidence, RMS-ℓ2 distance to the target)."""
@@ -52,6 +59,7 @@ def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int
         if k is None:
             out.append_stdout("choose a target different from the source\n")
             return
+        out.append_stdout(f"{names[src.value]} → {names[tgt.value]}, {frame_readout(run, k, step.value)}\n")
         fig = explorer_frame(run, k, step.value, pool_x[tgt.value])
         out.append_display_data(fig)
         plt.close(fig)

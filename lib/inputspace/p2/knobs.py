@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
+from ..workmodel import CONVSTEM, Bench
 
 ROLES: tuple[str, ...] = ("normal", "at", "vit", "vit-at")
 """The rows of Tables 1 and 2: ResNet-50 Normal / AT, DeiT-S Normal / AT."""
@@ -68,6 +69,31 @@ KNOBS: dict[str, dict[str, Knob]] = {
     "p2-tab01": {**LST_KNOBS, **RUNS},
     "p2-tab02": {**LST_KNOBS, **RUNS, **LATTICE},
 }
+
+_GRID_MEMORY = {"grid_n": "the grid_n·(grid_n − 1) pairs of the grid are traversed by LST in one batch, "
+                          "with input gradients"}
+_RUNS_MEMORY = {"n_runs": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch, "
+                          "with input gradients",
+                "pool_classes": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch"}
+_LATTICE_MEMORY = {"lattice_n": "the (lattice_n + 1)(lattice_n + 2)/2 probe images of a triangle are built "
+                                "on the device at once"}
+MEMORY: dict[str, dict[str, str]] = {
+    "p2-00": {},
+    "p2-fig01": dict(_GRID_MEMORY),
+    "p2-fig02": dict(_GRID_MEMORY),
+    "p2-fig03": {**_RUNS_MEMORY, "n_points": "pairs × n_points segment images built on the device at once"},
+    "p2-fig04": {**_GRID_MEMORY, **_LATTICE_MEMORY},
+    "p2-fig05": {"width_pairs": "the pairs traversed by LST in one batch, with input gradients",
+                 "width_dirs": "width_dirs perturbed images per width probe on the device at once"},
+    "p2-tab01": dict(_RUNS_MEMORY),
+    "p2-tab02": {**_RUNS_MEMORY, **_LATTICE_MEMORY},
+}
+"""Knob → what it holds on the GPU at once, per notebook, read from the notebook's paper-profile
+code path (:func:`levelset.traverse` runs every pair of a call in one batch); first the knob to
+lower first (:func:`inputspace.notebook.oom_message`). Not knobs: the batches fixed in the
+library (``lst_eval.class_confidence`` 256 images, the pool scan 64, ``roles.predicted`` 256,
+LPIPS 64); the message names the library function the memory ran out in and a ``batch_size``
+argument on the stack as fixed."""
 
 RANDOM_WEIGHTS = {"pool_rule": "first", "traverse_misclassified": True}
 """Rule knobs switched for the stand-ins' random weights (not work knobs): no image passes the
@@ -137,6 +163,18 @@ per notebook, not per unit); Fig. 3's straight segments (2 × ``n_points`` forwa
 Fig. 4's example triangles (≤ 6 × 66 forwards), Table 1's SSIM/LPIPS; and the sharing of the
 cached runs: figs 1/2/4 share the normal model's grid, fig 3 and Tables 1/2 the derangements, so
 a notebook run after another of its group pays only what is new."""
+
+
+PAPER_BENCH: dict[str, Bench] = {
+    **{nid: Bench(("arch",)) for nid in ("p2-fig01", "p2-fig02", "p2-fig04")},
+    "p2-fig03": Bench(("arch", "vit_arch")),
+    "p2-tab01": Bench(("arch", "vit_arch"), extra_archs=(CONVSTEM,)),
+    "p2-fig05": Bench(("arch",), grad=False),
+    "p2-tab02": Bench(("arch", "vit_arch"), extra_archs=(CONVSTEM,), grad=False),
+}
+"""How ``make paper-cost`` times one unit (:mod:`inputspace.papercost`): an LST step is a forward +
+input-gradient pass of the notebook's models at 224 px (mean over the CNN, the DeiT-S and the
+ConvStem DeiT-S where the notebook has their rows); an image forward is a forward pass."""
 
 
 # Counts `make paper-cost` must not double: the grid cannot be larger than the check's pool.

@@ -29,6 +29,7 @@ from .maps import (
     CODES_VERSION,
     LayerSOM,
     classes_key,
+    data_key,
     layer_names,
     load_images,
     model,
@@ -99,7 +100,8 @@ def perturbed(cfg: Config, arch: str, eps: float, kind: str) -> dict:
                   shared=True, arch=arch, dataset=cfg.dataset, eps=round(eps, 8), kind=kind,
                   n_attack=cfg.n_attack,
                   iters=cfg.pgd_iters if kind == "pgd" else 0, per_class=cfg.per_class, com=cfg.com,
-                  seed=cfg.seed, model=model_key(cfg, arch), version=CODES_VERSION, **classes_key(cfg))
+                  seed=cfg.seed, model=model_key(cfg, arch), version=CODES_VERSION, **classes_key(cfg),
+                  **data_key(cfg))
 
 
 def accuracies(cfg: Config, arch: str, eps: float) -> dict[str, float]:

@@ -20,31 +20,38 @@ from .maps import layer_names, model_soms
 from .plots import grid_axes
 
 
-def _show(out, draw) -> None:
-    """Redraw ``draw()`` (returns a Figure) inside the Output widget ``out``."""
+def _show(out, label, draw) -> None:
+    """Redraw ``draw()`` (returns a Figure and a one-line text readout of its numbers) inside the
+    Output widget ``out``; the text goes into the ``label`` widget's state, not printed into the
+    Output (prints inside an Output widget can hang nbclient, see p2.explorer.lst_paths)."""
     from IPython.display import display
 
     out.clear_output(wait=True)
     with out:
-        fig = draw()
+        fig, text = draw()
+        label.value = text
         display(fig)
         plt.close(fig)
 
 
-def _class_figure(soms, layer: int, cls: int) -> plt.Figure:
+def _class_figure(soms, layer: int, cls: int) -> tuple[plt.Figure, str]:
     ls = soms[layer]
     c = ls.centers()
     loc = unit_locations(ls.m, ls.n)
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.6))
     sets = ((ls.bmu_tr, ls.y_tr, "SOM-tr"), (ls.bmu_val, ls.y_val, "SOM-val"))
+    ctr = torch.remainder(c["center"][cls], torch.tensor([float(ls.m), float(ls.n)]))
+    counts = []
     for ax, (bmu, y, name) in zip(axes, sets):
         pts = loc[bmu[y == cls].reshape(-1)]
+        counts.append(f"{name} {len(pts)} BMUs ({len(torch.unique(bmu[y == cls]))} units)")
         grid_axes(ax, ls.m, ls.n, f"{name}: class {cls}, {layer_names(soms)[layer]}")
         ax.scatter(pts[:, 1], pts[:, 0], s=10, alpha=0.2)
-        ctr = torch.remainder(c["center"][cls], torch.tensor([float(ls.m), float(ls.n)]))
         ax.scatter(ctr[1], ctr[0], marker="*", s=160, c="k", label="SOM-tr centre")
     axes[0].legend(loc="lower left", fontsize=7)
-    return fig
+    text = (f"class {cls}, {layer_names(soms)[layer]}: {', '.join(counts)}; "
+            f"SOM-tr centre (row {float(ctr[0]):.2f}, col {float(ctr[1]):.2f})")
+    return fig, text
 
 
 def fig05(cfg: Config) -> object:
@@ -59,18 +66,18 @@ def fig05(cfg: Config) -> object:
     layer = w.Dropdown(options=[(name, i) for i, name in enumerate(layer_names(first))],
                        description="layer")
     cls = w.Dropdown(options=list(range(first[0].num_classes)), description="class")
-    out = w.Output()
+    out, text = w.Output(), w.Label()
 
     def redraw(*_):
-        _show(out, lambda: _class_figure(soms[arch.value], layer.value, cls.value))
+        _show(out, text, lambda: _class_figure(soms[arch.value], layer.value, cls.value))
 
     for wd in (arch, layer, cls):
         wd.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([arch, layer, cls]), out])
+    return w.VBox([w.HBox([arch, layer, cls]), text, out])
 
 
-def _attack_figure(cfg: Config, soms, eps: float, i: int) -> plt.Figure:
+def _attack_figure(cfg: Config, soms, eps: float, i: int) -> tuple[plt.Figure, str]:
     runs = {kind: perturbed(cfg, soms[0].arch, eps, kind) for kind in ("pgd", "noise")}
     pos = int(runs["pgd"]["pos"][i])
     fig, axes = plt.subplots(1, len(soms) + 1, figsize=(2.6 * (len(soms) + 1), 2.9))
@@ -80,18 +87,24 @@ def _attack_figure(cfg: Config, soms, eps: float, i: int) -> plt.Figure:
     pred = f"{int(runs['pgd']['pred'][i])} | {int(runs['noise']['pred'][i])}"
     axes[0].set(xticks=[], yticks=[],
                 title=f"PGD | noise (label {int(runs['pgd']['y'][i])})\npred {pred}")
+    moved = []
     for ax, ls, name, li in zip(axes[1:], soms, layer_names(soms), range(len(soms))):
         loc = unit_locations(ls.m, ls.n)
         grid_axes(ax, ls.m, ls.n, name)
+        shown = {}
         for kind, color, label in (("clean", "#1f77b4", "clean"), ("noise", "0.5", "noise"),
                                    ("pgd", "#d62728", "PGD")):
             if kind == "clean":
                 b = ls.bmu_val[pos]
             else:
                 b = bmus(runs[kind]["codes"][li][i:i + 1], ls.som, ls.bmu_val.shape[1])[0][0]
+            shown[kind] = set(b.tolist())
             ax.scatter(loc[b, 1], loc[b, 0], s=16, c=color, alpha=0.7, label=label)
+        moved.append(f"{name} {len(shown['pgd'] - shown['clean'])}|{len(shown['noise'] - shown['clean'])}")
     axes[1].legend(fontsize=6, loc="lower left")
-    return fig
+    text = (f"image {i} (label {int(runs['pgd']['y'][i])}), ε {eps:.4f}: pred PGD|noise {pred}; "
+            f"BMUs not among the clean ones, PGD|noise: {', '.join(moved)}")
+    return fig, text
 
 
 def attack_explorer(cfg: Config, study: dict) -> object:
@@ -105,13 +118,13 @@ def attack_explorer(cfg: Config, study: dict) -> object:
                        description="ε")
     n = len(perturbed(cfg, archs[0], study["eps"][archs[0]]["paper"], "pgd")["y"])
     image = w.IntSlider(value=0, min=0, max=n - 1, description="image")
-    out = w.Output()
+    out, text = w.Output(), w.Label()
 
     def redraw(*_):
         eps = study["eps"][arch.value][which.value]
-        _show(out, lambda: _attack_figure(cfg, soms[arch.value], eps, image.value))
+        _show(out, text, lambda: _attack_figure(cfg, soms[arch.value], eps, image.value))
 
     for wd in (arch, which, image):
         wd.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([arch, which, image]), out])
+    return w.VBox([w.HBox([arch, which, image]), text, out])

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
 from ..methods import codes as vcodes
+from ..workmodel import Bench
 
 CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
 LABELS = {"resnet18": "ResNet-18", "resnet50": "ResNet-50", "vgg19_bn": "VGG-19-BN", "vgg19": "VGG-19",
@@ -84,6 +85,23 @@ KNOBS: dict[str, dict[str, Knob]] = {
     "p3-figS4": {**BASE, **ARCHS, **VIT, **ATTACK, "attack_archs": Knob(("resnet18", "resnet50"))},
 }
 
+# ------------------------------------------------------------------------------ out of GPU memory
+_CODES_MEMORY = {
+    "n_classes": "the SOM-tr codes of n_classes·per_class inputs are all on the device while a SOM trains",
+    "per_class": "the SOM-tr codes of n_classes·per_class inputs are all on the device while a SOM trains",
+}
+MEMORY: dict[str, dict[str, str]] = {
+    "p3-00": {}, "p3-tab01": {},  # compute nothing
+    **{nid: dict(_CODES_MEMORY) for nid in KNOBS if nid not in ("p3-00", "p3-tab01", "p3-tab02")},
+    "p3-tab02": {},  # p3-fig11's attacks: PGD in fixed batches of 50, codes on the CPU
+}
+"""Knob → what it holds on the GPU at once, per notebook, read from the notebook's paper-profile
+code path (``inputspace.methods.som.train_som`` moves every SOM-tr code to the device); first the
+knob to lower first (:func:`inputspace.notebook.oom_message`). Not knobs: the batches fixed in
+the library (code extraction 256 images per forward pass, ``maps._batches``; PGD and noise 50,
+``attack._perturb``; BMUs in chunks of 4096 codes, ``som.bmus``); the message names the library
+function the memory ran out in and a ``chunk`` argument on the stack as fixed."""
+
 # ------------------------------------------------------------------------------ paper check
 CHECK = {"n_classes": 5, "per_class": 1, "epochs": 1}
 """Work knobs of the paper check (``python -m inputspace.papercheck``): the first 5 classes of each
@@ -151,3 +169,18 @@ PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     "p3-figS4": (UNIT, lambda k: code_passes(k, _n(k["archs"]) + 1)
                  + attack_passes(k, _n(k["attack_archs"]))),
 }
+
+
+PAPER_BENCH: dict[str, Bench] = {
+    **{nid: Bench(("arch",), grad=False) for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")},
+    **{nid: Bench(("archs",), grad=False)
+       for nid in ("p3-fig03", "p3-fig04", "p3-fig06", "p3-fig07", "p3-figS1", "p3-figS3", "p3-fig11")},
+    **{nid: Bench(("vit_arch",), grad=False) for nid in ("p3-fig09", "p3-fig10", "p3-fig12")},
+    "p3-fig08": Bench(("arch",), size=32, classes=100, grad=False),
+    "p3-figS4": Bench(("archs", "vit_arch"), grad=False),
+    "p3-tab02": Bench(extra_archs=("resnet18", "resnet50")),
+}
+"""How ``make paper-cost`` times one unit (:mod:`inputspace.papercost`): a forward pass of the
+notebook's models at 224 px (mean over them; CIFAR/SVHN at 32 px). A PGD step costs a forward and
+an input gradient, about 3 forwards, so the notebooks that also attack (Figs. 11, 12, S4) are
+under-estimated by up to that factor; Table 2 reads Fig. 11's attacks and is timed as them."""

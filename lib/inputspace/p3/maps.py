@@ -172,10 +172,17 @@ def classes_key(cfg: Config) -> dict:
     return {} if cfg.n_classes is None else {"n_classes": cfg.n_classes}
 
 
+def data_key(cfg: Config) -> dict:
+    """``{"imagenet_root": folder}`` when the run reads ImageNet from a folder given as a knob, else
+    ``{}``: codes of another folder are other codes (the quick profile's keys are unchanged; a
+    folder given only through ``$INPUTSPACE_IMAGENET`` is not part of the key)."""
+    return {"imagenet_root": str(cfg.imagenet_root)} if cfg.imagenet_root else {}
+
+
 def _codes_key(cfg: Config, arch: str, dataset: str, which: str) -> dict:
     return {"arch": arch, "dataset": dataset, "which": which, "per_class": cfg.per_class,
             "com": cfg.com, "seed": cfg.seed, "model": model_key(cfg, arch, dataset),
-            "version": CODES_VERSION, **classes_key(cfg)}
+            "version": CODES_VERSION, **classes_key(cfg), **data_key(cfg)}
 
 
 def split_codes(cfg: Config, arch: str, which: str, dataset: str | None = None) -> dict:

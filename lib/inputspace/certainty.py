@@ -1,0 +1,122 @@
+"""How sure a verdict is: bootstrap intervals of a claim's statistic and a certainty label.
+
+A claim that rests on a statistic over items (pairs, paths, images, sources, classes, SOM units)
+keeps its verdict rule and threshold; this module adds how far the verdict could move if the items
+had been drawn again: the percentile bootstrap interval of the statistic (Efron & Tibshirani 1993,
+ch. 13), resampling the items with a fixed seed; paired (the same resampled items in both groups)
+where a claim compares two groups on the same items, e.g. the AT and the normal model on the same
+sources; for a ROC AUC, clean and adversarial scores are resampled separately (a stratified
+bootstrap) and the AUC recomputed.
+
+Labels (:func:`label`):
+
+``clear``            the 95 % interval lies on one side of the threshold;
+``marginal``         it contains the threshold (the verdict may flip with other items);
+``single example``   the claim rests on one example (e.g. a demo pair): no interval;
+``too few items``    fewer than :data:`MIN_ITEMS` items: an interval would mean little.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_ITEMS = 5
+"""Fewer items than this get no interval (the label says so instead)."""
+N_BOOT = 2000
+LEVEL = 0.95
+BOOT_SEED = 0
+
+Statistic = Callable[[np.ndarray], float]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The statistic a verdict rests on, its interval and the resulting certainty label."""
+
+    statistic: float
+    low: float | None
+    high: float | None
+    n_items: int
+    threshold: float | None
+    label: str
+
+    def as_dict(self) -> dict:
+        return {"statistic": self.statistic, "interval": None if self.low is None else [self.low, self.high],
+                "n_items": self.n_items, "threshold": self.threshold, "certainty": self.label}
+
+
+def _percentiles(samples: np.ndarray, level: float) -> tuple[float, float]:
+    a = (1 - level) / 2
+    lo, hi = np.quantile(samples, [a, 1 - a])
+    return float(lo), float(hi)
+
+
+def bootstrap(values: Sequence[float] | np.ndarray, statistic: Statistic = np.mean, *, n_boot: int = N_BOOT,
+              level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+    """Percentile interval of ``statistic`` over items resampled with replacement."""
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1 or len(x) == 0:
+        raise ValueError(f"bootstrap needs a non-empty 1-d array of per-item values, got shape {x.shape}")
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+    return _percentiles(np.array([statistic(x[i]) for i in idx]), level)
+
+
+def paired_bootstrap(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
+                     statistic: Callable[[np.ndarray, np.ndarray], float], *, n_boot: int = N_BOOT,
+                     level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+    """Interval of ``statistic(a, b)`` where item i of ``a`` and of ``b`` are the same item
+    (e.g. one source image under two models): both are resampled with the same indices."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or len(x) == 0:
+        raise ValueError(f"paired values need the same non-empty 1-d shape, got {x.shape} and {y.shape}")
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
+    return _percentiles(np.array([statistic(x[i], y[i]) for i in idx]), level)
+
+
+def auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """ROC AUC = P(score of a positive > score of a negative) + ½ P(tie) (Mann-Whitney)."""
+    p, n = np.asarray(positive, dtype=float)[:, None], np.asarray(negative, dtype=float)[None, :]
+    return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
+
+
+def auc_bootstrap(positive: Sequence[float], negative: Sequence[float], *, n_boot: int = N_BOOT,
+                  level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+    """Interval of the AUC, resampling positives and negatives separately (stratified)."""
+    p, n = np.asarray(positive, dtype=float), np.asarray(negative, dtype=float)
+    if len(p) == 0 or len(n) == 0:
+        raise ValueError("an AUC needs at least one positive and one negative score")
+    rng = np.random.default_rng(seed)
+    samples = [auc(p[rng.integers(0, len(p), len(p))], n[rng.integers(0, len(n), len(n))]) for _ in range(n_boot)]
+    return _percentiles(np.array(samples), level)
+
+
+def label(low: float | None, high: float | None, threshold: float | None, n_items: int) -> str:
+    """``clear`` / ``marginal`` / ``single example`` / ``too few items`` (module doc)."""
+    if n_items <= 1:
+        return "single example"
+    if n_items < MIN_ITEMS or low is None or high is None:
+        return "too few items"
+    if threshold is None:
+        raise ValueError("a verdict with an interval needs its threshold to be labelled")
+    return "marginal" if low <= threshold <= high else "clear"
+
+
+def evidence(values: Sequence[float] | np.ndarray, threshold: float, statistic: Statistic = np.mean,
+             **kw) -> Evidence:
+    """The statistic over items, its bootstrap interval (if there are enough items) and label."""
+    x = np.asarray(values, dtype=float)
+    stat = float(statistic(x))
+    if len(x) < MIN_ITEMS:
+        return Evidence(stat, None, None, len(x), threshold, label(None, None, threshold, len(x)))
+    lo, hi = bootstrap(x, statistic, **kw)
+    return Evidence(stat, lo, hi, len(x), threshold, label(lo, hi, threshold, len(x)))
+
+
+def verdict_text(verdict: str, certainty: str | None) -> str:
+    """``PASS`` + label: ``PASS-marginal``, ``FAIL (single example)``; unchanged without a label or
+    for a clear verdict or a claim that was not evaluated."""
+    if not certainty or certainty == "clear" or verdict == "N/A":
+        return verdict
+    return f"{verdict}-marginal" if certainty == "marginal" else f"{verdict} ({certainty})"

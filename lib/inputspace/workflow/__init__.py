@@ -1,0 +1,8 @@
+"""The notebooks on a workflow engine (Snakemake 9): ``make figures JOBS=N`` locally in parallel,
+one GPU per job on a multi-GPU machine, and ``ENGINE=slurm`` on a cluster.
+
+:mod:`.plan` holds the dependency graph and the SLURM requests, :mod:`.slots` the GPU slots,
+:mod:`.engine` the ``snakemake`` command line; ``Snakefile`` and ``slurm/config.yaml`` are the
+engine's inputs. Per-notebook work stays in :mod:`inputspace.pipeline` (``run-one``,
+``aggregate``).
+"""

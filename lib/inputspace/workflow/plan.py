@@ -1,0 +1,173 @@
+"""What the workflow engine runs: the notebook dependency graph and the SLURM requests.
+
+The Snakefile next to this module turns :func:`dependencies` into one job per notebook; the
+SLURM profile (``slurm/config.yaml``) takes each job's GPU, memory and time request from
+:func:`slurm_resources`, which reads ``figures/paper-cost.md`` (``make paper-cost``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+ZOO_NOTEBOOK = "p0-00"
+"""The model zoo notebook: it trains or checks every model, so it runs before all others."""
+
+SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
+    # P1: the bypass demo (``p1.barriers.bypass_demo``) and the attack demo
+    # (``p1.adversarial.attack_demo``) are ``shared=True`` caches computed by the first notebook.
+    "p1-fig01": ("p1-fig02", "p1-fig03"),
+    "p1-fig04": ("p1-fig05",),
+    # P2: the source/target image pool (``p2.roles.pool``) feeds every LST notebook; the
+    # derangement LST runs (``p2.lst.derangement_runs``) are shared by Tables 1 and 2.
+    "p2-fig01": ("p2-fig02", "p2-fig03", "p2-fig04", "p2-fig05", "p2-tab01", "p2-tab02"),
+    "p2-tab01": ("p2-tab02",),
+    # P3: the ResNet-18 codes and SOMs (``p3.maps.split_codes`` / ``layer_som``), the ViT SOMs,
+    # and the PGD / noise runs (``p3.attack.perturbed``) of Figs 11 (CNNs) and 12 (ViT).
+    "p3-fig01": ("p3-fig02", "p3-fig03", "p3-fig04", "p3-fig05", "p3-fig06", "p3-fig07",
+                 "p3-fig11", "p3-figS1", "p3-figS3"),
+    "p3-fig09": ("p3-fig10", "p3-fig12"),
+    "p3-fig11": ("p3-tab02", "p3-figS4"),
+    "p3-fig12": ("p3-figS4",),
+}
+"""Producer notebook -> notebooks that read the shared cache entries it computes first. An edge
+missing here is still safe (``cache.entry_lock`` makes the second notebook wait for the first
+one's entry), only slower: the waiting notebook holds a worker while it waits."""
+
+
+def dependencies(ids: Iterable[str],
+                 edges: Mapping[str, Iterable[str]] = SHARED_CACHE_EDGES) -> dict[str, list[str]]:
+    """Notebook id -> the selected ids it must wait for: the zoo (``p0-00``) before every other
+    notebook, and each declared shared-cache producer before its consumers. Edges to notebooks
+    outside ``ids`` (an ``ONLY=`` selection) are dropped: the cache locks still order them."""
+    ids = list(ids)
+    chosen = set(ids)
+    deps: dict[str, list[str]] = {nid: [] for nid in ids}
+    for nid in ids:
+        if nid != ZOO_NOTEBOOK and ZOO_NOTEBOOK in chosen:
+            deps[nid].append(ZOO_NOTEBOOK)
+    for producer, consumers in edges.items():
+        if producer not in chosen:
+            continue
+        for c in consumers:
+            if c in chosen and producer not in deps[c]:
+                deps[c].append(producer)
+    _check_acyclic(deps)
+    return deps
+
+
+def _check_acyclic(deps: Mapping[str, list[str]]) -> None:
+    state: dict[str, int] = {}
+
+    def visit(n: str, trail: tuple[str, ...]) -> None:
+        if state.get(n) == 2:
+            return
+        if state.get(n) == 1:
+            raise ValueError(f"notebook dependency cycle {' -> '.join((*trail, n))}: fix SHARED_CACHE_EDGES")
+        state[n] = 1
+        for d in deps.get(n, ()):
+            visit(d, (*trail, n))
+        state[n] = 2
+
+    for n in deps:
+        visit(n, ())
+
+
+def threads_per_job(cores: int, jobs: int) -> int:
+    """CPU threads each of ``jobs`` concurrent notebooks gets on ``cores`` cores (at least one),
+    so parallel notebooks do not oversubscribe the machine."""
+    if jobs < 1:
+        raise ValueError(f"JOBS must be >= 1, got {jobs}")
+    return max(1, cores // jobs)
+
+
+# --- SLURM requests from figures/paper-cost.md ------------------------------------------------
+
+@dataclass(frozen=True)
+class SlurmDefaults:
+    """Requests for a notebook the cost table says nothing about, and how estimates become
+    requests: ``runtime = max(min_runtime_min, estimate / gpu_speedup * margin)`` where
+    ``gpu_speedup`` applies only when the table's times were measured on a CPU."""
+
+    runtime_min: int = 120
+    min_runtime_min: int = 30
+    margin: float = 1.5
+    gpu_speedup: float = 100.0
+    cpus: int = 8
+    mem_mb: int = 32000
+    gpus: int = 1
+
+
+_UNITS = {"s": 1, "sec": 1, "min": 60, "h": 3600, "hour": 3600, "hours": 3600, "day": 86400,
+          "days": 86400}
+_MEM = {"kib": 2 ** -10, "mib": 1, "gib": 2 ** 10, "tib": 2 ** 20, "kb": 1e-3, "mb": 1, "gb": 1e3}
+
+
+def parse_duration(text: str) -> float | None:
+    """``"25 min"`` / ``"3.3 h"`` / ``"6.9 days"`` / ``"17 s"`` -> seconds; ``None`` if empty."""
+    m = re.fullmatch(r"\s*([0-9.]+(?:e[+-]?\d+)?)\s*([a-z]+)\s*", text.lower())
+    if not m:
+        return None
+    if m.group(2) not in _UNITS:
+        raise ValueError(f"paper-cost.md: unknown time unit in {text!r}; use s, min, h or days")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_memory_mb(text: str) -> float | None:
+    """``"1.2 GiB"`` -> MiB; ``None`` for an empty cell or a dash (not measured)."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([kmgt]i?b)\s*", text.lower())
+    if not m:
+        return None
+    return float(m.group(1)) * _MEM[m.group(2)]
+
+
+def cost_table(text: str) -> tuple[dict[str, dict[str, str]], bool]:
+    """Rows of ``figures/paper-cost.md``'s table by notebook id (cells keyed by the header names,
+    so column order and extra columns do not matter), and whether its times are CPU
+    measurements (then a GPU runs them ``gpu_speedup`` times faster)."""
+    lines = text.splitlines()
+    head = next((i for i, ln in enumerate(lines) if ln.startswith("|") and "notebook" in ln), None)
+    if head is None:
+        raise ValueError("paper-cost.md has no table with a 'notebook' column: rerun `make paper-cost`")
+    names = [c.strip() for c in lines[head].strip().strip("|").split("|")]
+    rows = {}
+    for ln in lines[head + 2:]:
+        if not ln.startswith("|"):
+            break
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        row = dict(zip(names, cells))
+        rows[row["notebook"]] = row
+    intro = "\n".join(lines[:head])  # the header's "check slope ... (CPU)" says nothing of the times
+    cpu = bool(re.search(r"CPU measurements|CPU-based|device \*\*CPU", intro)) or "paper, CPU" in names
+    return rows, cpu
+
+
+def _column(row: Mapping[str, str], *names: str) -> str:
+    for n in names:
+        if n in row:
+            return row[n]
+    return ""
+
+
+def slurm_resources(ids: Iterable[str], cost_text: str | None,
+                    defaults: SlurmDefaults = SlurmDefaults()) -> dict[str, dict[str, int]]:
+    """Per notebook id the Snakemake resources the SLURM executor turns into ``sbatch`` flags:
+    ``runtime`` (minutes, ``-t``), ``mem_mb`` (``--mem``), ``cpus_per_task`` and ``gpu`` (GPUs),
+    plus ``gpu_mem_mb`` (the cost table's measured peak GPU memory, 0 when not measured) for a
+    cluster whose GPU kinds are chosen by a constraint. Reads the "paper estimate" column
+    (older tables: "paper, CPU") and "peak memory"; a notebook without an estimate, or no table
+    at all (``cost_text=None``), gets the defaults."""
+    rows, cpu = cost_table(cost_text) if cost_text else ({}, False)
+    speedup = defaults.gpu_speedup if cpu else 1.0
+    out = {}
+    for nid in ids:
+        row = rows.get(nid, {})
+        est = parse_duration(_column(row, "paper estimate", "paper, CPU", "paper, GPU"))
+        runtime = defaults.runtime_min if est is None else max(
+            defaults.min_runtime_min, math.ceil(est / speedup * defaults.margin / 60))
+        peak = parse_memory_mb(_column(row, "peak memory"))
+        gpu_mem = 0 if peak is None else math.ceil(peak)
+        out[nid] = {"runtime": runtime, "mem_mb": max(defaults.mem_mb, 2 * gpu_mem),
+                    "cpus_per_task": defaults.cpus, "gpu": defaults.gpus, "gpu_mem_mb": gpu_mem}
+    return out
