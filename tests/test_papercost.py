@@ -3,7 +3,7 @@ import pytest
 import timm
 import torch
 
-from inputspace import papercost
+from inputspace import papercheck, papercost
 from inputspace.notebook import knobs_of
 from inputspace.papercost import Bencher, Timing
 from inputspace.pipeline import notebook_id, select
@@ -81,7 +81,7 @@ def test_a_notebook_over_a_gpu_day_is_flagged_for_splitting(monkeypatch):
 
 @pytest.mark.parametrize("nid", [notebook_id(p) for p in select(None)])
 def test_every_notebook_with_work_is_benchmarked_on_real_architectures(nid):
-    work, bench = papercost.notebook_table(nid, "PAPER_WORK"), papercost.notebook_table(nid, "PAPER_BENCH")
+    work, bench = papercheck.paper_work(nid), papercheck.paper_table(nid, "PAPER_BENCH").get(nid)
     if work is None or work[0].startswith("notebook"):
         assert bench is None
         return

@@ -62,20 +62,21 @@ def environment(standins: Path = STANDINS) -> dict[str, str]:
             ENV_FLAG: "1", "MPLBACKEND": INLINE_BACKEND, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
 
 
-def _knobs_table(nid: str, name: str) -> dict:
-    """``inputspace.<paper>.knobs.<name>`` (a paper package's check interface; empty if absent)."""
+def paper_table(nid: str, name: str) -> dict:
+    """``inputspace.<paper>.knobs.<name>`` (a paper package's check and cost interface: PAPER_CHECK,
+    PAPER_CHECK_FIXED, PAPER_WORK, PAPER_BENCH; empty if absent)."""
     return getattr(importlib.import_module(f"inputspace.{nid.split('-')[0]}.knobs"), name, {})
 
 
 def paper_check_knobs(nid: str) -> dict[str, object]:
     """The reduced work knobs of a notebook (``inputspace.<paper>.knobs.PAPER_CHECK[nid]``)."""
-    return dict(_knobs_table(nid, "PAPER_CHECK").get(nid, {}))
+    return dict(paper_table(nid, "PAPER_CHECK").get(nid, {}))
 
 
 def fixed_knobs(nid: str) -> set[str]:
     """Counts of a notebook that ``--scale`` must not multiply (``knobs.PAPER_CHECK_FIXED``):
     bounded by the stand-ins (images per class) or growing the work exponentially (rounds)."""
-    return set(_knobs_table(nid, "PAPER_CHECK_FIXED").get(nid, ()))
+    return set(paper_table(nid, "PAPER_CHECK_FIXED").get(nid, ()))
 
 
 def scaled(values: Mapping[str, object], k: int, fixed: set[str] | frozenset[str] = frozenset()) -> dict[str, object]:
@@ -142,7 +143,7 @@ def run_all(nbs: list[Path], standins: Path, scale: int, jobs: int = 1) -> dict[
 
 def paper_work(nid: str):
     """``(unit, count(knob values))`` of a notebook (``knobs.PAPER_WORK``), or None."""
-    return _knobs_table(nid, "PAPER_WORK").get(nid)
+    return paper_table(nid, "PAPER_WORK").get(nid)
 
 
 def knob_values(nid: str, given: Mapping[str, object]) -> dict[str, object]:

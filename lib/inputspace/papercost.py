@@ -22,7 +22,6 @@ measured through the notebook itself (caches shared between notebooks make it no
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import platform
 import sys
@@ -37,6 +36,7 @@ from torch import nn
 
 from . import paths
 from .cache import atomic_write_bytes
+from .papercheck import knob_values, paper_table, paper_work, slope_rows
 from .repro import resolve_device
 from .workmodel import CONVSTEM, Bench
 
@@ -124,19 +124,6 @@ def time_lattice(sites: int = 10 ** 6, reps: int = 3, seed: int = 0) -> Timing:
     return Timing((time.perf_counter() - t0) / (reps * side ** 3), None, 1)
 
 
-def notebook_table(nid: str, name: str) -> object:
-    """``inputspace.<paper>.knobs.<name>[nid]`` or None (the paper packages' cost interface)."""
-    module = importlib.import_module(f"inputspace.{nid.split('-')[0]}.knobs")
-    return getattr(module, name, {}).get(nid)
-
-
-def paper_values(nid: str) -> dict[str, object]:
-    """The paper profile's knob values of a notebook."""
-    from .notebook import knobs_of
-
-    return {n: k.default_for("paper") for n, k in knobs_of(nid).items()}
-
-
 class Bencher:
     """Times units once per (architecture, size, gradient, classes) on one device."""
 
@@ -177,13 +164,13 @@ def cost_rows(nids: Iterable[str], bencher: Bencher) -> list[dict]:
     """Per notebook: unit, paper count, seconds per unit on the bench device, estimate, peak."""
     rows = []
     for nid in nids:
-        work, bench = notebook_table(nid, "PAPER_WORK"), notebook_table(nid, "PAPER_BENCH")
+        work, bench = paper_work(nid), paper_table(nid, "PAPER_BENCH").get(nid)
         row: dict = {"notebook": nid, "unit": work[0] if work else "—"}
         if work is None or bench is None:
             row["note"] = "computes nothing worth timing at paper scale (reads caches or prints settings)"
             rows.append(row)
             continue
-        values = paper_values(nid)
+        values = knob_values(nid, {})
         timing, archs = bencher.unit(bench, values)
         row.update(paper_units=float(work[1](values)), archs=archs, timed=describe(bench, archs))
         if isinstance(timing, str):
@@ -297,8 +284,6 @@ def check_slopes(out: Path) -> dict[str, float]:
     t1, t2 = out / "timings.json", out / "timings-x2.json"
     if not (t1.exists() and t2.exists()):
         return {}
-    from .papercheck import slope_rows
-
     rows = slope_rows(json.loads(t1.read_text()), json.loads(t2.read_text()))
     return {r["notebook"]: r["s_per_unit"] for r in rows if "s_per_unit" in r}
 
