@@ -15,6 +15,12 @@ ENGINE   ?= local
 GPU_SPEEDUP ?= 100
 DEVICE   ?= cpu
 CHECK_JOBS ?= 2
+# make figures MODEL_SEED=1: the quick zoo retrained with seed 1 (same recipe), notebooks run into
+# build/quick-seed1/ (never notebooks/ or figures/); then `make seeds` writes figures/claims-seeds.md
+MODEL_SEED ?=
+ifneq ($(MODEL_SEED),)
+export INPUTSPACE_MODEL_SEED := $(MODEL_SEED)
+endif
 # Paper-profile data locations (or set INPUTSPACE_IMAGENET / INPUTSPACE_CIFAR / INPUTSPACE_SVHN).
 IMAGENET ?= $(INPUTSPACE_IMAGENET)
 CIFAR    ?= $(INPUTSPACE_CIFAR)
@@ -28,7 +34,7 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup figures smoke lint test browser paper-check paper-cost unit bench lab clean distclean
+.PHONY: help setup figures seeds smoke lint test browser paper-check paper-cost unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,13 +50,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 setup: $(VENV)/.installed ## Create .venv with the pinned packages and this library (editable)
 
-figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1, JOBS=N, ENGINE=slurm), write figures/ and the claims scorecard
+figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1, JOBS=N, ENGINE=slurm, MODEL_SEED=N), write figures/ and the claims scorecard
 ifeq ($(JOBS)$(ENGINE),1local)
 	$(PY) -m inputspace.pipeline run --profile $(PROFILE) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
 else
 	$(PY) -m inputspace.workflow run --profile $(PROFILE) --jobs $(JOBS) --engine $(ENGINE) \
 	  --gpu-speedup $(GPU_SPEEDUP) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
 endif
+
+seeds: setup ## figures/claims-seeds.md: each quick verdict under every model seed run so far (make figures MODEL_SEED=N)
+	$(PY) -m inputspace.pipeline compare
 
 smoke: setup ## Execute every notebook in the tiny smoke profile with papermill (into build/smoke)
 	$(PY) -m inputspace.pipeline run --profile smoke $(if $(ONLY),--only $(ONLY)) --force

@@ -7,15 +7,33 @@ from inputspace import certainty as ct
 
 def test_interval_far_from_the_threshold_is_clear():
     values = np.random.default_rng(1).normal(0.9, 0.02, size=40)
-    e = ct.evidence(values, threshold=0.5)
+    e = ct.evidence(values, lambda m: m > 0.5, threshold=0.5)
     assert e.low < e.statistic < e.high and e.high < 0.95 and e.low > 0.85
-    assert e.label == "clear" and e.n_items == 40
+    assert e.label == "clear" and e.n_items == 40 and e.passes
 
 
 def test_interval_that_crosses_the_threshold_is_marginal():
     values = np.random.default_rng(2).normal(0.5, 0.3, size=20)
-    e = ct.evidence(values, threshold=float(values.mean()) + 0.01)
-    assert e.low < e.threshold < e.high and e.label == "marginal"
+    bar = float(values.mean()) + 0.01
+    e = ct.evidence(values, lambda m: m >= bar, threshold=bar)
+    assert e.low < e.threshold < e.high and e.label == "marginal" and not e.passes
+
+
+def test_a_rule_on_every_item_is_clear_when_every_item_holds():
+    """``fraction == 1`` on 20 items that all hold: every resample holds too (clear PASS); with
+    one failing item most resamples contain it (and the statistic fails): not a clear PASS."""
+    every = lambda f: f == 1.0
+    assert ct.evidence(np.ones(20), every, threshold=1.0).label == "clear"
+    one_off = ct.evidence(np.r_[np.ones(19), 0.0], every, threshold=1.0)
+    assert not one_off.passes and one_off.label == "marginal"  # resamples without the failing item pass
+    many_off = ct.evidence(np.r_[np.ones(10), np.zeros(10)], every, threshold=1.0)
+    assert not many_off.passes and many_off.label == "clear"
+
+
+def test_strictness_of_the_rule_decides_at_the_boundary():
+    at_bar = np.full(10, 0.5)  # interval [0.5, 0.5] sits on the bar
+    assert ct.evidence(at_bar, lambda m: m >= 0.5).label == "clear"
+    assert not ct.evidence(at_bar, lambda m: m > 0.5).passes
 
 
 def test_the_interval_is_reproducible_and_narrows_with_more_items():
@@ -47,10 +65,25 @@ def test_auc_and_its_stratified_interval():
 
 
 def test_labels_for_few_and_single_items():
-    assert ct.evidence([0.9], threshold=0.5).label == "single example"
-    e = ct.evidence([0.9, 0.8, 0.7], threshold=0.5)
+    above = lambda m: m > 0.5
+    assert ct.evidence([0.9], above).label == "single example"
+    assert ct.single_example(0.2, above).label == "single example" and not ct.single_example(0.2, above).passes
+    e = ct.evidence([0.9, 0.8, 0.7], above, threshold=0.5)
     assert e.label == "too few items" and e.low is None and e.n_items == 3
-    assert ct.label(0.1, 0.2, 0.5, 10) == "clear" and ct.label(0.1, 0.6, 0.5, 10) == "marginal"
+    assert ct.label(0.1, 0.2, above, 10) == "clear" and ct.label(0.1, 0.6, above, 10) == "marginal"
+    with pytest.raises(ValueError, match="rule"):
+        ct.label(0.1, 0.6, None, 10)
+
+
+def test_paired_and_auc_evidence():
+    rng = np.random.default_rng(6)
+    item = rng.normal(0, 5, size=30)
+    diff = lambda x, y: float(np.mean(x - y))
+    e = ct.paired_evidence(item + 0.2, item, diff, lambda d: d > 0, threshold=0.0)
+    assert e.label == "clear" and e.passes and e.low == pytest.approx(0.2)
+    a = ct.auc_evidence(np.linspace(0, 1, 40) + 0.01, np.linspace(0, 1, 40), lambda v: v > 0.5, threshold=0.5)
+    assert a.label == "marginal" and a.n_items == 40
+    assert ct.auc_evidence([2.0, 3.0], [1.0], lambda v: v > 0.5).label == "single example"
 
 
 def test_verdict_text():
@@ -69,10 +102,11 @@ def _claim(cid, passed, ev=None):
 def test_scorecard_shows_intervals_labels_and_split_totals():
     from inputspace import claims
 
-    clear = ct.evidence(np.full(10, 0.9) + np.linspace(0, 0.01, 10), threshold=0.5)
-    marginal = ct.evidence(np.linspace(0.2, 0.8, 10), threshold=0.5)
+    above = lambda m: m > 0.5
+    clear = ct.evidence(np.full(10, 0.9) + np.linspace(0, 0.01, 10), above, threshold=0.5)
+    marginal = ct.evidence(np.linspace(0.2, 0.8, 10), above, threshold=0.5)
     rows = [_claim("A", True, clear), _claim("B", True, marginal), _claim("C", False, marginal),
-            _claim("D", None), _claim("E", False, ct.evidence([0.1], threshold=0.5))]
+            _claim("D", None), _claim("E", False, ct.evidence([0.1], above, threshold=0.5))]
     md = claims.to_markdown(rows, "quick")
     assert "**2 pass (1 clear, 1 marginal), 2 fail (0 clear, 1 marginal, 1 without an interval), 1 not evaluated**" in md
     assert "**PASS-marginal**" in md and "**FAIL-marginal**" in md and "**FAIL (single example)**" in md
@@ -99,3 +133,15 @@ def test_seed_table_marks_the_verdicts_that_flip():
     rows = {line.split(" | ")[1]: line for line in md.splitlines() if line.startswith("| p1-fig06")}
     assert rows["B"].endswith("| yes |") and not rows["A"].endswith("| yes |")
     assert "| — |" in rows["C"]  # seed 1 has no such claim
+
+
+def test_record_refuses_evidence_whose_rule_disagrees_with_the_verdict(tmp_path, monkeypatch):
+    from inputspace import claims
+
+    monkeypatch.setenv("INPUTSPACE_DATA", str(tmp_path))
+    monkeypatch.setattr(claims.paths, "BUILD", tmp_path / "build")
+    card = claims.Scorecard("p1-fig06", "smoke")
+    ev = ct.evidence(np.full(10, 0.9), lambda m: m > 0.5, threshold=0.5)
+    card.record("ok", "s", "p", "0.9", True, evidence=ev)
+    with pytest.raises(ValueError, match="rule gives True"):
+        card.record("bad", "s", "p", "0.9", False, evidence=ev)

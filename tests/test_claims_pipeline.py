@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
@@ -44,6 +45,13 @@ def test_savefig_writes_png_and_pdf_without_dates(build):
     savefig(fig, "p9-fig01", "quick")
     assert written[0].read_bytes() == a  # stable bytes across reruns
     assert savefig(fig, "p9-fig01", "smoke")[0].parent == build / "build" / "smoke" / "figures"
+
+
+def test_saved_figures_show_repository_relative_paths(monkeypatch):
+    from inputspace.plotting import Saved
+
+    shown = repr(Saved([paths.ROOT / "figures" / "p0-00.png", Path("/elsewhere/x.pdf")]))
+    assert shown == "saved figures/p0-00.png, /elsewhere/x.pdf"
 
 
 def test_notebook_ids_and_selection():
@@ -109,3 +117,71 @@ def test_strip_volatile_gives_widget_views_stable_ids():
     assert a.cells[1].outputs == b.cells[1].outputs
     assert a.cells[1].outputs[0].data[pipeline.WIDGET_VIEW]["model_id"] == "cell1-0"
     assert a.cells[1].outputs[0].data["text/plain"] == "VBox()"
+
+
+def test_readme_totals_carry_the_certainty_split(build, monkeypatch):
+    import numpy as np
+
+    from inputspace import certainty
+
+    monkeypatch.setattr(paths, "ROOT", build)
+    (build / "README.md").write_text(f"intro\n{pipeline.README_START}\nold\n{pipeline.README_END}\nrest\n")
+    card = claims.Scorecard("p2-fig04", "quick")
+    card.record("C1", "s", "p", "0.9", True, evidence=certainty.evidence(np.full(8, 0.9), lambda m: m > 0.5))
+    card.record("C2", "s", "p", "0.3", False)
+    pipeline.scorecard("quick")
+    text = (build / "README.md").read_text()
+    assert ("**Claims scorecard (quick profile): 1 pass (1 clear, 0 marginal), 1 fail (0 clear, 0 marginal, "
+            "1 without an interval), 0 not evaluated**") in text
+    assert text.startswith("intro\n") and text.endswith("rest\n") and "old" not in text
+
+
+def test_another_model_seed_runs_apart_from_the_committed_results(build, monkeypatch):
+    monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
+    assert paths.run_name("quick") == "quick-seed1" and paths.run_name("paper") == "paper"
+    assert paths.figures_dir("quick") == build / "build" / "quick-seed1" / "figures"
+    assert paths.claims_dir("quick") == build / "build" / "quick-seed1" / "claims"
+    assert paths.cache_dir("p2-fig04", "quick").parent.name == "quick-seed1"
+    monkeypatch.setenv(paths.MODEL_SEED_ENV, "one")
+    with pytest.raises(ValueError, match="non-negative integer"):
+        paths.model_seed()
+    monkeypatch.delenv(paths.MODEL_SEED_ENV)
+    assert paths.run_name("quick") == "quick" and paths.figures_dir("quick") == build / "figures"
+
+
+def test_a_quick_run_under_model_seed_1_promotes_nothing(build, monkeypatch):
+    import papermill
+
+    nbs = build / "notebooks"
+    nbs.mkdir()
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbs)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    src = nbs / "p9-00-fake.ipynb"
+    nbformat.write(nb, src)
+    committed = src.read_bytes()
+
+    def executes(inp, outp, **kw):
+        done = nbformat.read(inp, as_version=4)
+        done.cells[0].outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+        nbformat.write(done, outp)
+
+    monkeypatch.setattr(papermill, "execute_notebook", executes)
+    monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
+    assert pipeline.run_one(src, "quick", True) == "ok"
+    assert src.read_bytes() == committed and (build / "build" / "quick-seed1" / src.name).exists()
+    monkeypatch.delenv(paths.MODEL_SEED_ENV)
+    assert pipeline.run_one(src, "quick", True) == "ok" and src.read_bytes() != committed  # seed 0 promotes
+
+
+def test_compare_writes_the_seed_table_from_both_scorecards(build, monkeypatch):
+    with pytest.raises(SystemExit, match="MODEL_SEED=1"):
+        pipeline.compare()
+    claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "0.61", True)
+    claims.write_scorecard("quick", build / "figures")
+    monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
+    claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "0.41", False)
+    claims.write_scorecard("quick", paths.figures_dir("quick"))
+    monkeypatch.delenv(paths.MODEL_SEED_ENV)
+    md = pipeline.compare().read_text()
+    assert "Model seeds 0, 1; 1 of 1 claims change verdict" in md
+    assert "| p2-fig04 | C1 | **PASS** 0.61 | **FAIL** 0.41 | yes |" in md

@@ -10,9 +10,9 @@ import pytest
 from inputspace import paths
 
 LIB = paths.ROOT / "lib" / "inputspace"
-PAPERS = ("p1", "p2", "p3")
+PAPERS = ("p1", "p2", "p3", "px")  # px: the cross-study package, with the same role files
 ROLE_FILES = ("knobs", "tables", "plots", "claims")
-EXPLORERS = {"p1": True, "p2": True, "p3": True}
+EXPLORERS = {"p1": True, "p2": True, "p3": True, "px": True}
 # Names every module may define for itself (a logger, a type variable, a command-line entry point) and
 # the interface every paper's knobs.py provides (its knobs; the reduced work, the counts kept and the work
 # model of `make paper-check`; what each knob holds on the GPU, for the out-of-memory hint).

@@ -15,7 +15,7 @@ from inputspace import notebook, oomhint
 from inputspace.config import resolve
 from inputspace.methods import connectivity
 
-PAPERS = ("p0", "p1", "p2", "p3")
+PAPERS = ("p0", "p1", "p2", "p3", "px")
 H100 = oomhint.DeviceMemory("cuda:0", "NVIDIA H100 80GB HBM3", 79.2, 79.1)
 
 

@@ -1,15 +1,21 @@
 """P1 verdict rules (inputspace.p1.claims): each rule on hand-made numbers on both sides of its
-threshold (and at it), and each notebook's recording function on a tiny fake result."""
+threshold (and at it), each notebook's recording function on a tiny fake result, and the evidence
+of each verdict (its statistic over items, bootstrap interval and certainty label): a clear and a
+marginal case per wired rule, the evidence reproducing the verdict."""
+import json
 import math
 
+import numpy as np
 import pytest
 import torch
 
 from inputspace import paths
 from inputspace.claims import Scorecard
 from inputspace.config import Config
+from inputspace.methods import detection
 from inputspace.methods.connectivity import DELTA
 from inputspace.p1 import claims as c
+from inputspace.p1 import theory
 
 # --- rules -----------------------------------------------------------------------------------
 
@@ -299,12 +305,19 @@ def test_lipschitz_records_the_q99_stability(card):
     assert verdicts(k) == [("P1.7-6", False)]
 
 
+def _perc(thresholds, iid_trials, slices):
+    """A percolation result built as theory._percolation_study builds it: rows from per-trial values."""
+    lit = {2: 0.5927, 3: 0.3116, 4: 0.197}
+    validation = [{"d": d, "side": 16 // (d - 1), "median": float(np.median(s)), "literature": lit[d]}
+                  for d, s in zip((2, 3, 4), thresholds)]
+    iid = [{"d": d, "mean": float(np.mean(t))} for d, t in zip((2, 3, 4), iid_trials)]
+    return {"validation": validation, "iid": iid,
+            "slices": [{"d": d, "connection": x} for d, xs in slices.items() for x in xs],
+            "per_trial": {"validation": [list(s) for s in thresholds], "iid": [list(t) for t in iid_trials]}}
+
+
 def test_percolation_records_five_claims(card):
-    perc = {"validation": [{"d": 2, "side": 16, "median": 0.59, "literature": 0.5927},
-                           {"d": 3, "side": 8, "median": 0.40, "literature": 0.3116},
-                           {"d": 4, "side": 5, "median": 0.20, "literature": 0.197}],
-            "iid": [{"d": 2, "mean": 0.1}, {"d": 3, "mean": 0.3}],
-            "slices": [{"d": 2, "connection": 0.2}, {"d": 2, "connection": 0.4}, {"d": 3, "connection": 0.1}]}
+    perc = _perc([[0.58, 0.59, 0.60], [0.40], [0.20]], [[0.0, 0.2], [0.3]], {2: [0.2, 0.4], 3: [0.1]})
     k = card("p1-percolation")
     c.percolation(k, perc)
     assert verdicts(k) == [("PERC-2D", True), ("PERC-3D", False), ("PERC-dim", True), ("P1.7-7a", True), ("P1.7-7b", False)]
@@ -314,7 +327,216 @@ def test_percolation_records_five_claims(card):
 
 def test_detection_records_per_attack_or_not_evaluated(card):
     roc = {"barrier:pgd": {"auc": 0.9, "p_value": 0.001, "n_clean": 10, "n_adv": 8}, "softmax:pgd": {"auc": 0.95}}
+    scores = {name: {"barrier": torch.zeros(n), "softmax": torch.zeros(n)} for name, n in (("clean", 10), ("pgd", 8))}
     k = card("p1-detection")
-    c.detection(k, {"roc": roc})
+    c.detection(k, {"roc": roc, "scores": scores})
     assert verdicts(k) == [("DET-pgd-a", True), ("DET-pgd-b", False), ("DET-inputopt", None)]
     assert k.claims[0].measured == "AUC 0.900, p = 0.001 (10 clean vs 8 adversarial)"
+
+
+# --- evidence: how sure each verdict is ---------------------------------------------------------
+
+def evidence_of(card_, claim_id):
+    return next(cl.evidence for cl in card_.claims if cl.claim_id == claim_id)
+
+
+def certainties(card_):
+    return {cl.claim_id: cl.certainty for cl in card_.claims}
+
+
+def test_largest_step_is_the_statistic_of_strictly_decreasing():
+    for values in ([3.0, 2.0, 1.0], [3.0, 3.0, 1.0], [3.0, 1.0, 2.0], [1.0], [3.0, math.nan], [2.0, 1.0, 1.5, 0.5]):
+        assert c.steps_down(c.largest_step(values)) == c.strictly_decreasing(values), values
+    assert c.largest_step([3.0, 1.0, 2.0]) == pytest.approx(1.0)
+
+
+def test_chance_p_is_the_statistic_of_better_than_chance():
+    for auc, p in ((0.8, 0.01), (0.5, 0.01), (0.8, 0.05), (0.4, 0.01), (0.51, 0.049)):
+        assert c.significant(c.chance_p(auc, p)) == c.better_than_chance(auc, p), (auc, p)
+    assert c.chance_p(0.4, 0.01) == 1.0
+
+
+def test_stratified_evidence_resamples_each_group_and_keeps_rows_together():
+    rng = np.random.default_rng(0)
+    far = c.stratified_evidence([rng.normal(3, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive, threshold=0.0)
+    assert far.label == "clear" and far.passes and 0 < far.low < far.statistic < far.high and far.n_items == 30
+    near = c.stratified_evidence([rng.normal(0.1, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive)
+    assert near.label == "marginal" and near.low < 0 < near.high
+    same = np.repeat(rng.normal(size=(20, 1)), 2, axis=1)    # two equal columns of one item: resampled together
+    diff = c.stratified_evidence([same], lambda g: float(np.mean(g[:, 0] - g[:, 1])), lambda d: d == 0.0)
+    assert (diff.low, diff.high, diff.label) == (0.0, 0.0, "clear")
+    few = c.stratified_evidence([np.ones(4), np.zeros(40)], c._mean_difference, c._positive)
+    assert (few.low, few.label, few.n_items) == (None, "too few items", 4)
+    assert c.stratified_evidence([np.ones(9), np.zeros(9)], c._mean_difference, c._positive, observed=0.5).statistic == 0.5
+
+
+def test_demo_pair_verdicts_are_single_examples(card):
+    k = card("p1-fig01")
+    c.fig01(k, _demo())
+    k2 = card("p1-fig02")
+    c.fig02(k2, _demo())
+    assert set(certainties(k).values()) == set(certainties(k2).values()) == {"single example"}
+    assert evidence_of(k, "P1.7-3a")["statistic"] == 0.03 and evidence_of(k, "P1.7-3a")["threshold"] == c.NEARLY_SAME
+    k3 = card("p1-fig03")
+    c.fig03(k3, _demo(), {"bypass_pred": torch.tensor([3, 5, 3, 3]), "bypass_p": torch.ones(4), "linear_p": torch.ones(4)})
+    assert verdicts(k3) == [("P1.9-3", False)] and evidence_of(k3, "P1.9-3")["statistic"] == 0.75
+    assert certainties(k3) == {"P1.9-3": "single example"}
+    k4 = card("p1-fig04")
+    c.fig04(k4, {"probs": torch.tensor([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]]), "target": 0, "ce_K_adv": 0.3, "ce_A": 0.1},
+            cfg("p1-fig04", attack_iters=8))
+    assert certainties(k4) == {"P1.9-4a": "single example", "P1.9-4b": None}   # not evaluated: no evidence
+
+
+def test_fig07_one_fvo_pair_is_too_few_items_or_a_single_example(card):
+    res = {"fvo_ce": [1e-3, 2e-3], "rounds_needed": 2,
+           "rounds": [_round([1.0], [0.9], [False]), _round([0.1, 0.05], [0.05, 0.01], [False, False]),
+                      _round([0.0025] * 4, [0.0] * 4, [True] * 4)]}
+    k = card("p1-fig07")
+    c.fig07(k, res, cfg("p1-fig07", fvo_stop=5e-3, rounds=2))
+    assert certainties(k) == {"P1.9-7a": "too few items", "P1.7-5": "single example", "P1.7-5s": "single example",
+                              "P1.9-7b": "single example"}
+    assert evidence_of(k, "P1.9-7a")["statistic"] == 2e-3 and evidence_of(k, "P1.9-7b")["statistic"] < 0
+
+
+def _pairs(rr_rounds, ra_rounds, rr_heights, ra_heights, rr_above, ra_above):
+    rows = [_row("demo", 1.0, 0.9, 1, 0.1, 2)]
+    rows += [_row("real-real", h, h, a, 0.1 * a, r) for r, h, a in zip(rr_rounds, rr_heights, rr_above)]
+    rows += [_row("real-adversarial", h, h, a, 0.1 * a, r) for r, h, a in zip(ra_rounds, ra_heights, ra_above)]
+    return {"rows": rows}
+
+
+def test_fig05_paired_evidence_clear_and_marginal(card):
+    n = 6
+    k = card("p1-fig05")
+    c.fig05(k, _pairs([1] * n, [3] * n, [0.1] * n, [2.0] * n, [0] * n, [1] * n), cfg("p1-fig05", max_rounds=3, n_pairs=n))
+    assert certainties(k) == {"P1.9-5a": "single example", "P1.9-5b": "single example",
+                              "P1.7-4a": "clear", "P1.7-4b": "clear", "P1.7-4e": "clear"}
+    assert evidence_of(k, "P1.7-4a")["statistic"] == 2.0 and evidence_of(k, "P1.7-4a")["interval"] == [2.0, 2.0]
+    # one pair in six needs one round more; the medians tie (FAIL); one adversarial pair in six keeps a secondary barrier
+    k = card("p1-fig05")
+    c.fig05(k, _pairs([1] * n, [2] + [1] * 5, [0.5] * n, [0.25, 0.375, 0.625, 0.75, 0.4375, 0.5625], [0] * n, [1] + [0] * 5),
+            cfg("p1-fig05", max_rounds=3, n_pairs=n))
+    assert verdicts(k)[2:] == [("P1.7-4a", True), ("P1.7-4b", False), ("P1.7-4e", True)]
+    assert [certainties(k)[i] for i in ("P1.7-4a", "P1.7-4b", "P1.7-4e")] == ["marginal"] * 3
+    e = evidence_of(k, "P1.7-4a")
+    assert e["statistic"] == pytest.approx(1 / 6) and e["interval"][0] <= 0 < e["interval"][1] and e["n_items"] == n
+    assert "real ↔ adversarial − real ↔ real" in k.claims[2].note
+    with pytest.raises(ValueError, match="as many"):
+        c.fig05(card("p1-fig05"), _pairs([1] * n, [1] * (n - 1), [0.1] * n, [0.1] * (n - 1), [0] * n, [0] * (n - 1)),
+                cfg("p1-fig05", max_rounds=3, n_pairs=n))
+
+
+def _stat_rows(within_max, within_gap, adv_max, adv_gap, reached):
+    rows = [{"kind": "within", "class": i % 2, "L1": 0.1, "L2": 0.2, "max": m, "gap": g, "kept": True}
+            for i, (m, g) in enumerate(zip(within_max, within_gap))]
+    rows += [{"kind": "adversarial", "class": i % 2, "L1": 0.1, "L2": 0.05 if ok else 0.3, "max": m, "gap": g, "kept": True}
+             for i, (m, g, ok) in enumerate(zip(adv_max, adv_gap, reached))]
+    return {"rows": rows}
+
+
+def test_fig06_evidence_clear_and_marginal(card):
+    n = 10
+    k = card("p1-fig06")
+    c.fig06(k, _stat_rows(np.linspace(0.1, 0.5, n), [0.1] * n, np.linspace(2, 3, n), np.linspace(1.9, 2.9, n), [True] * n),
+            cfg("p1-fig06", stat_attack_iters=8))
+    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.9-4b", True)]
+    assert set(certainties(k).values()) == {"clear"}
+    # overlapping medians, 6 of 10 within-class barriers (> half), one attack in ten short of its mode
+    k = card("p1-fig06")
+    c.fig06(k, _stat_rows(np.linspace(0.1, 1.0, n), [0.1] * 6 + [0.0] * 4, np.linspace(0.15, 1.05, n),
+                          [0.11] * 6 + [0.0] * 4, [False] + [True] * (n - 1)), cfg("p1-fig06", stat_attack_iters=8))
+    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.9-4b", False)]
+    assert set(certainties(k).values()) == {"marginal"}
+    assert k.claims[0].note.startswith("95 % CI: of the difference of the medians")
+    assert evidence_of(k, "P1.7-1b")["statistic"] == 0.6 and evidence_of(k, "P1.7-1b")["threshold"] == c.MOST
+    assert evidence_of(k, "P1.9-4b")["statistic"] == 0.9 and evidence_of(k, "P1.7-4c")["statistic"] == pytest.approx(0.05)
+
+
+def test_fig06_dropped_pairs_are_not_items(card):
+    rows = _stat_rows([0.3] * 6, [0.1] * 6, [2.0] * 6, [1.9] * 6, [True] * 6)
+    for r in rows["rows"][:2]:
+        r["kept"] = False
+    k = card("p1-fig06")
+    c.fig06(k, rows, cfg("p1-fig06", stat_attack_iters=8))
+    assert evidence_of(k, "P1.7-1b")["n_items"] == 4 and evidence_of(k, "P1.7-4c")["n_items"] == 4
+    assert evidence_of(k, "P1.9-4b")["n_items"] == 6 and certainties(k)["P1.7-1b"] == "too few items"
+    assert k.claims[0].note == ""    # no interval: the note does not describe one
+
+
+def test_fig10_evidence_of_the_least_converged_mean_gap(card):
+    ok = [1e-3] * 6
+    evo = {"train_loss": [2.3, 2.0], "checkpoints": [_checkpoint([1.0] * 6, [0.5, 0.4, 0.6, 0.5, 0.45, 0.55], ok),
+                                                     _checkpoint([1.0] * 6, [0.3] * 6, ok),
+                                                     _checkpoint([1.0] * 6, [0.0] * 6, [1.0] * 6)]}   # not converged
+    k = card("p1-fig10")
+    c.fig10(k, evo, cfg("p1-fig10", fvo_stop=5e-3))
+    e = evidence_of(k, "P1.9-10a")
+    assert k.claims[0].passed and e["certainty"] == "clear" and e["statistic"] == pytest.approx(0.3) and e["n_items"] == 6
+    assert "left out" in k.claims[0].note and "least mean gap" in k.claims[0].note
+    evo["checkpoints"][1] = _checkpoint([1.0] * 6, [0.0, 0.0, 0.0, 0.0025, 0.0025, 0.0025], ok)   # mean 1.25e-3 > δ
+    k = card("p1-fig10")
+    c.fig10(k, evo, cfg("p1-fig10", fvo_stop=5e-3))
+    assert k.claims[0].passed and evidence_of(k, "P1.9-10a")["certainty"] == "marginal"
+    k = card("p1-fig10")
+    c.fig10(k, evo, cfg("p1-fig10", fvo_stop=1e-4))      # nothing converged: not evaluated, no evidence
+    assert k.claims[0].passed is None and k.claims[0].evidence is None and "CI" not in k.claims[0].note
+
+
+def test_percolation_evidence_clear_and_marginal(card):
+    tight = [0.588, 0.589, 0.59, 0.591, 0.592, 0.59], [0.31, 0.312, 0.311, 0.313, 0.309, 0.31], [0.2] * 6
+    k = card("p1-percolation")
+    c.percolation(k, _perc(tight, [[0.1] * 6, [0.2] * 6, [0.3] * 6], {2: [0.1] * 6, 3: [0.3] * 6}))
+    assert verdicts(k) == [("PERC-2D", True), ("PERC-3D", True), ("PERC-dim", True), ("P1.7-7a", True), ("P1.7-7b", True)]
+    assert set(certainties(k).values()) == {"clear"}
+    assert evidence_of(k, "PERC-2D")["statistic"] == pytest.approx(0.5927 - 0.59) and evidence_of(k, "PERC-2D")["threshold"] == c.PC_TOL
+    # thresholds spread wider than ±0.02, d = 3 and 4 close, connection hardly growing
+    wide = [0.45, 0.5, 0.55, 0.58, 0.59, 0.6, 0.62, 0.66, 0.7, 0.75], [0.2, 0.25, 0.3, 0.35, 0.4], [0.15, 0.2, 0.25, 0.3, 0.35]
+    k = card("p1-percolation")
+    c.percolation(k, _perc(wide, [[0.1, 0.3] * 3, [0.2] * 6, [0.12, 0.3, 0.1, 0.3, 0.1, 0.3]],
+                           {2: [0.1, 0.3] * 3, 3: [0.12, 0.3, 0.1, 0.3, 0.1, 0.3]}))
+    assert verdicts(k) == [("PERC-2D", True), ("PERC-3D", True), ("PERC-dim", True), ("P1.7-7a", True), ("P1.7-7b", True)]
+    assert set(certainties(k).values()) == {"marginal"}
+    far = card("p1-percolation")   # thresholds well off the literature but spread across it: not a clear FAIL
+    c.percolation(far, _perc([[0.5, 0.52, 0.55, 0.58, 0.62, 0.64, 0.66, 0.68, 0.7, 0.72], *wide[1:]], [[0.1] * 6] * 3, {2: [0.1]}))
+    assert far.claims[0].passed is False and certainties(far)["PERC-2D"] == "marginal"
+    step = evidence_of(k, "PERC-dim")
+    assert step["statistic"] == pytest.approx(-0.05) and step["interval"][0] < 0 < step["interval"][1]
+
+
+def _scores(rng, clean, adv):
+    """Detection scores (barrier, softmax) of clean and PGD inputs, drawn as normal(loc, 1)."""
+    out = {"clean": {d: torch.tensor(rng.normal(m, 1, 20)) for d, m in zip(("barrier", "softmax"), clean)},
+           "pgd": {d: torch.tensor(rng.normal(m, 1, 20)) for d, m in zip(("barrier", "softmax"), adv)}}
+    roc = {f"{d}:pgd": detection.roc(out["clean"][d], out["pgd"][d]) for d in ("barrier", "softmax")}
+    return {"scores": out, "roc": roc}
+
+
+def test_detection_evidence_clear_and_marginal(card):
+    k = card("p1-detection")
+    c.detection(k, _scores(np.random.default_rng(0), (0, 0), (4, 1)))
+    assert verdicts(k)[:2] == [("DET-pgd-a", True), ("DET-pgd-b", True)]
+    assert certainties(k) == {"DET-pgd-a": "clear", "DET-pgd-b": "clear", "DET-inputopt": None}
+    det = _scores(np.random.default_rng(1), (0, 0), (0.75, 0.55))
+    k = card("p1-detection")
+    c.detection(k, det)
+    a, b = evidence_of(k, "DET-pgd-a"), evidence_of(k, "DET-pgd-b")
+    assert a["statistic"] == det["roc"]["barrier:pgd"]["p_value"] and a["threshold"] == c.P_LEVEL
+    assert b["statistic"] == pytest.approx(det["roc"]["barrier:pgd"]["auc"] - det["roc"]["softmax:pgd"]["auc"])
+    assert a["certainty"] == b["certainty"] == "marginal" and a["n_items"] == 20
+
+
+def test_evidence_reaches_the_scorecard_file(card):
+    k = card("p1-fig06")
+    c.fig06(k, _stat_rows([0.3] * 6, [0.1] * 6, [2.0] * 6, [1.9] * 6, [True] * 6), cfg("p1-fig06", stat_attack_iters=8))
+    saved = json.loads(k.path.read_text())["claims"]
+    assert all(cl["evidence"]["certainty"] == "clear" for cl in saved) and len(saved) == 4
+
+
+def test_percolation_study_keeps_its_per_trial_values():
+    """theory's validation and i.i.d. rows carry their per-field values, in row order: the rows'
+    median and mean are those of the values (what the claims resample)."""
+    conf = cfg("p1-percolation", dims=(2, 3), validation_sides=(8, 4), trials=5, open_fraction=0.25)
+    rows, trials = theory._validation(conf, np.random.default_rng(0))
+    assert [len(t) for t in trials] == [5, 5] and [r["median"] for r in rows] == [float(np.median(t)) for t in trials]
+    rows, trials = theory._iid(conf, np.random.default_rng(0), (2, 3), 64)
+    assert [r["mean"] for r in rows] == [float(np.mean(t)) for t in trials]

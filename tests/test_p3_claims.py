@@ -3,6 +3,7 @@ of its threshold, and every notebook's claims function on a tiny fake result wit
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -146,6 +147,264 @@ def test_runs_within_bounds():
     assert claims.runs_within_bounds([], [])
 
 
+# ------------------------------------------------------------------ rules as one number
+_PROFILES = [[1.0, 3.0, 2.0, 4.0], [2.0, 1.0, 4.0, 3.0], [3.0, 2.0, 1.0, 0.5], [0.5, 1.0, 2.0, 0.4],
+             [4.0, 2.0, 3.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, float("nan"), 2.0, 3.0], [1.0], [],
+             [1.0, 2.0, 2.0, 3.0], [2.0, 2.0, 1.0, 1.0],
+             [5.0] + [float(i) for i in range(1, 11)] + [4.0]]  # rho 0.85 but the last below the first
+
+
+@pytest.mark.parametrize("values", _PROFILES + [list(v) for v in np.random.default_rng(0).normal(size=(200, 4))])
+def test_trend_score_passes_exactly_when_the_trend_rule_does(values):
+    for direction in ("up", "down"):
+        assert (claims.trend_score(values, direction) >= claims.TREND_RHO) == claims.trend(values, direction)[0]
+
+
+@pytest.mark.parametrize("values", _PROFILES[:5] + [[1.0, 2.0, 2.0, 3.0], [0.3, 0.1, 0.1, 0.2, 7.0, 0.05]])
+def test_trend_of_the_ranks_is_the_trend_of_the_values(values):
+    for direction in ("up", "down"):
+        assert claims.trend(claims.dense_ranks(values), direction) == claims.trend(values, direction)
+    assert claims.dense_ranks([0.3, 0.1, 0.1, 0.2]) == (2, 0, 0, 1)
+
+
+def test_trend_score_is_rho_in_the_claimed_direction_or_minus_one():
+    assert claims.trend_score([1.0, 3.0, 2.0, 4.0], "up") == 0.8
+    assert claims.trend_score([4.0, 2.0, 3.0, 1.0], "down") == 0.8  # rho -0.8, shrinking as claimed
+    assert claims.trend_score([2.0, 1.0, 4.0, 3.0], "up") == pytest.approx(0.6)
+    assert claims.trend_score([1.0, 2.0, 3.0, 4.0], "down") == -1.0  # the last not below the first
+    assert claims.trend_score([1.0, 1.0, 1.0, 1.0], "up") == -1.0  # rho undefined
+
+
+@pytest.mark.parametrize("high, low", [([2.0, 3.0], [1.0, 2.9]), ([2.0, 3.0], [1.0, 3.0]), ([1.0], [2.0]),
+                                       ([float("nan")], [0.0]), ([], []), ([0.1 + 0.2], [0.3])])
+def test_smallest_gap_is_positive_exactly_when_all_above(high, low):
+    assert (claims.smallest_gap(high, low) > 0) == claims.all_above(high, low)
+
+
+def test_smallest_gap_value():
+    assert claims.smallest_gap([2.0, 3.0, 5.0], [1.0, 2.5, 1.0]) == 0.5
+
+
+@pytest.mark.parametrize("values", [[0.1, 0.2, 0.3], [0.3, 0.2, 0.3], [0.1, 0.4, 0.3], [0.5]])
+def test_last_minus_rest_is_non_negative_exactly_when_the_last_is_highest(values):
+    assert (claims.last_minus_rest(values) >= 0) == claims.last_is_highest(values)
+
+
+# ----------------------------------------------------------------------------- evidence
+def _condensed(square: torch.Tensor) -> torch.Tensor:
+    i, j = torch.triu_indices(len(square), len(square), offset=1)
+    return square[i, j]
+
+
+def test_pair_distances_of_the_observed_items_are_the_library_numbers():
+    v = torch.rand(45, generator=torch.Generator().manual_seed(0))
+    p = claims.PairDistances(v)
+    assert p.k == 10
+    assert p.mean(np.arange(10)) == float(v.mean()) and p.median(np.arange(10)) == float(v.median())
+
+
+def test_pair_distances_of_a_resample_are_those_of_its_pairs_of_distinct_items():
+    g = torch.Generator().manual_seed(1)
+    square = torch.rand(7, 7, generator=g)
+    square = square + square.T
+    p = claims.PairDistances(_condensed(square))
+    for seed in range(5):
+        idx = np.random.default_rng(seed).integers(0, 7, 7)
+        pairs = torch.stack([square[idx[a], idx[b]] for a in range(7) for b in range(a + 1, 7) if idx[a] != idx[b]])
+        assert p.mean(idx) == pytest.approx(float(pairs.mean()), rel=1e-6)
+        assert p.median(idx) == float(pairs.median())  # the lower median, as torch takes it
+    assert math.isnan(p.mean(np.zeros(7, dtype=int)))  # one item drawn seven times: no pair
+
+
+def test_pair_distances_reject_a_count_that_is_no_number_of_pairs():
+    with pytest.raises(ValueError, match="not the pairs"):
+        claims.PairDistances(torch.zeros(4))
+
+
+def _mean_of(values):
+    return lambda idx: float(np.mean(np.asarray(values)[idx[0]]))
+
+
+def test_stratified_evidence_clear_and_marginal():
+    clear = claims.stratified_evidence([20], _mean_of([2.0, 3.0] * 10), lambda m: m > 0, 0.0)
+    assert clear.label == "clear" and clear.statistic == 2.5 and clear.passes
+    assert 2.0 < clear.low < 2.5 < clear.high < 3.0
+    marginal = claims.stratified_evidence([21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0)
+    assert marginal.label == "marginal" and marginal.passes and marginal.low < 0 < marginal.high
+    again = claims.stratified_evidence([21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0)
+    assert (again.low, again.high) == (marginal.low, marginal.high)  # seeded
+
+
+def test_stratified_evidence_few_items_one_item_and_none():
+    few = claims.stratified_evidence([30, 4], lambda idx: 1.0, lambda m: m > 0, 0.0)
+    assert few.label == "too few items" and few.low is None and few.n_items == 4
+    assert claims.stratified_evidence([1], lambda idx: 1.0, lambda m: m > 0, 0.0).label == "single example"
+    assert claims.stratified_evidence([5, 0], lambda idx: 1.0, lambda m: m > 0, 0.0) is None
+
+
+def test_stratified_evidence_resamples_each_stratum_within_itself_keeping_its_size():
+    seen = []
+
+    def stat(idx):
+        seen.append([(len(i), int(i.min()), int(i.max())) for i in idx])
+        return 1.0
+
+    claims.stratified_evidence([6, 40], stat, lambda m: m > 0, 0.0)
+    assert len(seen) == 1 + 2000
+    assert all(a[0] == 6 and 0 <= a[1] <= a[2] < 6 and b[0] == 40 and 0 <= b[1] <= b[2] < 40 for a, b in seen)
+
+
+# ------------------------------------------------------- evidence of the claims, clear and marginal
+def test_cluster_evidence_clear_and_marginal(card):
+    def result(true, shuffled):
+        per_class = {"D_class tr": [torch.tensor(true)] * 2, "shuffled tr": [torch.tensor(shuffled)] * 2,
+                     "D_class val": [torch.tensor(true)] * 2, "shuffled val": [torch.tensor(shuffled)] * 2}
+        t = pd.DataFrame({"layer": ["CL1", "CL2"], **{k: [float(v.mean()) for v in vs] for k, vs in per_class.items()}})
+        return {"table": t, "arch": "resnet18", "per_class": per_class}
+
+    c = card("p3-fig05")
+    claims.class_clustering(c, result(np.linspace(0, 1, 20).tolist(), np.linspace(3, 4, 20).tolist()))
+    assert [x.labelled_verdict for x in c.claims] == ["PASS", "PASS"]
+    claims.class_clustering(c, result(np.linspace(0, 4, 20).tolist(), np.linspace(0.2, 4.2, 20).tolist()))
+    assert [x.labelled_verdict for x in c.claims] == ["PASS-marginal", "PASS-marginal"]
+    assert c.claims[0].evidence["statistic"] == pytest.approx(0.2, abs=1e-5) and c.claims[0].evidence["threshold"] == 0.0
+
+
+def test_trend_evidence_clear_and_marginal(card):
+    rng = np.random.default_rng(0)
+    c = card("p3-fig06")
+    wcd = [torch.tensor([0.1 * (i + 1)]) for i in range(4)]
+    clear = [torch.tensor(4.0 - li + 0.01 * rng.normal(size=20), dtype=torch.float32) for li in range(4)]
+    noisy = [torch.tensor(2.0 - 0.05 * li + rng.normal(size=20), dtype=torch.float32) for li in range(4)]
+    claims.fig06(c, {"res": {"resnet18": {"tr": clear, "val": noisy, "wcd": wcd}}})
+    ev = {x.claim_id: x.evidence for x in c.claims}
+    assert ev["P3-dclass-resnet18-tr"]["certainty"] == "clear" and ev["P3-dclass-resnet18-tr"]["interval"] == [1.0, 1.0]
+    assert ev["P3-dclass-resnet18-val"]["certainty"] == "marginal"
+    assert ev["P3-dclass-resnet18-val"]["threshold"] == claims.TREND_RHO
+    assert ev["P3-wcd-resnet18"]["certainty"] == "too few items"  # two units: one pair per layer
+
+
+def test_density_evidence_clear_and_marginal(card):
+    def result(never_units: int, units: int):
+        counts = torch.ones(units, dtype=torch.long)
+        counts[:never_units] = 0
+        t = pd.DataFrame({"model": ["ResNet-18"], "layer": ["CL2"], "units never BMU": [never_units / units],
+                          "uniform expectation": [0.3]})
+        return {"table": t, "archs": ["resnet18"], "layers": [1],
+                "density": {("resnet18", 1): {"counts": counts.reshape(-1, 4), "never_uniform": 0.3}}}
+
+    c = card("p3-fig04")
+    claims.density_inhomogeneity(c, result(200, 400))
+    assert c.claims[0].labelled_verdict == "PASS"
+    claims.density_inhomogeneity(c, result(32, 100))
+    assert c.claims[0].labelled_verdict == "PASS-marginal"
+    assert c.claims[0].evidence["statistic"] == pytest.approx(0.02, abs=1e-6)
+
+
+def test_loss_evidence_clear_and_marginal(card):
+    rng = np.random.default_rng(0)
+
+    def result(levels, spread):
+        last = [torch.tensor(v + spread * rng.normal(size=20), dtype=torch.float32) for v in levels]
+        return {"final": {"resnet18": [float(v.mean()) for v in last]}, "last_epoch": {"resnet18": last}}
+
+    c = card("p3-fig03")
+    claims.fig03(c, result([0.1, 0.2, 0.3, 0.4], 0.001))
+    assert c.claims[0].labelled_verdict == "PASS"
+    claims.fig03(c, result([0.1, 0.2, 0.3, 0.3], 0.05))
+    assert c.claims[0].certainty == "marginal"
+
+
+def _attack_images(arch, pgd_disp, noise_disp, floor, correct):
+    return {"eps": {arch: {"paper": 4 / 255, "rule": 32 / 255}}, "rule": {arch: {"found": True}},
+            "correct": {(arch, w): correct for w in ("paper", "rule")},
+            "acc": {(arch, w): {k: float(v.float().mean()) for k, v in correct.items()} for w in ("paper", "rule")},
+            "disp": {(arch, w, kind): d for w in ("paper", "rule")
+                     for kind, d in (("pgd", pgd_disp), ("noise", noise_disp))},
+            "floor": {arch: floor}}
+
+
+def test_attack_evidence_clear_and_marginal(card):
+    rng = np.random.default_rng(0)
+    cfg = SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig11")
+    zeros = [torch.zeros(50, 2) for _ in range(4)]
+    far = [torch.tensor(3.0 + li + 0.1 * rng.random((50, 2)), dtype=torch.float32) for li in range(4)]
+    c = card("p3-fig11")
+    all_fooled = _correct({"clean": 0, "pgd": 50, "noise": 0})
+    claims.pgd_vs_noise_codes(c, _attack_images("resnet18", far, zeros, zeros, all_fooled), cfg)
+    v = {x.claim_id: x.labelled_verdict for x in c.claims}
+    assert v == {"P3-disp-floor-resnet18": "PASS",
+                 **{f"P3-{k}-resnet18{w}": "PASS" for k in ("pgd-acc", "disp", "disp-grow") for w in ("-paper", "-rule")}}
+    near_p = [torch.tensor(rng.integers(0, 4, (50, 2)), dtype=torch.float32) for _ in range(4)]
+    near_n = [torch.tensor(rng.integers(0, 4, (50, 2)), dtype=torch.float32) - 0.5 for _ in range(4)]
+    floor = [torch.zeros(50, 2), torch.zeros(50, 2)]
+    floor[1][7, 1] = 1.0  # one image of 50 moves at ε = 0
+    c = card("p3-fig11")
+    one_noise_error = _correct({"clean": 0, "pgd": 50, "noise": 1})
+    claims.pgd_vs_noise_codes(c, _attack_images("resnet18", near_p, near_n, floor, one_noise_error), cfg)
+    ev = {x.claim_id: x for x in c.claims}
+    assert ev["P3-pgd-acc-resnet18-rule"].labelled_verdict == "PASS-marginal"  # noise drop 0.02 = its bar
+    assert ev["P3-pgd-acc-resnet18-rule"].evidence["statistic"] == pytest.approx(0.02)
+    assert ev["P3-pgd-acc-resnet18-paper"].evidence["threshold"] == 1.0  # both halves: the verdict itself
+    assert ev["P3-disp-resnet18-rule"].certainty == "marginal"
+    assert ev["P3-disp-floor-resnet18"].labelled_verdict == "FAIL-marginal"
+    assert ev["P3-disp-floor-resnet18"].evidence["statistic"] == pytest.approx(49 / 50)
+
+
+def test_collapse_evidence_without_the_rule_is_the_verdict_on_each_resample():
+    bad_pgd = _correct({"clean": 0, "pgd": 45, "noise": 0})  # PGD 10 %: not below the bar
+    ev = claims._collapse_evidence(bad_pgd, False, 0.10)
+    assert ev.statistic == 0.0 and not ev.passes and ev.label == "marginal"  # 9 % or 11 % with other images
+    clear = claims._collapse_evidence(_correct({"clean": 0, "pgd": 50, "noise": 0}), False, 0.10)
+    assert clear.statistic == 1.0 and clear.label == "clear"
+
+
+def test_label_center_evidence_clear_and_marginal(card):
+    rng = np.random.default_rng(0)
+
+    def result(gap, spread):
+        res = []
+        for _ in range(2):
+            d = torch.tensor(np.r_[gap + 2.0 + spread * rng.normal(size=8), 2.0 + spread * rng.normal(size=30)],
+                             dtype=torch.float32)
+            res.append({"distance": d, "correct": torch.tensor([False] * 8 + [True] * 30)})
+        t = pd.DataFrame({"model": ["ResNet-18"] * 2, "n incorrect": [8, 8],
+                          "mean ED incorrect": [float(x["distance"][~x["correct"]].mean()) for x in res],
+                          "mean ED correct": [float(x["distance"][x["correct"]].mean()) for x in res]})
+        return {"table": t, "res": {"resnet18": res}}
+
+    cfg = SimpleNamespace(archs=("resnet18",), aggregate="input")
+    c = card("p3-figS3")
+    claims.figS3(c, result(3.0, 0.1), cfg)
+    assert c.claims[0].labelled_verdict == "PASS"
+    claims.figS3(c, result(0.0, 1.0), cfg)
+    assert c.claims[0].certainty == "marginal"
+
+
+def test_telescope_evidence_clear(card):
+    g = torch.Generator().manual_seed(0)
+    levels = [0.2, 0.1, 0.3, 0.4]
+    cds = [torch.full((45,), v) + 0.001 * torch.rand(45, generator=g) for v in levels]  # 10 units per layer
+    r = {"diversity": {"A": [float(v.mean()) for v in cds]}, "diversity_cd": {"A": cds},
+         "pgd_disp": {}, "noise_disp": {}, "disp_items": {"pgd": {}, "noise": {}}}
+    c = card("p3-figS4")
+    claims.figS4(c, r)
+    assert c.claims[0].labelled_verdict == "PASS" and c.claims[0].evidence["n_items"] == 10
+    assert c.claims[1].passed is True and c.claims[1].evidence is None  # no attacked model
+
+
+def test_unfolding_rests_on_one_class(card):
+    c = card("p3-fig02")
+    r = {"synthetic": {"center": torch.tensor([3.0, 0.0]), "expected": torch.tensor([3.0, 0.0]),
+                       "spread_unfolded": 2.0, "spread_folded": 3.5},
+         "cls": 1, "table": pd.DataFrame({"layer": ["CL1", "CL2"], "wrapped BMUs": [0.5, 0.2],
+                                          "D (unfolded)": [1.0, 2.0], "D (no unfolding)": [2.0, 2.5]})}
+    claims.fig02(c, r)
+    real = c.claims[1]
+    assert real.labelled_verdict == "PASS (single example)" and real.evidence["statistic"] == 0.5
+    assert c.claims[0].evidence is None  # the synthetic construction is no sample
+
+
 # ---------------------------------------------------------------------- per-notebook functions
 def test_fig01(card):
     c = card("p3-fig01")
@@ -171,11 +430,17 @@ def test_fig02(card):
     assert verdicts(c)["P3-unfold-real"] is None
 
 
+def _loss_result(final: dict) -> dict:
+    """Fig. 3 result whose last-epoch updates all have the final loss (two updates per layer)."""
+    return {"final": final, "last_epoch": {a: [torch.full((2,), v) for v in f] for a, f in final.items()}}
+
+
 def test_fig03(card):
     c = card("p3-fig03")
-    claims.fig03(c, {"final": {"resnet18": [0.1, 0.2, 0.3, 0.4], "vgg19_bn": [0.1, 0.5, 0.3, 0.2]}})
+    claims.fig03(c, _loss_result({"resnet18": [0.1, 0.2, 0.3, 0.4], "vgg19_bn": [0.1, 0.5, 0.3, 0.2]}))
     assert verdicts(c) == {"P3-loss-resnet18": True, "P3-loss-vgg19_bn": False}
     assert c.claims[1].note == "CL1 < CL4: True"
+    assert c.claims[0].evidence["n_items"] == 2 and c.claims[0].evidence["certainty"] == "too few items"
 
 
 def _density_result(layers):
@@ -183,7 +448,10 @@ def _density_result(layers):
                       "layer": [f"CL{i + 1}" for i in layers] * 2,
                       "units never BMU": [0.5] * len(layers) + [0.1] * len(layers),
                       "uniform expectation": [0.3] * (2 * len(layers))})
-    return {"table": t, "archs": ["resnet18", "resnet50"], "layers": list(layers)}
+    counts = {"resnet18": torch.tensor([[0, 3], [0, 1]]),  # half of the units never BMU
+              "resnet50": torch.tensor([[0, 1, 1, 1, 1], [1, 1, 1, 1, 1]])}  # one in ten
+    density = {(a, li): {"counts": counts[a], "never_uniform": 0.3} for a in counts for li in layers}
+    return {"table": t, "archs": ["resnet18", "resnet50"], "layers": list(layers), "density": density}
 
 
 def test_density_inhomogeneity_of_fig04_and_figS1(card):
@@ -197,12 +465,16 @@ def test_density_inhomogeneity_of_fig04_and_figS1(card):
 
 
 def test_class_clustering_of_fig05_and_figS2(card):
-    t = pd.DataFrame({"layer": ["CL1", "CL2"], "D_class tr": [1.0, 2.0], "shuffled tr": [3.0, 3.0],
-                      "D_class val": [1.0, 3.0], "shuffled val": [3.0, 3.0]})
+    per_class = {"D_class tr": [torch.tensor([1.0, 1.0]), torch.tensor([2.0, 2.0])],
+                 "shuffled tr": [torch.tensor([3.0, 3.0])] * 2,
+                 "D_class val": [torch.tensor([1.0, 1.0]), torch.tensor([3.0, 3.0])],
+                 "shuffled val": [torch.tensor([3.0, 3.0])] * 2}
+    t = pd.DataFrame({"layer": ["CL1", "CL2"], **{k: [float(v.mean()) for v in vs] for k, vs in per_class.items()}})
     for nid, arch in (("p3-fig05", "resnet18"), ("p3-figS2", "resnet50")):
         c = card(nid)
-        claims.class_clustering(c, {"table": t, "arch": arch})
+        claims.class_clustering(c, {"table": t, "arch": arch, "per_class": per_class})
         assert verdicts(c) == {f"P3-cluster-{arch}-tr": True, f"P3-cluster-{arch}-val": False}
+        assert [x.evidence["statistic"] for x in c.claims] == [1.0, 0.0]  # smallest gap shuffled - true
 
 
 def test_fig06(card):
@@ -234,12 +506,12 @@ def test_fig08(card):
 
 
 def test_fig09(card):
-    c = card("p3-fig09")
-    claims.fig09(c, {"table": pd.DataFrame({"mean weight CD": [0.1, 0.2, 0.3]})})
-    assert verdicts(c) == {"P3-vit-wcd": True}
-    c = card("p3-fig09")
-    claims.fig09(c, {"table": pd.DataFrame({"mean weight CD": [0.3, 0.2, 0.1]})})
-    assert verdicts(c) == {"P3-vit-wcd": False}
+    for mean, passed in (([0.1, 0.2, 0.3], True), ([0.3, 0.2, 0.1], False)):
+        c = card("p3-fig09")
+        wcd = [torch.tensor([v]) for v in mean]  # one pair (2 units) per block
+        claims.fig09(c, {"table": pd.DataFrame({"mean weight CD": mean}), "wcd": wcd})
+        assert verdicts(c) == {"P3-vit-wcd": passed}
+        assert c.claims[0].evidence["statistic"] == (1.0 if passed else -1.0)
 
 
 def test_fig10(card):
@@ -250,12 +522,18 @@ def test_fig10(card):
     assert verdicts(c) == {"P3-vit-ccd-size3": True, "P3-vit-ccd-size4": False, "P3-vit-ccd-size-dependence": None}
 
 
+def _correct(n_wrong: dict, n: int = 50) -> dict:
+    """Per-image correctness of ``n`` images with ``n_wrong[kind]`` misclassified ones."""
+    return {k: torch.arange(n) >= w for k, w in n_wrong.items()}
+
+
 def _attack_result(arch, pgd_rule_disp, floor_max=0.0, found=True):
     small = [torch.zeros(2, 2) for _ in range(4)]
+    correct = {(arch, "paper"): _correct({"clean": 0, "pgd": 5, "noise": 0}),
+               (arch, "rule"): _correct({"clean": 0, "pgd": 50, "noise": 1})}
     return {"eps": {arch: {"paper": 4 / 255, "rule": 32 / 255}},
-            "rule": {arch: {"found": found}},
-            "acc": {(arch, "paper"): {"clean": 1.0, "pgd": 0.9, "noise": 1.0},
-                    (arch, "rule"): {"clean": 1.0, "pgd": 0.0, "noise": 0.98}},
+            "rule": {arch: {"found": found}}, "correct": correct,
+            "acc": {key: {k: float(v.float().mean()) for k, v in c.items()} for key, c in correct.items()},
             "disp": {(arch, "paper", "pgd"): small, (arch, "paper", "noise"): small,
                      (arch, "rule", "pgd"): pgd_rule_disp, (arch, "rule", "noise"): small},
             "floor": {arch: [torch.zeros(2, 2), torch.full((2, 2), floor_max)]}}
@@ -288,24 +566,35 @@ def test_figS3(card):
     t = pd.DataFrame({"model": ["ResNet-18", "ResNet-18", "ResNet-50", "ResNet-50"],
                       "n incorrect": [2, 2, 0, 0], "mean ED incorrect": [3.0, 2.0, float("nan"), float("nan")],
                       "mean ED correct": [1.0, 1.0, 1.0, 1.0]})
+    def layer(bad: list[float], good: list[float]) -> dict:
+        return {"distance": torch.tensor(bad + good), "correct": torch.tensor([False] * len(bad) + [True] * len(good))}
+
+    res = {"resnet18": [layer([3.0, 3.0], [1.0]), layer([2.0, 2.0], [1.0])], "resnet50": [layer([], [1.0])] * 2}
     c = card("p3-figS3")
-    claims.figS3(c, {"table": t}, SimpleNamespace(archs=("resnet18", "resnet50"), aggregate="class"))
+    claims.figS3(c, {"table": t, "res": res}, SimpleNamespace(archs=("resnet18", "resnet50"), aggregate="class"))
     assert verdicts(c) == {"P3-labelcenter-resnet18": True, "P3-labelcenter-resnet50": None}
     assert c.claims[0].measured.endswith("(InCorr: 2 classes)")
+    assert c.claims[0].evidence["statistic"] == 1.0 and c.claims[1].evidence is None
     c = card("p3-figS3")
     t.loc[1, "mean ED incorrect"] = 1.0
-    claims.figS3(c, {"table": t}, SimpleNamespace(archs=("resnet18",), aggregate="input"))
+    res["resnet18"][1] = layer([1.0, 1.0], [1.0])
+    claims.figS3(c, {"table": t, "res": res}, SimpleNamespace(archs=("resnet18",), aggregate="input"))
     assert verdicts(c) == {"P3-labelcenter-resnet18": False}
     assert c.claims[0].measured.endswith("(InCorr: 2 inputs)")
 
 
 def test_figS4(card):
     c = card("p3-figS4")
-    r = {"diversity": {"A": [0.2, 0.1, 0.3, 0.4], "B": [0.4, 0.3, 0.1, 0.2]},
-         "pgd_disp": {"A": [1.0, 2.0, 3.0]}, "noise_disp": {"A": [1.0, 1.0, 1.0]}}
+    diversity = {"A": [0.2, 0.1, 0.3, 0.4], "B": [0.4, 0.3, 0.1, 0.2]}
+    pgd, noise = [1.0, 2.0, 3.0], [1.0, 1.0, 1.0]
+    r = {"diversity": diversity, "diversity_cd": {k: [torch.tensor([v]) for v in d] for k, d in diversity.items()},
+         "pgd_disp": {"A": pgd}, "noise_disp": {"A": noise},
+         "disp_items": {"pgd": {"A": [torch.full((3, 2), v) for v in pgd]},
+                        "noise": {"A": [torch.full((3, 2), v) for v in noise]}}}
     claims.figS4(c, r)
     assert verdicts(c) == {"P3-telescope": False, "P3-telescope-pgd": True}
     assert c.claims[0].note == "1/2 models"
+    assert c.claims[0].evidence["statistic"] == 0.5 and c.claims[1].evidence["statistic"] == 2.0
 
 
 def test_tab01(card):

@@ -226,6 +226,20 @@ def test_shuffled_d_class_on_perfect_clusters_takes_only_the_hand_computed_value
     assert again[0] == again[1]  # deterministic given the generator
 
 
+def test_shuffled_d_class_is_the_mean_of_its_per_class_values():
+    ls = _two_cluster_ls()
+    per_class = geometry.shuffled_d_class_per_class(ls, torch.Generator().manual_seed(4))
+    assert {k: float(v.mean()) for k, v in per_class.items()} == geometry.shuffled_d_class(
+        ls, torch.Generator().manual_seed(4))
+    assert [len(v) for v in per_class.values()] == [2, 2]  # one value per (pseudo-)class
+
+
+def test_accuracies_are_the_means_of_the_per_image_correctness():
+    correct = {"clean": torch.tensor([True, True, False, True]), "pgd": torch.zeros(4, dtype=torch.bool),
+               "noise": torch.tensor([True, False, False, True])}
+    assert attack.accuracies(correct) == {"clean": 0.75, "pgd": 0.0, "noise": 0.5}
+
+
 def test_shuffled_d_class_of_perfect_clusters_exceeds_true_d_class():
     # 3 classes x 12 inputs, each class on its own unit of an 8x8 torus: true D_class is 0,
     # shuffled labels spread every class over the three units.

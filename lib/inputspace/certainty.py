@@ -8,10 +8,16 @@ where a claim compares two groups on the same items, e.g. the AT and the normal 
 sources; for a ROC AUC, clean and adversarial scores are resampled separately (a stratified
 bootstrap) and the AUC recomputed.
 
-Labels (:func:`label`):
+The verdict rule itself (a function of the statistic, e.g. ``lambda f: f >= 0.9``) decides the
+label, so a strict and a non-strict threshold, or a rule that must hold on every item
+(``fraction == 1``), are labelled the way the verdict is computed. The rule must be monotone in the
+statistic (a band such as ``|median - literature| < tol`` is written as a rule on the deviation),
+since only the interval's ends and the statistic are checked. Labels (:func:`label`):
 
-``clear``            the 95 % interval lies on one side of the threshold;
-``marginal``         it contains the threshold (the verdict may flip with other items);
+``clear``            the rule gives the same verdict at both ends of the 95 % interval and at the
+                     statistic (the interval lies on one side of the threshold);
+``marginal``         it does not (the interval contains the threshold: the verdict may flip with
+                     other items);
 ``single example``   the claim rests on one example (e.g. a demo pair): no interval;
 ``too few items``    fewer than :data:`MIN_ITEMS` items: an interval would mean little.
 """
@@ -29,6 +35,7 @@ LEVEL = 0.95
 BOOT_SEED = 0
 
 Statistic = Callable[[np.ndarray], float]
+Rule = Callable[[float], bool]
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Evidence:
     n_items: int
     threshold: float | None
     label: str
+    passes: bool | None = None  # the verdict rule applied to the statistic (checked by Scorecard.record)
 
     def as_dict(self) -> dict:
         return {"statistic": self.statistic, "interval": None if self.low is None else [self.low, self.high],
@@ -92,26 +100,58 @@ def auc_bootstrap(positive: Sequence[float], negative: Sequence[float], *, n_boo
     return _percentiles(np.array(samples), level)
 
 
-def label(low: float | None, high: float | None, threshold: float | None, n_items: int) -> str:
-    """``clear`` / ``marginal`` / ``single example`` / ``too few items`` (module doc)."""
+def label(low: float | None, high: float | None, rule: Rule | None, n_items: int,
+          statistic: float | None = None) -> str:
+    """``clear`` / ``marginal`` / ``single example`` / ``too few items`` (module doc): marginal when
+    ``rule`` gives different verdicts at ``low``, ``statistic`` and ``high``."""
     if n_items <= 1:
         return "single example"
     if n_items < MIN_ITEMS or low is None or high is None:
         return "too few items"
-    if threshold is None:
-        raise ValueError("a verdict with an interval needs its threshold to be labelled")
-    return "marginal" if low <= threshold <= high else "clear"
+    if rule is None:
+        raise ValueError("a verdict with an interval needs its rule to be labelled")
+    ends = {bool(rule(v)) for v in (low, high) + (() if statistic is None else (statistic,))}
+    return "marginal" if len(ends) > 1 else "clear"
 
 
-def evidence(values: Sequence[float] | np.ndarray, threshold: float, statistic: Statistic = np.mean,
-             **kw) -> Evidence:
-    """The statistic over items, its bootstrap interval (if there are enough items) and label."""
+def _evidence(stat: float, interval: tuple[float, float] | None, n: int, rule: Rule,
+              threshold: float | None) -> Evidence:
+    lo, hi = interval if interval is not None else (None, None)
+    return Evidence(stat, lo, hi, n, threshold, label(lo, hi, rule, n, stat), bool(rule(stat)))
+
+
+def evidence(values: Sequence[float] | np.ndarray, rule: Rule, statistic: Statistic = np.mean, *,
+             threshold: float | None = None, **kw) -> Evidence:
+    """The statistic over items, its bootstrap interval (from :data:`MIN_ITEMS` items on) and its
+    label under the verdict ``rule``; ``threshold`` is the rule's bar, shown in the scorecard."""
     x = np.asarray(values, dtype=float)
     stat = float(statistic(x))
-    if len(x) < MIN_ITEMS:
-        return Evidence(stat, None, None, len(x), threshold, label(None, None, threshold, len(x)))
-    lo, hi = bootstrap(x, statistic, **kw)
-    return Evidence(stat, lo, hi, len(x), threshold, label(lo, hi, threshold, len(x)))
+    return _evidence(stat, bootstrap(x, statistic, **kw) if len(x) >= MIN_ITEMS else None, len(x), rule, threshold)
+
+
+def paired_evidence(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
+                    statistic: Callable[[np.ndarray, np.ndarray], float], rule: Rule, *,
+                    threshold: float | None = None, **kw) -> Evidence:
+    """:func:`evidence` for a statistic of two groups measured on the same items (paired bootstrap)."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    stat = float(statistic(x, y))
+    iv = paired_bootstrap(x, y, statistic, **kw) if len(x) >= MIN_ITEMS else None
+    return _evidence(stat, iv, len(x), rule, threshold)
+
+
+def auc_evidence(positive: Sequence[float], negative: Sequence[float], rule: Rule, *,
+                 threshold: float | None = None, **kw) -> Evidence:
+    """:func:`evidence` for a ROC AUC (stratified bootstrap); the items are the fewer of the two
+    groups' scores."""
+    p, n = np.asarray(positive, dtype=float), np.asarray(negative, dtype=float)
+    items = min(len(p), len(n))
+    iv = auc_bootstrap(p, n, **kw) if items >= MIN_ITEMS else None
+    return _evidence(auc(p, n), iv, items, rule, threshold)
+
+
+def single_example(value: float, rule: Rule, threshold: float | None = None) -> Evidence:
+    """A verdict that rests on one example (e.g. a demo pair): no interval, labelled so."""
+    return _evidence(float(value), None, 1, rule, threshold)
 
 
 def verdict_text(verdict: str, certainty: str | None) -> str:

@@ -19,7 +19,8 @@ from .certainty import Evidence, verdict_text
 
 PAPERS = {"p1": "P1 — Vrabel et al., Input Space Mode Connectivity in Deep Neural Networks",
           "p2": "P2 — Balasubramanian et al., Exploring Geometry of Blind Spots in Vision Models",
-          "p3": "P3 — Lee & Vijayan, Generalization ability and vulnerabilities to adversarial perturbations"}
+          "p3": "P3 — Lee & Vijayan, Generalization ability and vulnerabilities to adversarial perturbations",
+          "px": "Cross-study — the three geometries on the same models (hypotheses stated before the run)"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,12 @@ class Scorecard:
     def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any,
                passed: bool | None, note: str = "", evidence: Evidence | None = None) -> Claim:
         """Record one claim and save the notebook's scorecard; returns the claim. ``evidence``: the
-        per-item statistic the verdict rests on, with its interval and certainty label."""
+        per-item statistic the verdict rests on, with its interval and certainty label; its rule
+        must give the recorded verdict (a claim whose evidence says otherwise is a bug, not a row)."""
+        if evidence is not None and passed is not None and evidence.passes is not None \
+                and bool(passed) != evidence.passes:
+            raise ValueError(f"{self.notebook_id} {claim_id}: verdict {bool(passed)} but its evidence's rule gives "
+                             f"{evidence.passes} on the statistic {evidence.statistic:.4g}")
         claim = Claim(self.notebook_id, claim_id, statement, str(paper_value), str(measured),
                       None if passed is None else bool(passed), note, paths.paper_check(),
                       None if evidence is None else evidence.as_dict())
@@ -102,6 +108,11 @@ def load_all(profile: str, notebook_ids: list[str] | None = None) -> list[Claim]
         if notebook_ids is None or d["notebook_id"] in notebook_ids:
             out += [Claim(**c) for c in d["claims"]]
     return out
+
+
+def load_scorecard(path: Path) -> list[Claim]:
+    """The claims of an aggregated scorecard file (``figures/claims.json``)."""
+    return [Claim(**c) for c in json.loads(Path(path).read_text())["claims"]]
 
 
 def totals(claims: list[Claim]) -> dict[str, int]:

@@ -15,6 +15,10 @@
     writes parameterized copies into ``build/smoke/nb/`` for ``pytest --nbval-lax``.
 ``python -m inputspace.pipeline scorecard --profile quick``
     rewrites ``figures/claims.{md,json}`` (and the README totals) from the recorded claims.
+``python -m inputspace.pipeline compare``
+    writes ``figures/claims-seeds.md``: the quick verdicts under each model seed that has a run
+    (``make figures MODEL_SEED=1`` runs into ``build/quick-seed1/``, never touching the committed
+    notebooks, figures or scorecard).
 ``python -m inputspace.pipeline codemap``
     rewrites the README map's "code" column: the paper-package and ``methods`` functions each
     notebook calls (:func:`library_calls`; a test keeps the two in step).
@@ -34,12 +38,13 @@ from pathlib import Path
 import nbformat
 from traitlets.config import Config
 
-from . import claims, paths
+from . import claims, paths, progress
 from .cache import atomic_write_bytes
 from .config import PROFILES
 from .sources import library_dependencies, update_with_sources
 
-DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA")
+DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA",
+            paths.MODEL_SEED_ENV)
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
 _CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|methods)\.")
@@ -121,25 +126,32 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     import papermill as pm
 
     nid = notebook_id(nb_path)
-    stamp = paths.BUILD / profile / "stamps" / f"{nid}.sha256"
+    stamp = paths.build_dir(profile) / "stamps" / f"{nid}.sha256"
     digest = inputs_hash(nb_path, profile)
     if not force and stamp.exists() and stamp.read_text() == digest:
         print(f"[skip] {nid}: inputs unchanged since its last successful {profile} run", flush=True)
         return "skipped"
-    out = paths.BUILD / profile / nb_path.name
+    out = paths.build_dir(profile) / nb_path.name
     out.parent.mkdir(parents=True, exist_ok=True)
     params = {} if profile == "quick" else {"profile": profile}
-    print(f"[run ] {nid} ({profile})", flush=True)
+    expected, source = expected_seconds(nid, profile)
+    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
+                                          else ", no earlier time on record"), flush=True)
     t0 = time.time()
+    feed = paths.build_dir(profile) / "progress" / f"{nid}.jsonl"
+    os.environ[progress.ENV] = str(feed)  # the kernel inherits it: its bars report to the watcher
     try:
-        pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
-                            progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS),
-                            config=kernel_config())
+        with progress.Watcher(nid, feed, expected):
+            pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
+                                progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS),
+                                config=kernel_config())
     except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
         print(f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
               f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}", flush=True)
         return "failed"
-    if profile == "quick":
+    finally:
+        os.environ.pop(progress.ENV, None)
+    if paths.run_name(profile) == "quick":  # another model seed never touches the committed notebooks
         nb = strip_volatile(nbformat.read(out, as_version=4))
         atomic_write_bytes(nb_path, (nbformat.writes(nb) + "\n").encode())
     atomic_write_bytes(stamp, inputs_hash(nb_path, profile).encode())
@@ -206,16 +218,16 @@ def update_readme_code() -> None:
     atomic_write_bytes(readme, text.encode())
 
 
-def update_readme(totals: dict[str, int]) -> None:
-    """Rewrite the scorecard totals between the README's scorecard markers."""
+def update_readme(totals_text: str) -> None:
+    """Rewrite the scorecard totals between the README's scorecard markers
+    (:func:`inputspace.claims.totals_text`: with the clear / marginal split once claims carry it)."""
     readme = paths.ROOT / "README.md"
     text = readme.read_text()
     if README_START not in text:
         return
-    line = (f"{README_START}\n**Claims scorecard (quick profile): {totals['PASS']} pass, "
-            f"{totals['FAIL']} fail, {totals['N/A']} not evaluated** — "
+    line = (f"{README_START}\n**Claims scorecard (quick profile): {totals_text}** — "
             f"[figures/claims.md](figures/claims.md)\n{README_END}")
-    text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), line, text, flags=re.S)
+    text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), lambda _: line, text, flags=re.S)
     atomic_write_bytes(readme, text.encode())
 
 
@@ -223,8 +235,8 @@ def scorecard(profile: str) -> dict[str, int]:
     ids = [notebook_id(p) for p in select(None)]
     out = paths.figures_dir(profile)
     totals = claims.write_scorecard(profile, out, ids)
-    if profile == "quick":
-        update_readme(totals)
+    if paths.run_name(profile) == "quick":
+        update_readme(claims.totals_text(claims.load_all(profile, ids)))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 
@@ -234,7 +246,7 @@ def prepare(profile: str, only: str | None) -> list[Path]:
     from papermill.iorw import load_notebook_node  # gives every cell a (possibly empty) tags list
     from papermill.parameterize import parameterize_notebook
 
-    out_dir = paths.BUILD / profile / "nb"
+    out_dir = paths.build_dir(profile) / "nb"
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.ipynb"):
         old.unlink()
@@ -269,7 +281,7 @@ def run_and_record(nid: str, profile: str, force: bool, record: Path | None = No
     from .workflow.slots import gpu_slot
 
     nb_path = notebook_path(nid)
-    slots = (gpu_slot(slot_dir or paths.BUILD / profile / "gpu-slots", gpu_slots, gpu_devices or [])
+    slots = (gpu_slot(slot_dir or paths.build_dir(profile) / "gpu-slots", gpu_slots, gpu_devices or [])
              if gpu_slots else nullcontext())
     with slots:
         t = time.time()
@@ -282,15 +294,93 @@ def run_and_record(nid: str, profile: str, force: bool, record: Path | None = No
 
 
 def summarize(profile: str, runs: dict[str, dict], t0: float) -> int:
-    """End of a run: scorecard (and README totals), timings file, one summary line; the exit
-    status (1 if a notebook failed)."""
+    """End of a run: scorecard (and README totals), timings files, the summary (ran / skipped /
+    failed, total time, where the time went); the exit status (1 if a notebook failed)."""
     scorecard(profile)
     write_timings(profile, runs)
+    remember_timings(profile, runs)
+    print(summary_text(runs, time.time() - t0), flush=True)
+    return 1 if any(r["status"] == "failed" for r in runs.values()) else 0
+
+
+def summary_text(runs: dict[str, dict], wall: float, top: int = 5) -> str:
+    """``N ran, M skipped, K failed [ids] in X min`` and the notebooks that took the most time."""
     statuses = [r["status"] for r in runs.values()]
     failed = [nid for nid, r in runs.items() if r["status"] == "failed"]
-    print(f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
-          + (f": {failed}" if failed else "") + f" in {(time.time() - t0) / 60:.1f} min")
-    return 1 if failed else 0
+    head = (f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
+            + (f": {failed}" if failed else "") + f" in {wall / 60:.1f} min")
+    spent = sorted(((r["seconds"], nid) for nid, r in runs.items() if r["status"] != "skipped"), reverse=True)
+    if not spent:
+        return head
+    busy = sum(sec for sec, _ in spent)
+    where = ", ".join(f"{nid} {progress.minutes(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
+                      if busy > 0)
+    return head + (f"\nwhere the time went: {where}" if where else "")
+
+
+def reference_timings_path(profile: str) -> Path:
+    """``timings.json`` beside the profile's scorecard (quick: the committed ``figures/``): the
+    last successful time of every notebook, the expected times of the next run, also on a fresh
+    clone."""
+    return paths.figures_dir(profile) / "timings.json"
+
+
+def machine_text() -> str:
+    """``<cores>-core <CPU model>``, or the GPU a run used: where a reference time was measured."""
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    text = f"{os.cpu_count()}-core {cpu}"
+    if os.environ.get("CUDA_VISIBLE_DEVICES"):
+        text += f", GPU {os.environ['CUDA_VISIBLE_DEVICES']}"
+    return text
+
+
+def remember_timings(profile: str, runs: dict[str, dict]) -> Path:
+    """Merge this run's successful times into :func:`reference_timings_path` (a skipped or failed
+    notebook keeps its earlier time); each entry says when and on what it was measured."""
+    out = reference_timings_path(profile)
+    known = json.loads(out.read_text()).get("notebooks", {}) if out.exists() else {}
+    stamp = time.strftime("%Y-%m-%d")
+    for nid, r in runs.items():
+        if r["status"] == "ok":
+            known[nid] = {"seconds": r["seconds"], "date": stamp, "machine": machine_text(),
+                          "threads": r.get("threads") or os.environ.get("OMP_NUM_THREADS")}
+    order = {notebook_id(p): i for i, p in enumerate(select(None))}
+    known = dict(sorted(known.items(), key=lambda kv: order.get(kv[0], len(order))))
+    atomic_write_bytes(out, (json.dumps({"profile": profile, "notebooks": known}, indent=1) + "\n").encode())
+    return out
+
+
+def expected_seconds(nid: str, profile: str) -> tuple[float | None, str]:
+    """The expected time of a notebook and where it comes from: its last successful run
+    (:func:`remember_timings`), else in the paper profile the cost table's estimate
+    (``figures/paper-cost.md``, divided by ``GPU_SPEEDUP`` when that table was measured on a CPU
+    and this run has a GPU); ``(None, "")`` when neither knows it."""
+    ref = reference_timings_path(profile)
+    if ref.exists():
+        entry = json.loads(ref.read_text()).get("notebooks", {}).get(nid)
+        if entry:
+            return float(entry["seconds"]), f"last run {entry['date']} on {entry['machine']}"
+    cost = paths.FIGURES_ROOT / "paper-cost.md"
+    if profile == "paper" and cost.exists():
+        from .workflow.plan import cost_table, parse_duration
+
+        rows, cpu = cost_table(cost.read_text())
+        est = parse_duration(rows.get(nid, {}).get("paper estimate", ""))
+        if est is not None:
+            import torch
+
+            speedup = float(os.environ.get("GPU_SPEEDUP", 100)) if cpu and torch.cuda.is_available() else 1.0
+            return est / speedup, "paper-cost.md" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
+    return None, ""
 
 
 def aggregate(profile: str, records: Path, ids: list[str], t0: float) -> int:
@@ -306,9 +396,36 @@ def aggregate(profile: str, records: Path, ids: list[str], t0: float) -> int:
 def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
     """Record this run's wall time per notebook in ``build/<profile>/timings.json`` (the README's
     runtimes come from it; p0's time includes training any missing model)."""
-    out = paths.BUILD / profile / "timings.json"
+    out = paths.build_dir(profile) / "timings.json"
     total = round(sum(v["seconds"] for v in seconds.values()), 1)
     atomic_write_bytes(out, json.dumps({"total_seconds": total, "notebooks": seconds}, indent=1).encode())
+    return out
+
+
+SEEDS_MD = "claims-seeds.md"
+
+
+def seed_scorecards() -> dict[int, Path]:
+    """Quick scorecards by model seed: 0 is the committed ``figures/claims.json``, N the
+    ``build/quick-seedN/figures/claims.json`` of ``make figures MODEL_SEED=N`` (whole or ``ONLY=``)."""
+    found = {0: paths.FIGURES_ROOT / "claims.json"}
+    for p in paths.BUILD.glob("quick-seed*/figures/claims.json"):
+        tail = p.parts[-3].removeprefix("quick-seed")
+        if tail.isdigit():
+            found[int(tail)] = p
+    return {s: found[s] for s in sorted(found) if found[s].exists()}
+
+
+def compare() -> Path:
+    """``figures/claims-seeds.md``: every quick claim's verdict and measured value under each model
+    seed with a scorecard (:func:`seed_scorecards`, :func:`inputspace.claims.seeds_markdown`)."""
+    cards = seed_scorecards()
+    if len(cards) < 2 or 0 not in cards:
+        raise SystemExit("compare needs figures/claims.json and a run under another model seed: "
+                         "make figures MODEL_SEED=1 [ONLY=p2,p3] (writes build/quick-seed1/)")
+    out = paths.FIGURES_ROOT / SEEDS_MD
+    atomic_write_bytes(out, claims.seeds_markdown({s: claims.load_scorecard(p) for s, p in cards.items()}).encode())
+    print(f"model seeds {sorted(cards)} -> {out}")
     return out
 
 
@@ -316,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=("run", "run-one", "aggregate", "prepare", "scorecard", "list",
-                                        "codemap"))
+                                        "codemap", "compare"))
     ap.add_argument("notebook", nargs="?", help="run-one: the notebook id (e.g. p2-fig04)")
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
@@ -339,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "codemap":
         update_readme_code()
+        return 0
+    if args.command == "compare":
+        compare()
         return 0
     if args.command == "run-one":
         if not args.notebook:

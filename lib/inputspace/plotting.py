@@ -28,15 +28,29 @@ def use_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def savefig(fig: plt.Figure, notebook_id: str, profile: str = "quick", suffix: str = "") -> list[Path]:
+class Saved(list):
+    """The paths :func:`savefig` wrote; shown relative to the repository (a notebook that ends a cell
+    with ``savefig(...)`` then carries ``saved figures/p0-00.png, figures/p0-00.pdf``, not the absolute
+    path of the machine it ran on)."""
+
+    def __repr__(self) -> str:
+        def short(p: Path) -> str:
+            try:
+                return str(Path(p).relative_to(paths.ROOT))
+            except ValueError:
+                return str(p)
+        return "saved " + ", ".join(short(p) for p in self)
+
+
+def savefig(fig: plt.Figure, notebook_id: str, profile: str = "quick", suffix: str = "") -> Saved:
     """Save ``fig`` as PNG and PDF named after the notebook (plus an optional suffix).
 
-    Returns the written paths.
+    Returns the written paths (a list of :class:`~pathlib.Path`).
     """
     out = paths.figures_dir(profile)
     out.mkdir(parents=True, exist_ok=True)
     stem = notebook_id + (f"-{suffix}" if suffix else "")
-    written = []
+    written = Saved()
     for ext, meta in (("png", {"Software": None}),
                       ("pdf", {"Creator": None, "Producer": None, "CreationDate": None})):
         path = out / f"{stem}.{ext}"

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from .data import Split
 from .methods.attacks import pgd_linf
+from .progress import bar
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,14 @@ class Recipe:
     adv_iters: int = 0
     adv_step: float = 0.0
     train_fraction: float = 1.0      # < 1: a stratified-by-order subset (smoke profile)
+    init: str = ""                   # start from the trained model of this recipe (fine-tuning); "" = timm init
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The manifest form; ``init`` only when set, so manifests written before it existed still match."""
+        d = asdict(self)
+        if not d["init"]:
+            del d["init"]
+        return d
 
 
 def random_shift(x: torch.Tensor, max_shift: int, generator: torch.Generator) -> torch.Tensor:
@@ -112,7 +117,8 @@ def train_classifier(model: nn.Module, train: Split, recipe: Recipe, *, device: 
     opt, sched = _optimizer(model, recipe, total)
     model.to(device).train()
     t0, step, loss = time.time(), 0, torch.tensor(float("nan"))
-    bar = tqdm(total=total, desc=f"train {getattr(model, 'arch', '')} ({recipe.name})", disable=not progress)
+    pbar = bar(total=total, desc=f"train {getattr(model, 'arch', '')} ({recipe.name}, {recipe.epochs} epochs)",
+               unit="batch", disable=not progress)
     for _ in range(recipe.epochs):
         perm = torch.randperm(n, generator=g)
         for i in range(0, n, recipe.batch_size):
@@ -132,8 +138,8 @@ def train_classifier(model: nn.Module, train: Split, recipe: Recipe, *, device: 
             opt.step()
             sched.step()
             step += 1
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss.item():.3f}")
-    bar.close()
+            pbar.update(1)
+            pbar.set_postfix(loss=f"{loss.item():.3f}")
+    pbar.close()
     model.eval()
     return {"train_seconds": time.time() - t0, "steps": step, "final_loss": float(loss.detach())}

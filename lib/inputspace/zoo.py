@@ -69,6 +69,12 @@ def _train_and_save(arch: str, dataset: str, recipe: Recipe, seed: int, profile:
     train, held = OFFLINE_DATASETS[dataset]("train"), OFFLINE_DATASETS[dataset]("heldout")
     torch.manual_seed(seed)  # timm initialisation uses the global generator
     net = build_net(arch, len(train.classes), train.x.shape[-1])
+    start = {}
+    if recipe.init:  # fine-tuning: start from the trained model of recipe.init (trained first if missing)
+        first, start = load_quick_model(arch, dataset, profile, device=torch.device("cpu"), seed=seed,
+                                        recipe=recipe.init, fast=False)
+        net.load_state_dict(first.net.state_dict())
+        start = {"init_model": start["name"], "init_sha256": start["sha256"]}
     model = wrap(net, arch, train.x.shape[-1], frozen=False)
     stats = train_classifier(model, train, recipe, device=device, seed=seed)
     acc = accuracy(model, held, device)
@@ -77,7 +83,7 @@ def _train_and_save(arch: str, dataset: str, recipe: Recipe, seed: int, profile:
                 "recipe": recipe.as_dict(), "heldout_accuracy": acc, "n_train": len(train),
                 "n_heldout": len(held), "sha256": digest, "device": str(device),
                 "parameters": sum(p.numel() for p in net.parameters()), "num_classes": len(train.classes),
-                **stats, **_versions()}
+                **start, **stats, **_versions()}
     cache.atomic_write_bytes(pt.with_suffix(".json"), json.dumps(manifest, indent=1).encode())
     log.info("trained %s: held-out accuracy %.4f in %.0fs", pt.stem, acc, stats["train_seconds"])
     return manifest
@@ -98,11 +104,29 @@ def _valid_manifest(pt: Path) -> dict | None:
     return manifest
 
 
+def is_trained(arch: str, dataset: str, recipe: str, profile: str, seed: int | None = None) -> bool:
+    """Whether a valid model file of the current recipe exists (nothing is trained or moved)."""
+    seed = paths.model_seed() if seed is None else seed
+    pt = paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt"
+    side = pt.with_suffix(".json")
+    if not (pt.exists() and side.exists()):
+        return False
+    try:
+        manifest = json.loads(side.read_text())
+    except ValueError:
+        return False
+    return manifest.get("recipe") == recipe_for(arch, recipe, profile).as_dict() \
+        and manifest.get("sha256") == cache.sha256_file(pt)
+
+
 def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
-                     device: torch.device, seed: int = 0, recipe: str = "standard",
+                     device: torch.device, seed: int | None = None, recipe: str = "standard",
                      train_if_missing: bool = True, fast: bool = True) -> tuple[ModelWrapper, dict]:
     """Load (training once if needed) a locally trained model; returns ``(model, manifest)``.
+    ``seed``: the training seed; default :func:`inputspace.paths.model_seed` (0 unless
+    ``make figures MODEL_SEED=N`` set another, to see which verdicts depend on the trained model).
     ``fast``: apply :func:`~inputspace.models.speed_up` (BatchNorm folded, channels-last)."""
+    seed = paths.model_seed() if seed is None else seed
     if dataset not in OFFLINE_DATASETS:
         raise ValueError(f"unknown offline data set {dataset!r}; valid: {sorted(OFFLINE_DATASETS)}")
     rec = recipe_for(arch, recipe, profile)
@@ -122,7 +146,7 @@ def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick",
 
 
 def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
-               device: torch.device | str = "cpu", seed: int = 0, recipe: str = "standard",
+               device: torch.device | str = "cpu", seed: int | None = None, recipe: str = "standard",
                checkpoint: str | Path | None = None, pretrained: bool = True,
                fast: bool = True) -> ModelWrapper:
     """A frozen eval-mode :class:`~inputspace.models.ModelWrapper` on ``device``.
@@ -133,7 +157,8 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
         dataset: quick/smoke: ``digits`` or ``lfw``; paper: ``imagenet``, ``cifar10``,
             ``cifar100``, ``svhn``.
         profile: ``smoke`` | ``quick`` | ``paper``.
-        seed, recipe: identify a locally trained model (``standard`` or ``pgd-at``).
+        seed, recipe: identify a locally trained model (``standard`` or ``pgd-at``); ``seed``
+            defaults to :func:`inputspace.paths.model_seed`.
         checkpoint: a local weights file (paper profile; e.g. RobustBench's Salman2020Do_R50).
         pretrained: paper profile without checkpoint: timm's pretrained weights.
         fast: fold BatchNorm into the convolutions and use channels-last

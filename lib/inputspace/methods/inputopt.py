@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
+
+from ..progress import bar
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def optimize_inputs(model: nn.Module, x0: torch.Tensor, y: torch.Tensor, *, lr: 
     its = torch.zeros(p, dtype=torch.long, device=device)
     history = torch.full((iterations, p), float("nan"))
     active = torch.arange(p, device=device)
-    for t in tqdm(range(1, iterations + 1), desc=desc, disable=not progress, leave=False):
+    for t in bar(range(1, iterations + 1), desc=desc, disable=not progress, leave=False):
         ce, g = _ce_and_grad(model, x[active], y[active], penalty, active)
         history[t - 1, active.cpu()] = ce.cpu()
         if keep_best:

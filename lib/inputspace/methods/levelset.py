@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
+from ..progress import bar
 from . import checks, lst_eval
 
 log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ def _run(model: nn.Module, x: torch.Tensor, y: torch.Tensor, x_tgt: torch.Tensor
     accepted = torch.zeros(len(x), dtype=torch.long)
     grad, probs = _grad_probs(model, x, y)
     delta = None
-    for i in tqdm(range(s.iters), desc="LST", disable=not progress, leave=False):
+    for i in bar(range(s.iters), desc="LST", disable=not progress, leave=False):
         if s.log_every and i % s.log_every == 0:
             _log_step(rec, s, model, i, (x, probs, grad), y, y_tgt, x_tgt, generator)
         v_perp = project_orthogonal(x_tgt - x, grad)

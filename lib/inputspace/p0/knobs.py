@@ -1,7 +1,7 @@
 """Knobs and constants of p0-00 (the quick model zoo)."""
 from __future__ import annotations
 
-from ..config import Knob
+from ..config import Knob, per_profile
 
 # (architecture, data set, recipe) of every locally trained model the notebooks use.
 ZOO: tuple[tuple[str, str, str], ...] = (
@@ -16,7 +16,16 @@ ZOO: tuple[tuple[str, str, str], ...] = (
 MIN_CNN_ACCURACY = 0.97
 """Held-out accuracy every quick CNN on digits must reach (the zoo's own quality bar)."""
 
-KNOBS = {"p0-00": {"models": Knob("all", help="'all' or comma-separated arch:dataset:recipe")}}
+KNOBS = {"p0-00": {"models": Knob("all", help="'all' or comma-separated arch:dataset:recipe"),
+                   "train_jobs": per_profile(1, 2, 1, "models trained at once on the CPU, each with cores / train_jobs "
+                                                      "threads")}}
+TRAIN_COST: dict[tuple[str, str, str], float] = {
+    ("densenet121", "digits", "standard"): 1185, ("resnet50", "digits", "standard"): 1052,
+    ("vit_tiny", "digits", "standard"): 875, ("vgg19_bn", "digits", "standard"): 527,
+    ("resnet18", "digits", "pgd-at"): 560, ("resnet18", "digits", "standard"): 58,
+    ("resnet50", "lfw", "standard"): 34}
+"""Seconds each model took to train in quick on the project's 2-core machine (p0-00's table of
+2026-12-01); only their order matters: the longest chains of training start first."""
 
 MEMORY: dict[str, dict[str, str]] = {"p0-00": {}}
 """Knob → what it holds on the GPU at once (:func:`inputspace.notebook.oom_message`). p0-00 has

@@ -4,17 +4,43 @@ applies the rules and records the claims on the notebook's scorecard (``figures/
 
 δ = :data:`inputspace.methods.connectivity.DELTA` = 0.001 (Fig 2 caption) wherever a rule
 takes ``delta``. Each ``figNN`` / item function returns ``card.table()`` for display.
+
+Every claim whose verdict rests on a statistic over items (pairs, trials, slices, inputs, FVO
+pairs) records them as evidence (:mod:`inputspace.certainty`): the statistic the verdict is computed
+from, its 95 % bootstrap interval and a certainty label under the same rule; a verdict on the demo
+pair (Figs 1-5, 7) is labelled a single example. Claims without evidence: P1.9-4b of p1-fig04 (not
+evaluated), P1.9-10b (not judged) and P1.7-6 (its networks are a fixed design, not a sample).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
+import torch
 
+from .. import certainty
+from ..certainty import Evidence, Rule
 from ..claims import Scorecard
 from ..config import Config
 from ..methods.connectivity import DELTA
 from . import tables
+
+NEARLY_SAME = 0.05
+"""Largest max|B′ − B| / max|B| of a bypass point "nearly indistinguishable" from B (Fig 1 caption: 1–5 %)."""
+COSINE_MAX = 0.1
+"""|cos(B′ − B, C − A)| below which B′ − B counts as in the hyperplane orthogonal to AC."""
+TENTH = 0.1
+""""Far below" / "low-loss": a loss below this multiple of the barrier's (bypass point, endpoints,
+secondary barriers)."""
+MOST = 0.5
+"""Barriers are typical: more than this fraction of the within-class pairs has one (P1.7-1b)."""
+PC_TOL = 0.02
+"""Largest |simulated − literature| percolation threshold that counts as reproduced (PERC-2D/3D)."""
+CHANCE = 0.5
+"""The AUC of a detector that does not separate clean from adversarial inputs (DET-*-a)."""
+P_LEVEL = 0.05
+"""Significance level of the detectors' one-sided Mann-Whitney test (DET-*-a)."""
 
 # --- rules ---------------------------------------------------------------------------------------
 
@@ -25,25 +51,35 @@ def barrier_exists(gap: float, delta: float = DELTA) -> bool:
     return gap > delta
 
 
+def every(fraction: float) -> bool:
+    """A property that must hold on every item (attack, point of a path): ``fraction == 1``."""
+    return fraction == 1.0
+
+
+def most(fraction: float) -> bool:
+    """More than half of the items: ``fraction >`` :data:`MOST` (0.5; exactly half fails)."""
+    return fraction > MOST
+
+
 def nearly_indistinguishable(rel_linf: float) -> bool:
     """B′ is nearly indistinguishable from B (Fig 1 caption, 1–5 %): max|B′ − B| / max|B| ≤ 0.05."""
-    return rel_linf <= 0.05
+    return rel_linf <= NEARLY_SAME
 
 
 def in_hyperplane(cosine: float) -> bool:
     """B′ − B stays (nearly) orthogonal to C − A: |cos(B′ − B, C − A)| < 0.1."""
-    return abs(cosine) < 0.1
+    return abs(cosine) < COSINE_MAX
 
 
 def bypass_removes_barrier(ce_b_prime: float, ce_b: float) -> bool:
     """The bypass point is low-loss: CE(B′) < 0.1 · CE(B)."""
-    return ce_b_prime < 0.1 * ce_b
+    return ce_b_prime < TENTH * ce_b
 
 
 def interior_barrier(alpha_b: float, ce_a: float, ce_c: float, ce_b: float) -> bool:
     """The barrier lies strictly inside the path, 0 < α_B < 1, and both endpoints are low-loss
     modes: max(CE(A), CE(C)) < 0.1 · CE(B)."""
-    return 0 < alpha_b < 1 and max(ce_a, ce_c) < 0.1 * ce_b
+    return 0 < alpha_b < 1 and max(ce_a, ce_c) < TENTH * ce_b
 
 
 def connected(excess: float, delta: float = DELTA) -> bool:
@@ -55,7 +91,7 @@ def connected(excess: float, delta: float = DELTA) -> bool:
 def far_below(secondary: float, primary: float) -> bool:
     """The secondary barrier is far below the primary one: secondary < 0.1 · primary (both as
     heights above the endpoints)."""
-    return secondary < 0.1 * primary
+    return secondary < TENTH * primary
 
 
 def class_constant(predicted: Sequence[int], cls: int) -> bool:
@@ -84,14 +120,14 @@ def fraction_with_barrier(gaps: Sequence[float], delta: float = DELTA) -> tuple[
     """Barriers are typical: the fraction of pairs with gap > δ, passing when it is > 0.5
     (no pairs: fraction 0)."""
     frac = sum(g > delta for g in gaps) / max(len(gaps), 1)
-    return frac, frac > 0.5
+    return frac, most(frac)
 
 
 def fraction_reached(ce_modes: Sequence[float], ce_adversarial: Sequence[float]) -> tuple[float, bool]:
     """Early-stopped attacks: the fraction of pairs with CE(K′) ≤ CE(A), passing only when it
     is 1 (every attack reached its mode's loss; no pairs: fraction 0)."""
     reached = sum(k <= a for a, k in zip(ce_modes, ce_adversarial)) / max(len(ce_modes), 1)
-    return reached, reached == 1.0
+    return reached, every(reached)
 
 
 def below_stop(ce: Sequence[float], stop: float) -> bool:
@@ -106,7 +142,7 @@ def untrained_connected(maxima: Sequence[float], mode_ce: Sequence[float],
     r rounds (r = 0: primary). Returns (k, excess, passed)."""
     k = min(2, len(maxima) - 1)
     excess = maxima[k] - max(mode_ce)
-    return k, excess, excess < delta and maxima[k] < 0.1 * maxima[0]
+    return k, excess, connected(excess, delta) and far_below(maxima[k], maxima[0])
 
 
 def rounds_within(rounds_needed: int, limit: int = 2) -> bool:
@@ -118,6 +154,18 @@ def rounds_within(rounds_needed: int, limit: int = 2) -> bool:
 def strictly_decreasing(values: Sequence[float]) -> bool:
     """Every value is strictly below the previous one (a tie or NaN fails)."""
     return all(a > b for a, b in zip(values, values[1:]))
+
+
+def largest_step(values: Sequence[float]) -> float:
+    """The largest increase from one value to the next (−∞ for fewer than two values, NaN when a
+    value is NaN): ``strictly_decreasing(values)`` ⇔ ``largest_step(values) < 0``, the scalar
+    statistic of that verdict."""
+    return float(np.max(np.diff(np.asarray(values, dtype=float)))) if len(values) > 1 else -np.inf
+
+
+def steps_down(step: float) -> bool:
+    """The rule of :func:`strictly_decreasing` on :func:`largest_step`: ``step < 0``."""
+    return step < 0
 
 
 def converged_barriers(gaps: Sequence[float], fvo_ce: Sequence[float], stop: float,
@@ -137,10 +185,16 @@ def q99_spread(q99: Sequence[float], half1: Sequence[float], half2: Sequence[flo
     return spread, spread < 0.25
 
 
-def threshold_reproduced(simulated: float, literature: float, tol: float = 0.02) -> bool:
-    """The simulated percolation threshold is within ``tol`` = 0.02 of the literature value
+def threshold_reproduced(simulated: float, literature: float, tol: float = PC_TOL) -> bool:
+    """The simulated percolation threshold is within ``tol`` = :data:`PC_TOL` (0.02) of the literature value
     (strictly: |simulated − literature| < tol)."""
-    return abs(simulated - literature) < tol
+    return within_tol(abs(simulated - literature), tol)
+
+
+def within_tol(deviation: float, tol: float = PC_TOL) -> bool:
+    """The rule of :func:`threshold_reproduced` on the deviation |simulated − literature| (a rule
+    monotone in its statistic, so that the ends of an interval decide its label): ``deviation < tol``."""
+    return deviation < tol
 
 
 def grows(values: Sequence[float]) -> bool:
@@ -148,10 +202,88 @@ def grows(values: Sequence[float]) -> bool:
     return values[-1] > values[0]
 
 
+def significant(p_value: float) -> bool:
+    """The one-sided test rejects at :data:`P_LEVEL`: ``p < 0.05``."""
+    return p_value < P_LEVEL
+
+
 def better_than_chance(auc: float, p_value: float) -> bool:
     """A detector separates clean from adversarial inputs: AUC > 0.5 and one-sided
     Mann-Whitney p < 0.05."""
-    return auc > 0.5 and p_value < 0.05
+    return auc > CHANCE and significant(p_value)
+
+
+def chance_p(auc: float, p_value: float) -> float:
+    """The one-sided p when the AUC is above chance, else 1: ``better_than_chance(auc, p)`` ⇔
+    ``significant(chance_p(auc, p))``, the scalar statistic of that verdict (so that resampling
+    moves both of its conditions together)."""
+    return p_value if auc > CHANCE else 1.0
+
+
+# --- evidence: statistics the API of inputspace.certainty does not resample -----------------------
+
+def stratified_evidence(groups: Sequence[np.ndarray], statistic: Callable[..., float], rule: Rule, *,
+                        threshold: float | None = None, observed: float | None = None, n_boot: int = certainty.N_BOOT,
+                        level: float = certainty.LEVEL, seed: int = certainty.BOOT_SEED) -> Evidence:
+    """:func:`inputspace.certainty.evidence` for a statistic of several independent groups of items
+    (within-class and adversarial pairs kept by different filters, trials at different lattice
+    dimensions, clean and adversarial inputs, FVO pairs of different checkpoints): each group is
+    resampled on its own (stratified, like :func:`inputspace.certainty.auc_bootstrap`) and
+    ``statistic(*groups)`` recomputed; the rows of a 2-d group are one item's values (e.g. two
+    detectors' scores of one input), resampled together. Items: the smallest group; no interval
+    below :data:`inputspace.certainty.MIN_ITEMS`. ``observed``: the statistic of the observed items
+    as the verdict computed it, when ``statistic`` is a faster equal formula that may round
+    differently (sklearn's trapezoid AUC vs the Mann-Whitney count, :func:`inputspace.certainty.auc`)."""
+    arrays = [np.asarray(g) for g in groups]
+    stat = float(statistic(*arrays)) if observed is None else float(observed)
+    n = min(len(a) for a in arrays)
+    lo = hi = None
+    if n >= certainty.MIN_ITEMS:
+        rng = np.random.default_rng(seed)
+        samples = [statistic(*(a[rng.integers(0, len(a), len(a))] for a in arrays)) for _ in range(n_boot)]
+        lo, hi = (float(q) for q in np.quantile(samples, [(1 - level) / 2, (1 + level) / 2]))
+    return Evidence(stat, lo, hi, n, threshold, certainty.label(lo, hi, rule, n, stat), bool(rule(stat)))
+
+
+def _fraction_evidence(indicators: Sequence[bool], rule: Rule, threshold: float) -> Evidence | None:
+    """Evidence of a fraction-of-items verdict from its per-item 0/1 values (None without items)."""
+    return certainty.evidence(np.asarray(indicators, dtype=float), rule, threshold=threshold) if len(indicators) else None
+
+
+def _mean_difference(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a) - np.mean(b))
+
+
+def _median_difference(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.median(a) - np.median(b))
+
+
+def _detector_chance_p(clean: np.ndarray, adv: np.ndarray) -> float:
+    """:func:`chance_p` of the barrier score (column 0): its AUC and the one-sided Mann-Whitney p of
+    "adversarial scores are larger", the test of :func:`inputspace.methods.detection.roc`."""
+    from scipy.stats import mannwhitneyu
+
+    return chance_p(certainty.auc(adv[:, 0], clean[:, 0]),
+                    float(mannwhitneyu(adv[:, 0], clean[:, 0], alternative="greater").pvalue))
+
+
+def _auc_difference(clean: np.ndarray, adv: np.ndarray) -> float:
+    """AUC of the barrier score (column 0) − AUC of max-softmax (column 1) on the same inputs."""
+    return certainty.auc(adv[:, 0], clean[:, 0]) - certainty.auc(adv[:, 1], clean[:, 1])
+
+
+def _positive(difference: float) -> bool:
+    """``exceeds`` written on a difference: a − b > 0 ⇔ a > b (exact in floating point)."""
+    return exceeds(difference, 0.0)
+
+
+def _record(card: Scorecard, claim_id: str, statement: str, paper_value: str, measured: str, *, passed: bool | None,
+            evidence: Evidence | None, ci: str, note: str = "") -> None:
+    """``card.record`` of a claim whose interval is not of the measured value itself (a difference,
+    a deviation, a gated p): the note says what it is of (``ci``) when the evidence has one."""
+    if evidence is not None and evidence.low is not None:
+        note = "; ".join(filter(None, (note, f"95 % CI: {ci}")))
+    card.record(claim_id, statement, paper_value, measured, passed, note=note, evidence=evidence)
 
 
 # --- notebooks -----------------------------------------------------------------------------------
@@ -164,20 +296,28 @@ def fig01(card: Scorecard, demo: dict) -> pd.DataFrame:
     card.record("P1.7-1a", "A loss barrier exists on the linear path between two modes of a class (Fig 1)",
                 "qualitative (jackfruit example)",
                 f"gap {demo['gap']:.3g} (max {demo['height']:.3g}) on the shown pair; {n_bar} of {n_all} scanned mode pairs have a gap > δ",
-                passed=barrier_exists(demo["gap"]), note="class_id = -1 shows the largest-gap pair of the scan; typicality: p1-fig06")
+                passed=barrier_exists(demo["gap"]), note="class_id = -1 shows the largest-gap pair of the scan; typicality: p1-fig06",
+                evidence=certainty.single_example(demo["gap"], barrier_exists, DELTA))
     card.record("P1.7-3a", "B′ is nearly indistinguishable from B: max|B′ − B| is 1–5 % of max|B| (pixels)", "1–5 %",
                 f"{100 * v['rel_linf']:.1f} % (exact variant {100 * ve['rel_linf']:.1f} %)",
-                passed=nearly_indistinguishable(v["rel_linf"]))
+                passed=nearly_indistinguishable(v["rel_linf"]),
+                evidence=certainty.single_example(v["rel_linf"], nearly_indistinguishable, NEARLY_SAME))
     card.record("P1.7-3b", "B′ stays in the hyperplane orthogonal to AC: |cos(B′ − B, C − A)| < 0.1", "≈ 0 (constrained)",
                 f"companion {v['cosine']:.3g}; exact variant {ve['cosine']:.1e}", passed=in_hyperplane(v["cosine"]),
-                note="companion: gradient projected, then Adam rescales it; exact: the update is projected too")
+                note="companion: gradient projected, then Adam rescales it; exact: the update is projected too",
+                evidence=certainty.single_example(v["cosine"], in_hyperplane, COSINE_MAX))
     card.record("P1.9-1", "The bypass removes the barrier: CE(B′) < 0.1 · CE(B)", "B′ minimizes the loss",
-                f"CE(B) {demo['height']:.3g} → CE(B′) {v['ce']:.3g}", passed=bypass_removes_barrier(v["ce"], demo["height"]))
+                f"CE(B) {demo['height']:.3g} → CE(B′) {v['ce']:.3g}", passed=bypass_removes_barrier(v["ce"], demo["height"]),
+                evidence=certainty.single_example(v["ce"], lambda ce: bypass_removes_barrier(ce, demo["height"]),
+                                                  TENTH * demo["height"]))
     ends = (float(demo["primary"][0]), float(demo["primary"][-1]))
     card.record("P1.9-1b", "The barrier lies strictly inside the path and the endpoints are low-loss modes: 0 < α_B < 1, "
                 "CE(A), CE(C) < 0.1 · CE(B)", "Fig 1 (barrier inside the path, low-loss modes)",
                 f"α_B {demo['alpha_b']:.3f}; CE(A) {ends[0]:.2e}, CE(C) {ends[1]:.2e}, CE(B) {demo['height']:.3g}",
-                passed=interior_barrier(demo["alpha_b"], ends[0], ends[1], demo["height"]))
+                passed=interior_barrier(demo["alpha_b"], ends[0], ends[1], demo["height"]),
+                # statistic: the larger endpoint CE (interior_barrier uses max(CE(A), CE(C)))
+                evidence=certainty.single_example(max(ends), lambda m: interior_barrier(demo["alpha_b"], m, m, demo["height"]),
+                                                  TENTH * demo["height"]))
     return card.table()
 
 
@@ -188,19 +328,25 @@ def fig02(card: Scorecard, demo: dict) -> pd.DataFrame:
     card.record("P1.7-2", "One bypass suffices for a trained model: no barrier on A → B′ → C above max(L_A, L_C) + δ, δ = 0.001 (Fig 2)",
                 "secondary barriers < δ, disregarded",
                 f"excess {v['secondary_excess']:.2g} (exact variant {ve['secondary_excess']:.2g}); largest interior gap {max(v['secondary_gaps']):.2g}",
-                passed=connected(v["secondary_excess"]))
+                passed=connected(v["secondary_excess"]),
+                evidence=certainty.single_example(v["secondary_excess"], connected, DELTA))
     card.record("P1.7-2b", "The secondary barrier is far below the primary one (< 10 %)", "qualitative (Fig 2)",
                 f"primary {demo['height'] - level:.3g} above the endpoints, secondary {max(v['secondary_excess'], 0):.2g}",
-                passed=far_below(v["secondary_excess"], demo["height"] - level))
+                passed=far_below(v["secondary_excess"], demo["height"] - level),
+                evidence=certainty.single_example(v["secondary_excess"], lambda s: far_below(s, demo["height"] - level),
+                                                  TENTH * (demo["height"] - level)))
     return card.table()
 
 
 def fig03(card: Scorecard, demo: dict, strips: dict) -> pd.DataFrame:
-    """p1-fig03: the predicted class along the bypassed path (from ``path_strips``)."""
+    """p1-fig03: the predicted class along the bypassed path (from ``path_strips``): one path, the
+    fraction of its points predicted as the class is a single example."""
+    on_class = float(np.mean(np.asarray(strips["bypass_pred"]) == demo["class"]))
     card.record("P1.9-3", "The predicted class stays constant along A → B′ → C (Fig 3)", "images along both paths keep the class",
                 f"bypass: {sorted(set(strips['bypass_pred'].tolist()))}, min p {float(strips['bypass_p'].min()):.4f}; "
                 f"linear: min p {float(strips['linear_p'].min()):.4f}",
-                passed=class_constant(strips["bypass_pred"].tolist(), demo["class"]))
+                passed=class_constant(strips["bypass_pred"].tolist(), demo["class"]),
+                evidence=certainty.single_example(on_class, every, 1.0))
     return card.table()
 
 
@@ -209,7 +355,8 @@ def fig04(card: Scorecard, att: dict, cfg: Config) -> pd.DataFrame:
     p = att["probs"]
     card.record("P1.9-4a", "The network predicts K′ as A's class (Fig 4)", "K′ predicted as golf ball",
                 f"predicted {int(p[2].argmax())} (target {att['target']}), p = {float(p[2, att['target']]):.4f}",
-                passed=predicted_as(int(p[2].argmax()), att["target"]))
+                passed=predicted_as(int(p[2].argmax()), att["target"]),
+                evidence=certainty.single_example(int(p[2].argmax()), lambda c: predicted_as(int(c), att["target"])))
     card.record("P1.9-4b", "K′ minimizes the target loss as well as the real mode A: CE(K′) ≤ CE(A)", "K′ 'minimizes the loss' like A",
                 f"CE(K′) {att['ce_K_adv']:.2e} vs CE(A) {att['ce_A']:.2e} after {cfg.attack_iters} iterations",
                 passed=None, note="not evaluated here: the test assumes early stopping at CE(A), which the "
@@ -217,85 +364,132 @@ def fig04(card: Scorecard, att: dict, cfg: Config) -> pd.DataFrame:
     return card.table()
 
 
+def _paired_kinds(cmp: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Fig 5's per-pair ``column`` of the real ↔ adversarial and the real ↔ real pairs: pair i of
+    both kinds starts at the same real mode A (mode 0 of class i mod n), so they are paired items."""
+    ra, rr = (cmp.loc[cmp["kind"] == k, column].to_numpy(dtype=float) for k in ("real-adversarial", "real-real"))
+    if ra.shape != rr.shape:
+        raise ValueError(f"Fig 5 needs as many real-adversarial as real-real pairs, got {len(ra)} and {len(rr)}")
+    return ra, rr
+
+
 def fig05(card: Scorecard, paths: dict, cfg: Config) -> pd.DataFrame:
-    """p1-fig05: the demo pair's barriers, and real ↔ adversarial vs real ↔ real complexity."""
+    """p1-fig05: the demo pair's barriers (single example), and real ↔ adversarial vs real ↔ real
+    complexity (the pairs of both kinds share their real mode A: a paired bootstrap of the
+    difference)."""
     demo_row = paths["rows"][0]
     cmp = tables.fig05_pairs(paths["rows"], cfg.max_rounds)
     summary = tables.fig05_summary(paths["rows"], cfg.max_rounds)
     rr, ra = summary.loc["real-real"], summary.loc["real-adversarial"]
+    rounds = _paired_kinds(cmp, "rounds (unconnected = max_rounds + 1)")
+    heights = _paired_kinds(cmp, "primary_height")
+    has_secondary = _paired_kinds(cmp.assign(has=cmp["secondary_above_delta"] > 0), "has")
+    ci = "of the difference real ↔ adversarial − real ↔ real ({}), pairs resampled with their mode A"
     card.record("P1.9-5a", "A primary barrier separates the real mode A from the adversarial K′ (Fig 5 left)", "barrier present",
-                f"gap {demo_row['primary_gap']:.3g}", passed=barrier_exists(demo_row["primary_gap"]))
+                f"gap {demo_row['primary_gap']:.3g}", passed=barrier_exists(demo_row["primary_gap"]),
+                evidence=certainty.single_example(demo_row["primary_gap"], barrier_exists, DELTA))
     card.record("P1.9-5b", "After one bypass, secondary barriers (lower) emerge on A → B′ → K′ (Fig 5 right)", "secondary barriers emerge",
                 f"{demo_row['secondary_above_delta']} segment(s) with interior gap > δ, largest {demo_row['secondary_max_gap']:.3g} "
                 f"(primary {demo_row['primary_gap']:.3g}); rounds needed: {demo_row['rounds_needed']}",
                 passed=secondary_barriers_emerge(demo_row["secondary_above_delta"], demo_row["secondary_max_gap"],
-                                                 demo_row["primary_gap"]))
-    card.record("P1.7-4a", "Real ↔ adversarial paths need more bypass rounds than real ↔ real", "more complex (Fig 5)",
+                                                 demo_row["primary_gap"]),
+                evidence=certainty.single_example(
+                    demo_row["secondary_max_gap"], lambda g: secondary_barriers_emerge(demo_row["secondary_above_delta"], g,
+                                                                                      demo_row["primary_gap"]),
+                    demo_row["primary_gap"]))
+    _record(card, "P1.7-4a", "Real ↔ adversarial paths need more bypass rounds than real ↔ real", "more complex (Fig 5)",
                 f"mean rounds {ra['rounds_mean']:.2f} vs {rr['rounds_mean']:.2f} ({cfg.n_pairs} pairs each)",
-                passed=exceeds(ra["rounds_mean"], rr["rounds_mean"]))
-    card.record("P1.7-4b", "Real ↔ adversarial primary barriers are higher (median) than real ↔ real", "higher",
+                passed=exceeds(ra["rounds_mean"], rr["rounds_mean"]), ci=ci.format("mean rounds"),
+                evidence=certainty.paired_evidence(*rounds, _mean_difference, _positive, threshold=0.0))
+    _record(card, "P1.7-4b", "Real ↔ adversarial primary barriers are higher (median) than real ↔ real", "higher",
                 f"median {ra['primary_height_median']:.3g} vs {rr['primary_height_median']:.3g}",
-                passed=exceeds(ra["primary_height_median"], rr["primary_height_median"]))
+                passed=exceeds(ra["primary_height_median"], rr["primary_height_median"]), ci=ci.format("medians"),
+                evidence=certainty.paired_evidence(*heights, _median_difference, _positive, threshold=0.0))
     sec = cmp.assign(has=cmp["secondary_above_delta"] > 0).groupby("kind")["has"].mean()
-    card.record("P1.7-4e", "After one bypass, secondary barriers remain more often for real ↔ adversarial than real ↔ real pairs",
+    _record(card, "P1.7-4e", "After one bypass, secondary barriers remain more often for real ↔ adversarial than real ↔ real pairs",
                 "more often (Fig 5)", f"pairs with a secondary gap > δ: {sec['real-adversarial']:.0%} vs {sec['real-real']:.0%}",
-                passed=exceeds(sec["real-adversarial"], sec["real-real"]))
+                passed=exceeds(sec["real-adversarial"], sec["real-real"]), ci=ci.format("fractions"),
+                evidence=certainty.paired_evidence(*has_secondary, _mean_difference, _positive, threshold=0.0))
     return card.table()
 
 
 def fig06(card: Scorecard, stats: dict, cfg: Config) -> pd.DataFrame:
-    """p1-fig06: adversarial vs within-class barriers, typicality, and the early-stopped attacks."""
+    """p1-fig06: adversarial vs within-class barriers (the kept pairs of the two kinds differ: each
+    kind resampled on its own), typicality and the early-stopped attacks (per-pair indicators)."""
     med = tables.fig06(stats["rows"]).xs("median", axis=1, level=1)
     kept_within = [r for r in stats["rows"] if r["kept"] and r["kind"] == "within"]
+    kept_adv = [r for r in stats["rows"] if r["kept"] and r["kind"] == "adversarial"]
     frac, typical = fraction_with_barrier([r["gap"] for r in kept_within])
-    card.record("P1.7-4c", "Adversarial pairs have a higher median barrier max than within-class pairs (Fig 6)", "adversarial > within (values not available)",
+
+    def median_evidence(key: str) -> Evidence:
+        return stratified_evidence([[r[key] for r in kept_adv], [r[key] for r in kept_within]], _median_difference,
+                                   _positive, threshold=0.0)
+    ci = "of the difference of the medians adversarial − within, kept pairs resampled per kind"
+    _record(card, "P1.7-4c", "Adversarial pairs have a higher median barrier max than within-class pairs (Fig 6)", "adversarial > within (values not available)",
                 f"median {med.loc['adversarial', 'max']:.3g} vs {med.loc['within', 'max']:.3g}",
-                passed=exceeds(med.loc["adversarial", "max"], med.loc["within", "max"]))
-    card.record("P1.7-4d", "Adversarial pairs have a higher median barrier gap than within-class pairs (Fig 6)", "adversarial > within (values not available)",
+                passed=exceeds(med.loc["adversarial", "max"], med.loc["within", "max"]), ci=ci,
+                evidence=median_evidence("max"))
+    _record(card, "P1.7-4d", "Adversarial pairs have a higher median barrier gap than within-class pairs (Fig 6)", "adversarial > within (values not available)",
                 f"median {med.loc['adversarial', 'gap']:.3g} vs {med.loc['within', 'gap']:.3g}",
-                passed=exceeds(med.loc["adversarial", "gap"], med.loc["within", "gap"]))
+                passed=exceeds(med.loc["adversarial", "gap"], med.loc["within", "gap"]), ci=ci,
+                evidence=median_evidence("gap"))
     card.record("P1.7-1b", "Barriers are typical: most within-class pairs have a linear-path barrier (gap > δ)", "barriers between modes (Fig 1)",
-                f"{frac:.0%} of {len(kept_within)} kept within-class pairs", passed=typical)
+                f"{frac:.0%} of {len(kept_within)} kept within-class pairs", passed=typical,
+                evidence=_fraction_evidence([barrier_exists(r["gap"]) for r in kept_within], most, MOST))
     adv_rows = [r for r in stats["rows"] if r["kind"] == "adversarial"]
     reached, all_reached = fraction_reached([r["L1"] for r in adv_rows], [r["L2"] for r in adv_rows])
     card.record("P1.9-4b", "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
                 "Fig 4 (K′ 'as good a mode as A')",
-                f"{reached:.0%} of {len(adv_rows)} attacks within {cfg.stat_attack_iters} iterations", passed=all_reached)
+                f"{reached:.0%} of {len(adv_rows)} attacks within {cfg.stat_attack_iters} iterations", passed=all_reached,
+                evidence=_fraction_evidence([r["L2"] <= r["L1"] for r in adv_rows], every, 1.0))
     return card.table()
 
 
 def fig07(card: Scorecard, res: dict, cfg: Config) -> pd.DataFrame:
-    """p1-fig07: FVO modes of the untrained network, connectivity after ≤ 2 rounds, decreasing maxima."""
+    """p1-fig07: FVO modes of the untrained network, connectivity after ≤ 2 rounds, decreasing maxima
+    (one FVO pair: its two modes are too few items, the path a single example)."""
     maxima = [float(rd["height"].max()) for rd in res["rounds"]]
     card.record("P1.9-7a", "FVO modes of the untrained network reach the stop loss", f"CE < stop ({cfg.fvo_stop:g})",
-                f"CE(A) {res['fvo_ce'][0]:.2e}, CE(C) {res['fvo_ce'][1]:.2e}", passed=below_stop(res["fvo_ce"], cfg.fvo_stop))
+                f"CE(A) {res['fvo_ce'][0]:.2e}, CE(C) {res['fvo_ce'][1]:.2e}", passed=below_stop(res["fvo_ce"], cfg.fvo_stop),
+                evidence=certainty.evidence(res["fvo_ce"], lambda m: below_stop([m], cfg.fvo_stop), np.max,
+                                            threshold=cfg.fvo_stop))
     k, excess, ok = untrained_connected(maxima, res["fvo_ce"])
     card.record("P1.7-5", "Untrained networks are connected after ≤ 2 rounds of bypass: the path's max loss exceeds the modes' "
                 "by < δ and is ≪ (< 0.1 ×) the primary barrier", "connected (Sec 4.3)",
                 f"after {k} rounds: max {maxima[k]:.2e}, excess over the modes {excess:.2e} (δ = {DELTA:g}); primary {maxima[0]:.2e}",
                 passed=ok,
                 note="criterion of Sec 4.3 and Fig 2's P1.7-2 (excess over the endpoint modes), adopted in an audit "
-                "(2026-11-30) with the quick numbers known; the earlier per-segment criterion is kept as P1.7-5s")
+                "(2026-11-30) with the quick numbers known; the earlier per-segment criterion is kept as P1.7-5s",
+                evidence=certainty.single_example(excess, lambda e: connected(e) and far_below(maxima[k], maxima[0]), DELTA))
     card.record("P1.7-5s", "Stricter, ours: every segment's own gap (max − max of its two ends) < δ after ≤ 2 rounds", "not stated",
                 f"rounds needed: {res['rounds_needed'] if res['rounds_needed'] >= 0 else 'not within ' + str(cfg.rounds)}",
                 passed=rounds_within(res["rounds_needed"], 2),
-                note=f"bypass points stop at CE < 5e-4 (Sec 4.3), the FVO modes at {cfg.fvo_stop:g}: interior segments sit lower than the modes")
+                note=f"bypass points stop at CE < 5e-4 (Sec 4.3), the FVO modes at {cfg.fvo_stop:g}: interior segments sit lower than the modes",
+                evidence=certainty.single_example(res["rounds_needed"], lambda r: rounds_within(int(r), 2), 2))
     card.record("P1.9-7b", "The maximum loss decreases primary → secondary → tertiary", "decreasing (Fig 7 y-limits)",
-                " → ".join(f"{m:.2e}" for m in maxima), passed=strictly_decreasing(maxima))
+                " → ".join(f"{m:.2e}" for m in maxima), passed=strictly_decreasing(maxima),
+                evidence=certainty.single_example(largest_step(maxima), steps_down, 0.0))
     return card.table()
 
 
 def fig10(card: Scorecard, evo: dict, cfg: Config) -> pd.DataFrame:
-    """p1-fig10: barriers at every converged checkpoint; the trend is reported, not judged."""
+    """p1-fig10: barriers at every converged checkpoint (statistic: the least mean gap of the
+    converged checkpoints, their FVO pairs resampled per checkpoint); the trend is reported, not judged."""
     evo_table = tables.fig10(evo)
     gaps = evo_table["barrier gap (mean)"]
     first, last = evo_table["barrier max (mean)"].iloc[0], evo_table["barrier max (mean)"].iloc[-1]
     conv = evo_table["FVO CE (max)"] < cfg.fvo_stop  # checkpoints whose FVO endpoints reached the stop loss
-    card.record("P1.9-10a", "Barriers exist between FVO modes at every checkpoint whose endpoints are modes (mean gap > δ)",
+    passed = converged_barriers(gaps.tolist(), evo_table["FVO CE (max)"].tolist(), cfg.fvo_stop)
+    converged = [c["gap"].detach().cpu().numpy() for c, ok in zip(evo["checkpoints"], conv) if ok]
+    # the mean as tables.fig10 takes it (a float32 tensor's mean): the evidence reproduces its numbers
+    evidence = None if passed is None else stratified_evidence(
+        converged, lambda *g: float(np.min([float(torch.as_tensor(x).mean()) for x in g])), barrier_exists, threshold=DELTA)
+    _record(card, "P1.9-10a", "Barriers exist between FVO modes at every checkpoint whose endpoints are modes (mean gap > δ)",
                 "App F.1 (values not available)", f"mean gaps {', '.join(f'{g:.3g}' for g in gaps)}; endpoints converged at "
                 f"{int(conv.sum())} of {len(conv)} checkpoints",
-                passed=converged_barriers(gaps.tolist(), evo_table["FVO CE (max)"].tolist(), cfg.fvo_stop),
-                note="" if conv.all() else f"checkpoints whose FVO stopped above {cfg.fvo_stop:g} (fvo_iters cap) are left out")
+                passed=passed, evidence=evidence,
+                note="" if conv.all() else f"checkpoints whose FVO stopped above {cfg.fvo_stop:g} (fvo_iters cap) are left out",
+                ci="of the least mean gap of the converged checkpoints, FVO pairs resampled per checkpoint")
     card.record("P1.9-10b", "Trend of the barrier during the first training steps", "not available (App F.1)",
                 f"mean barrier max {first:.3g} at batch 0 → {last:.3g} at batch {len(gaps) - 1}", passed=None,
                 note="no paper value to compare with; FVO endpoints capped at fvo_iters (see table)")
@@ -317,28 +511,48 @@ def lipschitz(card: Scorecard, lip: dict) -> pd.DataFrame:
 
 
 def percolation(card: Scorecard, perc: dict) -> pd.DataFrame:
-    """p1-percolation: the simulation's thresholds, and connection vs dimension (i.i.d., network)."""
+    """p1-percolation: the simulation's thresholds, and connection vs dimension (i.i.d., network).
+    Items: the random fields (``trials``) of each dimension and the slices of each dimension, the
+    dimensions resampled independently; per-trial values in ``perc["per_trial"]``."""
     v = tables.percolation_validation(perc).set_index("d")
     iid = pd.DataFrame(perc["iid"])
-    net = pd.DataFrame(perc["slices"]).groupby("d")["connection"].mean()
-    for d in (2, 3):
-        if d in v.index:
-            card.record(f"PERC-{d}D", f"The simulation reproduces the {d}-D site-percolation threshold within ±0.02",
+    thresholds, iid_trials = perc["per_trial"]["validation"], perc["per_trial"]["iid"]
+    by_d: dict[int, list[float]] = {}
+    for r in sorted(perc["slices"], key=lambda r: r["d"]):
+        by_d.setdefault(int(r["d"]), []).append(r["connection"])
+    net = {d: float(np.mean(c)) for d, c in by_d.items()}  # mean connection per dimension (the evidence's mean)
+    for i, d in enumerate(v.index):
+        if d in (2, 3):
+            lit = float(v.loc[d, "literature"])
+            _record(card, f"PERC-{d}D", f"The simulation reproduces the {d}-D site-percolation threshold within ±0.02",
                         f"{v.loc[d, 'literature']:.4f} (literature)", f"{v.loc[d, 'median']:.4f} (side {v.loc[d, 'side']})",
-                        passed=threshold_reproduced(v.loc[d, "median"], v.loc[d, "literature"]))
-    card.record("PERC-dim", "The spanning threshold decreases with dimension (toward 1/(2d))", "p_c: 0.593, 0.312, 0.197, 0.141, 0.109",
-                ", ".join(f"{m:.3f}" for m in v["median"]), passed=strictly_decreasing(v["median"].tolist()))
-    card.record("P1.7-7a", "At a fixed open fraction, two random open sites are more often connected in higher d (i.i.d.)",
+                        passed=threshold_reproduced(v.loc[d, "median"], v.loc[d, "literature"]),
+                        ci="of |median − literature| (the deviation), fields resampled",
+                        evidence=certainty.evidence(thresholds[i], within_tol, lambda t, lit=lit: abs(float(np.median(t)) - lit),
+                                                    threshold=PC_TOL))
+    _record(card, "PERC-dim", "The spanning threshold decreases with dimension (toward 1/(2d))", "p_c: 0.593, 0.312, 0.197, 0.141, 0.109",
+                ", ".join(f"{m:.3f}" for m in v["median"]), passed=strictly_decreasing(v["median"].tolist()),
+                ci="of the largest step between the medians of consecutive dimensions (< 0: decreasing), "
+                "fields resampled per dimension",
+                evidence=stratified_evidence(thresholds, lambda *s: largest_step([np.median(x) for x in s]),
+                                             steps_down, threshold=0.0))
+    last_minus_first = "of the difference of the means highest − lowest d, {} resampled per dimension"
+    _record(card, "P1.7-7a", "At a fixed open fraction, two random open sites are more often connected in higher d (i.i.d.)",
                 "Conjecture 5.1 (geometric effect)", ", ".join(f"d={d}: {m:.3f}" for d, m in zip(iid["d"], iid["mean"])),
-                passed=grows(iid["mean"].tolist()))
-    card.record("P1.7-7b", "The same on the low-loss set of an untrained ResNet-18 on random input-space slices",
+                passed=grows(iid["mean"].tolist()), ci=last_minus_first.format("lattices"),
+                evidence=stratified_evidence([iid_trials[-1], iid_trials[0]], _mean_difference, _positive, threshold=0.0))
+    _record(card, "P1.7-7b", "The same on the low-loss set of an untrained ResNet-18 on random input-space slices",
                 "Conjecture 5.1 (present in untrained models)", ", ".join(f"d={d}: {m:.3f}" for d, m in net.items()),
-                passed=grows(net.tolist()))
+                passed=grows(list(net.values())), ci=last_minus_first.format("slices"),
+                evidence=stratified_evidence([by_d[max(by_d)], by_d[min(by_d)]], _mean_difference, _positive, threshold=0.0))
     return card.table()
 
 
 def detection(card: Scorecard, det: dict) -> pd.DataFrame:
-    """p1-detection: per attack, the barrier score against chance and against max-softmax."""
+    """p1-detection: per attack, the barrier score against chance and against max-softmax. Items:
+    the clean and the adversarial inputs, resampled separately (stratified); an input's barrier
+    and max-softmax scores together (paired detectors); the observed statistics are the verdict's
+    (:func:`inputspace.methods.detection.roc`)."""
     auc = {k: v["auc"] for k, v in det["roc"].items()}
     for adv, label in (("pgd", "PGD (ε = 16/255)"), ("inputopt", "input-optimization")):
         b, s = auc.get(f"barrier:{adv}"), auc.get(f"softmax:{adv}")
@@ -346,10 +560,16 @@ def detection(card: Scorecard, det: dict) -> pd.DataFrame:
             card.record(f"DET-{adv}", f"Barrier score detects {label} adversarials", "potential (abstract)", "no adversarials", passed=None)
             continue
         r = det["roc"][f"barrier:{adv}"]
-        card.record(f"DET-{adv}-a", f"The barrier score separates clean inputs from {label} adversarials better than chance "
+        scores = [np.stack([np.asarray(det["scores"][name][d], dtype=np.float64) for d in ("barrier", "softmax")], 1)
+                  for name in ("clean", adv)]
+        _record(card, f"DET-{adv}-a", f"The barrier score separates clean inputs from {label} adversarials better than chance "
                     "(AUC > 0.5, one-sided Mann-Whitney p < 0.05)", "'potential for adversarial detection' (no numbers)",
                     f"AUC {b:.3f}, p = {r['p_value']:.3g} ({r['n_clean']} clean vs {r['n_adv']} adversarial)",
-                    passed=better_than_chance(b, r["p_value"]))
-        card.record(f"DET-{adv}-b", "… and better than the max-softmax baseline", "not stated", f"AUC {b:.3f} vs baseline {s:.3f}",
-                    passed=exceeds(b, s))
+                    passed=better_than_chance(b, r["p_value"]),
+                    ci="of the one-sided p (1 when AUC ≤ 0.5), clean and adversarial inputs resampled separately",
+                    evidence=stratified_evidence(scores, _detector_chance_p, significant, threshold=P_LEVEL,
+                                                 observed=chance_p(b, r["p_value"])))
+        _record(card, f"DET-{adv}-b", "… and better than the max-softmax baseline", "not stated", f"AUC {b:.3f} vs baseline {s:.3f}",
+                    passed=exceeds(b, s), ci="of the difference of the AUCs barrier − max-softmax, on the same inputs",
+                    evidence=stratified_evidence(scores, _auc_difference, _positive, threshold=0.0, observed=b - s))
     return card.table()

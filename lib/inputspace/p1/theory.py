@@ -101,22 +101,26 @@ def percolation_study(cfg: Config) -> dict:
     return cached(cfg, "p1.percolation", lambda: _percolation_study(cfg))
 
 
-def _validation(cfg: Config, rng: np.random.Generator) -> list[dict]:
-    rows = []
+def _validation(cfg: Config, rng: np.random.Generator) -> tuple[list[dict], list[list[float]]]:
+    """Per dimension: the spanning thresholds' summary row and the per-trial thresholds."""
+    rows, trials = [], []
     for d, side in zip(cfg.dims, cfg.validation_sides):
         s = percolation.threshold_samples(d, side, cfg.trials, rng)
         rows.append({"d": d, "side": side, "median": float(np.median(s)), "q25": float(np.quantile(s, 0.25)),
                      "q75": float(np.quantile(s, 0.75)), "literature": percolation.LITERATURE_PC.get(d, float("nan"))})
-    return rows
+        trials.append(s.tolist())
+    return rows, trials
 
 
-def _iid(cfg: Config, rng: np.random.Generator, dims, sites: int) -> list[dict]:
-    rows = []
+def _iid(cfg: Config, rng: np.random.Generator, dims, sites: int) -> tuple[list[dict], list[list[float]]]:
+    """Per dimension: the i.i.d. connection probability's summary row and its per-lattice values."""
+    rows, trials = [], []
     for d in dims:
         side = percolation.side_for(d, sites)
         c = percolation.iid_connection(d, side, cfg.open_fraction, cfg.trials, rng)
         rows.append({"d": d, "side": side, "mean": float(c.mean()), "std": float(c.std())})
-    return rows
+        trials.append(c.tolist())
+    return rows, trials
 
 
 @torch.no_grad()
@@ -138,7 +142,12 @@ def _slices(cfg: Config, g: torch.Generator) -> list[dict]:
 
 
 def _percolation_study(cfg: Config) -> dict:
+    """The three steps' rows, and under ``per_trial`` the per-field values behind each row (the
+    items of the claims' bootstrap intervals, :func:`inputspace.p1.claims.percolation`), in row
+    order."""
     rng = np.random.default_rng(cfg.seed)
     g = torch.Generator().manual_seed(cfg.seed)
-    return {"validation": _validation(cfg, rng), "iid": _iid(cfg, rng, cfg.dims, cfg.lattice_sites),
-            "iid_slices": _iid(cfg, rng, cfg.slice_dims, cfg.slice_sites), "slices": _slices(cfg, g)}
+    (validation, thresholds), (iid, iid_trials) = _validation(cfg, rng), _iid(cfg, rng, cfg.dims, cfg.lattice_sites)
+    iid_slices, slice_trials = _iid(cfg, rng, cfg.slice_dims, cfg.slice_sites)
+    return {"validation": validation, "iid": iid, "iid_slices": iid_slices, "slices": _slices(cfg, g),
+            "per_trial": {"validation": thresholds, "iid": iid_trials, "iid_slices": slice_trials}}

@@ -116,29 +116,40 @@ def strip_indices(steps: Sequence[int], wanted: Sequence[int]) -> list[int]:
     return sorted({int(np.abs(s - w).argmin()) for w in wanted})
 
 
-def path_summary(run: dict, pthresh: float) -> dict[str, float]:
+def path_summary(run: dict, pthresh: float) -> dict:
     """Numbers behind the path claims (level set kept, target approached, target-class
-    confidence low, confidence raised by the adversarial term) over the summarised rows."""
+    confidence low, confidence raised by the adversarial term) over the summarised rows, and
+    under ``"per_path"`` the per-path values they are fractions, maxima or means of (the items of
+    the claims' bootstrap intervals, :mod:`inputspace.certainty`): 0/1 indicators ``preserved``,
+    ``decreased_l2``, ``decreased_linf``, ``monotone`` (RMS-ℓ2 and ℓ∞ both), the target-class
+    maximum over the logged steps ``p_tgt_max``, and the clean and output source-class
+    confidences ``p0`` and ``p_final`` (the tensors ``p0_mean`` and ``p_final_mean`` average)."""
     r = summarised_rows(run)
     p0, ps, pt = run["p0"][r], run["log_p_src"][:, r], run["log_p_tgt"][:, r]
     l2, li = run["log_rms_l2"][:, r], run["log_linf"][:, r]
     s_l2, s_li = run["start_rms_l2"][r], run["start_linf"][r]
     margin = ps - (p0 - pthresh)
+    preserved, p_final = (margin > 0).all(0), ps[-1]
+    decreased_l2, decreased_linf = l2[-1] < s_l2, li[-1] < s_li
+    monotone_l2, monotone_linf = (l2.diff(dim=0) <= 1e-6).all(0), (li.diff(dim=0) <= 1e-6).all(0)
     return {"pairs": len(r), "summarised": int(r.sum()), "valid": int(run["valid"].sum()),
-            "preserved": float((margin > 0).all(0).double().mean()), "min_margin": float(margin.min()),
-            "p0_mean": float(p0.mean()), "p_final_mean": float(ps[-1].mean()),
-            "raised": float((ps[-1] >= p0).double().mean()),
+            "preserved": float(preserved.double().mean()), "min_margin": float(margin.min()),
+            "p0_mean": float(p0.mean()), "p_final_mean": float(p_final.mean()),
+            "raised": float((p_final >= p0).double().mean()),
             "covered_l2": float((1 - l2[-1] / s_l2).mean()),
             "covered_linf": float((1 - li[-1] / s_li).mean()),
-            "decreased_l2": float((l2[-1] < s_l2).double().mean()),
-            "decreased_linf": float((li[-1] < s_li).double().mean()),
-            "monotone_l2": float((l2.diff(dim=0) <= 1e-6).all(0).double().mean()),
-            "monotone_linf": float((li.diff(dim=0) <= 1e-6).all(0).double().mean()),
+            "decreased_l2": float(decreased_l2.double().mean()),
+            "decreased_linf": float(decreased_linf.double().mean()),
+            "monotone_l2": float(monotone_l2.double().mean()),
+            "monotone_linf": float(monotone_linf.double().mean()),
             "final_rms_l2": float(l2[-1].mean()), "start_rms_l2": float(s_l2.mean()),
-            "p_tgt_final_mean": float(pt[-1].mean()), "p_tgt_max": float(pt.max())}
+            "p_tgt_final_mean": float(pt[-1].mean()), "p_tgt_max": float(pt.max()),
+            "per_path": {"preserved": preserved, "decreased_l2": decreased_l2, "decreased_linf": decreased_linf,
+                         "monotone": monotone_l2 & monotone_linf, "p_tgt_max": pt.max(0).values,
+                         "p0": p0, "p_final": p_final}}
 
 
-def path_summaries(cfg: Config) -> dict[str, dict[str, float]]:
+def path_summaries(cfg: Config) -> dict[str, dict]:
     """:func:`path_summary` of every available row's derangement runs (Table 1's paths)."""
     return {label: path_summary(run, cfg.pthresh) for label, run in per_row(cfg, derangement_runs).items()}
 

@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .. import data, models, zoo
+from .. import data, models, paths, zoo
 from ..config import Config
 from ..notebook import cached
 from .knobs import RB_VIT_AT, ROLES
@@ -103,10 +103,12 @@ def _robustbench_vit(label: str, model_dir: str, device: torch.device) -> RoleMo
 
 
 def role_model(cfg: Config, role: str) -> RoleModel:
-    """:func:`load_role` with a notebook's knobs."""
+    """:func:`load_role` with a notebook's knobs; the quick models are those of the model seed
+    (:func:`inputspace.paths.model_seed`, ``make figures MODEL_SEED=N``), not of the notebook's
+    ``seed`` knob, which seeds the sampling only."""
     return load_role(role, cfg.profile, device=cfg.device, arch=cfg.arch, vit_arch=cfg.vit_arch,
                      at_checkpoint=cfg.at_checkpoint, vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
-                     seed=cfg.seed)
+                     seed=paths.model_seed())
 
 
 def model_spec(cfg: Config, role: str) -> dict:

@@ -16,6 +16,10 @@ from .knobs import ROLES
 from .lst import derangement_runs, strip_indices, summarised_rows, width_summary
 from .roles import pool, predicted, role_model, row_label
 
+DIGITS = 4
+"""Decimals of the printed tables; a claim that reads a rounded table value recomputes it with the
+same rounding (:mod:`inputspace.p2.claims`)."""
+
 
 def mean_std(t: torch.Tensor, digits: int = 3) -> str:
     """``mean ± std`` (population std) as the official ``print_tables.py`` prints it; ``n/a`` if empty."""
@@ -60,7 +64,7 @@ def table2(cfg: Config) -> pd.DataFrame:
 
 def means_frame(stats: dict[str, torch.Tensor]) -> pd.DataFrame:
     """Mean over sources of every Table 2 statistic, one row per model, rounded."""
-    return pd.DataFrame(table2_means(stats)).T.round(4)
+    return pd.DataFrame(table2_means(stats)).T.round(DIGITS)
 
 
 def width_table(runs: dict[str, dict], radii: Sequence[float]) -> pd.DataFrame:
@@ -70,7 +74,7 @@ def width_table(runs: dict[str, dict], radii: Sequence[float]) -> pd.DataFrame:
         w = width_summary(run)
         rows += [{"model": label, "radius (ℓ2)": r, "5 % quantile": float(w[k, 0]),
                   "95 % quantile": float(w[k, 1])} for k, r in enumerate((0.0, *radii))]
-    return pd.DataFrame(rows).round(4)
+    return pd.DataFrame(rows).round(DIGITS)
 
 
 def path_table(run: dict, k: int, wanted: Sequence[int]) -> pd.DataFrame:
@@ -80,13 +84,14 @@ def path_table(run: dict, k: int, wanted: Sequence[int]) -> pd.DataFrame:
                          "source conf": run["log_p_src"][idx, k].numpy(),
                          "target conf": run["log_p_tgt"][idx, k].numpy(),
                          "RMS ℓ2 to target": run["log_rms_l2"][idx, k].numpy(),
-                         "ℓ∞ to target": run["log_linf"][idx, k].numpy()}).round(4)
+                         "ℓ∞ to target": run["log_linf"][idx, k].numpy()}).round(DIGITS)
 
 
 def summary_frame(summaries: dict[str, dict], columns: Sequence[str] | None = None) -> pd.DataFrame:
     """:func:`~inputspace.p2.lst.path_summary` of several runs side by side, rounded (optionally
-    only ``columns``)."""
-    frame = pd.DataFrame(summaries).T.astype(float).round(4)
+    only ``columns``; the per-path values are left out)."""
+    scalars = {m: {k: v for k, v in s.items() if k != "per_path"} for m, s in summaries.items()}
+    frame = pd.DataFrame(scalars).T.astype(float).round(DIGITS)
     return frame if columns is None else frame[list(columns)]
 
 
@@ -100,30 +105,43 @@ def grid_captions(cfg: Config, run: dict, role: str = "normal") -> tuple[pd.Data
     for k, (j, i) in enumerate(zip(run["src"].tolist(), run["tgt"].tolist())):
         cap.iloc[i, j] = float(run["p_src"][k])
         cap.iloc[j, j] = float(run["p0"][k])
+    kept = kept_cells(cfg, run, role)
+    return cap.round(DIGITS), int(kept.sum()), len(kept)
+
+
+def kept_cells(cfg: Config, run: dict, role: str = "normal") -> torch.Tensor:
+    """Per summarised grid cell, whether its LST output keeps argmax = source (Fig 2)."""
     kept = predicted(cfg, role, run["x"]) == pool(cfg).y[run["src"]]
-    r = summarised_rows(run)
-    return cap.round(4), int(kept[r].sum()), int(r.sum())
+    return kept[summarised_rows(run)]
 
 
 def star_table(stars: dict[str, dict], pthresh: float) -> pd.DataFrame:
     """Per model: fraction of pairs whose whole segment stays above p0 − δ and the mean minimum
-    confidence on it, for source → LST output and, as a contrast, source → target image."""
-    rows = []
+    confidence on it, for source → LST output and, as a contrast, source → target image.
+
+    ``attrs["per_pair"][model][column]`` holds, for each "segments above p0−δ" column, the 0/1
+    per-pair values its fraction averages (a tuple: the items of the star-likeness claims'
+    bootstrap intervals)."""
+    rows, per_pair = [], {}
     for label, st in stars.items():
         floor = (st["p0"] - pthresh)[:, None]
-        row = {"model": label, "pairs": len(st["p0"]), "mean p0": float(st["p0"].mean())}
+        row, per_pair[label] = {"model": label, "pairs": len(st["p0"]), "mean p0": float(st["p0"].mean())}, {}
         for key, name in (("lst", "→ LST output"), ("direct", "→ target image")):
-            row[f"segments above p0−δ {name}"] = float((st[key] > floor).all(1).double().mean())
+            above = (st[key] > floor).all(1)
+            row[f"segments above p0−δ {name}"] = float(above.double().mean())
             row[f"mean min conf {name}"] = float(st[key].min(1).values.mean())
+            per_pair[label][f"segments above p0−δ {name}"] = tuple(above.double().tolist())
         rows.append(row)
-    return pd.DataFrame(rows).round(4)
+    table = pd.DataFrame(rows).round(DIGITS)
+    table.attrs["per_pair"] = per_pair
+    return table
 
 
 def triangle_table(rows: dict[str, list[dict]]) -> pd.DataFrame:
     """Statistics of each example triangle (Table 2's columns for one triangle)."""
     out = [{"model": label, "targets": f"{t['pair'][0]} & {t['pair'][1]}", **t["stats"]}
            for label, tris in rows.items() for t in tris]
-    return pd.DataFrame(out).round(4)
+    return pd.DataFrame(out).round(DIGITS)
 
 
 def model_table(cfg: Config) -> pd.DataFrame:
@@ -146,4 +164,4 @@ def model_table(cfg: Config) -> pd.DataFrame:
         rows.append({**row, "pool sources correct": f"{int(ok.sum())}/{len(ok)}",
                      "mean p0 (pool)": float(p0.mean()), f"sources with p0 ≤ δ={cfg.pthresh}":
                      str(int((p0 <= cfg.pthresh).sum())), "note": ""})
-    return pd.DataFrame(rows).round(4).fillna("")
+    return pd.DataFrame(rows).round(DIGITS).fillna("")

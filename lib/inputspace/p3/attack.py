@@ -104,16 +104,22 @@ def perturbed(cfg: Config, arch: str, eps: float, kind: str) -> dict:
                   **data_key(cfg))
 
 
-def accuracies(cfg: Config, arch: str, eps: float) -> dict[str, float]:
-    """Clean, PGD and noise accuracy on the attacked images at ``eps``."""
+def correctness(cfg: Config, arch: str, eps: float) -> dict[str, torch.Tensor]:
+    """Per attacked image, whether the model classifies it correctly clean, under PGD and under
+    noise at ``eps`` (``{"clean", "pgd", "noise"}``, bool tensors over the same images): the items
+    behind :func:`accuracies`."""
     pos = attack_positions(cfg, arch)
     val = split_meta(cfg, arch, "val")
-    clean = float((val["pred"][pos] == val["y"][pos]).float().mean())
-    out = {"clean": clean}
+    out = {"clean": val["pred"][pos] == val["y"][pos]}
     for kind in ("pgd", "noise"):
         r = perturbed(cfg, arch, eps, kind)
-        out[kind] = float((r["pred"] == r["y"]).float().mean())
+        out[kind] = r["pred"] == r["y"]
     return out
+
+
+def accuracies(correct: dict[str, torch.Tensor]) -> dict[str, float]:
+    """Clean, PGD and noise accuracy on the attacked images (from :func:`correctness`)."""
+    return {k: float(v.float().mean()) for k, v in correct.items()}
 
 
 def eps_rule(cfg: Config, arch: str) -> dict:
@@ -165,13 +171,14 @@ def pgd_vs_noise(cfg: Config, archs) -> dict:
     """Figs 11/12: accuracies and BMU displacements of PGD and noise at the paper's ε and at ε*.
 
     Returns ``{"eps": {arch: {"paper": ε, "rule": ε*}}, "rule": {arch: eps_rule()},
-    "acc": {(arch, which): accuracies}, "disp": {(arch, which, kind): [per layer (n, k)]},
+    "acc": {(arch, which): accuracies}, "correct": {(arch, which): correctness (per image)},
+    "disp": {(arch, which, kind): [per layer (n, k)]},
     "floor": {arch: [per layer (n, k)] at ε = 0, a control that must be 0}, "layers": names,
     "table": accuracies DataFrame, "disp_table": mean/median per layer}``.
     """
     import pandas as pd
 
-    res: dict = {"eps": {}, "rule": {}, "acc": {}, "disp": {}, "floor": {}}
+    res: dict = {"eps": {}, "rule": {}, "acc": {}, "correct": {}, "disp": {}, "floor": {}}
     acc_rows, disp_rows = [], []
     for arch in archs:
         soms = model_soms(cfg, arch)
@@ -180,8 +187,8 @@ def pgd_vs_noise(cfg: Config, archs) -> dict:
         res["rule"][arch] = rule
         res["eps"][arch] = {"paper": cfg.paper_eps, "rule": rule["eps"]}
         for which, eps in res["eps"][arch].items():
-            acc = accuracies(cfg, arch, eps)
-            res["acc"][(arch, which)] = acc
+            res["correct"][(arch, which)] = correct = correctness(cfg, arch, eps)
+            res["acc"][(arch, which)] = acc = accuracies(correct)
             acc_rows.append({"model": LABELS.get(arch, arch),
                              "ε": f"{eps * 255:.0f}/255 ({which})",
                              "clean": acc["clean"], "PGD": acc["pgd"], "noise": acc["noise"]})

@@ -9,14 +9,32 @@ were fixed before any result was seen; each states its threshold in its docstrin
 layer index and value is >= :data:`TREND_RHO` (0.8) *and* the deepest layer's value exceeds the
 first layer's (mirror for "shrinks"). With 4 layers rho >= 0.8 allows at most one swap of
 neighbouring layers (the paper itself reports CL1 ~ CL2, Fig. 6C/D).
+
+**Evidence.** A claim resting on items records how sure its verdict is
+(:mod:`inputspace.certainty`): the items behind its per-layer numbers are resampled
+(:func:`stratified_evidence`) and the verdict's statistic recomputed, with the rule unchanged and
+written as one number: :func:`trend_score` for the trend rule, :func:`smallest_gap` for
+:func:`all_above` (and for the two halves of :func:`pgd_amplified`), :func:`last_minus_rest` for
+:func:`last_is_highest`, the fraction of models (Supp. Fig. 4) or images (the ε = 0 control) that
+pass where a rule must hold for every one, the noise drop of :func:`collapse_verdict` (or, with both
+of its halves tested, the verdict itself). Items are classes (D_class, class-centre CD: the same
+classes in every layer, so resampled together), SOM units (weight CD, never-BMU units: each layer's
+SOM separately), attacked images (the same images in every layer and under PGD and noise) and the
+SOM updates of the last epoch (Fig. 3). Claims on the configuration (Tables 1, 2, the code
+dimensions), on a synthetic construction (Fig. 2B), on every cached run (P3-linf) or not evaluated
+carry no evidence; P3-unfold-real rests on one class (a single example).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 
+from .. import certainty
+from ..certainty import Evidence
 from ..claims import Scorecard
 from ..config import Config
 from .geometry import size_ratio
@@ -153,6 +171,195 @@ def table2_matches(params: dict) -> bool:
                 and p["norm"] == "Linf")
 
 
+# ------------------------------------------------------------------- rules as one number
+def trend_score(values: Sequence[float], direction: str) -> float:
+    """The trend rule (:func:`trend`) as one number: Spearman ρ signed so that the claimed
+    direction is positive (-ρ for "down"), or -1 (no trend) when the deepest layer is not beyond
+    the first or ρ is undefined; ``trend_score(v, d) >= TREND_RHO`` exactly when ``trend(v, d)``
+    passes. Computed from the ranks of ``values`` (:func:`_rank_trend_score`)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2 or not np.isfinite(v).all():
+        return -1.0
+    return _rank_trend_score(dense_ranks(v), direction)
+
+
+def dense_ranks(values: Sequence[float]) -> tuple[int, ...]:
+    """Ranks 0, 1, ... of the distinct values (ties share one): the same order and ties as
+    ``values``, so the same Spearman ρ."""
+    return tuple(np.unique(np.asarray(values, dtype=float), return_inverse=True)[1].reshape(-1).tolist())
+
+
+@functools.lru_cache(maxsize=4096)
+def _rank_trend_score(ranks: tuple[int, ...], direction: str) -> float:
+    """:func:`trend_score` of a profile given by its :func:`dense_ranks`: ρ, whether the last value
+    exceeds the first and whether the profile is constant depend on the order and ties alone, so
+    :func:`trend` of the ranks is that of the values, and the few rank patterns of a handful of
+    layers are scored once however many resamples share them."""
+    _, rho = trend(ranks, direction)
+    sign = 1 if direction == "up" else -1
+    return sign * rho if sign * (ranks[-1] - ranks[0]) > 0 and math.isfinite(rho) else -1.0
+
+
+def smallest_gap(high: Sequence[float], low: Sequence[float]) -> float:
+    """:func:`all_above` as one number: the smallest ``high[i] - low[i]`` (nan if any value is nan,
+    +inf without values); ``> 0`` exactly when ``all_above(high, low)``."""
+    gaps = np.asarray([float(h) - float(lo) for h, lo in zip(high, low)], dtype=float)
+    return float(gaps.min()) if len(gaps) else math.inf
+
+
+def last_minus_rest(values: Sequence[float]) -> float:
+    """:func:`last_is_highest` as one number: the last value minus the largest of the others;
+    ``>= 0`` exactly when the last value is the highest."""
+    values = [float(v) for v in values]
+    return values[-1] - max(values[:-1], default=values[-1])
+
+
+def _positive(x: float) -> bool:
+    return x > 0
+
+
+def _non_negative(x: float) -> bool:
+    return x >= 0
+
+
+def _all(fraction: float) -> bool:
+    return fraction == 1.0
+
+
+def _trend_holds(score: float) -> bool:
+    return score >= TREND_RHO
+
+
+def _noise_drop_ok(drop: float) -> bool:
+    return drop <= NOISE_DROP_MAX
+
+
+# --------------------------------------------------------------------------- evidence
+def stratified_evidence(sizes: Sequence[int], statistic: Callable[[list[np.ndarray]], float],
+                        rule: Callable[[float], bool], threshold: float | None) -> Evidence | None:
+    """:func:`inputspace.certainty.evidence` for items in independent strata, the bootstrap of
+    several samples (Davison & Hinkley 1997, Sec. 3.2; the certainty module bootstraps one group
+    or two paired groups): ``sizes`` are the item counts of the strata and
+    ``statistic`` receives one index array per stratum (``arange``: the observed items) and
+    computes the verdict's statistic on those items. Each of the :data:`~inputspace.certainty.N_BOOT`
+    resamples draws every stratum with replacement, keeping its size (seed
+    :data:`~inputspace.certainty.BOOT_SEED`); the interval is the percentile one. A stratum is the
+    items shared by several numbers (the classes of every layer of one model, the attacked images of
+    every layer and of PGD and noise); separate strata are independent samples (each layer's SOM
+    units). The item count is the smallest stratum's; None when a stratum is empty."""
+    n_items = min(sizes)
+    if n_items == 0:
+        return None
+    stat = float(statistic([np.arange(n) for n in sizes]))
+    low = high = None
+    if n_items >= certainty.MIN_ITEMS:
+        rng = np.random.default_rng(certainty.BOOT_SEED)
+        boot = [statistic([rng.integers(0, n, n) for n in sizes]) for _ in range(certainty.N_BOOT)]
+        a = (1 - certainty.LEVEL) / 2
+        low, high = (float(q) for q in np.quantile(np.asarray(boot, dtype=float), [a, 1 - a]))
+    return Evidence(stat, low, high, n_items, threshold,
+                    certainty.label(low, high, rule, n_items, stat), bool(rule(stat)))
+
+
+def _take(t: torch.Tensor, idx: np.ndarray) -> torch.Tensor:
+    i = torch.from_numpy(idx)
+    return t[i if t.device.type == "cpu" else i.to(t.device)]
+
+
+def _mean(t: torch.Tensor, idx: np.ndarray) -> float:
+    return float(_take(t, idx).mean())
+
+
+def _median(t: torch.Tensor, idx: np.ndarray) -> float:
+    return float(_take(t, idx).median())
+
+
+def _accuracy(correct: torch.Tensor, idx: np.ndarray) -> float:
+    return float(_take(correct, idx).float().mean())
+
+
+def _same_items(counts: Sequence[int]) -> int:
+    """The common item count of per-layer values over the same items (the same classes or
+    images in every layer), which are resampled together as one stratum."""
+    distinct = set(counts)
+    if len(distinct) != 1:
+        raise ValueError(f"per-layer values over the same items must have one length, got {sorted(distinct)}")
+    return distinct.pop()
+
+
+class PairDistances:
+    """Distances of all pairs ``i < j`` of ``k`` items (the order of ``torch.triu_indices``, as
+    :func:`inputspace.methods.som.pairwise_weight_distances` returns them), resampled by item.
+
+    A resample with item counts ``w`` holds pair {a, b} ``w_a * w_b`` times (a draw paired with
+    another draw of the same item is no pair), so its mean is the ``w_a * w_b``-weighted mean,
+    ``w' D w / ((sum w)^2 - sum w^2)`` with ``D`` the symmetric distance matrix, and its median the
+    weighted lower median (``torch.median``). The observed items (``arange(k)``) give the library's
+    own numbers, ``float(values.mean())`` / ``float(values.median())``.
+    """
+
+    def __init__(self, values: torch.Tensor) -> None:
+        self.values = values.detach().cpu()
+        p = len(self.values)
+        self.k = int(round((1 + math.sqrt(1 + 8 * p)) / 2))
+        if self.k * (self.k - 1) // 2 != p:
+            raise ValueError(f"{p} distances are not the pairs of any number of items")
+        a, b = np.triu_indices(self.k, 1)
+        v = self.values.double().numpy()
+        self._square = np.zeros((self.k, self.k))
+        self._square[a, b] = self._square[b, a] = v
+        order = np.argsort(v, kind="stable")
+        self._sorted, self._a, self._b = v[order], a[order], b[order]
+
+    def _counts(self, idx: np.ndarray) -> np.ndarray | None:
+        """Item counts of a resample; None for the observed items."""
+        if len(idx) == self.k and np.array_equal(idx, np.arange(self.k)):
+            return None
+        return np.bincount(idx, minlength=self.k).astype(float)
+
+    def mean(self, idx: np.ndarray) -> float:
+        w = self._counts(idx)
+        if w is None:
+            return float(self.values.mean())
+        n_pairs = w.sum() ** 2 - w @ w
+        return float(w @ self._square @ w / n_pairs) if n_pairs else math.nan
+
+    def median(self, idx: np.ndarray) -> float:
+        w = self._counts(idx)
+        if w is None:
+            return float(self.values.median())
+        cum = np.cumsum(w[self._a] * w[self._b])
+        if not cum[-1]:
+            return math.nan
+        return float(self._sorted[np.searchsorted(cum, (cum[-1] - 1) // 2, side="right")])
+
+
+def _trend_evidence(sizes: Sequence[int], profiles: Callable[[list[np.ndarray]], list[list[float]]],
+                    directions: Sequence[str]) -> Evidence | None:
+    """Evidence of trend rules that must all hold: the smallest :func:`trend_score` of the
+    per-layer ``profiles`` (one per direction) recomputed on the resampled items."""
+    return stratified_evidence(
+        sizes, lambda idx: min(trend_score(v, d) for v, d in zip(profiles(idx), directions)),
+        _trend_holds, TREND_RHO)
+
+
+def _layer_pairs_trend(cds: Sequence[torch.Tensor], stat: str, direction: str) -> Evidence | None:
+    """Trend of a per-layer pair-distance statistic (``"mean"`` / ``"median"``) over SOM units:
+    every layer's SOM is an independent stratum."""
+    pairs = [PairDistances(v) for v in cds]
+    return _trend_evidence([p.k for p in pairs],
+                           lambda idx: [[getattr(p, stat)(i) for p, i in zip(pairs, idx)]], [direction])
+
+
+def _class_pairs(models: Sequence[Sequence[torch.Tensor]]) -> tuple[list[int], Callable]:
+    """Strata and per-layer means of class-centre CDs (Figs 7, 8, 10) of several models: the
+    classes of one model are the same in every layer (:func:`.geometry.class_center_cd` draws
+    them with the same seed from the same labels), so each model is one stratum of classes."""
+    pairs = [[PairDistances(v) for v in cds] for cds in models]
+    sizes = [_same_items([p.k for p in layers]) for layers in pairs]
+    return sizes, lambda idx: [[p.mean(i) for p in layers] for layers, i in zip(pairs, idx)]
+
+
 # ------------------------------------------------------------------------- per notebook
 def _medians(values) -> list[float]:
     return [float(v.median()) for v in values]
@@ -178,72 +385,106 @@ def fig02(card: Scorecard, r: dict):
                 f"{syn['spread_unfolded']:.2f} vs folded {syn['spread_folded']:.2f}",
                 passed=seam_unfolds(syn["center"], syn["expected"], syn["spread_unfolded"], syn["spread_folded"]))
     t = r["table"][r["table"]["wrapped BMUs"] > 0]
+    unfolded, naive = t["D (unfolded)"].tolist(), t["D (no unfolding)"].tolist()
+    passed = unfolding_shrinks(unfolded, naive)
     card.record("P3-unfold-real", "unfolding shrinks the spread of a seam-wrapping class (layers where it wraps)",
                 "Fig. 2B (qualitative)", f"class {r['cls']}: D unfolded {fmt(t['D (unfolded)'])} vs without "
-                f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}",
-                passed=unfolding_shrinks(t["D (unfolded)"].tolist(), t["D (no unfolding)"].tolist()))
+                f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}", passed=passed,
+                evidence=None if passed is None else certainty.single_example(
+                    smallest_gap(naive, unfolded), _positive, threshold=0.0))  # one class shown
     return card.table()
 
 
 def fig03(card: Scorecard, r: dict):
-    """p3-fig03: the final SOM loss is highest in CL4 (Fig. 3)."""
+    """p3-fig03: the final SOM loss is highest in CL4 (Fig. 3); evidence over the updates of the last
+    epoch (each layer's SOM a stratum)."""
     for arch, f in r["final"].items():
+        losses = r["last_epoch"][arch]
+        ev = stratified_evidence([len(v) for v in losses],
+                                 lambda idx, losses=losses: last_minus_rest([_mean(v, i) for v, i in zip(losses, idx)]),
+                                 _non_negative, 0.0)
         card.record(f"P3-loss-{arch}", f"{LABELS[arch]}: SOM loss is highest in CL4 at the end of training",
-                    "CL4 highest (Fig. 3)", fmt(f, 4), passed=last_is_highest(f), note=f"CL1 < CL4: {f[0] < f[-1]}")
+                    "CL4 highest (Fig. 3)", fmt(f, 4), passed=last_is_highest(f), note=f"CL1 < CL4: {f[0] < f[-1]}",
+                    evidence=ev)
     return card.table()
 
 
 def density_inhomogeneity(card: Scorecard, r: dict):
     """p3-fig04 (one layer) and p3-figS1 (all layers): more units never BMU than uniform placement
-    of as many BMUs gives, in every layer shown (:func:`all_above`)."""
+    of as many BMUs gives, in every layer shown (:func:`all_above`); evidence over the SOM units
+    (each layer's SOM a stratum)."""
     t = r["table"]
     for arch in r["archs"]:
         s = t[t["model"] == LABELS[arch]]
+        dens = [r["density"][(arch, li)] for li in r["layers"]]
+        never = [(d["counts"] == 0).float().reshape(-1) for d in dens]
+        uniform = [d["never_uniform"] for d in dens]
+        ev = stratified_evidence([len(v) for v in never],
+                                 lambda idx, never=never, uniform=uniform:
+                                 smallest_gap([_mean(v, i) for v, i in zip(never, idx)], uniform), _positive, 0.0)
         card.record(f"P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
                     f"{LABELS[arch]}: BMUs spread inhomogeneously (more units never BMU than uniform placement gives)",
                     "some units rarely BMUs (Fig. 4 / Supp. Fig. 1)",
                     "never BMU " + fmt(s["units never BMU"], 2) + " vs uniform " + fmt(s["uniform expectation"], 2),
-                    passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()))
+                    passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()),
+                    evidence=ev)
     return card.table()
 
 
 def class_clustering(card: Scorecard, r: dict):
     """p3-fig05 (ResNet-18) and p3-figS2 (ResNet-50): same-class BMUs cluster, i.e. the mean D_class
-    with true labels is strictly below the shuffled-label control in every CL (:func:`all_above`)."""
+    with true labels is strictly below the shuffled-label control in every CL (:func:`all_above`);
+    evidence over the classes (one stratum: the same classes in every CL) and the pseudo-classes of
+    each CL's shuffle (a stratum each)."""
     t, arch = r["table"], r["arch"]
     for split in ("tr", "val"):
+        true, shuffled = r["per_class"][f"D_class {split}"], r["per_class"][f"shuffled {split}"]
+        ev = stratified_evidence(
+            [_same_items([len(v) for v in true])] + [len(v) for v in shuffled],
+            lambda idx, true=true, shuffled=shuffled: smallest_gap(
+                [_mean(v, i) for v, i in zip(shuffled, idx[1:])], [_mean(v, idx[0]) for v in true]),
+            _positive, 0.0)
         card.record(f"P3-cluster-{arch}-{split}", f"{LABELS[arch]}: same-class BMUs cluster "
                     f"(SOM-{split}: D_class true < shuffled labels, every CL)", "clusters (Fig. 5)",
                     "true " + fmt(t[f"D_class {split}"], 2) + " vs shuffled " + fmt(t[f"shuffled {split}"], 2),
-                    passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()))
+                    passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()),
+                    evidence=ev)
     return card.table()
 
 
 def fig06(card: Scorecard, r: dict):
-    """p3-fig06: median D_class shrinks and median pairwise weight CD grows with depth (trend rule)."""
+    """p3-fig06: median D_class shrinks and median pairwise weight CD grows with depth (trend rule);
+    evidence over the classes (the same in every CL) and over the SOM units (each CL a stratum)."""
     for arch, res in r["res"].items():
         for split, name in (("tr", "SOM-tr"), ("val", "SOM-val")):
             med = _medians(res[split])
             ok, rho = trend(med, "down")
+            ev = _trend_evidence([_same_items([len(v) for v in res[split]])],
+                                 lambda idx, d=res[split]: [[_median(v, idx[0]) for v in d]], ["down"])
             card.record(f"P3-dclass-{arch}-{split}", f"{LABELS[arch]}: D_class shrinks with depth ({name}, median)",
-                        "shorter in deep layers (Fig. 6A/B)", fmt(med, 2) + f" (ρ = {rho:.2f})", passed=ok)
+                        "shorter in deep layers (Fig. 6A/B)", fmt(med, 2) + f" (ρ = {rho:.2f})", passed=ok,
+                        evidence=ev)
         med = _medians(res["wcd"])
         ok, rho = trend(med, "up")
         card.record(f"P3-wcd-{arch}", f"{LABELS[arch]}: pairwise weight CD grows with depth (median)",
-                    "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)", fmt(med, 3) + f" (ρ = {rho:.2f})", passed=ok)
+                    "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)", fmt(med, 3) + f" (ρ = {rho:.2f})", passed=ok,
+                    evidence=_layer_pairs_trend(res["wcd"], "median", "up"))
     return card.table()
 
 
 def fig07(card: Scorecard, r: dict):
     """p3-fig07: mean class-centre CD grows with depth for every CNN at every SOM size (trend rule);
-    the size dependence is reported, not evaluated (the paper gives no measure)."""
+    the size dependence is reported, not evaluated (the paper gives no measure). Evidence: the
+    smallest trend score of the models, over the classes (each model a stratum)."""
     for size in r["sizes"]:
         means = {arch: _means(r["res"][(size, arch)]) for arch in r["archs"]}
         verdicts = [trend(v, "up")[0] for v in means.values()]
+        sizes, profiles = _class_pairs([r["res"][(size, arch)] for arch in r["archs"]])
         card.record(f"P3-ccd-size{size}", f"{size}×{size} SOM: class-centre CD grows with depth for every CNN",
                     "grows with depth, any size (Fig. 7)",
                     "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in means.items()),
-                    passed=all(verdicts), note=f"{sum(verdicts)}/{len(verdicts)} models pass")
+                    passed=all(verdicts), note=f"{sum(verdicts)}/{len(verdicts)} models pass",
+                    evidence=_trend_evidence(sizes, profiles, ["up"] * len(sizes)))
     ratios = {a: size_ratio(r["res"], r["sizes"], a) for a in r["archs"]}
     card.record("P3-ccd-size-dependence", f"No significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
                 "no significant dependency (Sec. 2.3)",
@@ -254,33 +495,45 @@ def fig07(card: Scorecard, r: dict):
 
 
 def fig08(card: Scorecard, r: dict):
-    """p3-fig08: on every data set, mean D_class shrinks and mean centre CD grows (trend rule, both)."""
+    """p3-fig08: on every data set, mean D_class shrinks and mean centre CD grows (trend rule, both);
+    evidence: the smaller trend score of the two, over the classes of D_class and those of the
+    centre CDs (a stratum each, both the same in every CL)."""
     for ds in r["datasets"]:
-        d, c = _means(r["res"][ds]["dclass"]), _means(r["res"][ds]["ccd"])
+        dclass = r["res"][ds]["dclass"]
+        d, c = _means(dclass), _means(r["res"][ds]["ccd"])
         (ok_d, rho_d), (ok_c, rho_c) = trend(d, "down"), trend(c, "up")
+        (n_ccd,), ccd = _class_pairs([r["res"][ds]["ccd"]])
+        ev = _trend_evidence([_same_items([len(v) for v in dclass]), n_ccd],
+                             lambda idx, dclass=dclass, ccd=ccd: [[_mean(v, idx[0]) for v in dclass],
+                                                                   ccd(idx[1:])[0]], ["down", "up"])
         card.record(f"P3-fig8-{ds}", f"ResNet-50 on {ds}: D_class shrinks and class-centre CD grows with depth",
                     "same trend as ImageNet (Fig. 8)", f"D_class {fmt(d, 2)} (ρ {rho_d:.2f}); centre CD {fmt(c, 3)} "
-                    f"(ρ {rho_c:.2f})", passed=ok_d and ok_c, note="quick: offline analog data set")
+                    f"(ρ {rho_c:.2f})", passed=ok_d and ok_c, note="quick: offline analog data set", evidence=ev)
     return card.table()
 
 
 def fig09(card: Scorecard, r: dict):
-    """p3-fig09: the ViT's mean pairwise weight CD grows with depth (trend rule)."""
+    """p3-fig09: the ViT's mean pairwise weight CD grows with depth (trend rule); evidence over the
+    SOM units (each block a stratum)."""
     mean = r["table"]["mean weight CD"].tolist()
     ok, rho = trend(mean, "up")
     card.record("P3-vit-wcd", "ViT: pairwise SOM-weight CD grows with depth (mean per block)",
-                "consistent with CNNs (Fig. 9)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok)
+                "consistent with CNNs (Fig. 9)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok,
+                evidence=_layer_pairs_trend(r["wcd"], "mean", "up"))
     return card.table()
 
 
 def fig10(card: Scorecard, r: dict):
-    """p3-fig10: the ViT's mean class-centre CD grows with depth at every SOM size (trend rule)."""
+    """p3-fig10: the ViT's mean class-centre CD grows with depth at every SOM size (trend rule);
+    evidence over the classes (the same in every block)."""
     vit = r["archs"][0]
     for size in r["sizes"]:
         mean = _means(r["res"][(size, vit)])
         ok, rho = trend(mean, "up")
+        sizes, profiles = _class_pairs([r["res"][(size, vit)]])
         card.record(f"P3-vit-ccd-size{size}", f"ViT, {size}×{size} SOM: class-centre CD grows with depth",
-                    "consistent with CNNs (Fig. 10)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok)
+                    "consistent with CNNs (Fig. 10)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok,
+                    evidence=_trend_evidence(sizes, profiles, ["up"]))
     ratio = size_ratio(r["res"], r["sizes"], vit)
     card.record("P3-vit-ccd-size-dependence", f"ViT: no significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
                 "no significant dependency (Sec. 2.3)", "max/min of the mean centre CD over sizes, per block: " + fmt(ratio, 2),
@@ -292,7 +545,9 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
     """p3-fig11 (ResNets) and p3-fig12 (ViT), per model and ε (paper's, ε*): accuracy
     (:func:`collapse_verdict`), median displacement PGD > noise in every layer (:func:`all_above`),
     mean PGD displacement grows with depth (trend rule); and the ε = 0 control (:func:`zero_floor`).
-    The paper's values quoted come from :data:`PAPER_ATTACK` of ``cfg.notebook_id``."""
+    The paper's values quoted come from :data:`PAPER_ATTACK` of ``cfg.notebook_id``. Evidence over
+    the attacked images (one stratum: the same images clean, under PGD and noise, in every layer).
+    """
     paper_acc, figure = PAPER_ATTACK[cfg.notebook_id]
     for arch in r["eps"]:
         for which in ("paper", "rule"):
@@ -302,53 +557,112 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
             card.record(f"P3-pgd-acc-{arch}-{which}", f"{tag}: PGD collapses accuracy, noise does not",
                         paper_acc, f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
                         passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, cfg.collapse_acc),
-                        note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "")
+                        note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
+                        evidence=_collapse_evidence(r["correct"][(arch, which)], by_rule, cfg.collapse_acc))
             pgd = [v.float() for v in r["disp"][(arch, which, "pgd")]]
             noise = [v.float() for v in r["disp"][(arch, which, "noise")]]
             med_p, med_n = _medians(pgd), _medians(noise)
             mean_p, mean_n = _means(pgd), _means(noise)
+            n_images = [_same_items([len(v) for v in pgd + noise])]
             card.record(f"P3-disp-{arch}-{which}", f"{tag}: BMU displacement PGD > noise in every layer (median)",
                         f"PGD moves BMUs in all layers, noise does not ({figure})",
                         f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}", passed=all_above(med_p, med_n),
-                        note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}")
+                        note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
+                        evidence=stratified_evidence(
+                            n_images, lambda idx, pgd=pgd, noise=noise: smallest_gap(
+                                [_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]),
+                            _positive, 0.0))
             ok, rho = trend(mean_p, "up")
             card.record(f"P3-disp-grow-{arch}-{which}", f"{tag}: PGD displacement grows from first to last layer (mean)",
-                        "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok)
+                        "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok,
+                        evidence=_trend_evidence(n_images, lambda idx, pgd=pgd: [[_mean(v, idx[0]) for v in pgd]],
+                                                 ["up"]))
     for arch, floor in r["floor"].items():
         ok, worst = zero_floor([float(v.float().max()) for v in floor])
+        moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(dim=0)  # per image, any layer
         card.record(f"P3-disp-floor-{arch}", f"{LABELS[arch]}: control, ε = 0 moves no BMU in any layer",
                     "control (ours): the displacements above are not float noise",
-                    f"largest displacement at ε = 0: {worst:.2f}", passed=ok)
+                    f"largest displacement at ε = 0: {worst:.2f}", passed=ok,
+                    evidence=certainty.evidence((moved == 0).double().numpy(), _all, threshold=1.0))
     return card.table()
+
+
+def _collapse_evidence(correct: dict[str, torch.Tensor], by_rule: bool, collapse_acc: float) -> Evidence | None:
+    """Evidence of :func:`collapse_verdict` over the attacked images: the noise drop ``|clean -
+    noise|`` against its 0.02 when ε* settles the PGD half (``by_rule``), else the verdict itself
+    (1 passes, 0 fails) recomputed on each resample, as its two halves have a strict and a
+    non-strict bar."""
+    def acc(idx: list[np.ndarray]) -> dict[str, float]:
+        return {k: _accuracy(v, idx[0]) for k, v in correct.items()}
+
+    def noise_drop(a: dict[str, float]) -> float:  # as collapse_verdict computes it
+        return abs(round(a["clean"] - a["noise"], 6))
+
+    n = [_same_items([len(v) for v in correct.values()])]
+    if by_rule:
+        return stratified_evidence(n, lambda idx: noise_drop(acc(idx)), _noise_drop_ok, NOISE_DROP_MAX)
+    return stratified_evidence(
+        n, lambda idx: float(collapse_verdict(**acc(idx), by_rule=False, collapse_acc=collapse_acc)), _all, 1.0)
 
 
 def figS3(card: Scorecard, r: dict, cfg: Config):
     """p3-figS3: misclassified SOM-val inputs lie farther from their label's centre in every CL
-    (:func:`all_above`); not evaluated when a model makes no error."""
+    (:func:`all_above`); not evaluated when a model makes no error. Evidence over the misclassified
+    and over the correct items (classes or inputs, ``cfg.aggregate``; a stratum each, the same items
+    in every CL)."""
     t = r["table"]
     for arch in cfg.archs:
         s = t[t["model"] == LABELS[arch]]
         n_bad = int(s["n incorrect"].iloc[0])
+        bad = [lc["distance"][~lc["correct"]] for lc in r["res"][arch]]
+        good = [lc["distance"][lc["correct"]] for lc in r["res"][arch]]
+        ev = None if not n_bad else stratified_evidence(
+            [_same_items([len(v) for v in bad]), _same_items([len(v) for v in good])],
+            lambda idx, bad=bad, good=good: smallest_gap([_mean(v, idx[0]) for v in bad],
+                                                         [_mean(v, idx[1]) for v in good]), _positive, 0.0)
         card.record(f"P3-labelcenter-{arch}", f"{LABELS[arch]}: misclassified SOM-val inputs lie farther from their "
                     f"label centre, every CL (mean over {cfg.aggregate} means)", "ED bigger on average for InCorr (Supp. Fig. 3)",
                     f"InCorr {fmt(s['mean ED incorrect'], 2)} vs Corr {fmt(s['mean ED correct'], 2)} "
                     f"(InCorr: {n_bad} {cfg.aggregate}{'es' if cfg.aggregate == 'class' else 's'})",
-                    passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist()) if n_bad else None)
+                    passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist()) if n_bad else None,
+                    evidence=ev)
     return card.table()
 
 
 def figS4(card: Scorecard, r: dict):
     """p3-figS4: code diversity condensed then expanded for every model, and PGD amplified with depth
-    beyond noise at ε* (:func:`condensed_then_expanded`, :func:`pgd_amplified`)."""
+    beyond noise at ε* (:func:`condensed_then_expanded`, :func:`pgd_amplified`). Evidence: the
+    fraction of models whose diversity profile passes, over the SOM units (each layer of each model a
+    stratum); the smallest gap of :func:`pgd_amplified`'s two halves over the models, over the
+    attacked images (each model a stratum)."""
     shape = [condensed_then_expanded(v) for v in r["diversity"].values()]
+    layers = [PairDistances(v) for cds in r["diversity_cd"].values() for v in cds]
+    bounds = np.cumsum([0] + [len(cds) for cds in r["diversity_cd"].values()])
+
+    def passing(idx: list[np.ndarray]) -> float:
+        means = [p.mean(i) for p, i in zip(layers, idx)]
+        return float(np.mean([condensed_then_expanded(means[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]))
+
     card.record("P3-telescope", "code diversity is smallest in shallow layers and grows to the last layer, every model",
                 "condensed → expanded (Supp. Fig. 4)", "; ".join(f"{k} {fmt(v, 3)}" for k, v in r["diversity"].items()),
-                passed=all(shape), note=f"{sum(shape)}/{len(shape)} models")
+                passed=all(shape), note=f"{sum(shape)}/{len(shape)} models",
+                evidence=stratified_evidence([p.k for p in layers], passing, _all, 1.0))
     amp = [pgd_amplified(v, r["noise_disp"][k]) for k, v in r["pgd_disp"].items()]
+    items = r["disp_items"]
+
+    def amplification(idx: list[np.ndarray]) -> float:
+        gaps = []
+        for k, i in zip(items["pgd"], idx):
+            p, n = [_mean(v, i) for v in items["pgd"][k]], [_mean(v, i) for v in items["noise"][k]]
+            gaps.append(smallest_gap([p[-1], p[-1]], [p[0], n[-1]]))
+        return min(gaps, default=math.inf)
+
     card.record("P3-telescope-pgd", "at ε*, PGD moves the last layer's codes more than the first layer's, and more "
                 "than noise does in the last layer", "small in CL1, large in CL4 (Figs 11, S4)",
                 "; ".join(f"{k} PGD {fmt(v, 2)}, noise {fmt(r['noise_disp'][k], 2)}" for k, v in r["pgd_disp"].items()),
-                passed=all(amp))
+                passed=all(amp), evidence=stratified_evidence(
+                    [_same_items([len(v) for v in items["pgd"][k] + items["noise"][k]]) for k in items["pgd"]],
+                    amplification, _positive, 0.0) if items["pgd"] else None)
     return card.table()
 
 

@@ -37,14 +37,19 @@ def d_class_split(ls: LayerSOM, split: str, labels: torch.Tensor | None = None,
     return out[torch.isfinite(out)]
 
 
-def shuffled_d_class(ls: LayerSOM, generator: torch.Generator) -> dict[str, float]:
-    """Mean D_class with labels permuted within SOM-tr and SOM-val: our control for the paper's
-    "same-class BMUs cluster" (Fig. 5, Supp. Fig. 2), which the paper states without a baseline."""
+def shuffled_d_class_per_class(ls: LayerSOM, generator: torch.Generator) -> dict[str, torch.Tensor]:
+    """D_class per (pseudo-)class with labels permuted within SOM-tr and SOM-val (``{"tr", "val"}``):
+    the items of the shuffled-label control of :func:`shuffled_d_class`."""
     y_tr = ls.y_tr[torch.randperm(len(ls.y_tr), generator=generator)]
     y_val = ls.y_val[torch.randperm(len(ls.y_val), generator=generator)]
     centers = class_centers(ls.bmu_tr, y_tr, ls.m, ls.n, ls.num_classes)
-    return {"tr": float(d_class_split(ls, "tr", y_tr, centers).mean()),
-            "val": float(d_class_split(ls, "val", y_val, centers).mean())}
+    return {"tr": d_class_split(ls, "tr", y_tr, centers), "val": d_class_split(ls, "val", y_val, centers)}
+
+
+def shuffled_d_class(ls: LayerSOM, generator: torch.Generator) -> dict[str, float]:
+    """Mean D_class with labels permuted within SOM-tr and SOM-val: our control for the paper's
+    "same-class BMUs cluster" (Fig. 5, Supp. Fig. 2), which the paper states without a baseline."""
+    return {k: float(v.mean()) for k, v in shuffled_d_class_per_class(ls, generator).items()}
 
 
 def weight_cd(ls: LayerSOM) -> torch.Tensor:

@@ -77,18 +77,20 @@ def unfolding(cfg: Config) -> dict:
 
 
 def som_losses(cfg: Config) -> dict:
-    """SOM loss over training per layer and model (Fig. 3); ``final`` = mean over the last epoch."""
-    curves, final, used = {}, {}, {}
+    """SOM loss over training per layer and model (Fig. 3); ``final`` = mean over the last epoch of
+    the per-update losses ``last_epoch`` (one per batch of codes)."""
+    curves, last, final, used = {}, {}, {}, {}
     for arch in cfg.archs:
         soms = model_soms(cfg, arch)
         curves[arch] = [(ls.som.steps, ls.som.loss.cpu()) for ls in soms]
-        last = [ls.som.loss[-len(ls.som.loss) // ls.som.config.epochs:] for ls in soms]
-        final[arch] = [float(v.mean()) for v in last]
+        last[arch] = [ls.som.loss[-len(ls.som.loss) // ls.som.config.epochs:] for ls in soms]
+        final[arch] = [float(v.mean()) for v in last[arch]]
         used[arch] = [len(set(ls.bmu_tr[:, 0].tolist())) for ls in soms]
     layers = layer_names(soms)
     table = pd.DataFrame(final, index=layers).rename(columns=LABELS).T
     units = pd.DataFrame(used, index=layers).rename(columns=LABELS).T
-    return {"curves": curves, "final": final, "layers": layers, "table": table, "units": units}
+    return {"curves": curves, "last_epoch": last, "final": final, "layers": layers, "table": table,
+            "units": units}
 
 
 def bmu_densities(cfg: Config, archs, layers) -> dict:
@@ -106,22 +108,26 @@ def bmu_densities(cfg: Config, archs, layers) -> dict:
 
 def class_bmus(cfg: Config) -> dict:
     """BMUs of ``n_show`` classes, SOM-tr vs SOM-val, per layer (Fig. 5, Supp. Fig. 2), and the
-    D_class of true vs shuffled labels (our clustering control, :func:`.geometry.shuffled_d_class`)."""
+    D_class of true vs shuffled labels (our clustering control, :func:`.geometry.shuffled_d_class`):
+    the table's means and, in ``per_class``, the per-class values behind them (one tensor per
+    layer under each table column name)."""
     soms = model_soms(cfg, cfg.arch)
     k = soms[0].num_classes
     shown = sorted(set(torch.linspace(0, k - 1, min(cfg.n_show, k)).round().long().tolist()))
     loc = unit_locations(soms[0].m, soms[0].n)
     panels = [{c: (loc[ls.bmu_tr[ls.y_tr == c].reshape(-1)],
                    loc[ls.bmu_val[ls.y_val == c].reshape(-1)]) for c in shown} for ls in soms]
-    rows = []
-    for name, ls in zip(layer_names(soms), soms):
-        sh = geo.shuffled_d_class(ls, _gen(cfg, ls.layer))
-        rows.append({"layer": name, "D_class tr": float(geo.d_class_split(ls, "tr").mean()),
-                     "shuffled tr": sh["tr"],
-                     "D_class val": float(geo.d_class_split(ls, "val").mean()),
-                     "shuffled val": sh["val"]})
+    per_class: dict[str, list[torch.Tensor]] = {"D_class tr": [], "shuffled tr": [], "D_class val": [],
+                                                "shuffled val": []}
+    for ls in soms:
+        sh = geo.shuffled_d_class_per_class(ls, _gen(cfg, ls.layer))
+        for split in ("tr", "val"):
+            per_class[f"D_class {split}"].append(geo.d_class_split(ls, split))
+            per_class[f"shuffled {split}"].append(sh[split])
+    table = pd.DataFrame({"layer": layer_names(soms),
+                          **{col: [float(v.mean()) for v in vals] for col, vals in per_class.items()}})
     return {"panels": panels, "shown": shown, "layers": layer_names(soms), "m": soms[0].m,
-            "n": soms[0].n, "table": pd.DataFrame(rows), "arch": cfg.arch}
+            "n": soms[0].n, "table": table, "per_class": per_class, "arch": cfg.arch}
 
 
 def dclass_and_weight_cd(cfg: Config) -> dict:
@@ -204,18 +210,24 @@ def correct_vs_incorrect(cfg: Config) -> dict:
 def telescope(cfg: Config) -> dict:
     """Numbers of the "functional telescope" summary (Supp. Fig. 4): per model the mean pairwise
     weight CD per layer (code diversity) and, for the attacked models, the mean PGD and noise BMU
-    displacement per layer at ε* (from the shared caches of Figs 6, 9 and 11)."""
-    diversity = {LABELS.get(a, a): [float(geo.weight_cd(ls).mean()) for ls in model_soms(cfg, a)]
-                 for a in (*cfg.archs, cfg.vit_arch)}
-    disp, eps = {"pgd": {}, "noise": {}}, {}
+    displacement per layer at ε* (from the shared caches of Figs 6, 9 and 11). The items behind the
+    means: ``diversity_cd`` (per model, the pair distances of each layer) and ``disp_items``
+    (``{"pgd" | "noise": {model: [per layer (n_attack, k)]}}``)."""
+    diversity_cd = {LABELS.get(a, a): [geo.weight_cd(ls) for ls in model_soms(cfg, a)]
+                    for a in (*cfg.archs, cfg.vit_arch)}
+    diversity = {k: [float(v.mean()) for v in cds] for k, cds in diversity_cd.items()}
+    items: dict[str, dict[str, list[torch.Tensor]]] = {"pgd": {}, "noise": {}}
+    eps = {}
     for arch in cfg.attack_archs:
         soms = model_soms(cfg, arch)
         eps[LABELS[arch]] = attack.eps_rule(cfg, arch)["eps"]
-        for kind, per_model in disp.items():
+        for kind, per_model in items.items():
             d = attack.bmu_displacement(cfg, soms, eps[LABELS[arch]], kind)
-            per_model[LABELS[arch]] = [float(v.float().mean()) for v in d]
+            per_model[LABELS[arch]] = [v.float() for v in d]
+    disp = {kind: {k: [float(v.mean()) for v in d] for k, d in per_model.items()}
+            for kind, per_model in items.items()}
     width = max(len(v) for v in diversity.values())
     table = pd.DataFrame({k: v + [float("nan")] * (width - len(v)) for k, v in diversity.items()},
                          index=[f"layer {i + 1}" for i in range(width)]).T
-    return {"diversity": diversity, "pgd_disp": disp["pgd"], "noise_disp": disp["noise"],
-            "table": table, "eps": eps}
+    return {"diversity": diversity, "diversity_cd": diversity_cd, "pgd_disp": disp["pgd"],
+            "noise_disp": disp["noise"], "disp_items": items, "table": table, "eps": eps}

@@ -41,7 +41,7 @@ KEEP_RUNS = 5
 
 def workdir(profile: str) -> Path:
     """Snakemake's working directory for one profile (its ``.snakemake/`` and the run records)."""
-    return paths.BUILD / profile / "workflow"
+    return paths.build_dir(profile) / "workflow"
 
 
 def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],

@@ -1,0 +1,151 @@
+"""Progress of long work: a tqdm bar in the notebook, and a few readable lines in the terminal.
+
+Inside a notebook that ``make figures`` runs, tqdm draws widgets that only the notebook shows;
+the terminal that started the run saw nothing for the hour the model zoo trains. :func:`bar` is
+:class:`tqdm.auto.tqdm` (same arguments, same bar in the notebook) and, when the pipeline set
+``INPUTSPACE_PROGRESS`` to a file for the notebook's kernel, it also appends its state as one JSON
+line (``desc``, ``n``, ``total``, ``elapsed``) to that file -- at most every
+:data:`WRITE_EVERY` seconds per process, and when a bar of some length closes. The pipeline's
+:class:`Watcher` (a thread beside papermill) prints the newest state at a rate a person can read
+(:data:`PRINT_EVERY`, ``INPUTSPACE_PROGRESS_EVERY`` seconds) and a heartbeat with the elapsed and
+the expected time when no bar reports.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+ENV = "INPUTSPACE_PROGRESS"
+EVERY_ENV = "INPUTSPACE_PROGRESS_EVERY"
+WRITE_EVERY = 5.0
+"""Seconds between two progress lines a kernel writes (the file stays small)."""
+PRINT_EVERY = 60.0
+"""Default seconds between two terminal lines of one notebook."""
+HEARTBEAT = 5
+"""Without new bar progress a line still appears every this many print intervals."""
+
+
+def bar(iterable=None, **kwargs) -> tqdm:
+    """``tqdm.auto.tqdm(iterable, **kwargs)``, reporting to ``$INPUTSPACE_PROGRESS`` when set."""
+    path = os.environ.get(ENV)
+    return _reporting(path)(iterable, **kwargs) if path else tqdm(iterable, **kwargs)
+
+
+@cache
+def _reporting(path: str) -> type:
+    """A subclass of the auto tqdm class whose updates append to ``path`` (one class per file)."""
+    target = Path(path)
+
+    class Reporting(tqdm):
+        _last_write = 0.0
+
+        def _report(self, final: bool) -> None:
+            now = time.time()
+            if self.disable or (not final and now - Reporting._last_write < WRITE_EVERY):
+                return
+            Reporting._last_write = now
+            line = {"t": now, "desc": self.desc or "", "n": self.n, "total": self.total, "unit": self.unit,
+                    "elapsed": now - self.start_t, "final": final}
+            with target.open("a") as f:  # one short line per write: appends do not interleave
+                f.write(json.dumps(line) + "\n")
+
+        def update(self, n=1):
+            out = super().update(n)
+            self._report(final=False)
+            return out
+
+        def close(self):
+            if not self.disable and getattr(self, "start_t", None) is not None \
+                    and time.time() - self.start_t >= WRITE_EVERY:
+                self._report(final=True)
+            super().close()
+
+    return Reporting
+
+
+def minutes(seconds: float) -> str:
+    """``42 s`` / ``3.5 min`` / ``1.2 h``: a duration as a person reads it."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def state_text(state: dict) -> str:
+    """``train resnet50 (standard) 120/300 batches (40 %), ~4.1 min left`` from one progress line."""
+    desc = state.get("desc") or "progress"
+    n, total = state.get("n", 0), state.get("total")
+    u = state.get("unit", "it")
+    unit = "" if u == "it" else f" {u}es" if u.endswith(("s", "ch", "sh", "x")) else f" {u}s"
+    if not total:
+        return f"{desc} {n}{unit}"
+    text = f"{desc} {n}/{total}{unit} ({100 * n / total:.0f} %)"
+    if 0 < n < total and state.get("elapsed"):
+        text += f", ~{minutes(state['elapsed'] * (total - n) / n)} left"
+    return text
+
+
+def status_line(nid: str, elapsed: float, expected: float | None, state: dict | None) -> str:
+    """One terminal line of a running notebook: elapsed of expected time, newest bar state."""
+    head = f"[ .. ] {nid} {minutes(elapsed)}" + (f" of ~{minutes(expected)}" if expected else "")
+    return head + (f" | {state_text(state)}" if state else "")
+
+
+def read_new(path: Path, offset: int) -> tuple[dict | None, int]:
+    """The newest complete JSON line after byte ``offset`` of ``path`` and the new offset."""
+    if not path.exists():
+        return None, offset
+    with path.open("rb") as f:
+        f.seek(offset)
+        chunk = f.read()
+    end = chunk.rfind(b"\n")
+    if end < 0:
+        return None, offset
+    newest = None
+    for raw in chunk[:end].splitlines():
+        try:
+            newest = json.loads(raw)
+        except ValueError:
+            continue
+    return newest, offset + end + 1
+
+
+class Watcher:
+    """A thread that prints :func:`status_line` for one running notebook every ``every`` seconds
+    when its bars moved, and every ``HEARTBEAT × every`` seconds regardless (context manager)."""
+
+    def __init__(self, nid: str, path: Path, expected: float | None, *, every: float | None = None,
+                 emit: Callable[[str], None] = lambda s: print(s, flush=True)) -> None:
+        self.nid, self.path, self.expected, self.emit = nid, path, expected, emit
+        self.every = every if every is not None else float(os.environ.get(EVERY_ENV, PRINT_EVERY))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> Watcher:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)
+        self.t0 = time.time()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        offset, state, quiet = 0, None, 0
+        while not self._stop.wait(self.every):
+            newest, offset = read_new(self.path, offset)
+            quiet = 0 if newest else quiet + 1
+            state = newest or state
+            if newest or quiet % HEARTBEAT == 0:
+                self.emit(status_line(self.nid, time.time() - self.t0, self.expected,
+                                      state if newest else None))
