@@ -17,3 +17,14 @@ def isolated_data(tmp_path, monkeypatch):
     """Point INPUTSPACE_DATA at a temporary folder so tests never touch the real caches/models."""
     monkeypatch.setenv("INPUTSPACE_DATA", str(tmp_path / "data"))
     return tmp_path / "data"
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    """``build/`` and ``figures/`` moved into a temporary folder (returned): scorecards, timings and
+    figures a test writes never reach the repository."""
+    from inputspace import paths
+
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(paths, "FIGURES_ROOT", tmp_path / "figures")
+    return tmp_path

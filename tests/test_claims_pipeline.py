@@ -9,13 +9,6 @@ from inputspace import claims, paths, pipeline
 from inputspace.plotting import savefig
 
 
-@pytest.fixture
-def build(tmp_path, monkeypatch):
-    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    monkeypatch.setattr(paths, "FIGURES_ROOT", tmp_path / "figures")
-    return tmp_path
-
-
 def test_scorecard_records_saves_and_aggregates_per_paper(build):
     card = claims.Scorecard("p2-fig04", "quick")
     card.record("C1", "AT keeps more of the triangle", "> normal", "0.61 vs 0.20", True)

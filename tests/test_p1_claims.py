@@ -356,18 +356,18 @@ def test_chance_p_is_the_statistic_of_better_than_chance():
     assert c.chance_p(0.4, 0.01) == 1.0
 
 
-def test_stratified_evidence_resamples_each_group_and_keeps_rows_together():
+def test_group_evidence_resamples_each_group_and_keeps_rows_together():
     rng = np.random.default_rng(0)
-    far = c.stratified_evidence([rng.normal(3, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive, threshold=0.0)
+    far = c.group_evidence([rng.normal(3, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive, threshold=0.0)
     assert far.label == "clear" and far.passes and 0 < far.low < far.statistic < far.high and far.n_items == 30
-    near = c.stratified_evidence([rng.normal(0.1, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive)
+    near = c.group_evidence([rng.normal(0.1, 1, 30), rng.normal(0, 1, 40)], c._mean_difference, c._positive)
     assert near.label == "marginal" and near.low < 0 < near.high
     same = np.repeat(rng.normal(size=(20, 1)), 2, axis=1)    # two equal columns of one item: resampled together
-    diff = c.stratified_evidence([same], lambda g: float(np.mean(g[:, 0] - g[:, 1])), lambda d: d == 0.0)
+    diff = c.group_evidence([same], lambda g: float(np.mean(g[:, 0] - g[:, 1])), lambda d: d == 0.0)
     assert (diff.low, diff.high, diff.label) == (0.0, 0.0, "clear")
-    few = c.stratified_evidence([np.ones(4), np.zeros(40)], c._mean_difference, c._positive)
+    few = c.group_evidence([np.ones(4), np.zeros(40)], c._mean_difference, c._positive)
     assert (few.low, few.label, few.n_items) == (None, "too few items", 4)
-    assert c.stratified_evidence([np.ones(9), np.zeros(9)], c._mean_difference, c._positive, observed=0.5).statistic == 0.5
+    assert c.group_evidence([np.ones(9), np.zeros(9)], c._mean_difference, c._positive, observed=0.5).statistic == 0.5
 
 
 def test_demo_pair_verdicts_are_single_examples(card):

@@ -6,9 +6,8 @@ import sys
 import time
 
 import nbformat
-import pytest
 
-from inputspace import paths, pipeline, progress
+from inputspace import pipeline, progress
 
 
 def _lines(path):
@@ -85,20 +84,13 @@ def test_summary_says_where_the_time_went():
     assert pipeline.summary_text({"a": {"status": "skipped", "seconds": 0}}, 1.0) == "0 ran, 1 skipped, 0 failed in 0.0 min"
 
 
-@pytest.fixture
-def figs(tmp_path, monkeypatch):
-    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    monkeypatch.setattr(paths, "FIGURES_ROOT", tmp_path / "figures")
-    return tmp_path
-
-
-def test_reference_timings_keep_the_last_successful_time(figs):
+def test_reference_timings_keep_the_last_successful_time(build):
     pipeline.remember_timings("quick", {"p0-00": {"status": "ok", "seconds": 3000.0},
                                         "p2-fig04": {"status": "ok", "seconds": 60.0}})
     pipeline.remember_timings("quick", {"p0-00": {"status": "skipped", "seconds": 0.1},
                                         "p2-fig04": {"status": "failed", "seconds": 5.0},
                                         "p1-fig01": {"status": "ok", "seconds": 42.0}})
-    ref = json.loads((figs / "figures" / "timings.json").read_text())["notebooks"]
+    ref = json.loads((build / "figures" / "timings.json").read_text())["notebooks"]
     assert list(ref) == ["p0-00", "p1-fig01", "p2-fig04"]  # run order
     assert ref["p0-00"]["seconds"] == 3000.0 and ref["p2-fig04"]["seconds"] == 60.0
     sec, source = pipeline.expected_seconds("p0-00", "quick")
@@ -107,9 +99,9 @@ def test_reference_timings_keep_the_last_successful_time(figs):
     assert pipeline.expected_seconds("p0-00", "smoke") == (None, "")  # each profile its own file
 
 
-def test_paper_profile_expects_the_cost_table_estimate(figs):
-    (figs / "figures").mkdir()
-    (figs / "figures" / "paper-cost.md").write_text(
+def test_paper_profile_expects_the_cost_table_estimate(build):
+    (build / "figures").mkdir()
+    (build / "figures" / "paper-cost.md").write_text(
         "# cost\n\ndevice **CPU x (1 torch thread)**; **These are CPU measurements**\n\n"
         "| notebook | paper estimate | peak memory |\n|---|---|---|\n| p2-fig03 | 3.0 h | — |\n")
     sec, source = pipeline.expected_seconds("p2-fig03", "paper")

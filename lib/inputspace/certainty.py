@@ -149,6 +149,30 @@ def auc_evidence(positive: Sequence[float], negative: Sequence[float], rule: Rul
     return _evidence(auc(p, n), iv, items, rule, threshold)
 
 
+def stratified_evidence(sizes: Sequence[int], statistic: Callable[[list[np.ndarray]], float], rule: Rule,
+                        threshold: float | None = None, *, observed: float | None = None) -> Evidence | None:
+    """:func:`evidence` for items in independent strata, the bootstrap of several samples (Davison &
+    Hinkley 1997, Sec. 3.2): ``sizes`` are the item counts of the strata and ``statistic`` receives one
+    index array per stratum (``arange``: the observed items) and computes the verdict's statistic on
+    those items. Each of the :data:`N_BOOT` resamples draws every stratum with replacement, keeping its
+    size (seed :data:`BOOT_SEED`); the interval is the percentile one. A stratum is the items shared by
+    several numbers (the classes of every layer of one model, the attacked images of PGD and noise);
+    separate strata are independent samples (each layer's SOM units, clean and adversarial inputs).
+    The item count is the smallest stratum's; None when a stratum is empty. ``observed``: the
+    statistic as the verdict computed it, where ``statistic`` is a faster equal formula that may
+    round differently."""
+    n_items = min(sizes)
+    if n_items == 0:
+        return None
+    stat = float(statistic([np.arange(n) for n in sizes])) if observed is None else float(observed)
+    iv = None
+    if n_items >= MIN_ITEMS:
+        rng = np.random.default_rng(BOOT_SEED)
+        boot = [statistic([rng.integers(0, n, n) for n in sizes]) for _ in range(N_BOOT)]
+        iv = _percentiles(np.asarray(boot, dtype=float), LEVEL)
+    return _evidence(stat, iv, n_items, rule, threshold)
+
+
 def single_example(value: float, rule: Rule, threshold: float | None = None) -> Evidence:
     """A verdict that rests on one example (e.g. a demo pair): no interval, labelled so."""
     return _evidence(float(value), None, 1, rule, threshold)

@@ -105,18 +105,11 @@ def _valid_manifest(pt: Path) -> dict | None:
 
 
 def is_trained(arch: str, dataset: str, recipe: str, profile: str, seed: int | None = None) -> bool:
-    """Whether a valid model file of the current recipe exists (nothing is trained or moved)."""
+    """Whether a valid model file of the current recipe exists (nothing is trained; a corrupt file is
+    moved aside as :func:`load_quick_model` would)."""
     seed = paths.model_seed() if seed is None else seed
-    pt = paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt"
-    side = pt.with_suffix(".json")
-    if not (pt.exists() and side.exists()):
-        return False
-    try:
-        manifest = json.loads(side.read_text())
-    except ValueError:
-        return False
-    return manifest.get("recipe") == recipe_for(arch, recipe, profile).as_dict() \
-        and manifest.get("sha256") == cache.sha256_file(pt)
+    manifest = _valid_manifest(paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt")
+    return manifest is not None and manifest.get("recipe") == recipe_for(arch, recipe, profile).as_dict()
 
 
 def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick", *,

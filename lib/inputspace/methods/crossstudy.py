@@ -14,7 +14,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from . import checks
 from .attacks import pgd_linf
 from .torus import torus_distance, unit_locations
 
@@ -41,18 +40,12 @@ def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: fl
         steps it took (0: the start; ``iters``: PGD never changed the class); ``-1`` and ``x``
         itself where even the start is classified otherwise.
     """
-    if eps < 0 or iters < 0 or step_size < 0:
-        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
-    checks.require_eval(model, "PGD")
-    checks.require_images(x, "x", "PGD", box=clip)
-    checks.require_labels(y, len(x), "y", "PGD")
     x = x.detach()
-    lo, hi = clip
-    if rand_init:
-        u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
-        cur = (x + (2 * u - 1) * eps).clamp(lo, hi)
-    else:
-        cur = x.clone()
+    # pgd_linf without steps: its checks and its random start (the same draw from ``generator``)
+    cur = pgd_linf(model, x, y, eps=eps, iters=0, step_size=step_size, rand_init=rand_init, clip=clip,
+                   generator=generator)
+    if iters < 0:
+        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
     with torch.no_grad():
         alive = model(cur).argmax(1) == y
     kept = torch.where(alive.view(-1, *[1] * (x.dim() - 1)), cur, x)

@@ -222,27 +222,19 @@ def chance_p(auc: float, p_value: float) -> float:
 
 # --- evidence: statistics the API of inputspace.certainty does not resample -----------------------
 
-def stratified_evidence(groups: Sequence[np.ndarray], statistic: Callable[..., float], rule: Rule, *,
-                        threshold: float | None = None, observed: float | None = None, n_boot: int = certainty.N_BOOT,
-                        level: float = certainty.LEVEL, seed: int = certainty.BOOT_SEED) -> Evidence:
-    """:func:`inputspace.certainty.evidence` for a statistic of several independent groups of items
-    (within-class and adversarial pairs kept by different filters, trials at different lattice
-    dimensions, clean and adversarial inputs, FVO pairs of different checkpoints): each group is
-    resampled on its own (stratified, like :func:`inputspace.certainty.auc_bootstrap`) and
-    ``statistic(*groups)`` recomputed; the rows of a 2-d group are one item's values (e.g. two
-    detectors' scores of one input), resampled together. Items: the smallest group; no interval
-    below :data:`inputspace.certainty.MIN_ITEMS`. ``observed``: the statistic of the observed items
-    as the verdict computed it, when ``statistic`` is a faster equal formula that may round
-    differently (sklearn's trapezoid AUC vs the Mann-Whitney count, :func:`inputspace.certainty.auc`)."""
+def group_evidence(groups: Sequence[np.ndarray], statistic: Callable[..., float], rule: Rule, *,
+                   threshold: float | None = None, observed: float | None = None) -> Evidence | None:
+    """:func:`inputspace.certainty.stratified_evidence` for a statistic of several independent groups
+    of items given as arrays (within-class and adversarial pairs kept by different filters, trials at
+    different lattice dimensions, clean and adversarial inputs, FVO pairs of different checkpoints):
+    each group is resampled on its own and ``statistic(*groups)`` recomputed; the rows of a 2-d group
+    are one item's values (e.g. two detectors' scores of one input), resampled together.
+    ``observed``: the statistic as the verdict computed it (sklearn's trapezoid AUC vs the
+    Mann-Whitney count, :func:`inputspace.certainty.auc`)."""
     arrays = [np.asarray(g) for g in groups]
-    stat = float(statistic(*arrays)) if observed is None else float(observed)
-    n = min(len(a) for a in arrays)
-    lo = hi = None
-    if n >= certainty.MIN_ITEMS:
-        rng = np.random.default_rng(seed)
-        samples = [statistic(*(a[rng.integers(0, len(a), len(a))] for a in arrays)) for _ in range(n_boot)]
-        lo, hi = (float(q) for q in np.quantile(samples, [(1 - level) / 2, (1 + level) / 2]))
-    return Evidence(stat, lo, hi, n, threshold, certainty.label(lo, hi, rule, n, stat), bool(rule(stat)))
+    return certainty.stratified_evidence([len(a) for a in arrays],
+                                         lambda idx: statistic(*(a[i] for a, i in zip(arrays, idx))),
+                                         rule, threshold, observed=observed)
 
 
 def _fraction_evidence(indicators: Sequence[bool], rule: Rule, threshold: float) -> Evidence | None:
@@ -422,7 +414,7 @@ def fig06(card: Scorecard, stats: dict, cfg: Config) -> pd.DataFrame:
     frac, typical = fraction_with_barrier([r["gap"] for r in kept_within])
 
     def median_evidence(key: str) -> Evidence:
-        return stratified_evidence([[r[key] for r in kept_adv], [r[key] for r in kept_within]], _median_difference,
+        return group_evidence([[r[key] for r in kept_adv], [r[key] for r in kept_within]], _median_difference,
                                    _positive, threshold=0.0)
     ci = "of the difference of the medians adversarial − within, kept pairs resampled per kind"
     _record(card, "P1.7-4c", "Adversarial pairs have a higher median barrier max than within-class pairs (Fig 6)", "adversarial > within (values not available)",
@@ -482,7 +474,7 @@ def fig10(card: Scorecard, evo: dict, cfg: Config) -> pd.DataFrame:
     passed = converged_barriers(gaps.tolist(), evo_table["FVO CE (max)"].tolist(), cfg.fvo_stop)
     converged = [c["gap"].detach().cpu().numpy() for c, ok in zip(evo["checkpoints"], conv) if ok]
     # the mean as tables.fig10 takes it (a float32 tensor's mean): the evidence reproduces its numbers
-    evidence = None if passed is None else stratified_evidence(
+    evidence = None if passed is None else group_evidence(
         converged, lambda *g: float(np.min([float(torch.as_tensor(x).mean()) for x in g])), barrier_exists, threshold=DELTA)
     _record(card, "P1.9-10a", "Barriers exist between FVO modes at every checkpoint whose endpoints are modes (mean gap > δ)",
                 "App F.1 (values not available)", f"mean gaps {', '.join(f'{g:.3g}' for g in gaps)}; endpoints converged at "
@@ -534,17 +526,17 @@ def percolation(card: Scorecard, perc: dict) -> pd.DataFrame:
                 ", ".join(f"{m:.3f}" for m in v["median"]), passed=strictly_decreasing(v["median"].tolist()),
                 ci="of the largest step between the medians of consecutive dimensions (< 0: decreasing), "
                 "fields resampled per dimension",
-                evidence=stratified_evidence(thresholds, lambda *s: largest_step([np.median(x) for x in s]),
+                evidence=group_evidence(thresholds, lambda *s: largest_step([np.median(x) for x in s]),
                                              steps_down, threshold=0.0))
     last_minus_first = "of the difference of the means highest − lowest d, {} resampled per dimension"
     _record(card, "P1.7-7a", "At a fixed open fraction, two random open sites are more often connected in higher d (i.i.d.)",
                 "Conjecture 5.1 (geometric effect)", ", ".join(f"d={d}: {m:.3f}" for d, m in zip(iid["d"], iid["mean"])),
                 passed=grows(iid["mean"].tolist()), ci=last_minus_first.format("lattices"),
-                evidence=stratified_evidence([iid_trials[-1], iid_trials[0]], _mean_difference, _positive, threshold=0.0))
+                evidence=group_evidence([iid_trials[-1], iid_trials[0]], _mean_difference, _positive, threshold=0.0))
     _record(card, "P1.7-7b", "The same on the low-loss set of an untrained ResNet-18 on random input-space slices",
                 "Conjecture 5.1 (present in untrained models)", ", ".join(f"d={d}: {m:.3f}" for d, m in net.items()),
                 passed=grows(list(net.values())), ci=last_minus_first.format("slices"),
-                evidence=stratified_evidence([by_d[max(by_d)], by_d[min(by_d)]], _mean_difference, _positive, threshold=0.0))
+                evidence=group_evidence([by_d[max(by_d)], by_d[min(by_d)]], _mean_difference, _positive, threshold=0.0))
     return card.table()
 
 
@@ -567,9 +559,9 @@ def detection(card: Scorecard, det: dict) -> pd.DataFrame:
                     f"AUC {b:.3f}, p = {r['p_value']:.3g} ({r['n_clean']} clean vs {r['n_adv']} adversarial)",
                     passed=better_than_chance(b, r["p_value"]),
                     ci="of the one-sided p (1 when AUC ≤ 0.5), clean and adversarial inputs resampled separately",
-                    evidence=stratified_evidence(scores, _detector_chance_p, significant, threshold=P_LEVEL,
+                    evidence=group_evidence(scores, _detector_chance_p, significant, threshold=P_LEVEL,
                                                  observed=chance_p(b, r["p_value"])))
         _record(card, f"DET-{adv}-b", "… and better than the max-softmax baseline", "not stated", f"AUC {b:.3f} vs baseline {s:.3f}",
                     passed=exceeds(b, s), ci="of the difference of the AUCs barrier − max-softmax, on the same inputs",
-                    evidence=stratified_evidence(scores, _auc_difference, _positive, threshold=0.0, observed=b - s))
+                    evidence=group_evidence(scores, _auc_difference, _positive, threshold=0.0, observed=b - s))
     return card.table()

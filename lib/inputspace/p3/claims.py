@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 from .. import certainty
-from ..certainty import Evidence
+from ..certainty import Evidence, stratified_evidence
 from ..claims import Scorecard
 from ..config import Config
 from .geometry import size_ratio
@@ -235,32 +235,6 @@ def _noise_drop_ok(drop: float) -> bool:
 
 
 # --------------------------------------------------------------------------- evidence
-def stratified_evidence(sizes: Sequence[int], statistic: Callable[[list[np.ndarray]], float],
-                        rule: Callable[[float], bool], threshold: float | None) -> Evidence | None:
-    """:func:`inputspace.certainty.evidence` for items in independent strata, the bootstrap of
-    several samples (Davison & Hinkley 1997, Sec. 3.2; the certainty module bootstraps one group
-    or two paired groups): ``sizes`` are the item counts of the strata and
-    ``statistic`` receives one index array per stratum (``arange``: the observed items) and
-    computes the verdict's statistic on those items. Each of the :data:`~inputspace.certainty.N_BOOT`
-    resamples draws every stratum with replacement, keeping its size (seed
-    :data:`~inputspace.certainty.BOOT_SEED`); the interval is the percentile one. A stratum is the
-    items shared by several numbers (the classes of every layer of one model, the attacked images of
-    every layer and of PGD and noise); separate strata are independent samples (each layer's SOM
-    units). The item count is the smallest stratum's; None when a stratum is empty."""
-    n_items = min(sizes)
-    if n_items == 0:
-        return None
-    stat = float(statistic([np.arange(n) for n in sizes]))
-    low = high = None
-    if n_items >= certainty.MIN_ITEMS:
-        rng = np.random.default_rng(certainty.BOOT_SEED)
-        boot = [statistic([rng.integers(0, n, n) for n in sizes]) for _ in range(certainty.N_BOOT)]
-        a = (1 - certainty.LEVEL) / 2
-        low, high = (float(q) for q in np.quantile(np.asarray(boot, dtype=float), [a, 1 - a]))
-    return Evidence(stat, low, high, n_items, threshold,
-                    certainty.label(low, high, rule, n_items, stat), bool(rule(stat)))
-
-
 def _take(t: torch.Tensor, idx: np.ndarray) -> torch.Tensor:
     i = torch.from_numpy(idx)
     return t[i if t.device.type == "cpu" else i.to(t.device)]

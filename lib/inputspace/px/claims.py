@@ -18,7 +18,7 @@ P3's Fig 6 table and Fig 11 rule, X4.4, X4.5); means for P2's covered distance a
 fraction (as P2's Tables 1-2, X4.2, X4.3); fractions of items for "at least 90 %", "more than half"
 and "at least half". Two statistics on the same items (the two models on one pair, source, image
 or class; one LST output in two layers) are resampled together (:func:`inputspace.certainty.
-paired_evidence`); independent groups as strata (:func:`inputspace.p3.claims.stratified_evidence`).
+paired_evidence`); independent groups as strata (:func:`inputspace.certainty.stratified_evidence`).
 """
 from __future__ import annotations
 
@@ -28,10 +28,9 @@ import numpy as np
 import torch
 
 from .. import certainty
-from ..certainty import Evidence
+from ..certainty import Evidence, stratified_evidence
 from ..claims import Scorecard
 from ..methods.connectivity import DELTA
-from ..p3.claims import stratified_evidence
 
 PAPER_VALUE = "hypothesis, stated before the run"
 NEARLY_ALL = 0.9
