@@ -126,7 +126,7 @@ def test_smoke_zoo_model_is_trained_once_cached_with_manifest_and_reloaded(isola
 
 def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(isolated_data, monkeypatch):
     recipes = {"standard": Recipe(epochs=1, train_fraction=0.05),
-               "pgd-at": Recipe(name="pgd-at", epochs=1, train_fraction=0.05, init="standard")}
+               "fgsm-at": Recipe(name="fgsm-at", epochs=1, train_fraction=0.05, init="standard")}
     monkeypatch.setattr(zoo, "recipe_for", lambda a, r, p: recipes[r])
     started_from = {}
     real_train = zoo.train_classifier
@@ -137,11 +137,11 @@ def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(i
 
     monkeypatch.setattr(zoo, "train_classifier", spy)
     dev = torch.device("cpu")
-    _, man = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev, recipe="pgd-at")
+    _, man = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev, recipe="fgsm-at")
     first, base = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev, fast=False)
     assert man["init_model"] == base["name"] == "resnet18-digits-standard-s0" and man["init_sha256"] == base["sha256"]
     trained = first.net.state_dict()
-    assert all(torch.equal(started_from["pgd-at"][k], trained[k]) for k in trained)  # not a fresh timm init
+    assert all(torch.equal(started_from["fgsm-at"][k], trained[k]) for k in trained)  # not a fresh timm init
     assert not all(torch.equal(started_from["standard"][k], trained[k]) for k in trained)
     assert "init" not in Recipe().as_dict() and man["recipe"]["init"] == "standard"  # old manifests still match
 
@@ -149,12 +149,12 @@ def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(i
 def test_training_chains_keep_a_fine_tuned_model_after_its_start_and_longest_first(monkeypatch):
     from inputspace.p0 import training
 
-    recipes = {"standard": Recipe(), "pgd-at": Recipe(name="pgd-at", init="standard")}
+    recipes = {"standard": Recipe(), "fgsm-at": Recipe(name="fgsm-at", init="standard")}
     monkeypatch.setattr(training, "recipe_for", lambda a, r, p: recipes[r])
-    at, r18 = ("resnet18", "digits", "pgd-at"), ("resnet18", "digits", "standard")
+    at, r18 = ("resnet18", "digits", "fgsm-at"), ("resnet18", "digits", "standard")
     d121, lfw = ("densenet121", "digits", "standard"), ("resnet50", "lfw", "standard")
     assert training.chains([r18, d121, at, lfw], "quick") == [[d121], [r18, at], [lfw]]
-    recipes["pgd-at"] = Recipe(name="pgd-at")  # trained from scratch: a chain of its own
+    recipes["fgsm-at"] = Recipe(name="fgsm-at")  # trained from scratch: a chain of its own
     assert training.chains([r18, at], "quick") == [[at], [r18]]
 
 

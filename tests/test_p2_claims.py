@@ -200,13 +200,13 @@ def test_fig05_width_decay_and_narrower_at_drop(card):
 
 def test_tab01_needs_every_model_and_leaves_lpips_unevaluated(card):
     summaries = {"ResNet-18 (Normal) ≈ ResNet-50 (Normal)": good_summary(),
-                 "ResNet-18 (PGD-AT) ≈ ResNet-50 (AT)": good_summary(decreased_linf=0.9)}
+                 "ResNet-18 (FGSM-AT) ≈ ResNet-50 (AT)": good_summary(decreased_linf=0.9)}
     c = card("p2-tab01")
     claims.tab01(c, {"summaries": summaries, "table": pd.DataFrame({"LPIPS": ["not computed"]})})
     assert verdicts(c) == {"P2.6-1": True, "P2.6-2a": True, "P2.6-2b": False, "P2.6-2c": True,
                            "P2.6-7": True, "P2-T1-LPIPS": None}
-    assert c.claims[0].measured == ("preserved: ResNet-18 (Normal) 100%; ResNet-18 (PGD-AT) 100% | "
-                                    "min margin: ResNet-18 (Normal) +0.0500; ResNet-18 (PGD-AT) +0.0500")
+    assert c.claims[0].measured == ("preserved: ResNet-18 (Normal) 100%; ResNet-18 (FGSM-AT) 100% | "
+                                    "min margin: ResNet-18 (Normal) +0.0500; ResNet-18 (FGSM-AT) +0.0500")
     assert c.claims[-1].measured == "not computed"
 
 
@@ -223,7 +223,7 @@ def test_tab02_records_the_triangle_and_edge_claims(card):
     c = card("p2-tab02")
     claims.tab02(c, stats, cfg)
     assert verdicts(c) == {"P2.6-4": True, "P2.6-4n": True, "P2.6-3h": True}  # AT: 9/10 = the bar
-    assert c.claims[2].measured == "ResNet-18 (Normal) 100% of sources; ResNet-18 (PGD-AT) 90% of sources"
+    assert c.claims[2].measured == "ResNet-18 (Normal) 100% of sources; ResNet-18 (FGSM-AT) 90% of sources"
     stats[at] = torch.stack([stats_row(0.8, 0.2, 0.2, -0.1)] * 8 + [stats_row(0.8, 0.2, 0.2, -0.3)] * 2)
     stats[normal] = torch.stack([stats_row(0.9, 0.5, 0.2, -0.1)] * 10)
     c = card("p2-tab02")

@@ -44,7 +44,7 @@ def test_p1_detection_s_protocol_knobs_are_p1_s_own():
 
 
 def test_p2_s_eps_is_the_radius_the_at_row_was_trained_at():
-    rec = zoo.RECIPES["pgd-at"]
+    rec = zoo.RECIPES["fgsm-at"]
     assert knobs.AT_TRAINING_EPS["quick"] == knobs.AT_TRAINING_EPS["smoke"] == rec.adv_eps
     assert knobs.AT_TRAINING_EPS["paper"] == 4 / 255  # RobustBench Salman2020Do_R50, Linf 4/255
     for profile in ("smoke", "quick", "paper"):

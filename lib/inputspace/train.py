@@ -3,8 +3,10 @@
 Recipe (``standard``): SGD with Nesterov momentum 0.9, one-cycle learning rate (peak ``lr``),
 weight decay 5e-4, batch 64, cross-entropy, random translations of up to +-2 pixels (zero
 padded), inputs in [0, 1] normalized inside the wrapper. The ViT uses AdamW (lr 1e-3, weight
-decay 0.05) instead. ``pgd-at`` (P2's adversarially trained model): the same loop on L-inf PGD
-examples (Madry et al.) generated on the fly with :func:`inputspace.methods.attacks.pgd_linf`.
+decay 0.05) instead. ``fgsm-at`` (P2's adversarially trained model): the same loop on L-inf adversarial
+examples generated on the fly with :func:`inputspace.methods.attacks.pgd_linf` (``adv_iters``
+steps of ``adv_step`` from a uniform random start: one step of 1.25 eps is FGSM-RS, Wong et al.
+2020; several are PGD-AT, Madry et al. 2018), fine-tuned from the standard model (``init``).
 Determinism: data order and augmentation come from one seeded CPU generator, so the same seed
 gives the same weights on the CPU.
 """

@@ -14,5 +14,6 @@ Nothing here knows about notebooks, profiles or caches (no import of ``inputspac
 ``codes``         hidden-layer vector codes (P3 Sec. 2.2)
 ``som``           toroidal self-organizing map with QuickSOM semantics (P3 Sec. 2.3, Table 1)
 ``torus``         torus geometry of SOM units: distances, class centres, unfolding (P3)
+``crossstudy``    glue of the cross-study notebooks: class-keeping PGD, BMU distances to class centres
 ``checks``        the input checks of the entry points: eval mode, (N, C, H, W) in [0, 1], layer names
 """

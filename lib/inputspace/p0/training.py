@@ -3,7 +3,7 @@
 On the CPU several models train at once (the ``train_jobs`` knob, each worker process with
 ``threads // train_jobs`` torch threads): on the project's 2-core machine two one-thread processes
 trained 1.21x faster than one two-thread process, because small-batch 32 px training does not keep
-two threads busy. A model fine-tuned from another (``Recipe.init``, e.g. the PGD-AT ResNet-18 from
+two threads busy. A model fine-tuned from another (``Recipe.init``, e.g. the adversarially trained ResNet-18 from
 the standard one) trains in the same worker right after it.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Rows ``normal`` / ``at`` / ``vit`` / ``vit-at`` are the paper's ResNet-50 (Normal), ResNet-50
 (AT: RobustBench ``Salman2020Do_R50``), DeiT-S (Normal) and DeiT-S (AT: RobustBench
 ``Singh2023Revisiting_ViT-S-ConvStem``), the rows of Tables 1 and 2. Quick/smoke analogs come
-from the zoo (ResNet-18 ``standard``, ResNet-18 ``pgd-at`` at ε = 32/255 on digits, ViT-tiny);
+from the zoo (ResNet-18 ``standard``, ResNet-18 ``fgsm-at`` at ε = 32/255 on digits, ViT-tiny);
 the AT ViT has no quick analog and its row is reported as not available.
 
 Pool (official ``get_targets``): per requested class the first image that every model of
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 PAPER_ROWS = {"normal": "ResNet-50 (Normal)", "at": "ResNet-50 (AT)", "vit": "DeiT-S (Normal)",
               "vit-at": "DeiT-S (AT)"}
-QUICK_ROWS = {"normal": "ResNet-18 (Normal)", "at": "ResNet-18 (PGD-AT)", "vit": "ViT-tiny (Normal)",
+QUICK_ROWS = {"normal": "ResNet-18 (Normal)", "at": "ResNet-18 (FGSM-AT)", "vit": "ViT-tiny (Normal)",
               "vit-at": "ViT (AT)"}
 CPU = torch.device("cpu")
 
@@ -67,7 +67,7 @@ def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_a
             return RoleModel(role, label, None, "not available in quick: no adversarially trained "
                              "ViT in the quick zoo (paper: RobustBench ViT-S ConvStem)")
         a = vit_arch if role == "vit" else arch
-        recipe = "pgd-at" if role == "at" else "standard"
+        recipe = "fgsm-at" if role == "at" else "standard"
         return RoleModel(role, label, zoo.load_model(a, "digits", profile, device=device, seed=seed,
                                                      recipe=recipe))
     if role in ("normal", "vit"):

@@ -157,7 +157,7 @@ def model_table(cfg: Config) -> pd.DataFrame:
             rows.append({**row, "note": rm.note})
             continue
         arch = cfg.vit_arch if role.startswith("vit") else cfg.arch
-        name = zoo.model_name(arch, "digits", "pgd-at" if role == "at" else "standard", cfg.seed)
+        name = zoo.model_name(arch, "digits", "fgsm-at" if role == "at" else "standard", cfg.seed)
         row["held-out accuracy"] = manifests.get(name, {}).get("heldout_accuracy", float("nan"))
         p0 = lst_eval.class_confidence(rm.model, pl.x.to(cfg.device), pl.y)
         ok = predicted(cfg, role, pl.x) == pl.y

@@ -7,7 +7,7 @@ key P3's cached codes, SOMs and PGD runs, P1's knobs set the straight segments, 
 p1-detection's protocol. Only the knobs no paper notebook has are new (:data:`LST_ITEMS`,
 ``real_partners``, the class-keeping PGD's ``pgd_eps`` of px-01, the data set restricted to P2's).
 
-Profiles: quick = the quick ResNet-18 normal vs PGD-AT (P2's roles ``normal`` / ``at``), smoke =
+Profiles: quick = the quick ResNet-18 normal vs adversarially trained (P2's roles ``normal`` / ``at``), smoke =
 the same at smoke sizes, paper = P2's ImageNet ResNet-50 normal vs RobustBench ``Salman2020Do_R50``
 with P3's SOMs of that ResNet-50.
 """
@@ -22,7 +22,7 @@ from ..p3 import knobs as p3k
 from ..workmodel import Bench
 
 AT_TRAINING_EPS = {"smoke": 32 / 255, "quick": 32 / 255, "paper": 4 / 255}
-"""ℓ∞ radius P2's AT row was trained at: the zoo's PGD-AT recipe (``inputspace.zoo.RECIPES["pgd-at"]``,
+"""ℓ∞ radius P2's AT row was trained at: the zoo's adversarial-training recipe (``inputspace.zoo.RECIPES["fgsm-at"]``,
 32/255 on digits; a test keeps the two equal) and RobustBench's ``Salman2020Do_R50`` (4/255)."""
 
 LST_ITEMS = Knob({"smoke": "all", "quick": "kept", "paper": "kept"}, ("kept", "all"),
@@ -45,7 +45,7 @@ KNOBS: dict[str, dict[str, Knob]] = {
                                            "(the first ones, the source left out): the real segments"),
               "pgd_eps": per_profile(AT_TRAINING_EPS["smoke"], AT_TRAINING_EPS["quick"], AT_TRAINING_EPS["paper"],
                                      "L-inf radius of the class-keeping PGD: P2's ε, the radius its AT row was "
-                                     "trained at (quick: the zoo's PGD-AT; paper: Salman2020Do_R50)"),
+                                     "trained at (quick: the zoo's FGSM-AT; paper: Salman2020Do_R50)"),
               "pgd_iters": p1k.DETECT_KNOBS["pgd_iters"],
               "path_bypass_iters": p1k.PATHS_KNOBS["path_bypass_iters"]},
     "px-02": {**LST, **SPACE, **SEGMENT, **SOMS, **p3k.ATTACK},

@@ -21,15 +21,18 @@ SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     "p1-fig04": ("p1-fig05",),
     # P2: the source/target image pool (``p2.roles.pool``) feeds every LST notebook; the
     # derangement LST runs (``p2.lst.derangement_runs``) are shared by Tables 1 and 2.
-    "p2-fig01": ("p2-fig02", "p2-fig03", "p2-fig04", "p2-fig05", "p2-tab01", "p2-tab02"),
-    "p2-tab01": ("p2-tab02",),
+    "p2-fig01": ("p2-fig02", "p2-fig03", "p2-fig04", "p2-fig05", "p2-tab01", "p2-tab02",
+                 "px-01", "px-02", "px-03", "px-04"),
+    "p2-tab01": ("p2-tab02", "px-01", "px-02", "px-03", "px-04"),
     # P3: the ResNet-18 codes and SOMs (``p3.maps.split_codes`` / ``layer_som``), the ViT SOMs,
     # and the PGD / noise runs (``p3.attack.perturbed``) of Figs 11 (CNNs) and 12 (ViT).
     "p3-fig01": ("p3-fig02", "p3-fig03", "p3-fig04", "p3-fig05", "p3-fig06", "p3-fig07",
-                 "p3-fig11", "p3-figS1", "p3-figS3"),
+                 "p3-fig11", "p3-figS1", "p3-figS3", "px-02", "px-04"),
     "p3-fig09": ("p3-fig10", "p3-fig12"),
-    "p3-fig11": ("p3-tab02", "p3-figS4"),
+    "p3-fig11": ("p3-tab02", "p3-figS4", "px-02", "px-04"),
     "p3-fig12": ("p3-figS4",),
+    # Cross-study: the LST runs of the quick pool (P2's ``derangement_runs``, first computed by
+    # p2-fig01 / p2-tab01) and the normal ResNet-18's SOMs and PGD runs (p3-fig01 / p3-fig11).
 }
 """Producer notebook -> notebooks that read the shared cache entries it computes first. An edge
 missing here is still safe (``cache.entry_lock`` makes the second notebook wait for the first
