@@ -40,6 +40,11 @@ QUICK_ROWS = {"normal": "ResNet-18 (Normal)", "at": "ResNet-18 (FGSM-AT)", "vit"
 CPU = torch.device("cpu")
 
 
+def quick_recipe(role: str) -> str:
+    """The zoo recipe of a quick/smoke row's model (the AT row: the zoo's adversarially trained one)."""
+    return "fgsm-at" if role == "at" else "standard"
+
+
 @dataclass(frozen=True)
 class RoleModel:
     """One row's model (``None`` with a reason when it cannot be loaded offline)."""
@@ -67,9 +72,8 @@ def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_a
             return RoleModel(role, label, None, "not available in quick: no adversarially trained "
                              "ViT in the quick zoo (paper: RobustBench ViT-S ConvStem)")
         a = vit_arch if role == "vit" else arch
-        recipe = "fgsm-at" if role == "at" else "standard"
         return RoleModel(role, label, zoo.load_model(a, "digits", profile, device=device, seed=seed,
-                                                     recipe=recipe))
+                                                     recipe=quick_recipe(role)))
     if role in ("normal", "vit"):
         return RoleModel(role, label, zoo.load_model(arch if role == "normal" else vit_arch, "imagenet",
                                                      "paper", device=device))

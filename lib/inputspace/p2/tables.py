@@ -14,7 +14,7 @@ from ..methods import lst_eval
 from .geometry import table2_means, table2_stats
 from .knobs import ROLES
 from .lst import derangement_runs, strip_indices, summarised_rows, width_summary
-from .roles import pool, predicted, role_model, row_label
+from .roles import pool, predicted, quick_recipe, role_model, row_label
 
 DIGITS = 4
 """Decimals of the printed tables; a claim that reads a rounded table value recomputes it with the
@@ -157,7 +157,7 @@ def model_table(cfg: Config) -> pd.DataFrame:
             rows.append({**row, "note": rm.note})
             continue
         arch = cfg.vit_arch if role.startswith("vit") else cfg.arch
-        name = zoo.model_name(arch, "digits", "fgsm-at" if role == "at" else "standard", cfg.seed)
+        name = zoo.model_name(arch, "digits", quick_recipe(role), cfg.seed)
         row["held-out accuracy"] = manifests.get(name, {}).get("heldout_accuracy", float("nan"))
         p0 = lst_eval.class_confidence(rm.model, pl.x.to(cfg.device), pl.y)
         ok = predicted(cfg, role, pl.x) == pl.y
