@@ -70,9 +70,10 @@ unit: setup ## Library unit tests only
 lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells (config: pyproject.toml)
 	$(VENV)/bin/ruff check lib tests benchmarks notebooks
 
-test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), then the browser tests
+test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), the JOBS>1 graph against the caches those notebooks shared, then the browser tests
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
+	$(PY) -m inputspace.workflow edges --profile smoke $(if $(ONLY),--only $(ONLY))
 	$(BROWSER_TESTS)
 
 # After the notebooks: the explorers use the smoke models and caches they leave.

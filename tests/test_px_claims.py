@@ -65,6 +65,9 @@ def test_first_markdown_cell_states_the_notebook_s_hypotheses_verbatim(path):
     assert ids
     for cid in ids:
         assert f"- {claims.hypothesis_line(cid)}\n" in first + "\n", cid
+        added = first.find("Added after the run")
+        # a hypothesis added after the run is listed under that heading, the others before it
+        assert (cid in claims.ADDED_AFTER_THE_RUN) == (0 <= added < first.index(claims.hypothesis_line(cid))), cid
     others = [cid for cid in claims.HYPOTHESES if not cid.startswith(prefix)]
     assert not any(claims.HYPOTHESES[cid] in first for cid in others)
 
@@ -130,26 +133,47 @@ def test_px01_evidence_is_the_segments_with_the_rule_s_interval(card):
 
 
 # ----------------------------------------------------------------------------- px-02
-def _layers(d_src, d_tgt, d_true, d_pred):
+def _layers(d_src, d_tgt, d_true, d_pred, k_true=None, k_tgt=None):
     t = lambda v: [torch.tensor(x, dtype=torch.float32) for x in v]  # noqa: E731
-    return {"layers": ["CL1", "CL2", "CL3", "CL4"],
-            "lst": {"d_src": t(d_src), "d_tgt": t(d_tgt)},
-            "pgd": {"d_true": t(d_true), "d_pred": t(d_pred), "eps": 8 / 255, "attacked": 10}}
+    lay = {"layers": ["CL1", "CL2", "CL3", "CL4"],
+           "lst": {"d_src": t(d_src), "d_tgt": t(d_tgt)},
+           "pgd": {"d_true": t(d_true), "d_pred": t(d_pred), "eps": 8 / 255, "attacked": 10}}
+    if k_true is not None:
+        lay["inputopt"] = {"d_true": t(k_true), "d_tgt": t(k_tgt), "y": torch.zeros(len(k_true[0])), "attacked": 10}
+    return lay
 
 
 def test_px02_blind_spots_change_sides_between_cl1_and_cl4(card):
     near, far = [1.0] * 6, [3.0] * 6
     lay = _layers(d_src=[far, far, near, near], d_tgt=[near, near, far, far],
-                  d_true=[near, near, far, far], d_pred=[far, far, near, near])
+                  d_true=[near, near, far, far], d_pred=[far, far, near, near],
+                  k_true=[near, near, far, far], k_tgt=[far, far, near, near])
     rows = _rows(claims.px02(card("px-02"), lay))
-    assert list(rows) == ["X2.1", "X2.2", "X2.3", "X2.4"]
+    assert list(rows) == ["X2.1", "X2.2", "X2.3", "X2.4", "X2.5"]
     assert all(r["verdict"].startswith("PASS") for r in rows.values())
-    lay = _layers(d_src=[near] * 4, d_tgt=[far] * 4, d_true=[far] * 4, d_pred=[near] * 4)
+    lay = _layers(d_src=[near] * 4, d_tgt=[far] * 4, d_true=[far] * 4, d_pred=[near] * 4,
+                  k_true=[near] * 4, k_tgt=[far] * 4)
     rows = _rows(claims.px02(card("px-02"), lay))
     assert rows["X2.1"]["verdict"].startswith("FAIL")  # CL1 already on the source's side
     assert rows["X2.2"]["verdict"].startswith("PASS")
     assert rows["X2.3"]["verdict"].startswith("FAIL")  # the same fraction in both layers: no increase
     assert rows["X2.4"]["verdict"].startswith("FAIL")  # CL1 closer to the predicted class
+    assert rows["X2.5"]["verdict"].startswith("FAIL")  # CL4 still on the true class's side
+
+
+def test_px02_input_optimization_row_is_marked_as_added_after_the_run(card):
+    near, far = [1.0] * 6, [3.0] * 6
+    lay = _layers(d_src=[far, far, near, near], d_tgt=[near, near, far, far], d_true=[near, near, far, far],
+                  d_pred=[far, far, near, near], k_true=[near, near, far, far], k_tgt=[far, far, near, near])
+    rows = _rows(claims.px02(card("px-02"), lay))
+    assert rows["X2.5"]["paper"] == claims.PAPER_VALUE_ADDED != claims.PAPER_VALUE
+    assert rows["X2.4"]["paper"] == claims.PAPER_VALUE
+    assert set(claims.ADDED_AFTER_THE_RUN) <= set(claims.HYPOTHESES)
+    half = [1.0, 1.0, 1.0, 3.0, 3.0, 3.0]  # CL4 exactly half closer to the target: not more than half
+    lay["inputopt"]["d_tgt"][-1] = torch.tensor(half)
+    assert _rows(claims.px02(card("px-02"), lay))["X2.5"]["verdict"].startswith("FAIL")
+    del lay["inputopt"]
+    assert _rows(claims.px02(card("px-02"), lay))["X2.5"]["verdict"].startswith("N/A")
 
 
 def test_px02_ties_are_not_closer_and_half_is_not_more_than_half(card):
@@ -164,9 +188,10 @@ def test_px02_leaves_out_inputs_without_a_centre_and_records_none_when_nothing_i
     nan = float("nan")
     sc = card("px-02")
     claims.px02(sc, _layers(d_src=[[nan] * 3] * 4, d_tgt=[[1.0] * 3] * 4, d_true=[[nan] * 2] * 4,
-                            d_pred=[[1.0] * 2] * 4))
-    assert [c.passed for c in sc.claims] == [None] * 4
+                            d_pred=[[1.0] * 2] * 4, k_true=[[nan] * 2] * 4, k_tgt=[[1.0] * 2] * 4))
+    assert [c.passed for c in sc.claims] == [None] * 5
     assert "SOM-tr centre" in sc.claims[0].note and "SOM-tr centres" in sc.claims[3].note
+    assert "SOM-tr centres" in sc.claims[4].note
 
 
 # ----------------------------------------------------------------------------- px-03

@@ -153,3 +153,24 @@ def test_centre_sides_measure_each_input_to_its_two_classes_on_the_torus():
     d = layers.centre_sides([ls], units, torch.tensor([0, 0]), torch.tensor([1, 1]))
     assert torch.allclose(d["first"][0], torch.tensor([math.sqrt(2), math.sqrt(8)]))   # (3,3) wraps to (−1,−1)
     assert torch.allclose(d["second"][0], torch.tensor([math.sqrt(2), 0.0]))
+
+
+def test_input_optimization_adversarials_are_measured_to_their_true_and_target_centres(monkeypatch):
+    cfg = SOMConfig(m=4, n=4, epochs=1, batch_size=1)
+    angle = torch.arange(16) * 0.35  # unit i's weight points at angle 0.35 i: a code equal to it maps to unit i
+    weights = torch.stack([angle.cos(), angle.sin()], 1)
+    som = SOM(weights, cfg, torch.zeros(1), torch.zeros(1))
+    ls = LayerSOM("toy", 0, som, torch.tensor([[0], [0], [10]]), torch.tensor([[0]]), torch.tensor([0, 0, 1]),
+                  torch.tensor([0]), torch.tensor([0]), 2)
+    k = {"x": torch.ones(2, 1, 1, 2), "source": torch.zeros(2, 1, 1, 2), "y": torch.tensor([0, 0]),
+         "target": torch.tensor([1, 1]), "attacked": 3}
+    monkeypatch.setattr(layers, "input_optimization_set", lambda c: k)
+    # the K' land on units 10 and 0, their clean inputs both on unit 0
+    monkeypatch.setattr(layers, "codes_of", lambda c, net, x: [weights[[10, 0]] if x.sum() > 0 else weights[[0, 0]]])
+    res = layers._inputopt_layers(_cfg(), [ls], net=None)
+    assert res["units"][0].tolist() == [10, 0] and res["clean_units"][0].tolist() == [0, 0]
+    assert torch.allclose(res["d_tgt"][0], torch.tensor([0.0, math.sqrt(8)]))
+    assert torch.allclose(res["d_true"][0], torch.tensor([math.sqrt(8), 0.0]))
+    k.update(x=torch.zeros(0, 1, 1, 2), source=torch.zeros(0, 1, 1, 2), y=torch.zeros(0), target=torch.zeros(0))
+    res = layers._inputopt_layers(_cfg(), [ls], net=None)  # none reached its target: empty, not an error
+    assert [len(u) for u in res["units"]] == [0] and len(res["d_true"][0]) == 0

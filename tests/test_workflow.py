@@ -61,6 +61,24 @@ def test_declared_edges_name_real_notebooks_and_the_engine_uses_them():
                                                          ("p3-fig11", "p3-tab02")}
 
 
+def test_reads_the_graph_does_not_order_are_missing_edges():
+    log = [json.dumps({"entry": "p2.derangements", "producer": "p2-fig03", "consumer": "p2-tab01"}),
+           json.dumps({"entry": "p2.pool", "producer": "p2-fig01", "consumer": "p2-tab01"}),
+           json.dumps({"entry": "p2.pool", "producer": "p2-fig01", "consumer": "p2-fig03"}),
+           '{"entry": "torn', ""]
+    observed = plan.read_edges(log)
+    assert observed == {("p2-fig03", "p2-tab01"): {"p2.derangements"}, ("p2-fig01", "p2-tab01"): {"p2.pool"},
+                        ("p2-fig01", "p2-fig03"): {"p2.pool"}}
+    ids = ["p0-00", "p2-fig01", "p2-fig03", "p2-tab01"]
+    only_fig01 = {"p2-fig01": ("p2-fig03", "p2-tab01")}
+    assert plan.missing_edges(observed, ids, only_fig01) == {("p2-fig03", "p2-tab01"): {"p2.derangements"}}
+    # ordered through another notebook (fig01 -> fig03 -> tab01) is ordered
+    chain = {"p2-fig01": ("p2-fig03",), "p2-fig03": ("p2-tab01",)}
+    assert plan.missing_edges(observed, ids, chain) == {}
+    # a read by a notebook outside the selection is no edge of this run
+    assert plan.missing_edges(observed, ["p2-fig01", "p2-fig03"], {}) == {("p2-fig01", "p2-fig03"): {"p2.pool"}}
+
+
 def test_threads_per_job():
     assert [plan.threads_per_job(16, j) for j in (1, 2, 3, 8, 32)] == [16, 8, 5, 2, 1]
     with pytest.raises(ValueError):

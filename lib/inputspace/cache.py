@@ -93,32 +93,47 @@ def entry_paths(key: str, config: Mapping[str, Any], directory: Path | None = No
     return directory / f"{stem}.pt", directory / f"{stem}.json"
 
 
-def _load_valid(pt: Path, side: Path, config: Mapping[str, Any], code: str | None) -> tuple[bool, Any]:
+def _load_valid(pt: Path, side: Path, config: Mapping[str, Any], code: str | None) -> tuple[bool, Any, dict]:
     if not pt.exists():
-        return False, None
+        return False, None, {}
     try:
         meta = json.loads(side.read_text())
     except (OSError, ValueError):
         quarantine(pt, "missing or unreadable sidecar")
-        return False, None
+        return False, None, {}
     if meta.get("config") != json.loads(_canonical(config)):
         quarantine(pt, "stale entry (configuration differs)")
-        return False, None
+        return False, None, {}
     if code is not None and meta.get("code") != code:
         quarantine(pt, "stale entry (computed by other library code or with other trained models)")
-        return False, None
+        return False, None, {}
     if meta.get("sha256") != sha256_file(pt):
         quarantine(pt, "checksum mismatch (corrupt file)")
-        return False, None
+        return False, None, {}
     try:
-        return True, torch.load(pt, map_location="cpu", weights_only=True)
+        return True, torch.load(pt, map_location="cpu", weights_only=True), meta
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means corrupt
         quarantine(pt, f"unreadable ({type(exc).__name__}: {exc})")
-        return False, None
+        return False, None, {}
+
+
+READS_LOG = "reads.jsonl"
+"""Per cache folder, one JSON line per entry read by another notebook than the one that computed it
+(``{"entry", "producer", "consumer"}``): the shared-cache edges a run really had
+(:func:`inputspace.workflow.plan.missing_edges` checks them against the declared graph)."""
+
+
+def _note_read(pt: Path, meta: Mapping[str, Any], reader: str | None) -> None:
+    producer = meta.get("producer")
+    if reader is None or producer is None or producer == reader:
+        return
+    line = json.dumps({"entry": meta.get("key", pt.stem), "producer": producer, "consumer": reader}) + "\n"
+    with open(pt.parent / READS_LOG, "a") as handle:  # one short append: whole lines under concurrent writers
+        handle.write(line)
 
 
 def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
-                    directory: Path | None = None, code: str | None = None) -> T:
+                    directory: Path | None = None, code: str | None = None, reader: str | None = None) -> T:
     """Return the cached result of ``fn()`` for ``config``, computing and storing it if needed.
 
     Args:
@@ -128,20 +143,25 @@ def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
         directory: cache folder (default ``data/cache``).
         code: a digest of what computed the result (:func:`inputspace.sources.compute_digest`);
             an entry stored with another digest is stale: moved aside and recomputed.
+        reader: the notebook asking (shared entries): stored as the entry's ``producer`` when it
+            computes it; a read by another notebook is appended to :data:`READS_LOG`.
     """
     pt, side = entry_paths(key, config, directory)
-    ok, value = _load_valid(pt, side, config, code)
+    ok, value, meta = _load_valid(pt, side, config, code)
     if ok:
         log.info("cache hit %s", pt.name)
+        _note_read(pt, meta, reader)
         return value
     with entry_lock(pt):  # another process may be computing this entry: wait, then reuse it
-        ok, value = _load_valid(pt, side, config, code)
+        ok, value, meta = _load_valid(pt, side, config, code)
         if ok:
             log.info("cache hit %s (computed by another process)", pt.name)
+            _note_read(pt, meta, reader)
             return value
         value = fn()
         digest = atomic_torch_save(value, pt)
-        meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code}
+        meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code,
+                **({"producer": reader} if reader is not None else {})}
         atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
     return value
 

@@ -55,7 +55,9 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
     ``data/cache/<profile>/shared/``, so several notebooks reuse one computation (e.g. P3's
     SOMs); otherwise entries live in ``data/cache/<profile>/<notebook_id>/``. An entry computed
     by other library code (the module defining ``fn`` and what it imports) or with other trained
-    models is stale and recomputed (:func:`inputspace.sources.compute_digest`).
+    models is stale and recomputed (:func:`inputspace.sources.compute_digest`). A shared entry
+    remembers the notebook that computed it, and its reads by other notebooks are logged
+    (:data:`inputspace.cache.READS_LOG`): the edges ``make figures JOBS=N`` must order.
     """
     if shared:
         config = {"profile": cfg.profile, **extra}
@@ -64,7 +66,8 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
         config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
         directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
     code = compute_digest(fn.__module__, cfg.profile)
-    return cache.load_or_compute(key, fn, config, directory, code=code)
+    return cache.load_or_compute(key, fn, config, directory, code=code,
+                                 reader=cfg.notebook_id if shared else None)
 
 
 def provenance(cfg: Config) -> dict:

@@ -190,7 +190,7 @@ def detection_study(cfg: Config) -> dict:
     return cached(cfg, "p1.detection", lambda: _detection_study(cfg))
 
 
-class _References:
+class References:
     """The ``n_refs`` lowest-loss *training* images of a class (reference modes) and their CE,
     computed on first use per class: the detector needs those of the attacks' target classes
     and of the classes the scored inputs are predicted as, not all 1000 ImageNet classes'."""
@@ -222,37 +222,66 @@ def clean_classes(n_clean: int, n_classes: int) -> tuple[list[int], int]:
     return [int(c) for c in np.linspace(0, n_classes, max(n_clean, 1), endpoint=False)], 1
 
 
-def _detection_inputs(cfg: Config, sp: OptSpace, refs: _References) -> dict:
+def clean_inputs(cfg: Config, sp: OptSpace) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """p1-detection's clean inputs: ``n_clean`` class-balanced held-out images
+    (:func:`clean_classes`), those ``sp`` classifies correctly (``clean_filter="correct"``) or
+    all; returns ``(x, y, fraction kept)`` (pixels, on the model's device)."""
     classes, per = clean_classes(cfg.n_clean, num_classes(cfg))
     x = torch.cat([class_images(cfg, c, per) for c in classes])
     y = torch.tensor(classes, device=x.device).repeat_interleave(per)
     keep = detection.predict(sp.pixel_model, x) == y
     if cfg.clean_filter == "all":
         keep = torch.ones_like(keep)
-    x, y = x[keep], y[keep]
-    g = torch.Generator().manual_seed(cfg.seed)
-    pgd = pgd_linf(sp.pixel_model, x, y, eps=cfg.pgd_eps, iters=cfg.pgd_iters, step_size=cfg.pgd_eps / 4, generator=g)
-    tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device)
+    return x[keep], y[keep], float(keep.float().mean())
+
+
+def inputopt_adversarials(cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor,
+                          tgt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """K' of p1-detection: Fig 6's targeted input-optimization attack from each clean input ``x``
+    (pixels) towards class ``tgt[i]``, ``detect_attack_iters`` iterations, early-stopped once the
+    target CE is below that of the target's lowest-loss reference mode; returns ``(K' in pixels,
+    success)``, success = classified as the target."""
     stop = torch.stack([refs.min_ce(int(t)) for t in tgt]).to(x.device) if len(tgt) else torch.zeros(0, device=x.device)
     adv = sp.decode(early_stopped_attack(sp, sp.encode(x), tgt, stop, cfg.detect_attack_iters))
+    return adv, detection.predict(sp.pixel_model, adv) == tgt
+
+
+def detection_inputs(cfg: Config, sp: OptSpace, refs: References) -> dict:
+    """p1-detection's scored inputs under ``sp``'s model: the clean inputs (:func:`clean_inputs`),
+    their successful PGD adversarials (ℓ∞ ``pgd_eps``, ``pgd_iters`` steps of ε/4, random start
+    from the seed) and their successful K' (:func:`inputopt_adversarials`) towards a random other
+    class each (:func:`other_class`, drawn from the same generator after the PGD start). Besides the
+    images (``"clean"``, ``"pgd"``, ``"inputopt"``): the clean labels ``"y"``, and per K' its
+    clean input's index ``"inputopt_source"`` and its target ``"inputopt_target"``."""
+    x, y, kept = clean_inputs(cfg, sp)
+    g = torch.Generator().manual_seed(cfg.seed)
+    pgd = pgd_linf(sp.pixel_model, x, y, eps=cfg.pgd_eps, iters=cfg.pgd_iters, step_size=cfg.pgd_eps / 4, generator=g)
+    tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device, dtype=torch.long)
+    adv, adv_ok = inputopt_adversarials(cfg, sp, refs, x, tgt)
     pgd_ok = detection.predict(sp.pixel_model, pgd) != y
-    adv_ok = detection.predict(sp.pixel_model, adv) == tgt
-    return {"clean": x, "pgd": pgd[pgd_ok], "inputopt": adv[adv_ok],
-            "rates": {"clean_kept": float(keep.float().mean()), "pgd_success": float(pgd_ok.float().mean()),
+    return {"clean": x, "y": y, "pgd": pgd[pgd_ok], "inputopt": adv[adv_ok],
+            "inputopt_source": adv_ok.nonzero().flatten(), "inputopt_target": tgt[adv_ok],
+            "rates": {"clean_kept": kept, "pgd_success": float(pgd_ok.float().mean()),
                       "inputopt_success": float(adv_ok.float().mean())}}
+
+
+def detector_scores(cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """p1-detection's two scores of inputs ``x`` (pixels): ``"barrier"``, the ``reduce`` (median)
+    over the references of x's predicted class of the barrier gap on the straight path x → reference
+    (``detect_points`` points, ``sp``'s coordinates, :func:`inputspace.methods.detection.barrier_scores`),
+    and ``"softmax"``, 1 − max softmax."""
+    z = sp.encode(x)
+    ref_z, labels = refs.stacked(detection.predict(sp.model, z).tolist()) if len(z) else (z, z)
+    return {"barrier": detection.barrier_scores(sp.model, z, ref_z, labels, n_points=cfg.detect_points,
+                                                reduce=cfg.reduce),
+            "softmax": detection.max_softmax_scores(sp.pixel_model, x)}
 
 
 def _detection_study(cfg: Config) -> dict:
     sp = trained_space(cfg)
-    refs = _References(cfg, sp)
-    inputs = _detection_inputs(cfg, sp, refs)
-    scores = {}
-    for name in ("clean", "pgd", "inputopt"):
-        z = sp.encode(inputs[name])
-        ref_z, labels = refs.stacked(detection.predict(sp.model, z).tolist()) if len(z) else (z, z)
-        scores[name] = {"barrier": detection.barrier_scores(sp.model, z, ref_z, labels,
-                                                            n_points=cfg.detect_points, reduce=cfg.reduce),
-                        "softmax": detection.max_softmax_scores(sp.pixel_model, inputs[name])}
+    refs = References(cfg, sp)
+    inputs = detection_inputs(cfg, sp, refs)
+    scores = {name: detector_scores(cfg, sp, refs, inputs[name]) for name in ("clean", "pgd", "inputopt")}
     rocs = {f"{det}:{adv}": detection.roc(scores["clean"][det], scores[adv][det])
             for det in ("barrier", "softmax") for adv in ("pgd", "inputopt")
             if len(scores[adv][det]) and len(scores["clean"][det])}

@@ -1,7 +1,9 @@
 """The cross-study hypotheses as code: their rules and one recording function per notebook.
 
 The hypotheses were stated before any cross-study number was computed (:data:`HYPOTHESES`, the
-text every notebook's first cell shows verbatim; a test keeps the two identical). Each becomes one
+text every notebook's first cell shows verbatim; a test keeps the two identical), except those of
+:data:`ADDED_AFTER_THE_RUN`: written after their notebook's first run, before their own numbers,
+and marked so in the scorecard (:data:`PAPER_VALUE_ADDED`). Each becomes one
 scorecard row (claim id = the hypothesis id, paper value = :data:`PAPER_VALUE`); its rule is a
 small function below with its threshold in its docstring, and a statistic over items records its
 evidence (:mod:`inputspace.certainty`: the 95 % bootstrap interval and a certainty label under the
@@ -36,7 +38,7 @@ PAPER_VALUE = "hypothesis, stated before the run"
 NEARLY_ALL = 0.9
 """X1.2, X1.6: "at least 90 %"."""
 HALF = 0.5
-"""X1.5 "at least half"; X2.1, X2.2, X2.4 "more than half"."""
+"""X1.5 "at least half"; X2.1, X2.2, X2.4, X2.5 "more than half"."""
 SOFTMAX_AUC_MAX = 0.6
 """X3.1: max-softmax separates clean from LST outputs with a ROC AUC of at most 0.6."""
 BARRIER_AUC_MIN = 0.7
@@ -60,6 +62,9 @@ HYPOTHESES: dict[str, str] = {
     "X2.4": "PGD adversarials that change the class: in CL4 more than half have their BMU closer to the "
             "predicted-class centre than to the true-class centre, and in CL1 more than half are closer to the "
             "true-class centre.",
+    "X2.5": "P1's input-optimization adversarials K' that reach their target class: in CL4 more than half have "
+            "their BMU closer to the target-class centre than to the true-class centre, and in CL1 more than half "
+            "are closer to the true-class centre.",
     "X3.1": "The max-softmax score separates clean inputs from LST outputs with a ROC AUC of at most 0.6.",
     "X3.2": "P1's barrier score separates clean inputs from LST outputs with a ROC AUC of at least 0.7.",
     "X3.3": "P1's barrier score separates clean inputs from LST outputs less well (lower AUC) than it separates "
@@ -76,6 +81,13 @@ HYPOTHESES: dict[str, str] = {
             "one).",
 }
 """The hypotheses verbatim, by id (px-01: X1.*, px-02: X2.*, px-03: X3.*, px-04: X4.*)."""
+ADDED_AFTER_THE_RUN: dict[str, str] = {
+    "X2.5": "2026-12-02, after px-02's first quick run (X2.1-X2.4 known, X2.4's PGD fractions among them), "
+            "before any number of K' in px-02 was computed",
+}
+"""Hypotheses added after their notebook's first run (the issue's rule: a new question becomes a new row,
+marked as such, never an edit of a stated one): id -> when it was written, and what was known then."""
+PAPER_VALUE_ADDED = "hypothesis, added after the run (stated before its own numbers were computed)"
 VERDICT = {True: "PASS", False: "FAIL", None: "N/A"}
 
 
@@ -142,7 +154,8 @@ def _indexed(n: int, statistic: Callable[[np.ndarray], float], rule: Callable[[f
 
 def _record(card: Scorecard, cid: str, measured: str, passed: bool | None, note: str = "",
             evidence: Evidence | None = None) -> None:
-    card.record(cid, HYPOTHESES[cid], PAPER_VALUE, measured, passed, note=note, evidence=evidence)
+    paper = PAPER_VALUE_ADDED if cid in ADDED_AFTER_THE_RUN else PAPER_VALUE
+    card.record(cid, HYPOTHESES[cid], paper, measured, passed, note=note, evidence=evidence)
 
 
 def _not_evaluated(card: Scorecard, cid: str, why: str) -> None:
@@ -218,10 +231,10 @@ def _judged(*distances: torch.Tensor) -> torch.Tensor:
 
 
 def px02(card: Scorecard, lay: dict):
-    """px-02 on :func:`inputspace.px.layers.blindspot_layers`: per LST output (X2.1-X2.3) or
-    class-changing PGD adversarial (X2.4) whether its BMU is closer to one centre than to the other
-    (strictly) in the first (CL1) and last (CL4) layer. Items: those outputs / adversarials; X2.3
-    and X2.4 resample an item's two layers together."""
+    """px-02 on :func:`inputspace.px.layers.blindspot_layers`: per LST output (X2.1-X2.3),
+    class-changing PGD adversarial (X2.4) or successful K' (X2.5) whether its BMU is closer to one
+    centre than to the other (strictly) in the first (CL1) and last (CL4) layer. Items: those
+    outputs / adversarials; X2.3-X2.5 resample an item's two layers together."""
     lst = lay.get("lst")
     if lst is None:
         for cid in ("X2.1", "X2.2", "X2.3"):
@@ -262,7 +275,30 @@ def px02(card: Scorecard, lay: dict):
                 f"{lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre", ev.passes,
                 note="95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together",
                 evidence=ev)
+    _inputopt_claim(card, lay)
     return card.table()
+
+
+def _inputopt_claim(card: Scorecard, lay: dict) -> None:
+    """X2.5 on px-02's ``"inputopt"`` part, the rule of X2.4 with the target class as the second one."""
+    k = lay.get("inputopt")
+    if k is None:
+        _not_evaluated(card, "X2.5", "no input-optimization adversarials in this run")
+        return
+    ok = _judged(k["d_true"][0], k["d_tgt"][0], k["d_true"][-1], k["d_tgt"][-1])
+    if not bool(ok.any()):
+        _not_evaluated(card, "X2.5", f"no K' that reaches its target with SOM-tr centres of its classes "
+                       f"({len(k['y'])} of {k['attacked']} attacked reach it)")
+        return
+    tgt4 = _np(k["d_tgt"][-1][ok] < k["d_true"][-1][ok])
+    true1 = _np(k["d_true"][0][ok] < k["d_tgt"][0][ok])
+    ev = _indexed(len(tgt4), lambda i: float(min(tgt4[i].mean(), true1[i].mean())), more_than_half, HALF)
+    note = "" if bool(ok.all()) else f"{int((~ok).sum())} K' without SOM-tr centres of their classes left out; "
+    _record(card, "X2.5", f"{len(k['y'])} of {k['attacked']} K' reach their target: {lay['layers'][-1]} {tgt4.mean():.0%} "
+            f"closer to the target-class centre, {lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre "
+            f"({len(tgt4)} judged)", ev.passes,
+            note=note + "95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together",
+            evidence=ev)
 
 
 # ------------------------------------------------------------------------------------- px-03

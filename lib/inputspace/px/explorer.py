@@ -1,6 +1,6 @@
-"""The cross-study explorer of px-02 (ipywidgets): choose an LST output or a PGD adversarial and see,
-side by side, P1's lens (the cross-entropy along the straight segment from its source, source class
-and target / predicted class) and P3's lens (its BMU in every layer with the BMU of its source and
+"""The cross-study explorer of px-02 (ipywidgets): choose an LST output, a PGD adversarial or an
+input-optimization adversarial K' and see, side by side, P1's lens (the cross-entropy along the
+straight segment from its source, source class and target / predicted class) and P3's lens (its BMU in every layer with the BMU of its source and
 the two class centres on the torus).
 
 Every number shown is also written into ``w.Label`` widgets (the page's text, readable and
@@ -35,8 +35,8 @@ class ExplorerItem:
     name: str
     x: torch.Tensor
     source: torch.Tensor
-    y_first: int        # the source class (LST) or the true class (PGD)
-    y_second: int       # the target class (LST) or the predicted class (PGD)
+    y_first: int        # the source class (LST) or the true class (PGD, K')
+    y_second: int       # the target class (LST, K') or the predicted class (PGD)
     units: list[int]
     source_units: list[int]
     second_name: str
@@ -65,6 +65,17 @@ def pgd_items(cfg: Config, lay: dict) -> list[ExplorerItem]:
     return [ExplorerItem(f"PGD image {int(p)} ({int(pgd['y'][i])} → {int(pgd['pred'][i])})", run["x"][changed][i], clean[i],
                  int(pgd["y"][i]), int(pgd["pred"][i]), [int(u[i]) for u in pgd["units"]],
                  [int(u[i]) for u in pgd["clean_units"]], "predicted") for i, p in enumerate(pgd["pos"])]
+
+
+def inputopt_items(lay: dict) -> list[ExplorerItem]:
+    """P1's input-optimization adversarials K' of :func:`inputspace.px.layers.blindspot_layers`
+    (those that reach their target), with the clean input they started from as the source."""
+    k = lay.get("inputopt")
+    if k is None:
+        return []
+    return [ExplorerItem(f"K' {int(k['y'][i])} → {int(k['target'][i])} (clean input {i})", k["x"][i], k["source"][i],
+                         int(k["y"][i]), int(k["target"][i]), [int(u[i]) for u in k["units"]],
+                         [int(u[i]) for u in k["clean_units"]], "target") for i in range(len(k["y"]))]
 
 
 def segment_curves(sp: OptSpace, item: ExplorerItem, n_points: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -110,14 +121,15 @@ def item_figure(sp: OptSpace, soms: list[LayerSOM], names: list[str], item: Expl
 
 
 def blindspot_explorer(cfg: Config, lay: dict):
-    """px-02's widget: a dropdown of the normal row's LST outputs and P3's class-changing PGD
-    adversarials; P1's and P3's lenses of the chosen one (module doc)."""
+    """px-02's widget: a dropdown of the normal row's LST outputs, P3's class-changing PGD
+    adversarials and P1's input-optimization adversarials K'; P1's and P3's lenses of the chosen
+    one (module doc)."""
     import ipywidgets as w
 
     sp, soms = space_of(cfg, "normal"), model_soms(cfg, cfg.arch)
-    items = lst_items(lst_outputs(cfg, "normal"), lay) + pgd_items(cfg, lay)
+    items = lst_items(lst_outputs(cfg, "normal"), lay) + pgd_items(cfg, lay) + inputopt_items(lay)
     if not items:
-        return w.Label("no LST output or PGD adversarial to explore in this run")
+        return w.Label("no LST output or adversarial to explore in this run")
     choice = w.Dropdown(options=[(it.name, i) for i, it in enumerate(items)], value=0, description="input",
                         layout=w.Layout(width="420px"))
     p1_text, p3_text, out = w.Label(), w.Label(), w.Output()

@@ -38,6 +38,8 @@ SOMS = {**{k: v for k, v in p3k.BASE.items() if k not in ("dataset", "imagenet_r
         "dataset": per_profile("digits", "digits", "imagenet", "data set of P3's SOM-tr/SOM-val: the data of "
                                "P2's pool", ("digits", "imagenet"))}
 """P3's base knobs (its cached codes and SOMs), on P2's data only (P2's ``imagenet_root`` serves both)."""
+INPUTOPT = {k: p1k.DETECT_KNOBS[k] for k in ("n_clean", "clean_filter", "n_refs", "mode_pool", "detect_attack_iters")}
+"""p1-detection's input-optimization adversarials K' (px-02): its clean inputs, reference modes and attack."""
 
 KNOBS: dict[str, dict[str, Knob]] = {
     "px-01": {**LST, **SPACE, **SEGMENT,
@@ -48,8 +50,8 @@ KNOBS: dict[str, dict[str, Knob]] = {
                                      "trained at (quick: the zoo's FGSM-AT; paper: Salman2020Do_R50)"),
               "pgd_iters": p1k.DETECT_KNOBS["pgd_iters"],
               "path_bypass_iters": p1k.PATHS_KNOBS["path_bypass_iters"]},
-    "px-02": {**LST, **SPACE, **SEGMENT, **SOMS, **p3k.ATTACK},
-    "px-03": {**LST, **SPACE, **{k: v for k, v in p1k.DETECT_KNOBS.items() if k != "detect_attack_iters"}},
+    "px-02": {**LST, **SPACE, **SEGMENT, **SOMS, **p3k.ATTACK, **INPUTOPT},
+    "px-03": {**LST, **SPACE, **p1k.DETECT_KNOBS},
     "px-04": {**LST, **p2k.LATTICE, **SPACE, **SEGMENT, "pairs_per_class": p1k.STATS_KNOBS["pairs_per_class"],
               **SOMS, **p3k.ATTACK},
 }
@@ -78,7 +80,8 @@ _CHECK_SOMS = {**p3k.CHECK_ATTACK, "n_classes": 300}
 centres for P2's pool classes 99, 199, 299 (P3's own check keeps 5)."""
 PAPER_CHECK: dict[str, dict[str, object]] = {
     "px-01": {**_CHECK_LST, "path_points": 5, "real_partners": 1, "pgd_iters": 2, "path_bypass_iters": 2},
-    "px-02": {**_CHECK_LST, **_CHECK_SOMS, "path_points": 5},
+    "px-02": {**_CHECK_LST, **_CHECK_SOMS, "path_points": 5,
+              **{k: v for k, v in p1k.PAPER_CHECK["p1-detection"].items() if k in INPUTOPT}},
     "px-03": {**_CHECK_LST, **{k: v for k, v in p1k.PAPER_CHECK["p1-detection"].items() if k in KNOBS["px-03"]}},
     "px-04": {**_CHECK_LST, **p3k.CHECK_ATTACK, "lattice_n": 2, "path_points": 5, "pairs_per_class": 1},
 }
@@ -105,12 +108,21 @@ def _segments_passes(k: Mapping[str, object]) -> float:
     return 2 * per_role + _pairs(k) * (3 * int(k["path_bypass_iters"]) + 2 * p)
 
 
+def _inputopt_passes(k: Mapping[str, object]) -> float:
+    """K' of the ``n_clean`` clean inputs: their prediction, the attack (3 passes a step, upper
+    bound: no early stop) and the reference modes of the targets (at most one class per input)."""
+    n = int(k["n_clean"])
+    return n * (1 + 3 * int(k["detect_attack_iters"])) + min(p1k.IMAGENET, n) * int(k["mode_pool"]) * int(k["n_refs"])
+
+
 def _detector_passes(k: Mapping[str, object]) -> float:
-    """px-03: p1-detection's clean inputs and PGD, the reference modes of the classes met (at most
-    one per input) and every scored input's paths to its class's references, for clean, PGD, LST."""
+    """px-03: p1-detection's clean inputs, PGD and K', the reference modes of the classes met (at
+    most one per input) and every scored input's paths to its class's references, for clean, PGD,
+    K' and LST."""
     n, pairs = int(k["n_clean"]), _pairs(k)
-    refs = min(p1k.IMAGENET, 2 * n + pairs) * int(k["mode_pool"]) * int(k["n_refs"])
-    return n * (1 + 3 * int(k["pgd_iters"])) + refs + (2 * n + pairs) * (1 + int(k["n_refs"]) * int(k["detect_points"]))
+    refs = min(p1k.IMAGENET, 3 * n + pairs) * int(k["mode_pool"]) * int(k["n_refs"])
+    return (n * (3 * int(k["pgd_iters"])) + _inputopt_passes(k) + refs
+            + (3 * n + pairs) * (1 + int(k["n_refs"]) * int(k["detect_points"])))
 
 
 def _triangle_points(k: Mapping[str, object]) -> int:
@@ -130,7 +142,7 @@ def _lenses_passes(k: Mapping[str, object]) -> float:
 WORK_UNIT = "224 px image forward (an input-gradient step ≈ 3)"
 PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     "px-01": (WORK_UNIT, _segments_passes),
-    "px-02": (WORK_UNIT, lambda k: 2.0 * _pairs(k)),  # the LST outputs' codes and predictions
+    "px-02": (WORK_UNIT, lambda k: 2.0 * (_pairs(k) + int(k["n_clean"])) + _inputopt_passes(k)),  # codes, K'
     "px-03": (WORK_UNIT, _detector_passes),
     "px-04": (WORK_UNIT, _lenses_passes),
 }

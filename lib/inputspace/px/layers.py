@@ -4,14 +4,18 @@ P3 (Lee & Vijayan, Sec. 2.1-2.4) maps the vector codes of each composite layer C
 toroidal SOM trained on SOM-tr and takes class centres from SOM-tr's BMUs. Here the SOMs are P3's
 own cached maps of the normal model (:func:`inputspace.p3.maps.model_soms`: the zoo ResNet-18 in
 quick, timm's ResNet-50 in paper, the very weights of P2's normal row) and inputs P3 never saw are
-placed on them: P2's LST outputs and PGD adversarials. Each input's best-matching unit (rank 1,
-:func:`inputspace.methods.som.bmus`) is measured to two class centres with the torus distance
-(:func:`inputspace.methods.crossstudy.bmu_center_distances`): an LST output to its source's and its
-target's centre, a class-changing PGD adversarial to its true and its predicted class's.
+placed on them: P2's LST outputs, PGD adversarials and P1's input-optimization adversarials K'.
+Each input's best-matching unit (rank 1, :func:`inputspace.methods.som.bmus`) is measured to two
+class centres with the torus distance (:func:`inputspace.methods.crossstudy.bmu_center_distances`):
+an LST output to its source's and its target's centre, a class-changing PGD adversarial to its true
+and its predicted class's, a K' to its clean input's class's and its target's.
 
 PGD adversarials (px-02, X2.4) are P3's own cached runs (:func:`inputspace.p3.attack.perturbed`) on
 its attacked SOM-val images at ε* of its rule (:func:`inputspace.p3.attack.eps_rule`), those whose
-prediction changed.
+prediction changed. K' (px-02, X2.5) are p1-detection's targeted input-optimization attack (Fig 6's
+attack, early-stopped at the target's lowest reference CE) from p1-detection's clean inputs
+(:func:`input_optimization_set`), those classified as their target; the true class is the clean
+input's, the second class the target.
 
 For the AT row (px-04) no P3 map exists, so P3's pipeline is run on it with P3's own settings
 (:func:`role_soms`): the SOM-tr / SOM-val samples of :func:`inputspace.p3.maps.sample_indices`, the
@@ -31,6 +35,8 @@ from ..methods.detection import predict
 from ..methods.som import SOM, bmus, train_som
 from ..methods.torus import torus_distance, unit_locations
 from ..notebook import cached
+from ..p1.adversarial import References, clean_inputs, inputopt_adversarials, other_class
+from ..p1.space import num_classes
 from ..p2.roles import role_model
 from ..p3.attack import STEP_FRACTION, attack_positions, bmu_displacement, eps_rule, perturbed
 from ..p3.maps import (
@@ -42,7 +48,7 @@ from ..p3.maps import (
     som_config,
     split_meta,
 )
-from .blindspots import lst_outputs
+from .blindspots import lst_outputs, space_of
 
 IMAGE_BATCH = 256
 """Images loaded and coded at once for the AT model's SOM-tr / SOM-val codes."""
@@ -91,14 +97,44 @@ def _blindspot_layers(cfg: Config) -> dict:
                   "clean_units": [ls.bmu_val[run["pos"][changed], 0] for ls in soms],
                   "y": run["y"][changed], "pred": run["pred"][changed], "d_true": sides["first"],
                   "d_pred": sides["second"]}
+    res["inputopt"] = _inputopt_layers(cfg, soms, net)
     return res
+
+
+def input_optimization_set(cfg: Config) -> dict[str, torch.Tensor]:
+    """P1's input-optimization adversarials K' under the normal row's model, by p1-detection's code
+    (:func:`inputspace.p1.adversarial.clean_inputs` and :func:`~inputspace.p1.adversarial.inputopt_adversarials`):
+    from each of its clean inputs towards a random other class (:func:`~inputspace.p1.adversarial.other_class`,
+    drawn from a generator seeded with ``seed``: px-02 runs none of p1-detection's PGD, so these
+    targets, and hence these K', are not p1-detection's own), the successful ones (classified as the
+    target). ``{"x" K', "source" its clean input, "y" the clean label, "target"}``, on the CPU."""
+    sp = space_of(cfg, "normal")
+    x, y, _ = clean_inputs(cfg, sp)
+    g = torch.Generator().manual_seed(cfg.seed)
+    tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device, dtype=torch.long)
+    adv, ok = inputopt_adversarials(cfg, sp, References(cfg, sp), x, tgt)
+    return {"x": adv[ok].cpu(), "source": x[ok].cpu(), "y": y[ok].cpu(), "target": tgt[ok].cpu(),
+            "attacked": len(x)}
+
+
+def _inputopt_layers(cfg: Config, soms: list[LayerSOM], net) -> dict:
+    k = input_optimization_set(cfg)
+    if len(k["x"]) == 0:  # no K' reached its target (the smoke profile's 1-epoch models)
+        none, far = [torch.zeros(0, dtype=torch.long)] * len(soms), [torch.zeros(0)] * len(soms)
+        return {**k, "units": none, "clean_units": none, "d_true": far, "d_tgt": far}
+    units = top_units(soms, codes_of(cfg, net, k["x"]))
+    sides = centre_sides(soms, units, k["y"], k["target"])
+    return {**k, "units": units, "clean_units": top_units(soms, codes_of(cfg, net, k["source"])),
+            "d_true": sides["first"], "d_tgt": sides["second"]}
 
 
 def blindspot_layers(cfg: Config) -> dict:
     """px-02 (cached): per layer, the BMUs of the normal row's LST outputs (and of their sources and
     targets) and their distances to the source- and target-class centres (``"lst"``, absent without
-    items), and for P3's class-changing PGD adversarials at ε* the distances to the true- and the
-    predicted-class centres (``"pgd"``); ``"layers"`` CL1…CL4, ``"m"``, ``"n"`` the SOM size."""
+    items), for P3's class-changing PGD adversarials at ε* the distances to the true- and the
+    predicted-class centres (``"pgd"``), and for P1's successful input-optimization adversarials K'
+    (:func:`input_optimization_set`) the distances to the true- and the target-class centres, with
+    the images (``"inputopt"``); ``"layers"`` CL1…CL4, ``"m"``, ``"n"`` the SOM size."""
     return cached(cfg, "px.layers", lambda: _blindspot_layers(cfg))
 
 

@@ -60,12 +60,16 @@ def segments_figure(seg: dict, profile: str) -> plt.Figure:
 
 def layers_figure(lay: dict) -> plt.Figure:
     """px-02: per layer, the fraction of LST outputs closer to the source-class and to the
-    target-class centre, and of class-changing PGD adversarials closer to the true / predicted one."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    target-class centre, of class-changing PGD adversarials closer to the true / predicted one, and
+    of P1's K' closer to the true / target one."""
+    panels = [(lay.get("lst"), ("d_src", "source"), ("d_tgt", "target"), "LST outputs"),
+              (lay["pgd"], ("d_true", "true class"), ("d_pred", "predicted class"),
+               f"PGD that changes the class (ε = {lay['pgd']['eps'] * 255:.0f}/255)")]
+    if "inputopt" in lay:
+        panels.append((lay["inputopt"], ("d_true", "true class"), ("d_tgt", "target class"), "K' that reach the target"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), sharey=True)
     x = np.arange(len(lay["layers"]))
-    panels = ((axes[0], lay.get("lst"), ("d_src", "source"), ("d_tgt", "target"), "LST outputs"),
-              (axes[1], lay["pgd"], ("d_true", "true class"), ("d_pred", "predicted class"),
-               f"PGD adversarials that change the class (ε = {lay['pgd']['eps'] * 255:.0f}/255)"))
+    panels = [(ax, *p) for ax, p in zip(axes, panels)]
     for ax, part, (a, a_name), (b, b_name), title in panels:
         if part is not None and len(part[a][0]):
             ax.plot(x, [float((da < db).double().mean()) for da, db in zip(part[a], part[b])], "o-",
@@ -82,13 +86,14 @@ def layers_figure(lay: dict) -> plt.Figure:
 
 
 def roc_figure(det: dict) -> plt.Figure:
-    """px-03: ROC curves of the barrier score and max-softmax, clean vs LST and clean vs PGD."""
+    """px-03: ROC curves of the barrier score and max-softmax, clean vs LST, vs PGD and vs K'."""
     fig, ax = plt.subplots(figsize=(5.2, 4.4))
     styles = {"barrier": "-", "softmax": ":"}
-    colors = {"lst": PALETTE[0], "pgd": PALETTE[3]}
+    colors = {"lst": PALETTE[0], "pgd": PALETTE[3], "inputopt": PALETTE[2]}
+    names = {"lst": "LST", "pgd": "PGD", "inputopt": "K'"}
     for key, r in det["roc"].items():
         d, name = key.split(":")
-        ax.plot(r["fpr"], r["tpr"], styles[d], color=colors[name], label=f"{d}, clean vs {name.upper()} ({r['auc']:.2f})")
+        ax.plot(r["fpr"], r["tpr"], styles[d], color=colors[name], label=f"{d}, clean vs {names[name]} ({r['auc']:.2f})")
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8)
     ax.set(xlabel="false positive rate (clean)", ylabel="true positive rate", title="P1's barrier detector")
     ax.legend(fontsize=8)

@@ -47,8 +47,9 @@ def _fraction(mask: torch.Tensor) -> float:
 
 def layers_table(lay: dict) -> pd.DataFrame:
     """px-02: per layer, the fraction of LST outputs whose BMU is closer to the source-class centre
-    and to the target-class centre, the median distances, and for the class-changing PGD
-    adversarials the fraction closer to the true / the predicted class's centre."""
+    and to the target-class centre, the median distances, for the class-changing PGD adversarials
+    the fraction closer to the true / the predicted class's centre, and for P1's input-optimization
+    adversarials K' the fraction closer to the true / the target class's centre."""
     rows = []
     for li, name in enumerate(lay["layers"]):
         row: dict = {"layer": name}
@@ -58,12 +59,16 @@ def layers_table(lay: dict) -> pd.DataFrame:
                         "median d(source centre)": float(ds.median()), "median d(target centre)": float(dt.median())})
         dtr, dpr = lay["pgd"]["d_true"][li], lay["pgd"]["d_pred"][li]
         row.update({"PGD → true closer": _fraction(dtr < dpr), "PGD → predicted closer": _fraction(dpr < dtr)})
+        if "inputopt" in lay:
+            dtr, dtg = lay["inputopt"]["d_true"][li], lay["inputopt"]["d_tgt"][li]
+            row.update({"K' → true closer": _fraction(dtr < dtg), "K' → target closer": _fraction(dtg < dtr)})
         rows.append(row)
     return pd.DataFrame(rows).round(DIGITS)
 
 
 def detection_table(det: dict) -> pd.DataFrame:
-    """px-03: ROC AUC and one-sided Mann-Whitney p of each detector, clean vs LST and clean vs PGD."""
+    """px-03: ROC AUC and one-sided Mann-Whitney p of each detector, clean vs LST outputs, vs PGD and
+    vs input-optimization adversarials (K', p1-detection's inputs)."""
     rows = [{"detector": key.split(":")[0], "positives": key.split(":")[1], "AUC": r["auc"], "p": r["p_value"],
              "clean": r["n_clean"], "attacked": r["n_adv"]} for key, r in det["roc"].items()]
     return pd.DataFrame(rows).round(DIGITS)

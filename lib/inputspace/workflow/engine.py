@@ -17,6 +17,12 @@ notebook never promoted anything (``build/`` -> ``notebooks/`` only after succes
 Snakemake's state (``.snakemake/``) and the run records live in ``build/<profile>/workflow/``;
 ``--nolock``: a killed run must not lock the next one out (the records are per run, and the
 cache entry locks and atomic writes guard what runs share).
+
+``python -m inputspace.workflow edges --profile smoke`` checks the graph against a run: every read
+of a shared cache entry by another notebook than the one that computed it (the cache's reads log)
+must be ordered by :data:`~inputspace.workflow.plan.SHARED_CACHE_EDGES`; exit status 1 and one line
+per missing edge otherwise. Meaningful after a sequential run from empty caches (``make clean``,
+then ``make figures``).
 """
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ from pathlib import Path
 
 from .. import paths
 from ..config import PROFILES
-from .plan import threads_per_job
+from .plan import SHARED_CACHE_EDGES, missing_edges, read_edges, threads_per_job
 from .slots import visible_devices
 
 HERE = Path(__file__).resolve().parent
@@ -90,10 +96,31 @@ def prune_runs(profile: str, keep: int = KEEP_RUNS) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def check_edges(profile: str, ids: list[str]) -> int:
+    """``edges``: print the shared-cache reads of the last runs that the graph does not order (module
+    doc); 0 when there is none, 1 otherwise or without a reads log."""
+    from ..cache import READS_LOG
+
+    log = paths.cache_dir("shared", profile) / READS_LOG
+    if not log.exists():
+        print(f"no reads log {log}: run the notebooks first (make figures PROFILE={profile})")
+        return 1
+    observed = read_edges(log.read_text().splitlines())
+    missing = missing_edges(observed, ids, SHARED_CACHE_EDGES)
+    for (producer, consumer), keys in sorted(missing.items()):
+        shown = sorted(keys)[:3]
+        more = f" and {len(keys) - len(shown)} more" if len(keys) > len(shown) else ""
+        print(f"missing edge {producer} -> {consumer}: {consumer} reads {', '.join(shown)}{more}, computed by "
+              f"{producer}; add the edge to inputspace.workflow.plan.SHARED_CACHE_EDGES (a stale log? make clean "
+              f"and rerun from empty caches)")
+    print(f"{len(observed)} producer -> consumer pairs read, {len(missing)} not ordered by SHARED_CACHE_EDGES")
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.workflow", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("run",))
+    ap.add_argument("command", choices=("run", "edges"))
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--jobs", type=int, default=1, help="notebooks at once (local engine)")
     ap.add_argument("--engine", default="local", choices=("local", "slurm"))
@@ -117,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     from ..pipeline import notebook_id, select
 
     ids = [notebook_id(p) for p in select(args.only)]
+    if args.command == "edges":
+        return check_edges(args.profile, ids)
     run_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     cmd = snakemake_command(args.profile, args.jobs, run_id=run_id, ids=ids, force=args.force,
                             engine=args.engine, gpu_devices=devices, gpu_speedup=args.gpu_speedup,

@@ -20,23 +20,31 @@ SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     "p1-fig01": ("p1-fig02", "p1-fig03"),
     "p1-fig04": ("p1-fig05",),
     # P2: the source/target image pool (``p2.roles.pool``) feeds every LST notebook; the
-    # derangement LST runs (``p2.lst.derangement_runs``) are shared by Tables 1 and 2.
+    # derangement LST runs (``p2.lst.derangement_runs``) of the normal, AT and ViT rows are first
+    # computed by Fig 3 (its star segments) and read by Tables 1-2 and the cross-study notebooks;
+    # Table 1 computes those of the rows Fig 3 does not show (paper: the ViT AT row) for Table 2.
     "p2-fig01": ("p2-fig02", "p2-fig03", "p2-fig04", "p2-fig05", "p2-tab01", "p2-tab02",
                  "px-01", "px-02", "px-03", "px-04"),
-    "p2-tab01": ("p2-tab02", "px-01", "px-02", "px-03", "px-04"),
-    # P3: the ResNet-18 codes and SOMs (``p3.maps.split_codes`` / ``layer_som``), the ViT SOMs,
-    # and the PGD / noise runs (``p3.attack.perturbed``) of Figs 11 (CNNs) and 12 (ViT).
+    "p2-fig03": ("p2-tab01", "p2-tab02", "px-01", "px-02", "px-03", "px-04"),
+    "p2-tab01": ("p2-tab02",),
+    # P3: the ResNet-18 codes and SOMs (``p3.maps.split_codes`` / ``layer_som``), those of the
+    # other CNNs (ResNet-50, VGG19-BN, DenseNet-121: first computed by Fig 3), the ViT SOMs, and the
+    # PGD / noise runs (``p3.attack.perturbed``) of Figs 11 (CNNs) and 12 (ViT).
     "p3-fig01": ("p3-fig02", "p3-fig03", "p3-fig04", "p3-fig05", "p3-fig06", "p3-fig07",
                  "p3-fig11", "p3-figS1", "p3-figS3", "px-02", "px-04"),
+    "p3-fig03": ("p3-fig04", "p3-fig05", "p3-fig06", "p3-fig07", "p3-fig08", "p3-fig11", "p3-figS1",
+                 "p3-figS2", "p3-figS3", "p3-figS4"),
     "p3-fig09": ("p3-fig10", "p3-fig12"),
     "p3-fig11": ("p3-tab02", "p3-figS4", "px-02", "px-04"),
     "p3-fig12": ("p3-figS4",),
-    # Cross-study: the LST runs of the quick pool (P2's ``derangement_runs``, first computed by
-    # p2-fig01 / p2-tab01) and the normal ResNet-18's SOMs and PGD runs (p3-fig01 / p3-fig11).
+    # Cross-study: P2's pool and derangement runs (p2-fig01 / p2-fig03 above) and the normal
+    # ResNet-18's SOMs and PGD runs (p3-fig01 / p3-fig11).
 }
 """Producer notebook -> notebooks that read the shared cache entries it computes first. An edge
 missing here is still safe (``cache.entry_lock`` makes the second notebook wait for the first
-one's entry), only slower: the waiting notebook holds a worker while it waits."""
+one's entry), only slower: the waiting notebook holds a worker while it waits, or computes the
+entry itself at 1/JOBS of the threads. ``python -m inputspace.workflow edges`` checks the table
+against the reads a sequential run from empty caches logged (:func:`missing_edges`)."""
 
 
 def dependencies(ids: Iterable[str],
@@ -75,6 +83,45 @@ def _check_acyclic(deps: Mapping[str, list[str]]) -> None:
 
     for n in deps:
         visit(n, ())
+
+
+def ancestors(deps: Mapping[str, Iterable[str]], nid: str) -> set[str]:
+    """Every notebook ``nid`` waits for, directly or through others."""
+    seen: set[str] = set()
+    todo = list(deps.get(nid, ()))
+    while todo:
+        d = todo.pop()
+        if d not in seen:
+            seen.add(d)
+            todo.extend(deps.get(d, ()))
+    return seen
+
+
+def read_edges(log_lines: Iterable[str]) -> dict[tuple[str, str], set[str]]:
+    """``(producer, consumer) -> entry keys`` from a shared cache folder's reads log
+    (:data:`inputspace.cache.READS_LOG`: one JSON object per line; a torn or empty line is skipped)."""
+    import json
+
+    out: dict[tuple[str, str], set[str]] = {}
+    for line in log_lines:
+        try:
+            r = json.loads(line)
+            out.setdefault((r["producer"], r["consumer"]), set()).add(r["entry"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def missing_edges(observed: Mapping[tuple[str, str], set[str]], ids: Iterable[str],
+                  edges: Mapping[str, Iterable[str]] = SHARED_CACHE_EDGES) -> dict[tuple[str, str], set[str]]:
+    """The observed reads (:func:`read_edges`) among ``ids`` whose producer is not ordered before the
+    consumer by :func:`dependencies`: under ``JOBS > 1`` that consumer may start first and compute the
+    entry itself (or wait for it while holding a worker). Valid for a log of a run from empty caches
+    in the sequential order: there the producer is the first notebook that needs the entry."""
+    ids = list(ids)
+    deps, chosen = dependencies(ids, edges), set(ids)
+    return {(p, c): keys for (p, c), keys in observed.items()
+            if p in chosen and c in chosen and p not in ancestors(deps, c)}
 
 
 def threads_per_job(cores: int, jobs: int) -> int:
