@@ -22,6 +22,25 @@ def test_scorecard_records_saves_and_aggregates_per_paper(build):
     assert json.loads((build / "out" / "claims.json").read_text())["totals"]["FAIL"] == 1
 
 
+def test_running_one_notebook_keeps_the_other_notebooks_rows_of_the_scorecard(build):
+    out = build / "out"
+    claims.Scorecard("p1-fig01", "quick").record("C1", "barrier exists", "yes", "old", True)
+    claims.Scorecard("p2-fig04", "quick").record("C1", "AT keeps more", "> normal", "old", False)
+    claims.Scorecard("p3-fig01", "quick").record("C1", "SOM", "yes", "old", True)
+    claims.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])  # the committed scorecard
+    for p in paths.claims_dir("quick").glob("*.json"):  # a fresh clone: no run records
+        p.unlink()
+    claims.Scorecard("p2-fig04", "quick").record("C1", "AT keeps more", "> normal", "new", True)  # ONLY=p2-fig04
+    claims.Scorecard("p9-fig01", "quick")  # a notebook that ran and records no claim (p0-00)
+    totals = claims.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])
+    rows = [(c.notebook_id, c.measured) for c in claims.load_scorecard(out / "claims.json")]
+    assert rows == [("p1-fig01", "old"), ("p2-fig04", "new"), ("p3-fig01", "old")]  # notebook order kept
+    assert totals == {"PASS": 3, "FAIL": 0, "N/A": 0}
+    # a notebook no longer in the selection (removed) drops out
+    assert [c.notebook_id for c in claims.current_claims("quick", out, ["p2-fig04", "p3-fig01"])] == ["p2-fig04",
+                                                                                                    "p3-fig01"]
+
+
 def test_a_rerun_starts_the_notebook_scorecard_empty(build):
     claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "m", True)
     claims.Scorecard("p2-fig04", "quick")

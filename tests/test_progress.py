@@ -6,6 +6,7 @@ import sys
 import time
 
 import nbformat
+import pytest
 
 from inputspace import pipeline, progress
 
@@ -97,6 +98,19 @@ def test_reference_timings_keep_the_last_successful_time(build):
     assert sec == 3000.0 and source.startswith("last run ") and "core" in source
     assert pipeline.expected_seconds("p3-tab01", "quick") == (None, "")
     assert pipeline.expected_seconds("p0-00", "smoke") == (None, "")  # each profile its own file
+
+
+def test_cell_timeout_is_ten_times_the_expected_time_on_this_machine_only(build):
+    assert pipeline.cell_timeout(600.0, True) == 6000
+    assert pipeline.cell_timeout(5.0, True) == pipeline.MIN_CELL_TIMEOUT_S  # short notebooks: 30 min
+    assert pipeline.cell_timeout(600.0, False) is None  # measured on another machine: no limit
+    assert pipeline.cell_timeout(None, True) is None
+    assert pipeline.cell_timeout(600.0, True, "120") == 120 and pipeline.cell_timeout(600.0, True, "0") is None
+    with pytest.raises(SystemExit, match="INPUTSPACE_CELL_TIMEOUT"):
+        pipeline.cell_timeout(600.0, True, "ten minutes")
+    pipeline.remember_timings("quick", {"p0-00": {"status": "ok", "seconds": 3000.0}})
+    _, source = pipeline.expected_seconds("p0-00", "quick")
+    assert source.endswith(f" on {pipeline.machine_text()}")  # what run_one compares
 
 
 def test_paper_profile_expects_the_cost_table_estimate(build):

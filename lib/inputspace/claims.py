@@ -177,9 +177,30 @@ def _interval(c: Claim) -> str:
     return f" [95 % CI {lo:.3g}–{hi:.3g}, n = {e['n_items']}]"
 
 
-def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
-    """Write ``claims.md`` and ``claims.json`` into ``out_dir``; returns the totals."""
+def recorded_notebooks(profile: str) -> set[str]:
+    """The notebooks with a claims record of this profile (each run in this checkout writes one)."""
+    return {json.loads(p.read_text())["notebook_id"] for p in paths.claims_dir(profile).glob("*.json")}
+
+
+def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> list[Claim]:
+    """The scorecard's claims: each notebook's from its latest run here (:func:`load_all`) and, for a
+    notebook not run in this checkout (a fresh clone with ``ONLY=``), the rows ``out_dir/claims.json``
+    already holds (quick: the committed scorecard), so that running one notebook never drops the
+    others' verdicts; in the order of ``notebook_ids`` (else by notebook id)."""
     claims = load_all(profile, notebook_ids)
+    prior = Path(out_dir) / "claims.json"
+    if prior.exists():
+        ran = recorded_notebooks(profile)
+        claims += [c for c in load_scorecard(prior)
+                   if c.notebook_id not in ran and (notebook_ids is None or c.notebook_id in notebook_ids)]
+    order = {nid: i for i, nid in enumerate(notebook_ids or sorted({c.notebook_id for c in claims}))}
+    return sorted(claims, key=lambda c: order.get(c.notebook_id, len(order)))
+
+
+def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
+    """Write ``claims.md`` and ``claims.json`` into ``out_dir`` from :func:`current_claims`; returns
+    the totals."""
+    claims = current_claims(profile, out_dir, notebook_ids)
     atomic_write_bytes(out_dir / "claims.md", to_markdown(claims, profile).encode())
     payload = {"profile": profile, "totals": totals(claims), "claims": [c.as_dict() for c in claims]}
     atomic_write_bytes(out_dir / "claims.json", json.dumps(payload, indent=1).encode())

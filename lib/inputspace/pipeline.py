@@ -137,6 +137,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     expected, source = expected_seconds(nid, profile)
     print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
                                           else ", no earlier time on record"), flush=True)
+    timeout = cell_timeout(expected, source.endswith(f" on {machine_text()}"), os.environ.get(CELL_TIMEOUT_ENV))
     t0 = time.time()
     feed = paths.build_dir(profile) / "progress" / f"{nid}.jsonl"
     os.environ[progress.ENV] = str(feed)  # the kernel inherits it: its bars report to the watcher
@@ -144,7 +145,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
         with progress.Watcher(nid, feed, expected):
             pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
                                 progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS),
-                                config=kernel_config())
+                                config=kernel_config(), execution_timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
         print(f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
               f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}", flush=True)
@@ -236,7 +237,7 @@ def scorecard(profile: str) -> dict[str, int]:
     out = paths.figures_dir(profile)
     totals = claims.write_scorecard(profile, out, ids)
     if paths.run_name(profile) == "quick":
-        update_readme(claims.totals_text(claims.load_all(profile, ids)))
+        update_readme(claims.totals_text(claims.load_scorecard(out / "claims.json")))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 
@@ -357,6 +358,29 @@ def remember_timings(profile: str, runs: dict[str, dict]) -> Path:
     known = dict(sorted(known.items(), key=lambda kv: order.get(kv[0], len(order))))
     atomic_write_bytes(out, (json.dumps({"profile": profile, "notebooks": known}, indent=1) + "\n").encode())
     return out
+
+
+CELL_TIMEOUT_ENV = "INPUTSPACE_CELL_TIMEOUT"
+"""Seconds one cell may run before the notebook fails (``0``: no limit); overrides :func:`cell_timeout`."""
+HANG_FACTOR = 10
+MIN_CELL_TIMEOUT_S = 1800
+
+
+def cell_timeout(expected: float | None, same_machine: bool, override: str | None = None) -> int | None:
+    """papermill's per-cell ``execution_timeout``: ``HANG_FACTOR`` (10) times the notebook's expected
+    time, at least 30 min, when that time was measured on this machine kind; otherwise none (another
+    machine may be far slower). A kernel that stops answering mid-cell (seen under a 4x overloaded
+    CPU: papermill has no timeout of its own and waits forever) then fails the notebook, and the run
+    goes on. ``override`` (``INPUTSPACE_CELL_TIMEOUT``) sets it in seconds, ``0`` for none."""
+    if override is not None and override.strip():
+        try:
+            value = float(override)
+        except ValueError:
+            raise SystemExit(f"{CELL_TIMEOUT_ENV}={override!r}: give seconds (0: no limit)") from None
+        return None if value <= 0 else int(value)
+    if expected is None or not same_machine:
+        return None
+    return int(max(MIN_CELL_TIMEOUT_S, HANG_FACTOR * expected))
 
 
 def expected_seconds(nid: str, profile: str) -> tuple[float | None, str]:
