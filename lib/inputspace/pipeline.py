@@ -42,6 +42,7 @@ from . import claims, paths, progress
 from .cache import atomic_write_bytes
 from .config import PROFILES
 from .sources import library_dependencies, update_with_sources
+from .workflow.plan import ZOO_NOTEBOOK
 
 DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA",
             paths.MODEL_SEED_ENV)
@@ -137,7 +138,9 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     expected, source = expected_seconds(nid, profile)
     print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
                                           else ", no earlier time on record"), flush=True)
-    timeout = cell_timeout(expected, source.endswith(f" on {machine_text()}"), os.environ.get(CELL_TIMEOUT_ENV))
+    # the zoo's time depends on how many models are already trained (a minute or an hour): no limit
+    timeout = None if nid == ZOO_NOTEBOOK and not os.environ.get(CELL_TIMEOUT_ENV) else cell_timeout(
+        expected, source.endswith(f" on {machine_text()}"), os.environ.get(CELL_TIMEOUT_ENV))
     t0 = time.time()
     feed = paths.build_dir(profile) / "progress" / f"{nid}.jsonl"
     os.environ[progress.ENV] = str(feed)  # the kernel inherits it: its bars report to the watcher
