@@ -107,12 +107,18 @@ def input_optimization_set(cfg: Config) -> dict[str, torch.Tensor]:
     from each of its clean inputs towards a random other class (:func:`~inputspace.p1.adversarial.other_class`,
     drawn from a generator seeded with ``seed``: px-02 runs none of p1-detection's PGD, so these
     targets, and hence these K', are not p1-detection's own), the successful ones (classified as the
-    target). ``{"x" K', "source" its clean input, "y" the clean label, "target"}``, on the CPU."""
+    target). P1's normalized coordinates have no pixel box, so K' is clipped to pixels in [0, 1] (P3's
+    codes are of images) and kept only if still classified as its target after clipping.
+    ``{"x" K', "source" its clean input, "y" the clean label, "target"}``, on the CPU."""
     sp = space_of(cfg, "normal")
     x, y, _ = clean_inputs(cfg, sp)
     g = torch.Generator().manual_seed(cfg.seed)
     tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device, dtype=torch.long)
     adv, ok = inputopt_adversarials(cfg, sp, References(cfg, sp), x, tgt)
+    # P1's companion optimizes without a pixel box, P3's codes take images: K' clipped to [0, 1], and
+    # only those still classified as their target after the clipping are kept
+    adv = adv.clamp(0.0, 1.0)
+    ok &= predict(sp.pixel_model, adv) == tgt
     return {"x": adv[ok].cpu(), "source": x[ok].cpu(), "y": y[ok].cpu(), "target": tgt[ok].cpu(),
             "attacked": len(x)}
 
