@@ -100,14 +100,19 @@ class Scorecard:
                               "measured": c.measured, "verdict": c.labelled_verdict} for c in self.claims])
 
 
+def _records(profile: str) -> list[dict]:
+    """The per-notebook claims records of a profile (each run in this checkout writes one), sorted."""
+    return [json.loads(p.read_text()) for p in sorted(paths.claims_dir(profile).glob("*.json"))]
+
+
+def _claims_of(records: list[dict], notebook_ids: list[str] | None) -> list[Claim]:
+    return [Claim(**c) for d in records if notebook_ids is None or d["notebook_id"] in notebook_ids
+            for c in d["claims"]]
+
+
 def load_all(profile: str, notebook_ids: list[str] | None = None) -> list[Claim]:
     """Every recorded claim of a profile (optionally of some notebooks only), sorted."""
-    out = []
-    for p in sorted(paths.claims_dir(profile).glob("*.json")):
-        d = json.loads(p.read_text())
-        if notebook_ids is None or d["notebook_id"] in notebook_ids:
-            out += [Claim(**c) for c in d["claims"]]
-    return out
+    return _claims_of(_records(profile), notebook_ids)
 
 
 def load_scorecard(path: Path) -> list[Claim]:
@@ -177,20 +182,16 @@ def _interval(c: Claim) -> str:
     return f" [95 % CI {lo:.3g}–{hi:.3g}, n = {e['n_items']}]"
 
 
-def recorded_notebooks(profile: str) -> set[str]:
-    """The notebooks with a claims record of this profile (each run in this checkout writes one)."""
-    return {json.loads(p.read_text())["notebook_id"] for p in paths.claims_dir(profile).glob("*.json")}
-
-
 def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> list[Claim]:
     """The scorecard's claims: each notebook's from its latest run here (:func:`load_all`) and, for a
     notebook not run in this checkout (a fresh clone with ``ONLY=``), the rows ``out_dir/claims.json``
     already holds (quick: the committed scorecard), so that running one notebook never drops the
     others' verdicts; in the order of ``notebook_ids`` (else by notebook id)."""
-    claims = load_all(profile, notebook_ids)
+    records = _records(profile)
+    claims = _claims_of(records, notebook_ids)
     prior = Path(out_dir) / "claims.json"
     if prior.exists():
-        ran = recorded_notebooks(profile)
+        ran = {d["notebook_id"] for d in records}
         claims += [c for c in load_scorecard(prior)
                    if c.notebook_id not in ran and (notebook_ids is None or c.notebook_id in notebook_ids)]
     order = {nid: i for i, nid in enumerate(notebook_ids or sorted({c.notebook_id for c in claims}))}

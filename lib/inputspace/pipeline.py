@@ -139,8 +139,8 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
                                           else ", no earlier time on record"), flush=True)
     # the zoo's time depends on how many models are already trained (a minute or an hour): no limit
-    timeout = None if nid == ZOO_NOTEBOOK and not os.environ.get(CELL_TIMEOUT_ENV) else cell_timeout(
-        expected, source.endswith(f" on {machine_text()}"), os.environ.get(CELL_TIMEOUT_ENV))
+    timeout = cell_timeout(None if nid == ZOO_NOTEBOOK else expected, source.endswith(f" on {machine_text()}"),
+                           os.environ.get(CELL_TIMEOUT_ENV))
     t0 = time.time()
     feed = paths.build_dir(profile) / "progress" / f"{nid}.jsonl"
     os.environ[progress.ENV] = str(feed)  # the kernel inherits it: its bars report to the watcher

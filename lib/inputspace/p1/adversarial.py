@@ -246,21 +246,23 @@ def inputopt_adversarials(cfg: Config, sp: OptSpace, refs: References, x: torch.
     return adv, detection.predict(sp.pixel_model, adv) == tgt
 
 
+def random_targets(y: torch.Tensor, n_classes: int, g: torch.Generator) -> torch.Tensor:
+    """Per label a random other class (:func:`other_class`, drawn in order from ``g``): the targets of K'."""
+    return torch.tensor([other_class(int(c), n_classes, g) for c in y], device=y.device, dtype=torch.long)
+
+
 def detection_inputs(cfg: Config, sp: OptSpace, refs: References) -> dict:
     """p1-detection's scored inputs under ``sp``'s model: the clean inputs (:func:`clean_inputs`),
     their successful PGD adversarials (ℓ∞ ``pgd_eps``, ``pgd_iters`` steps of ε/4, random start
     from the seed) and their successful K' (:func:`inputopt_adversarials`) towards a random other
-    class each (:func:`other_class`, drawn from the same generator after the PGD start). Besides the
-    images (``"clean"``, ``"pgd"``, ``"inputopt"``): the clean labels ``"y"``, and per K' its
-    clean input's index ``"inputopt_source"`` and its target ``"inputopt_target"``."""
+    class each (:func:`random_targets`, drawn from the same generator after the PGD start): the
+    images ``"clean"``, ``"pgd"``, ``"inputopt"`` and the success ``"rates"``."""
     x, y, kept = clean_inputs(cfg, sp)
     g = torch.Generator().manual_seed(cfg.seed)
     pgd = pgd_linf(sp.pixel_model, x, y, eps=cfg.pgd_eps, iters=cfg.pgd_iters, step_size=cfg.pgd_eps / 4, generator=g)
-    tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device, dtype=torch.long)
-    adv, adv_ok = inputopt_adversarials(cfg, sp, refs, x, tgt)
+    adv, adv_ok = inputopt_adversarials(cfg, sp, refs, x, random_targets(y, num_classes(cfg), g))
     pgd_ok = detection.predict(sp.pixel_model, pgd) != y
-    return {"clean": x, "y": y, "pgd": pgd[pgd_ok], "inputopt": adv[adv_ok],
-            "inputopt_source": adv_ok.nonzero().flatten(), "inputopt_target": tgt[adv_ok],
+    return {"clean": x, "pgd": pgd[pgd_ok], "inputopt": adv[adv_ok],
             "rates": {"clean_kept": kept, "pgd_success": float(pgd_ok.float().mean()),
                       "inputopt_success": float(adv_ok.float().mean())}}
 

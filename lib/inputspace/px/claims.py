@@ -262,21 +262,35 @@ def px02(card: Scorecard, lay: dict):
                     note="95 % CI: of the difference of the fractions, an output's two layers resampled together",
                     evidence=ev)
     pgd = lay["pgd"]
-    ok = _judged(pgd["d_true"][0], pgd["d_pred"][0], pgd["d_true"][-1], pgd["d_pred"][-1])
-    if not bool(ok.any()):
+    side = _changes_sides(pgd, "d_pred")
+    if side is None:
         _not_evaluated(card, "X2.4", f"no class-changing PGD adversarial with SOM-tr centres of its classes "
                        f"({pgd['attacked']} attacked at ε = {pgd['eps'] * 255:.0f}/255)")
     else:
-        pred4 = _np(pgd["d_pred"][-1][ok] < pgd["d_true"][-1][ok])
-        true1 = _np(pgd["d_true"][0][ok] < pgd["d_pred"][0][ok])
-        ev = _indexed(len(pred4), lambda i: float(min(pred4[i].mean(), true1[i].mean())), more_than_half, HALF)
+        _, pred4, true1, ev = side
         _record(card, "X2.4", f"{len(pred4)} of {pgd['attacked']} PGD adversarials (ε* = {pgd['eps'] * 255:.0f}/255) "
                 f"change the class: {lay['layers'][-1]} {pred4.mean():.0%} closer to the predicted-class centre, "
                 f"{lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre", ev.passes,
-                note="95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together",
-                evidence=ev)
+                note=_TWO_LAYERS_NOTE, evidence=ev)
     _inputopt_claim(card, lay)
     return card.table()
+
+
+_TWO_LAYERS_NOTE = "95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together"
+
+
+def _changes_sides(part: dict, second: str) -> tuple[torch.Tensor, np.ndarray, np.ndarray, Evidence] | None:
+    """X2.4 / X2.5's rule on adversarials with true-class distances ``part["d_true"]`` and
+    second-class distances ``part[second]`` per layer: the judged items (both centres in CL1 and
+    CL4), per item closer to the second class in CL4 and closer to the true class in CL1, and the
+    evidence that both fractions are more than half (their minimum); ``None`` without a judged item."""
+    ok = _judged(part["d_true"][0], part[second][0], part["d_true"][-1], part[second][-1])
+    if not bool(ok.any()):
+        return None
+    second4 = _np(part[second][-1][ok] < part["d_true"][-1][ok])
+    true1 = _np(part["d_true"][0][ok] < part[second][0][ok])
+    ev = _indexed(len(second4), lambda i: float(min(second4[i].mean(), true1[i].mean())), more_than_half, HALF)
+    return ok, second4, true1, ev
 
 
 def _inputopt_claim(card: Scorecard, lay: dict) -> None:
@@ -285,20 +299,17 @@ def _inputopt_claim(card: Scorecard, lay: dict) -> None:
     if k is None:
         _not_evaluated(card, "X2.5", "no input-optimization adversarials in this run")
         return
-    ok = _judged(k["d_true"][0], k["d_tgt"][0], k["d_true"][-1], k["d_tgt"][-1])
-    if not bool(ok.any()):
+    side = _changes_sides(k, "d_tgt")
+    if side is None:
         _not_evaluated(card, "X2.5", f"no K' that reaches its target with SOM-tr centres of its classes "
                        f"({len(k['y'])} of {k['attacked']} attacked reach it)")
         return
-    tgt4 = _np(k["d_tgt"][-1][ok] < k["d_true"][-1][ok])
-    true1 = _np(k["d_true"][0][ok] < k["d_tgt"][0][ok])
-    ev = _indexed(len(tgt4), lambda i: float(min(tgt4[i].mean(), true1[i].mean())), more_than_half, HALF)
+    ok, tgt4, true1, ev = side
     note = "" if bool(ok.all()) else f"{int((~ok).sum())} K' without SOM-tr centres of their classes left out; "
     _record(card, "X2.5", f"{len(k['y'])} of {k['attacked']} K' reach their target: {lay['layers'][-1]} {tgt4.mean():.0%} "
             f"closer to the target-class centre, {lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre "
             f"({len(tgt4)} judged)", ev.passes,
-            note=note + "95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together",
-            evidence=ev)
+            note=note + _TWO_LAYERS_NOTE, evidence=ev)
 
 
 # ------------------------------------------------------------------------------------- px-03

@@ -1,7 +1,7 @@
 """The cross-study explorer of px-02 (ipywidgets): choose an LST output, a PGD adversarial or an
 input-optimization adversarial K' and see, side by side, P1's lens (the cross-entropy along the
-straight segment from its source, source class and target / predicted class) and P3's lens (its BMU in every layer with the BMU of its source and
-the two class centres on the torus).
+straight segment from its source, source class and target / predicted class) and P3's lens (its
+BMU in every layer with the BMU of its source and the two class centres on the torus).
 
 Every number shown is also written into ``w.Label`` widgets (the page's text, readable and
 copyable); the figures go into an Output widget's state (``append_display_data``), never printed or

@@ -35,7 +35,7 @@ from ..methods.detection import predict
 from ..methods.som import SOM, bmus, train_som
 from ..methods.torus import torus_distance, unit_locations
 from ..notebook import cached
-from ..p1.adversarial import References, clean_inputs, inputopt_adversarials, other_class
+from ..p1.adversarial import References, clean_inputs, inputopt_adversarials, random_targets
 from ..p1.space import num_classes
 from ..p2.roles import role_model
 from ..p3.attack import STEP_FRACTION, attack_positions, bmu_displacement, eps_rule, perturbed
@@ -104,7 +104,7 @@ def _blindspot_layers(cfg: Config) -> dict:
 def input_optimization_set(cfg: Config) -> dict[str, torch.Tensor]:
     """P1's input-optimization adversarials K' under the normal row's model, by p1-detection's code
     (:func:`inputspace.p1.adversarial.clean_inputs` and :func:`~inputspace.p1.adversarial.inputopt_adversarials`):
-    from each of its clean inputs towards a random other class (:func:`~inputspace.p1.adversarial.other_class`,
+    from each of its clean inputs towards a random other class (:func:`~inputspace.p1.adversarial.random_targets`,
     drawn from a generator seeded with ``seed``: px-02 runs none of p1-detection's PGD, so these
     targets, and hence these K', are not p1-detection's own), the successful ones (classified as the
     target). P1's normalized coordinates have no pixel box, so K' is clipped to pixels in [0, 1] (P3's
@@ -113,7 +113,7 @@ def input_optimization_set(cfg: Config) -> dict[str, torch.Tensor]:
     sp = space_of(cfg, "normal")
     x, y, _ = clean_inputs(cfg, sp)
     g = torch.Generator().manual_seed(cfg.seed)
-    tgt = torch.tensor([other_class(int(c), num_classes(cfg), g) for c in y], device=x.device, dtype=torch.long)
+    tgt = random_targets(y, num_classes(cfg), g)
     adv, ok = inputopt_adversarials(cfg, sp, References(cfg, sp), x, tgt)
     # P1's companion optimizes without a pixel box, P3's codes take images: K' clipped to [0, 1], and
     # only those still classified as their target after the clipping are kept

@@ -6,6 +6,7 @@ SLURM profile (``slurm/config.yaml``) takes each job's GPU, memory and time requ
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -100,8 +101,6 @@ def ancestors(deps: Mapping[str, Iterable[str]], nid: str) -> set[str]:
 def read_edges(log_lines: Iterable[str]) -> dict[tuple[str, str], set[str]]:
     """``(producer, consumer) -> entry keys`` from a shared cache folder's reads log
     (:data:`inputspace.cache.READS_LOG`: one JSON object per line; a torn or empty line is skipped)."""
-    import json
-
     out: dict[tuple[str, str], set[str]] = {}
     for line in log_lines:
         try:
