@@ -12,6 +12,13 @@ cross-entropy on random data) of
 
 and, with ``--pair``, the quick ResNet-18 in two processes side by side, one thread each, against
 one process with all threads: whether running notebooks in parallel would pay on this machine.
+
+It also prints the **subnormal penalty**: a (128, 1600) x (1600, 512) float32 matrix product whose
+left operand is subnormal (1e-40) against the same product on normal numbers. Some CPUs handle
+subnormal operands in microcode; P3's SOM neighbourhoods were full of them until they were
+flushed (``inputspace.methods.som.neighbourhood``), and its SOM notebooks then ran 7-22x slower on
+a 2-core Intel Xeon than on a 2-core AMD EPYC. ``benchmarks/bench_som.py`` times the SOM itself
+with and without the flush.
 Ratios below 1 mean slower than the anchor machine. Random weights: nothing is downloaded.
 Run: ``python benchmarks/bench_machine.py [--pair]`` (about a minute on a slow 2-core machine).
 """
@@ -46,6 +53,25 @@ def train_throughput(net: torch.nn.Module, size: int, batch: int, steps: int) ->
         opt.step()
         times.append(time.perf_counter() - t0)
     return batch / statistics.median(times[1:])
+
+
+def subnormal_penalty(repeats: int = 20) -> float:
+    """Time of a matrix product with a subnormal left operand / the same product on normal numbers."""
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.rand(128, 1600, generator=g), torch.rand(1600, 512, generator=g)
+    sub = torch.full_like(a, 1e-40)
+    assert 0 < sub[0, 0].item() < torch.finfo(torch.float32).tiny  # really subnormal
+
+    def best(x: torch.Tensor) -> float:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            torch.mm(x, b)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    best(a)  # warm-up
+    return best(sub) / best(a)
 
 
 def _networks() -> dict[str, tuple[torch.nn.Module, int, int]]:
@@ -89,6 +115,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         anchor = ANCHORS.get(name)
         ratio = f"{out[name] / anchor:5.2f}x anchor ({anchor:.0f})" if anchor else "(no anchor)"
         print(f"  {name:<26} {out[name]:8.1f}   {ratio}", flush=True)
+    out["subnormal penalty"] = subnormal_penalty()
+    print(f"  subnormal penalty: a matrix product with subnormal operands takes "
+          f"{out['subnormal penalty']:.1f}x the time of the same product on normal numbers")
     if args.pair:
         out["pair"] = pair_throughput(args.steps)
         print(f"  two 1-thread processes, quick resnet18: {out['pair']:.1f} img/s in all = "

@@ -26,6 +26,11 @@ codes of the epoch and their codes/s extrapolated to the epoch (their per-update
 depend on the step), and run once more over the full epoch for their quantization error.
 Targets at batch 10: >= 20x QuickSOM, >= 4x somoclu, quantization error within 1 % of
 QuickSOM's.
+Last, the subnormal flush: a 40x40 map trained for P3's 5 epochs on 2 000 codes (the late steps,
+where nearly every neighbourhood value would be subnormal, weigh in), with the library's
+neighbourhood and with the same formula unflushed; the weights must be bit-identical and the
+ratio of times shows what the flush saves on this CPU (~1x where subnormal operands cost nothing
+extra; see ``benchmarks/bench_machine.py``'s subnormal penalty).
 Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_som.py`` (about three minutes on 2 cores).
 """
 
@@ -187,6 +192,32 @@ def _somoclu_python(path: str) -> tuple[str | None, str]:
     )
 
 
+def _unflushed(g, bmu, sigma, scale=1.0):
+    """``neighbourhood`` without the flush (its formula before the flush was added)."""
+    return g.index_select(0, bmu).div_(-(2.0 * sigma * sigma + 1e-5)).clamp_min_(-87.0).exp_().mul_(scale)
+
+
+def flush_ratio(dim: int, repeats: int, n: int = 2_000) -> tuple[float, float, bool]:
+    """``(seconds flushed, seconds unflushed, weights identical)`` for a 40x40 map, 5 epochs."""
+    from inputspace.methods import som
+
+    x = make_codes(n, dim, seed=3)
+    cfg = SOMConfig(m=40, n=40, epochs=5)
+
+    def run(fn):
+        original, som.neighbourhood = som.neighbourhood, fn
+        try:
+            t = time.perf_counter()
+            s = train_som(x, cfg, generator=torch.Generator().manual_seed(4))
+            return time.perf_counter() - t, s.weights
+        finally:
+            som.neighbourhood = original
+
+    flushed, w_f = _best(lambda: run(som.neighbourhood), repeats)
+    unflushed, w_u = _best(lambda: run(_unflushed), repeats)
+    return flushed, unflushed, torch.equal(w_f, w_u)
+
+
 def _best(fn, repeats: int):
     """``(best time, result of the best run)`` over ``repeats`` runs (the machine is shared)."""
     runs = [fn() for _ in range(repeats)]
@@ -289,6 +320,12 @@ def main(argv: list[str] | None = None) -> dict:
     for dim in args.dims:
         results[dim] = bench_dim(dim, args, somoclu_py)
         report(dim, results[dim], skipped)
+    dim = args.dims[0]
+    flushed, unflushed, same = flush_ratio(dim, args.repeats)
+    print(f"\n== subnormal flush, 40x40, 5 epochs of 2000 codes, dim {dim} ==\n"
+          f"flushed {flushed:.2f} s, unflushed {unflushed:.2f} s: the flush is {unflushed / flushed:.2f}x "
+          f"faster here; weights {'bit-identical' if same else 'DIFFER'}")
+    results["flush"] = {"flushed_s": flushed, "unflushed_s": unflushed, "identical": same}
     if args.json:
         Path(args.json).write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
     return results

@@ -84,7 +84,9 @@ def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],
     if dry_run:
         cmd += ["--dry-run"]  # prints every job with its resources
     elif engine == "local":
-        cmd += ["--quiet", "rules", "host", "reason"]  # the notebooks' own [run ]/[ ok ] lines say it
+        # the notebooks' own [run ]/[ ok ]/[ .. ] lines and the end summary say what runs; Snakemake's
+        # per-job rule, host, reason and progress records would add ~7 lines per notebook between them
+        cmd += ["--quiet", "rules", "host", "reason", "progress"]
     return cmd
 
 
