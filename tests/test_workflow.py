@@ -114,6 +114,8 @@ def test_jobs2_gives_the_outputs_of_jobs1_and_each_job_its_threads_and_gpu():
     assert run2.returncode == 0, run2.stdout[-3000:] + run2.stderr[-3000:]
     assert {nid: _claims(nid) for nid in CHEAP} == ref
     assert "2 ran, 0 skipped, 0 failed" in run2.stdout
+    said = run2.stdout + run2.stderr  # our [run ]/[ ok ] lines, not Snakemake's per-job records
+    assert "[ ok ] p2-00" in said and not any(s in said for s in ("Finished jobid", "steps (", "rule notebook:"))
     timings = json.loads((paths.BUILD / "smoke" / "timings.json").read_text())["notebooks"]
     assert set(timings) == set(CHEAP) and {t["status"] for t in timings.values()} == {"ok"}
     threads = plan.threads_per_job(os.cpu_count() or 1, 2)
