@@ -37,6 +37,7 @@ Run: ``OMP_NUM_THREADS=1 python benchmarks/bench_som.py`` (about three minutes o
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -192,11 +193,6 @@ def _somoclu_python(path: str) -> tuple[str | None, str]:
     )
 
 
-def _unflushed(g, bmu, sigma, scale=1.0):
-    """``neighbourhood`` without the flush (its formula before the flush was added)."""
-    return g.index_select(0, bmu).div_(-(2.0 * sigma * sigma + 1e-5)).clamp_min_(-87.0).exp_().mul_(scale)
-
-
 def flush_ratio(dim: int, repeats: int, n: int = 2_000) -> tuple[float, float, bool]:
     """``(seconds flushed, seconds unflushed, weights identical)`` for a 40x40 map, 5 epochs."""
     from inputspace.methods import som
@@ -214,7 +210,7 @@ def flush_ratio(dim: int, repeats: int, n: int = 2_000) -> tuple[float, float, b
             som.neighbourhood = original
 
     flushed, w_f = _best(lambda: run(som.neighbourhood), repeats)
-    unflushed, w_u = _best(lambda: run(_unflushed), repeats)
+    unflushed, w_u = _best(lambda: run(functools.partial(som.neighbourhood, flush=0.0)), repeats)
     return flushed, unflushed, torch.equal(w_f, w_u)
 
 

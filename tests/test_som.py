@@ -1,5 +1,6 @@
 """The batched torch SOM with QuickSOM 1.0.0 semantics (P3 Table 1)."""
 
+import functools
 import math
 
 import pytest
@@ -134,18 +135,13 @@ def test_som_round_trips_through_a_plain_dict():
     assert torch.equal(t.weights, s.weights) and t.config == s.config
 
 
-def _unflushed_neighbourhood(g, bmu, sigma, scale=1.0):
-    """Eq. 1 as computed before subnormals were flushed (exponent clipped at -87, then scaled)."""
-    return g.index_select(0, bmu).div_(-(2.0 * sigma * sigma + 1e-5)).clamp_min_(-87.0).exp_().mul_(scale)
-
-
 def test_neighbourhood_has_no_subnormal_values_and_keeps_the_others_exactly():
     g = torus.grid_sq_distances(40, 40)
     bmu = torch.tensor([0, 801, 1599])
     tiny = torch.finfo(torch.float32).tiny
     # P3's last steps: sigma 10 * e^-5, scale alpha e^-5 / B
     sigma, scale = 10.0 * math.exp(-5), 0.1 * math.exp(-5) / 10
-    ref = _unflushed_neighbourhood(g, bmu, sigma, scale)
+    ref = som.neighbourhood(g, bmu, sigma, scale, flush=0.0)  # the formula before the flush
     assert ((ref > 0) & (ref < tiny)).float().mean() > 0.9  # what the flush is for
     h = som.neighbourhood(g, bmu, sigma, scale)
     assert not ((h > 0) & (h < tiny)).any()
@@ -160,6 +156,6 @@ def test_flushing_subnormals_leaves_trained_maps_bit_identical(monkeypatch):
     for algorithm in ("blocked", "direct"):
         a = som.train_som(x, cfg, generator=torch.Generator().manual_seed(2), algorithm=algorithm)
         with monkeypatch.context() as mp:
-            mp.setattr(som, "neighbourhood", _unflushed_neighbourhood)
+            mp.setattr(som, "neighbourhood", functools.partial(som.neighbourhood, flush=0.0))
             b = som.train_som(x, cfg, generator=torch.Generator().manual_seed(2), algorithm=algorithm)
         assert torch.equal(a.weights, b.weights) and torch.equal(a.loss, b.loss)

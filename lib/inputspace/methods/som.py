@@ -261,20 +261,22 @@ def _train_blocked(w: torch.Tensor, x_all: torch.Tensor, order: torch.Tensor, st
     return w, (1.0 - loss) if cosine else loss
 
 
-def neighbourhood(g: torch.Tensor, bmu: torch.Tensor, sigma: float, scale: float = 1.0) -> torch.Tensor:
+def neighbourhood(g: torch.Tensor, bmu: torch.Tensor, sigma: float, scale: float = 1.0,
+                  flush: float = FLUSH) -> torch.Tensor:
     """``scale`` times Eq. 1's ``exp(-G[u_b, k] / (2 sigma^2 + 1e-5))`` for the BMUs ``u_b``: ``(B, m*n)``.
 
     No value is subnormal: the exponent is clipped at -87 (``exp(-87)`` ~ 1.6e-38, the smallest
-    normal float32 range) and every value below :data:`FLUSH` after scaling is exactly 0. Over
+    normal float32 range) and every value below ``flush`` (:data:`FLUSH`) after scaling is exactly 0. Over
     P3's schedule (sigma 10 -> 0.07, ``scale = alpha_t / B`` down to ~7e-5) about half of the
     entries of a 20x20 to 40x40 map would otherwise be subnormal (all of them in the last steps),
     and they feed the SOM's matrix products; CPUs that handle subnormal operands in microcode
     (seen: a 2-core Intel Xeon) ran P3's SOM notebooks 7-22x slower than one that does not (a
     2-core AMD EPYC). A dropped value adds at most ``FLUSH * |x|`` to a weight, far below float32's
     resolution of any weight that is not itself ~1e-20, so the trained maps are unchanged.
+    ``flush=0`` gives the unflushed formula (the reference of the tests and ``bench_som.py``).
     """
     h = g.index_select(0, bmu).div_(-(2.0 * sigma * sigma + 1e-5)).clamp_min_(-87.0).exp_()
-    return h.masked_fill_(h < FLUSH / scale, 0.0).mul_(scale)
+    return h.masked_fill_(h < flush / scale, 0.0).mul_(scale)
 
 
 def bmus(codes: torch.Tensor, som: SOM, k: int = 10, *, chunk: int = 4096,
