@@ -67,7 +67,7 @@ class _Sized(SimpleNamespace):
 def test_bypass_round_bypasses_only_segments_with_a_gap_of_at_least_delta():
     sp = _space(Bump())
     bs = _Sized(2, source=_pt((0, 0), (0, 0.5)), x=_pt((1, 0), (1, 0.5)), y_src=torch.zeros(2, dtype=torch.long))
-    res = blindspots._bypass_round(_cfg(path_points=41, path_bypass_iters=300), sp, bs)
+    res = blindspots.bypass_round(_cfg(path_points=41, path_bypass_iters=300), sp, bs)
     assert res["bypassed"].tolist() == [True, False]  # the second segment passes far from the bump
     assert res["connected"][1] and torch.isnan(res["sub_gaps"][1]).all()
     assert res["primary_gap"][0] > 9 and res["sub_gaps"][0].max() < res["primary_gap"][0]

@@ -39,7 +39,7 @@ def fake_paper(tmp_path, monkeypatch):
     pkg = lib / "inputspace" / "p9"
     pkg.mkdir()
     (pkg / "__init__.py").write_text('"""fake paper"""\n')
-    (pkg / "work.py").write_text("from ..methods import lst_eval\nfrom ..notebook import cached\n"
+    (pkg / "work.py").write_text("from ..methods import lst_eval\nfrom ..cache import cached\n"
                                  "from . import tables\n")
     for role in sources.PRESENTATION_ROLES:
         (pkg / f"{role}.py").write_text("X = 1\n")

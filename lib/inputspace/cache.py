@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 import torch
 
 from . import paths
+from .config import Config
+from .sources import compute_digest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -179,3 +181,25 @@ def entry_lock(pt: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **extra: Any) -> T:
+    """``cache.load_or_compute`` keyed by the notebook's parameters (plus ``extra``).
+
+    ``shared=True`` keys the entry by ``extra`` and the profile only, in
+    ``data/cache/<profile>/shared/``, so several notebooks reuse one computation (e.g. P3's
+    SOMs); otherwise entries live in ``data/cache/<profile>/<notebook_id>/``. An entry computed
+    by other library code (the module defining ``fn`` and what it imports) or with other trained
+    models is stale and recomputed (:func:`inputspace.sources.compute_digest`). A shared entry
+    remembers the notebook that computed it, and its reads by other notebooks are logged
+    (:data:`inputspace.cache.READS_LOG`): the edges ``make figures JOBS=N`` must order.
+    """
+    if shared:
+        config = {"profile": cfg.profile, **extra}
+        directory = paths.cache_dir("shared", cfg.profile)
+    else:
+        config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
+        directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
+    code = compute_digest(fn.__module__, cfg.profile)
+    return load_or_compute(key, fn, config, directory, code=code,
+                                 reader=cfg.notebook_id if shared else None)

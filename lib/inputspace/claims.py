@@ -36,6 +36,7 @@ class Claim:
     note: str = ""
     standin: bool = False  # computed on stand-in data and random weights (make paper-check)
     evidence: dict | None = None  # statistic, bootstrap interval, items, threshold, certainty label
+    network: str = ""  # a real-network section's row: the network and the images (digits rows: "")
 
     @property
     def verdict(self) -> str:
@@ -53,11 +54,13 @@ class Claim:
         return verdict_text(self.verdict, self.certainty)
 
     def as_dict(self) -> dict:
-        """JSON form; a claim without evidence has no ``evidence`` key (files written before it existed
-        read back the same)."""
+        """JSON form; a claim without evidence has no ``evidence`` key, a digits row no ``network``
+        key (files written before they existed read back the same)."""
         d = asdict(self)
         if d["evidence"] is None:
             del d["evidence"]
+        if not d["network"]:
+            del d["network"]
         return d
 
 
@@ -72,17 +75,19 @@ class Scorecard:
         self._save()
 
     def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any,
-               passed: bool | None, note: str = "", evidence: Evidence | None = None) -> Claim:
+               passed: bool | None, note: str = "", evidence: Evidence | None = None,
+               network: str = "") -> Claim:
         """Record one claim and save the notebook's scorecard; returns the claim. ``evidence``: the
         per-item statistic the verdict rests on, with its interval and certainty label; its rule
-        must give the recorded verdict (a claim whose evidence says otherwise is a bug, not a row)."""
+        must give the recorded verdict (a claim whose evidence says otherwise is a bug, not a row).
+        ``network``: set on a real-network section's rows (:meth:`section`)."""
         if evidence is not None and passed is not None and evidence.passes is not None \
                 and bool(passed) != evidence.passes:
             raise ValueError(f"{self.notebook_id} {claim_id}: verdict {bool(passed)} but its evidence's rule gives "
                              f"{evidence.passes} on the statistic {evidence.statistic:.4g}")
         claim = Claim(self.notebook_id, claim_id, statement, str(paper_value), str(measured),
                       None if passed is None else bool(passed), note, paths.paper_check(),
-                      None if evidence is None else evidence.as_dict())
+                      None if evidence is None else evidence.as_dict(), network)
         self.claims = [c for c in self.claims if c.claim_id != claim_id] + [claim]
         self._save()
         return claim
@@ -92,12 +97,39 @@ class Scorecard:
                    "claims": [c.as_dict() for c in self.claims]}
         atomic_write_bytes(self.path, json.dumps(payload, indent=1).encode())
 
-    def table(self):
-        """The claims as a pandas DataFrame (for display in the notebook)."""
-        import pandas as pd
+    def table(self, network: str | None = ""):
+        """The claims as a pandas DataFrame (for display in the notebook): the digits rows
+        (``network=""``), one network's rows, or all (``None``)."""
+        return claims_frame([c for c in self.claims if network is None or c.network == network])
 
-        return pd.DataFrame([{"claim": c.claim_id, "statement": c.statement, "paper": c.paper_value,
-                              "measured": c.measured, "verdict": c.labelled_verdict} for c in self.claims])
+    def section(self, suffix: str, network: str) -> Section:
+        """The rows of a section on another network (the real-network sections): each claim id gets
+        ``-<suffix>`` and each row the ``network`` label, so the same claims functions record them."""
+        return Section(self, suffix, network)
+
+
+class Section:
+    """A :class:`Scorecard`'s rows of one other network (:meth:`Scorecard.section`): ``record`` as the
+    scorecard's, with the claim id suffixed and the row labelled; ``table`` shows only these rows."""
+
+    def __init__(self, card: Scorecard, suffix: str, network: str) -> None:
+        self.card, self.suffix, self.network = card, suffix, network
+
+    def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any, passed: bool | None,
+               note: str = "", evidence: Evidence | None = None) -> Claim:
+        return self.card.record(f"{claim_id}-{self.suffix}", statement, paper_value, measured, passed, note,
+                                evidence, network=self.network)
+
+    def table(self):
+        return self.card.table(self.network)
+
+
+def claims_frame(claims: list[Claim]):
+    """Claims as the notebooks display them (a pandas DataFrame)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"claim": c.claim_id, "statement": c.statement, "paper": c.paper_value,
+                          "measured": c.measured, "verdict": c.labelled_verdict} for c in claims])
 
 
 def _records(profile: str) -> list[dict]:
@@ -145,29 +177,55 @@ def _md_cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(claims: list[Claim], profile: str) -> str:
-    """The scorecard as markdown: totals, then one table per paper."""
-    standin = {c.standin for c in claims}
-    if len(standin) > 1:
-        raise ValueError("stand-in claims (make paper-check) and real claims are never aggregated")
-    title = f"# Claims scorecard ({profile} profile)"
-    if True in standin:
-        title += " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, not the papers"
-    lines = [title, "",
-             f"**{totals_text(claims)}** "
-             f"(of {len(claims)} claims). Generated by `make figures`; do not edit.", ""]
+def digits_rows(claims: list[Claim]) -> list[Claim]:
+    """The rows of the profile's own models (not of a real-network section): the headline totals."""
+    return [c for c in claims if not c.network]
+
+
+def network_rows(claims: list[Claim]) -> list[Claim]:
+    """The rows of the real-network sections (never averaged with :func:`digits_rows`)."""
+    return [c for c in claims if c.network]
+
+
+def _paper_tables(claims: list[Claim], heading: str) -> list[str]:
+    """One markdown table per paper (``heading`` before each paper's title)."""
+    lines = []
     for key, title in PAPERS.items():
         rows = [c for c in claims if c.notebook_id.startswith(key + "-")]
         if not rows:
             continue
         tp = totals(rows)
-        lines += [f"## {title}", "", f"{tp['PASS']} pass, {tp['FAIL']} fail, {tp['N/A']} n/a", "",
+        lines += [f"{heading} {title}", "", f"{tp['PASS']} pass, {tp['FAIL']} fail, {tp['N/A']} n/a", "",
                   "| notebook | claim | statement | paper | measured | verdict | note |",
                   "|---|---|---|---|---|---|---|"]
         lines += [f"| {c.notebook_id} | {c.claim_id} | {_md_cell(c.statement)} | {_md_cell(c.paper_value)} "
                   f"| {_md_cell(c.measured)}{_interval(c)} | **{c.labelled_verdict}** | {_md_cell(c.note)} |"
                   for c in rows]
         lines.append("")
+    return lines
+
+
+def to_markdown(claims: list[Claim], profile: str) -> str:
+    """The scorecard as markdown: the totals of the profile's own models and one table per paper,
+    then the real-network view (its own totals; the network and its images named per row)."""
+    standin = {c.standin for c in claims}
+    if len(standin) > 1:
+        raise ValueError("stand-in claims (make paper-check) and real claims are never aggregated")
+    title = f"# Claims scorecard ({profile} profile)"
+    if True in standin:
+        title += " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, not the papers"
+    own, real = digits_rows(claims), network_rows(claims)
+    lines = [title, "",
+             f"**{totals_text(own)}** "
+             f"(of {len(own)} claims). Generated by `make figures`; do not edit.", ""]
+    lines += _paper_tables(own, "##")
+    if real:
+        networks = sorted({c.network for c in real})
+        lines += ["## A real ImageNet network", "",
+                  f"**{totals_text(real)}** (of {len(real)} claims on {'; '.join(networks)}). Each row is the "
+                  "same claim as the digits row of the same id without `-real`, measured on the pretrained "
+                  "network and the bundled photos; never averaged with the rows above.", ""]
+        lines += _paper_tables(real, "###")
     return "\n".join(lines)
 
 
@@ -200,12 +258,13 @@ def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None =
 
 def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
     """Write ``claims.md`` and ``claims.json`` into ``out_dir`` from :func:`current_claims`; returns
-    the totals."""
+    the totals of the profile's own models (:func:`digits_rows`)."""
     claims = current_claims(profile, out_dir, notebook_ids)
     atomic_write_bytes(out_dir / "claims.md", to_markdown(claims, profile).encode())
-    payload = {"profile": profile, "totals": totals(claims), "claims": [c.as_dict() for c in claims]}
+    payload = {"profile": profile, "totals": totals(digits_rows(claims)),
+               "totals_real_network": totals(network_rows(claims)), "claims": [c.as_dict() for c in claims]}
     atomic_write_bytes(out_dir / "claims.json", json.dumps(payload, indent=1).encode())
-    return totals(claims)
+    return totals(digits_rows(claims))
 
 
 def seeds_markdown(by_seed: Mapping[int, list[Claim]]) -> str:

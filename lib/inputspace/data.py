@@ -158,6 +158,13 @@ def imagenet_wnids() -> tuple[str, ...]:
     return tuple(info.index_to_label_name(i) for i in range(IMAGENET_CLASSES))
 
 
+def imagenet_class_name(index: int) -> str:
+    """The first name of an ImageNet-1k class (``281`` → ``tabby``), from timm's class list."""
+    from timm.data import ImageNetInfo
+
+    return ImageNetInfo().index_to_description(index).split(",")[0]
+
+
 def _imagenet_error(split: str, folder: Path, problem: str) -> FileNotFoundError:
     return FileNotFoundError(
         f"ImageNet {split} at {folder}: {problem}; expected {IMAGENET_LAYOUT}. Point the notebook "

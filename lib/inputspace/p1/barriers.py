@@ -10,11 +10,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..cache import cached
 from ..config import Config
 from ..methods import connectivity as conn
 from ..methods.attacks import input_optimization_attack
 from ..methods.inputopt import feature_visualization
-from ..notebook import cached
 from .space import OptSpace, class_images, class_labels, modes, num_classes, trained_space
 
 
@@ -53,12 +53,16 @@ def _bypass_demo(cfg: Config) -> dict:
            "height": float(bar.height[0]), "gap": float(bar.gap[0]),
            "A": sp.decode(a)[0].cpu(), "B": sp.decode(b)[0].cpu(), "C": sp.decode(c)[0].cpu(), "variants": {}}
     for variant in ("companion", "exact"):
-        out["variants"][variant] = _bypass_variant(cfg, sp, a, c, b, y, variant, float(primary[0, 0]),
+        out["variants"][variant] = bypass_variant(cfg, sp, a, c, b, y, variant, float(primary[0, 0]),
                                                    float(primary[0, -1]))
     return out
 
 
-def _bypass_variant(cfg, sp, a, c, b, y, variant, la, lc) -> dict:
+def bypass_variant(cfg: Config, sp: OptSpace, a: torch.Tensor, c: torch.Tensor, b: torch.Tensor, y: torch.Tensor,
+                   variant: str, la: float, lc: float) -> dict:
+    """One bypass variant on the pair (A, C) with barrier point B (``bypass_iters`` Adam steps): B′,
+    CE(B′), cos(B′ − B, C − A), the secondary paths A → B′ → C (``n_points // 2`` points each, their
+    excess over max(L_A, L_C) = ``max(la, lc)`` and interior gaps) and max|B′ − B| / max|B| in pixels."""
     res = conn.bypass(sp.model, a, c, b, y, variant=variant, iterations=cfg.bypass_iters, bounds=sp.bounds)
     bp = res.b_prime
     _, sec = conn.path_losses(sp.model, torch.cat([a, bp]), torch.cat([bp, c]), torch.cat([y, y]),

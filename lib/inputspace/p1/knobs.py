@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
+from ..real import knobs as real
 from ..workmodel import Bench
 
 STAT_TV = 1e-8
@@ -88,17 +89,17 @@ UNTRAINED_KNOBS = {"arch": Knob("resnet18", help="untrained network (companion: 
 
 KNOBS: dict[str, dict[str, Knob]] = {
     "p1-00": {},
-    "p1-fig01": {**TRAINED_KNOBS, **DEMO_KNOBS},
-    "p1-fig02": {**TRAINED_KNOBS, **DEMO_KNOBS},
+    "p1-fig01": {**TRAINED_KNOBS, **DEMO_KNOBS, **real.P1},
+    "p1-fig02": {**TRAINED_KNOBS, **DEMO_KNOBS, **real.P1},
     "p1-fig03": {**TRAINED_KNOBS, **DEMO_KNOBS, "n_columns": Knob(7, help="images per strip (B/B' in the middle)"),
                  "explorer_iters": per_profile(4, 128, 256, "iterations of the explorer's synthetic and "
                                       "adversarial inputs"),
                  "check_points": Knob(200, help="points per path where the predicted class is checked (Fig 3 claim)"),
                  "explorer_points": Knob(100, help="points on the explorer's linear path")},
-    "p1-fig04": {**TRAINED_KNOBS, **ATTACK_KNOBS},
+    "p1-fig04": {**TRAINED_KNOBS, **ATTACK_KNOBS, **real.P1, "real_adv_points": real.ADV_POINTS},
     "p1-fig05": {**TRAINED_KNOBS, **ATTACK_KNOBS, **PATHS_KNOBS},
     "p1-fig06": {**TRAINED_KNOBS, **STATS_KNOBS},
-    "p1-detection": {**TRAINED_KNOBS, **DETECT_KNOBS},
+    "p1-detection": {**TRAINED_KNOBS, **DETECT_KNOBS, **real.P1},
     "p1-fig07": {**UNTRAINED_KNOBS, "target_class": Knob(1, help="class of both FVO inputs (paper 1, automobile)"),
                  "fvo_iters": per_profile(16, 2048, 8192, "FVO iterations (Sec 4.3: 8192)"),
                  "fvo_stop": per_profile(5e-3, 5e-3, 5e-4, "FVO stop (Sec 4.3: 5e-4; quick: App F.1's 5e-3)"),

@@ -13,9 +13,9 @@ import torch
 from torch import nn
 
 from .. import data
+from ..cache import cached
 from ..config import Config
 from ..methods import percolation
-from ..notebook import cached
 from .space import opt_space
 from .untrained import untrained_model
 

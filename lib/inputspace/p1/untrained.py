@@ -13,11 +13,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from .. import data
+from ..cache import cached
 from ..config import Config
 from ..methods import connectivity as conn
 from ..methods.inputopt import FVO_TV_A, feature_visualization
 from ..models import ModelWrapper, build_net, wrap
-from ..notebook import cached
 from ..train import random_shift
 from .knobs import SHAPE
 from .space import opt_space

@@ -31,7 +31,7 @@ from ..methods import lst_eval
 from . import tables
 from .geometry import table2_means
 from .lst import width_summary
-from .roles import row_label
+from .roles import label_of
 
 MOST_PAIRS = 0.9
 """A-priori bar for "most pairs / sources" (fixed before the runs)."""
@@ -176,13 +176,18 @@ def fig01(card: Scorecard, s: dict):
 
 def fig02(card: Scorecard, r: dict):
     """p2-fig02 on ``{"summary": path_summary, "kept_cells": kept_cells}``: :func:`path_claims`
-    and every grid output keeping the source class (evidence: the grid cells)."""
+    and every grid output keeping the source class (:func:`kept`)."""
     path_claims(card, r["summary"])
-    kept_cells = r["kept_cells"]
-    kept, cells = int(kept_cells.sum()), len(kept_cells)
+    return kept(card, r["kept_cells"])
+
+
+def kept(card: Scorecard, kept_cells: torch.Tensor):
+    """P2.1-2: every grid output keeps the source class (evidence: the grid cells); alone on the
+    real network, whose path claims p2-fig01 records."""
+    n_kept, cells = int(kept_cells.sum()), len(kept_cells)
     card.record("P2.1-2", "Every LST output keeps the source class (argmax = source) although it looks like the target",
-                "README: high confidence for the source class", f"{kept}/{cells} grid cells",
-                passed=all_kept(kept, cells), evidence=_every(kept_cells))  # all kept ⇔ fraction kept = 1
+                "README: high confidence for the source class", f"{n_kept}/{cells} grid cells",
+                passed=all_kept(n_kept, cells), evidence=_every(kept_cells))  # all kept ⇔ fraction kept = 1
     return card.table()
 
 
@@ -214,7 +219,7 @@ def _triangle_means(table: pd.DataFrame, columns: Sequence[str] = tuple(FRACTION
 def fig04(card: Scorecard, table, cfg: Config):
     """p2-fig04 on the example triangles' table (:func:`~inputspace.p2.tables.triangle_table`);
     evidence: the triangles, the same target pair under both models resampled together."""
-    normal_label, at_label = row_label("normal", cfg.profile), row_label("at", cfg.profile)
+    normal_label, at_label = label_of(cfg, "normal"), label_of(cfg, "at")
     frac = _triangle_means(table)
     normal, at = frac.loc[normal_label], frac.loc[at_label]
     rows = [np.flatnonzero(table["model"] == m) for m in (normal_label, at_label)]
@@ -230,6 +235,20 @@ def fig04(card: Scorecard, table, cfg: Config):
                 + ", ".join(f"δ={d}: {at[f'frac_{d:.1f}']:.3f} vs {normal[f'frac_{d:.1f}']:.3f}" for d in lst_eval.DELTAS),
                 passed=larger(at["frac_0.2"], normal["frac_0.2"]), note="δ = 0.2 (the LST threshold) fixed before the run",
                 evidence=_resampled(len(rows[0]), at_minus_normal, lambda d: larger(d, 0.0), threshold=0.0))
+    return card.table()
+
+
+def low_inside(card: Scorecard, table: pd.DataFrame):
+    """P2.6-4n on the example triangles of one model (the real network, which has no AT row to
+    compare with): the mean source-class confidence over the triangle is below 0.5 (evidence: the
+    triangles, their mean recomputed on resampled triangles)."""
+    means = table["triangle_mean"].to_numpy(dtype=float)
+    card.record("P2.6-4n", "The triangle (source, two LST outputs) has low source confidence away from the source "
+                "edges (mean confidence over the triangle < 0.5)", "README figure: normal high only near the source edges",
+                f"mean over {len(means)} triangles {means.mean():.3f} (per triangle {', '.join(f'{m:.2f}' for m in means)}); "
+                f"frac(δ=0.2) {table['frac_0.2'].mean():.3f}", passed=stays_low(float(means.mean())),
+                note="threshold 0.5 = middle of the figure's colour scale, fixed before the run",
+                evidence=certainty.evidence(means, stays_low, threshold=LOW_CONFIDENCE))
     return card.table()
 
 
@@ -251,7 +270,7 @@ def fig05(card: Scorecard, r: dict, cfg: Config):
     pairs (the same pairs under both models), their quantiles recomputed on resampled pairs."""
     table, widths = r["table"], r["widths"]
     q05 = table.pivot(index="radius (ℓ2)", columns="model", values="5 % quantile")
-    normal_label, at_label = row_label("normal", cfg.profile), row_label("at", cfg.profile)
+    normal_label, at_label = label_of(cfg, "normal"), label_of(cfg, "at")
     normal, at = q05[normal_label], q05[at_label]
     p0 = float(next(iter(widths.values()))["p0"].mean())
 
@@ -312,6 +331,12 @@ def tab01(card: Scorecard, r: dict):
                 passed=all(stays_low(s["p_tgt_max"]) for s in summaries.values()),
                 evidence=certainty.evidence(_pooled(summaries, "p_tgt_max"), stays_low, np.max,
                                             threshold=LOW_CONFIDENCE))  # every model's max low ⇔ the pooled max low
+    return lpips(card, table)
+
+
+def lpips(card: Scorecard, table: pd.DataFrame):
+    """Table 1's LPIPS column: not evaluated unless the AlexNet backbone weights are on disk
+    (never downloaded)."""
     card.record("P2-T1-LPIPS", "LPIPS column", "values NOT FOUND", str(table["LPIPS"].iloc[0]), passed=None,
                 note="computed only when the AlexNet backbone weights are on disk")
     return card.table()
@@ -328,7 +353,7 @@ def tab02(card: Scorecard, stats: dict[str, torch.Tensor], cfg: Config):
     """p2-tab02 on the per-source Table 2 statistics of every available model
     (:func:`~inputspace.p2.geometry.table2_by_row`); evidence: the pool sources."""
     means = table2_means(stats)
-    normal_label, at_label = row_label("normal", cfg.profile), row_label("at", cfg.profile)
+    normal_label, at_label = label_of(cfg, "normal"), label_of(cfg, "at")
     normal, at = means[normal_label], means[at_label]
     pair = {m: stats[m] for m in (normal_label, at_label)}
     n_pool = len(cfg.pool_classes)

@@ -8,11 +8,13 @@ themselves are :mod:`inputspace.methods.lst_eval`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods import lst_eval
-from ..notebook import cached
 from .knobs import TRIANGLE_PAIRS
 from .lst import derangement_runs, grid_runs, summarised_rows
 from .roles import per_row, pool, role_model
@@ -37,11 +39,13 @@ def table2_means(stats: dict[str, torch.Tensor]) -> dict[str, dict[str, float]]:
     return {m: dict(zip(lst_eval.TABLE2_COLUMNS, s.mean(0).tolist())) for m, s in stats.items()}
 
 
-def star_segments(cfg: Config, role: str = "normal") -> dict | None:
+def star_segments(cfg: Config, role: str = "normal",
+                  runs: Callable[[Config, str], dict | None] = derangement_runs) -> dict | None:
     """Source-class confidence on the straight segments source → LST output (star-likeness) and,
-    as a contrast, source → target image, for every derangement pair."""
+    as a contrast, source → target image, for every pair of ``runs`` (the derangements; the real
+    network: its grid, :func:`~inputspace.p2.lst.grid_runs`)."""
     def compute():
-        run, rm = derangement_runs(cfg, role), role_model(cfg, role)
+        run, rm = runs(cfg, role), role_model(cfg, role)
         if run is None:
             return None
         pl, r = pool(cfg), summarised_rows(run)
@@ -52,7 +56,12 @@ def star_segments(cfg: Config, role: str = "normal") -> dict | None:
                 "direct": lst_eval.segment_confidences(rm.model, xs, pl.x[tgt].to(cfg.device), y,
                                                        n_points=cfg.n_points),
                 "p0": run["p0"][r], "src": src, "tgt": tgt}
-    return cached(cfg, f"p2.star.{role}", compute, role=role)
+    return cached(cfg, f"p2.star.{role}", compute, role=role, runs=runs.__name__)
+
+
+def grid_star_segments(cfg: Config, role: str = "normal") -> dict | None:
+    """:func:`star_segments` over the grid's pairs (the real network, which has no derangement runs)."""
+    return star_segments(cfg, role, grid_runs)
 
 
 def example_triangles(cfg: Config, role: str) -> list[dict] | None:

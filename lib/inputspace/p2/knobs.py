@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
+from ..real import knobs as real
 from ..workmodel import CONVSTEM, Bench
 
 ROLES: tuple[str, ...] = ("normal", "at", "vit", "vit-at")
@@ -55,10 +56,10 @@ LATTICE = {"lattice_n": Knob(10, help="triangle lattice resolution: a, b ∈ {0,
 KNOBS: dict[str, dict[str, Knob]] = {
     "p2-00": {},
     "p2-fig01": {**LST_KNOBS, **GRID, "source": Knob(0, help="grid pool index of the source"),
-                 "target": Knob(1, help="grid pool index of the target")},
-    "p2-fig02": {**LST_KNOBS, **GRID},
-    "p2-fig03": {**LST_KNOBS, **RUNS, "n_points": Knob(11, help="points on each straight segment")},
-    "p2-fig04": {**LST_KNOBS, **GRID, **LATTICE},
+                 "target": Knob(1, help="grid pool index of the target"), **real.P2},
+    "p2-fig02": {**LST_KNOBS, **GRID, **real.P2},
+    "p2-fig03": {**LST_KNOBS, **RUNS, "n_points": Knob(11, help="points on each straight segment"), **real.P2},
+    "p2-fig04": {**LST_KNOBS, **GRID, **LATTICE, **real.P2},
     "p2-fig05": {**LST_KNOBS,
                  "width_pairs": per_profile(((0, 1), (2, 3)), ((0, 1), (2, 3), (4, 0)), ((0, 1), (2, 3), (4, 0)),
                                             "(source, target) pool indices (official pairs)"),
@@ -66,7 +67,7 @@ KNOBS: dict[str, dict[str, Knob]] = {
                                             "ℓ2 radii of the width probes ([0, 1] pixel units)"),
                  "width_dirs": per_profile(8, 256, 256, "random orthogonal directions per probe (paper 256)"),
                  "width_every": per_profile(5, 40, 20, "measure widths every k iterations (paper 20)")},
-    "p2-tab01": {**LST_KNOBS, **RUNS},
+    "p2-tab01": {**LST_KNOBS, **RUNS, **real.P2},
     "p2-tab02": {**LST_KNOBS, **RUNS, **LATTICE},
 }
 

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods import levelset, lst_eval
-from ..notebook import cached
 from .knobs import LST_VERSION, PAPER_STRIP
-from .roles import model_spec, per_row, pool, role_model
+from .roles import grid_sources, model_spec, per_row, pool, role_model
 
 
 def lst_params(cfg: Config) -> dict:
@@ -54,13 +54,14 @@ def _traverse_pairs(cfg: Config, role: str, src: torch.Tensor, tgt: torch.Tensor
 
 
 def grid_runs(cfg: Config, role: str = "normal") -> dict | None:
-    """LST between every ordered pair of the first ``grid_n`` pool images, iterates logged every
-    ``log_every`` steps (figs 1, 2, 4 and the explorer); ``None`` if the model is unavailable."""
-    n = cfg.grid_n
-    pairs = torch.tensor([(i, j) for i in range(n) for j in range(n) if i != j])
+    """LST between every ordered pair of the first ``grid_n`` pool images (sources: the first
+    :func:`~inputspace.p2.roles.grid_sources` of them), iterates logged every ``log_every`` steps
+    (figs 1, 2, 4 and the explorer); ``None`` if the model is unavailable."""
+    n, sources = cfg.grid_n, grid_sources(cfg)
+    pairs = torch.tensor([(i, j) for i in range(sources) for j in range(n) if i != j])
     return cached(cfg, "p2.grid", lambda: _traverse_pairs(
         cfg, role, pairs[:, 0], pairs[:, 1], seed_offset=1, log_every=cfg.log_every, log_images=True),
-        shared=True, grid_n=n, **_key(cfg, role))
+        shared=True, grid_n=n, **({"grid_sources": sources} if sources != n else {}), **_key(cfg, role))
 
 
 def derangement_runs(cfg: Config, role: str) -> dict | None:

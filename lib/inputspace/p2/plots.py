@@ -61,13 +61,15 @@ def path_strip(run: dict, k: int, wanted: Sequence[int], target: torch.Tensor, p
 
 
 def lst_grid(run: dict, pool_x: torch.Tensor, names: Sequence[str], n: int, title: str) -> plt.Figure:
-    """N×N grid: row i = target, column j = source; cell = LST output from j towards i with the
-    confidence of class j under it; diagonal = the originals (boxed)."""
+    """N×S grid: row i = target, column j = source (the run's sources: all N, or the real
+    network's pool photos); cell = LST output from j towards i with the confidence of class j
+    under it; diagonal = the originals (boxed)."""
     index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(run["src"], run["tgt"]))}
     p0 = {int(a): float(p) for a, p in zip(run["src"], run["p0"])}
-    fig, axes = plt.subplots(n, n, figsize=(1.35 * n, 1.45 * n), squeeze=False)
+    cols = len(p0)
+    fig, axes = plt.subplots(n, cols, figsize=(1.35 * cols + 0.6, 1.45 * n), squeeze=False)
     for i in range(n):
-        for j in range(n):
+        for j in range(cols):
             ax, k = axes[i, j], index.get((j, i))
             x, p = (pool_x[j], p0[j]) if k is None else (run["x"][k], float(run["p_src"][k]))
             show_image(ax, x, f"{p:.4f}", f"source {names[j]}" if i == 0 else "")

@@ -24,8 +24,9 @@ import torch
 from torch import nn
 
 from .. import data, models, paths, zoo
+from ..cache import cached
 from ..config import Config
-from ..notebook import cached
+from ..real import pool as real_pool
 from .knobs import RB_VIT_AT, ROLES
 
 VIT_AT_ARCH = "deit_small_patch16_224"
@@ -60,6 +61,15 @@ def row_label(role: str, profile: str) -> str:
     if profile == "paper":
         return PAPER_ROWS[role]
     return f"{QUICK_ROWS[role]} ≈ {PAPER_ROWS[role]}"
+
+
+def label_of(cfg: Config, role: str) -> str:
+    """:func:`row_label` of a notebook's row; on the real network (:func:`inputspace.real.pool.config`)
+    the pretrained network's name for the normal row, ``<network>, <role> row`` for the others."""
+    if real_pool.is_real(cfg):
+        name = real_pool.label(cfg.arch)
+        return name if role == "normal" else f"{name}, {role} row"
+    return row_label(role, cfg.profile)
 
 
 @lru_cache(maxsize=8)  # notebooks ask for the same frozen model many times
@@ -109,24 +119,39 @@ def _robustbench_vit(label: str, model_dir: str, device: torch.device) -> RoleMo
 def role_model(cfg: Config, role: str) -> RoleModel:
     """:func:`load_role` with a notebook's knobs; the quick models are those of the model seed
     (:func:`inputspace.paths.model_seed`, ``make figures MODEL_SEED=N``), not of the notebook's
-    ``seed`` knob, which seeds the sampling only."""
+    ``seed`` knob, which seeds the sampling only. On the real network the normal row is the
+    pretrained network and no other row has a model (no adversarially trained EfficientNet-Lite
+    or ViT is available offline)."""
+    if real_pool.is_real(cfg):
+        if role == "normal":
+            return RoleModel(role, label_of(cfg, role), real_pool.model(cfg))
+        return RoleModel(role, label_of(cfg, role), None, f"no {role} row on the real network: only the "
+                         "pretrained EfficientNet-Lite is available offline")
     return load_role(role, cfg.profile, device=cfg.device, arch=cfg.arch, vit_arch=cfg.vit_arch,
                      at_checkpoint=cfg.at_checkpoint, vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
                      seed=paths.model_seed())
 
 
+def grid_sources(cfg: Config) -> int:
+    """How many of the grid's first pool images are sources: all ``grid_n`` (every ordered pair),
+    except on the real network, whose grid has the pool photos as sources and the rest as targets
+    only (:func:`inputspace.real.pool.config`)."""
+    return int(cfg.values.get("grid_sources", cfg.grid_n))
+
+
 def model_spec(cfg: Config, role: str) -> dict:
     """Everything that identifies a row's model (part of the cache keys)."""
-    return {"role": role, "arch": cfg.arch, "vit_arch": cfg.vit_arch, "seed": cfg.seed,
+    spec = {"role": role, "arch": cfg.arch, "vit_arch": cfg.vit_arch, "seed": cfg.seed,
             "at_checkpoint": cfg.at_checkpoint if role == "at" else "",
             "vit_at": cfg.vit_at_checkpoint_dir if role == "vit-at" else ""}
+    return {**spec, "network": real_pool.NETWORK} if real_pool.is_real(cfg) else spec
 
 
 def per_row(cfg: Config, compute: Callable[[Config, str], Any],
             roles: Sequence[str] = ROLES) -> dict[str, Any]:
     """``{row label: compute(cfg, role)}`` for the rows whose result is not ``None`` (a model
     that cannot be loaded offline yields ``None`` and drops out), in ``roles`` order."""
-    out = {row_label(r, cfg.profile): compute(cfg, r) for r in roles}
+    out = {label_of(cfg, r): compute(cfg, r) for r in roles}
     return {label: res for label, res in out.items() if res is not None}
 
 
@@ -190,7 +215,10 @@ def pool_batches(cfg: Config):
 
 def pool(cfg: Config) -> data.Split:
     """The source/target pool (cached; shared by every P2 notebook of the profile): the rule of
-    :func:`select_pool` over the models of ``pool_roles`` with bars ``pool_min_conf``."""
+    :func:`select_pool` over the models of ``pool_roles`` with bars ``pool_min_conf``; on the real
+    network the photo pool (:func:`inputspace.real.pool.pool`)."""
+    if real_pool.is_real(cfg):
+        return real_pool.pool(cfg)
     if len(cfg.pool_min_conf) != len(cfg.pool_roles):
         raise ValueError(f"pool_min_conf {cfg.pool_min_conf} needs one bar per pool role "
                          f"{cfg.pool_roles}")

@@ -3,7 +3,7 @@ reads the cached runs of :mod:`inputspace.p2.lst` and :mod:`inputspace.p2.geomet
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import torch
@@ -14,7 +14,7 @@ from ..methods import lst_eval
 from .geometry import table2_means, table2_stats
 from .knobs import ROLES
 from .lst import derangement_runs, strip_indices, summarised_rows, width_summary
-from .roles import pool, predicted, quick_recipe, role_model, row_label
+from .roles import grid_sources, label_of, pool, predicted, quick_recipe, role_model
 
 DIGITS = 4
 """Decimals of the printed tables; a claim that reads a rounded table value recomputes it with the
@@ -29,18 +29,21 @@ def mean_std(t: torch.Tensor, digits: int = 3) -> str:
     return f"{float(t.mean()):.{digits}f} ± {float(t.std(unbiased=False)):.{digits}f}"
 
 
-def table1(cfg: Config) -> pd.DataFrame:
+def table1(cfg: Config, runs: Callable[[Config, str], dict | None] = derangement_runs,
+           roles: Sequence[str] = ROLES) -> pd.DataFrame:
     """Table 1 rows: mean ± std over (source, run) pairs of RMS-ℓ2, ℓ∞, SSIM, LPIPS between
-    LST outputs and targets (official ``print_tables.py``, 3 decimals)."""
+    LST outputs and targets (official ``print_tables.py``, 3 decimals), over the pairs of ``runs``
+    (the derangements; the real network: its grid, whose distances are computed here)."""
     rows = []
-    for role in ROLES:
-        run = derangement_runs(cfg, role)
+    for role in roles:
+        run = runs(cfg, role)
         if run is None:
-            rows.append({"model": row_label(role, cfg.profile), "note": role_model(cfg, role).note})
+            rows.append({"model": label_of(cfg, role), "note": role_model(cfg, role).note})
             continue
-        r, d = summarised_rows(run), run["distances"]
+        r = summarised_rows(run)
+        d = run["distances"] if "distances" in run else lst_eval.table1_distances(run["x"], pool(cfg).x[run["tgt"]])
         lp = d["lpips"] if isinstance(d["lpips"], str) else mean_std(d["lpips"][r])
-        rows.append({"model": row_label(role, cfg.profile), "pairs": f"{int(r.sum())}/{len(r)}",
+        rows.append({"model": label_of(cfg, role), "pairs": f"{int(r.sum())}/{len(r)}",
                      "ℓ2 (RMS)": mean_std(d["rms_l2"][r]), "ℓ∞": mean_std(d["linf"][r]),
                      "SSIM": mean_std(d["ssim"][r]), "LPIPS": lp,
                      "source→target ℓ2 (RMS)": mean_std(run["start_rms_l2"][r]), "note": ""})
@@ -52,7 +55,7 @@ def table2(cfg: Config) -> pd.DataFrame:
     rows = []
     for role in ROLES:
         st = table2_stats(cfg, role)
-        row = {"model": row_label(role, cfg.profile)}
+        row = {"model": label_of(cfg, role)}
         if st is None:
             rows.append({**row, "note": role_model(cfg, role).note})
             continue
@@ -101,7 +104,7 @@ def grid_captions(cfg: Config, run: dict, role: str = "normal") -> tuple[pd.Data
     names = pool(cfg).classes
     n = cfg.grid_n
     cap = pd.DataFrame(index=[f"target {names[i]}" for i in range(n)],
-                       columns=[f"source {names[j]}" for j in range(n)], dtype=float)
+                       columns=[f"source {names[j]}" for j in range(grid_sources(cfg))], dtype=float)
     for k, (j, i) in enumerate(zip(run["src"].tolist(), run["tgt"].tolist())):
         cap.iloc[i, j] = float(run["p_src"][k])
         cap.iloc[j, j] = float(run["p0"][k])

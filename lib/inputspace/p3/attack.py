@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods import codes as vcodes
 from ..methods.attacks import pgd_linf, uniform_noise
 from ..methods.som import bmus
 from ..methods.torus import torus_distance, unit_locations
-from ..notebook import cached
 from .knobs import LABELS
 from .maps import (
     CODES_VERSION,

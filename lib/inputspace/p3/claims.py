@@ -516,41 +516,18 @@ def fig10(card: Scorecard, r: dict):
 
 
 def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
-    """p3-fig11 (ResNets) and p3-fig12 (ViT), per model and ε (paper's, ε*): accuracy
-    (:func:`collapse_verdict`), median displacement PGD > noise in every layer (:func:`all_above`),
-    mean PGD displacement grows with depth (trend rule); and the ε = 0 control (:func:`zero_floor`).
-    The paper's values quoted come from :data:`PAPER_ATTACK` of ``cfg.notebook_id``. Evidence over
-    the attacked images (one stratum: the same images clean, under PGD and noise, in every layer).
-    """
+    """p3-fig11 (ResNets) and p3-fig12 (ViT), per model and ε (paper's, ε*): :func:`attack_rows`;
+    and the ε = 0 control (:func:`zero_floor`). The paper's values quoted come from
+    :data:`PAPER_ATTACK` of ``cfg.notebook_id``."""
     paper_acc, figure = PAPER_ATTACK[cfg.notebook_id]
     for arch in r["eps"]:
         for which in ("paper", "rule"):
-            eps, acc = r["eps"][arch][which], r["acc"][(arch, which)]
-            tag = f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})"
+            eps = r["eps"][arch][which]
             by_rule = which == "rule" and r["rule"][arch]["found"]  # ε* makes PGD collapse on these images
-            card.record(f"P3-pgd-acc-{arch}-{which}", f"{tag}: PGD collapses accuracy, noise does not",
-                        paper_acc, f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
-                        passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, cfg.collapse_acc),
-                        note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
-                        evidence=_collapse_evidence(r["correct"][(arch, which)], by_rule, cfg.collapse_acc))
-            pgd = [v.float() for v in r["disp"][(arch, which, "pgd")]]
-            noise = [v.float() for v in r["disp"][(arch, which, "noise")]]
-            med_p, med_n = _medians(pgd), _medians(noise)
-            mean_p, mean_n = _means(pgd), _means(noise)
-            n_images = [_same_items([len(v) for v in pgd + noise])]
-            card.record(f"P3-disp-{arch}-{which}", f"{tag}: BMU displacement PGD > noise in every layer (median)",
-                        f"PGD moves BMUs in all layers, noise does not ({figure})",
-                        f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}", passed=all_above(med_p, med_n),
-                        note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
-                        evidence=stratified_evidence(
-                            n_images, lambda idx, pgd=pgd, noise=noise: smallest_gap(
-                                [_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]),
-                            _positive, 0.0))
-            ok, rho = trend(mean_p, "up")
-            card.record(f"P3-disp-grow-{arch}-{which}", f"{tag}: PGD displacement grows from first to last layer (mean)",
-                        "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok,
-                        evidence=_trend_evidence(n_images, lambda idx, pgd=pgd: [[_mean(v, idx[0]) for v in pgd]],
-                                                 ["up"]))
+            attack_rows(card, f"{arch}-{which}", f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})",
+                        (paper_acc, f"PGD moves BMUs in all layers, noise does not ({figure})"),
+                        r["correct"][(arch, which)], r["disp"][(arch, which, "pgd")], r["disp"][(arch, which, "noise")],
+                        by_rule, cfg.collapse_acc)
     for arch, floor in r["floor"].items():
         ok, worst = zero_floor([float(v.float().max()) for v in floor])
         moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(dim=0)  # per image, any layer
@@ -558,6 +535,46 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
                     "control (ours): the displacements above are not float noise",
                     f"largest displacement at ε = 0: {worst:.2f}", passed=ok,
                     evidence=certainty.evidence((moved == 0).double().numpy(), _all, threshold=1.0))
+    return card.table()
+
+
+def attack_rows(card: Scorecard, key: str, tag: str, paper: tuple[str, str], correct: dict[str, torch.Tensor],
+                pgd: Sequence[torch.Tensor], noise: Sequence[torch.Tensor], by_rule: bool, collapse_acc: float,
+                what: str = "BMU displacement") -> None:
+    """The three attack claims of one model and ε: accuracy (:func:`collapse_verdict`), median
+    ``what`` PGD > noise in every layer (:func:`all_above`) and mean PGD ``what`` growing with depth
+    (trend rule). ``paper``: the paper's accuracies and displacement finding; ``correct``: per image,
+    clean / PGD / noise correctness (the real network: agreement with the clean top-1). Evidence over
+    the attacked images (one stratum: the same images clean, under PGD and noise, in every layer)."""
+    acc = {k: float(v.float().mean()) for k, v in correct.items()}
+    card.record(f"P3-pgd-acc-{key}", f"{tag}: PGD collapses accuracy, noise does not", paper[0],
+                f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
+                passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, collapse_acc),
+                note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
+                evidence=_collapse_evidence(correct, by_rule, collapse_acc))
+    pgd, noise = [v.float() for v in pgd], [v.float() for v in noise]
+    med_p, med_n = _medians(pgd), _medians(noise)
+    mean_p, mean_n = _means(pgd), _means(noise)
+    n_images = [_same_items([len(v) for v in pgd + noise])]
+    card.record(f"P3-disp-{key}", f"{tag}: {what} PGD > noise in every layer (median)", paper[1],
+                f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}", passed=all_above(med_p, med_n),
+                note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
+                evidence=stratified_evidence(
+                    n_images, lambda idx: smallest_gap([_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]),
+                    _positive, 0.0))
+    ok, rho = trend(mean_p, "up")
+    card.record(f"P3-disp-grow-{key}", f"{tag}: PGD {what} grows from first to last layer (mean)",
+                "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok,
+                evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]))
+
+
+def real_network(card: Scorecard, r: dict, cfg: Config):
+    """p3-fig11's real-network section (:func:`inputspace.real.attack.pgd_vs_noise`): the attack
+    claims of :func:`attack_rows` on EfficientNet-Lite0 at the paper's ε, "correct" read as "keeps
+    the clean top-1" (no labels), the codes' relative displacement in place of BMUs."""
+    attack_rows(card, "lite", f"EfficientNet-Lite0, ε = {r['eps'] * 255:.0f}/255 (paper)",
+                (PAPER_ATTACK["p3-fig11"][0], "PGD moves the codes in all layers, noise does not (Fig. 11)"),
+                r["agree"], r["disp"]["pgd"], r["disp"]["noise"], False, cfg.collapse_acc, what="code displacement")
     return card.table()
 
 

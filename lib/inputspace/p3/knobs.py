@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 
 from ..config import Knob, per_profile
 from ..methods import codes as vcodes
+from ..real import knobs as real
 from ..workmodel import Bench
 
 CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
@@ -73,7 +74,8 @@ KNOBS: dict[str, dict[str, Knob]] = {
                                 "data sets (paper CIFAR-10/100, SVHN; quick analog digits, LFW)")},
     "p3-fig09": {**BASE, **VIT},
     "p3-fig10": {**BASE, **VIT, **SIZES, **CENTERS},
-    "p3-fig11": {**BASE, **ATTACK, "archs": Knob(("resnet18", "resnet50"), help="attacked models")},
+    "p3-fig11": {**BASE, **ATTACK, "archs": Knob(("resnet18", "resnet50"), help="attacked models"),
+                 "real_arch": real.ARCH},
     "p3-fig12": {**BASE, **ATTACK, **VIT},
     "p3-tab01": {},  # prints the resolved configurations of p3-fig03 / p3-fig07
     "p3-tab02": {k: v for k, v in {**BASE, **ATTACK}.items()  # p3-fig11's configuration, whose

@@ -23,11 +23,11 @@ from functools import lru_cache
 import torch
 
 from .. import data, paths, zoo
+from ..cache import cached
 from ..config import Config
 from ..methods import codes as vcodes
 from ..methods.som import SOM, SOMConfig, bmus, train_som
 from ..methods.torus import class_centers
-from ..notebook import cached
 from .knobs import DEFAULT_BATCH, PAPER_BATCH, TABLE1
 
 CODES_VERSION = 1  # bump when the code extraction changes (invalidates shared caches)

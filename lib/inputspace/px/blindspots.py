@@ -23,14 +23,15 @@ X1.1-X1.5).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods import connectivity as conn
 from ..methods.crossstudy import pgd_linf_kept
-from ..notebook import cached
 from ..p1.space import OptSpace, class_images, opt_space
 from ..p2.lst import derangement_runs
 from ..p2.roles import pool, predicted, role_model
@@ -64,13 +65,14 @@ class BlindSpots:
         return len(self.row)
 
 
-def lst_outputs(cfg: Config, role: str) -> BlindSpots | None:
+def lst_outputs(cfg: Config, role: str,
+                runs: Callable[[Config, str], dict | None] = derangement_runs) -> BlindSpots | None:
     """The items of a row (``None`` when its model is not available, e.g. the paper profile without
-    ``at_checkpoint``): the traversed derangement outputs
-    that keep argmax = source class (``lst_outputs="kept"``, as P2's ``kept_cells``) or all of them.
-    Traversed: every output LST computed (P2 traverses a misclassified source only where
+    ``at_checkpoint``): the traversed outputs of ``runs`` (the derangements; the real network: its
+    grid) that keep argmax = source class (``lst_outputs="kept"``, as P2's ``kept_cells``) or all of
+    them. Traversed: every output LST computed (P2 traverses a misclassified source only where
     ``traverse_misclassified``, the smoke profile's 1-epoch models)."""
-    run = derangement_runs(cfg, role)
+    run = runs(cfg, role)
     if run is None:
         return None
     pl = pool(cfg)
@@ -128,7 +130,7 @@ def kept_pgd(cfg: Config, sp: OptSpace, x: torch.Tensor, y: torch.Tensor) -> tup
     return pts.cpu(), steps.cpu()
 
 
-def _bypass_round(cfg: Config, sp: OptSpace, bs: BlindSpots) -> dict[str, torch.Tensor]:
+def bypass_round(cfg: Config, sp: OptSpace, bs: BlindSpots) -> dict[str, torch.Tensor]:
     """One bypass round on every LST segment whose gap is at least δ: per item whether it was
     bypassed, whether both sub-segments then have a gap below δ (``connected``; also True for a
     segment that had no barrier) and the two sub-segments' gaps (NaN where not bypassed)."""
@@ -168,7 +170,7 @@ def _segments(cfg: Config, role: str) -> dict | None:
     out["pgd"] = {**segment_gaps(sp, x_src[moved], pts[moved], y_src[moved], cfg.path_points),
                   "src": sources[moved], "steps": steps}
     if role == "normal":
-        out["bypass"] = _bypass_round(cfg, sp, bs)
+        out["bypass"] = bypass_round(cfg, sp, bs)
     return out
 
 

@@ -87,6 +87,21 @@ ADDED_AFTER_THE_RUN: dict[str, str] = {
 }
 """Hypotheses added after their notebook's first run (the issue's rule: a new question becomes a new row,
 marked as such, never an edit of a stated one): id -> when it was written, and what was known then."""
+HYPOTHESES_REAL: dict[str, str] = {
+    "XR1.1": "On EfficientNet-Lite0, at least 90 % of the source photo → LST output segments have a gap below δ.",
+    "XR1.2": "On EfficientNet-Lite0, at least 90 % of the source photo → LST output segments have a gap below the "
+             "loss-relative δ · max(L_source, L_output).",
+    "XR1.3": "On EfficientNet-Lite0, where a source photo → LST output segment has a gap of at least δ, one bypass "
+             "round brings the gaps of both sub-segments below δ on at least half of those segments.",
+    "XR3.1": "On EfficientNet-Lite0, max-softmax separates clean photos from their LST outputs with a ROC AUC of at "
+             "most 0.6.",
+    "XR3.2": "On EfficientNet-Lite0, P1's barrier score (references: synthetic modes of the predicted class) "
+             "separates clean photos from LST outputs with a ROC AUC of at least 0.7.",
+    "XR3.3": "On EfficientNet-Lite0, P1's barrier score separates clean photos from LST outputs less well (lower AUC) "
+             "than from PGD adversarials of the same photos.",
+}
+"""The real-network hypotheses verbatim (px-01: XR1.*, px-03: XR3.*), stated on 2026-12-07 before any
+real-network number existed (``docs/real-network.md``; a test keeps the two texts identical)."""
 PAPER_VALUE_ADDED = "hypothesis, added after the run (stated before its own numbers were computed)"
 VERDICT = {True: "PASS", False: "FAIL", None: "N/A"}
 
@@ -155,7 +170,7 @@ def _indexed(n: int, statistic: Callable[[np.ndarray], float], rule: Callable[[f
 def _record(card: Scorecard, cid: str, measured: str, passed: bool | None, note: str = "",
             evidence: Evidence | None = None) -> None:
     paper = PAPER_VALUE_ADDED if cid in ADDED_AFTER_THE_RUN else PAPER_VALUE
-    card.record(cid, HYPOTHESES[cid], paper, measured, passed, note=note, evidence=evidence)
+    card.record(cid, {**HYPOTHESES, **HYPOTHESES_REAL}[cid], paper, measured, passed, note=note, evidence=evidence)
 
 
 def _not_evaluated(card: Scorecard, cid: str, why: str) -> None:
@@ -207,17 +222,38 @@ def px01(card: Scorecard, seg: dict):
     steps = normal["pgd"]["steps"]
     _gap_median(card, "X1.4", pgd, "PGD segments",
                 note=f"{int((steps > 0).sum())} of {len(steps)} sources keep their class for at least one PGD step")
-    byp = normal["bypass"]
+    _bypass_claim(card, "X1.5", normal["bypass"], "normal model, companion bypass, one round")
+    _gap_fraction(card, "X1.6", None if at is None else at["lst"]["gap"], "LST segments of the AT model")
+    return card.table()
+
+
+def _bypass_claim(card: Scorecard, cid: str, byp: dict, note: str) -> None:
+    """An "one bypass round connects at least half of the segments with a gap ≥ δ" hypothesis."""
     done = byp["bypassed"]
     if not bool(done.any()):
-        _not_evaluated(card, "X1.5", f"no source → LST output segment with a gap of at least δ (of {len(done)})")
+        _not_evaluated(card, cid, f"no source → LST output segment with a gap of at least δ (of {len(done)})")
+        return
+    ok = byp["connected"][done].double().numpy()
+    ev = certainty.evidence(ok, at_least_half, threshold=HALF)
+    _record(card, cid, f"both sub-segments below δ on {ev.statistic:.0%} of the {len(ok)} segments with a gap "
+            f"≥ δ; largest sub-segment gap {float(byp['sub_gaps'][done].max()):.3g}", ev.passes, note=note, evidence=ev)
+
+
+def px01_real(card: Scorecard, seg: dict):
+    """px-01's real-network section on :func:`inputspace.real.cross.segments`: the source photo → LST
+    output segments with δ (XR1.1) and the loss-relative δ · max(L_source, L_output) (XR1.2), and one
+    bypass round where the gap is at least δ (XR1.3). Items: the segments (the bypassed ones)."""
+    gaps = seg["lst"]["gap"]
+    _gap_fraction(card, "XR1.1", gaps, "LST segments")
+    if len(gaps):
+        bars = DELTA * torch.maximum(seg["lst"]["losses"][:, 0], seg["lst"]["losses"][:, -1])
+        below = (_np(gaps) < _np(bars)).astype(float)
+        ev = certainty.evidence(below, nearly_all, threshold=NEARLY_ALL)
+        _record(card, "XR1.2", f"{ev.statistic:.1%} of {len(below)} LST segments have a gap below δ · max(L_source, "
+                f"L_output) ({float(bars.min()):.2g}…{float(bars.max()):.2g})", ev.passes, evidence=ev)
     else:
-        ok = byp["connected"][done].double().numpy()
-        ev = certainty.evidence(ok, at_least_half, threshold=HALF)
-        _record(card, "X1.5", f"both sub-segments below δ on {ev.statistic:.0%} of the {len(ok)} segments with a gap "
-                f"≥ δ; largest sub-segment gap {float(byp['sub_gaps'][done].max()):.3g}", ev.passes,
-                note="normal model, companion bypass, one round", evidence=ev)
-    _gap_fraction(card, "X1.6", None if at is None else at["lst"]["gap"], "LST segments of the AT model")
+        _not_evaluated(card, "XR1.2", "no LST segments")
+    _bypass_claim(card, "XR1.3", seg["bypass"], "companion bypass, one round")
     return card.table()
 
 
@@ -313,29 +349,30 @@ def _inputopt_claim(card: Scorecard, lay: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------- px-03
-def px03(card: Scorecard, det: dict):
-    """px-03 on :func:`inputspace.px.detector.detection_scores`. Items: the clean inputs and the LST
-    outputs (and the PGD adversarials for X3.3), each set resampled separately (stratified); the
+def px03(card: Scorecard, det: dict, ids: tuple[str, str, str] = ("X3.1", "X3.2", "X3.3")):
+    """px-03 on :func:`inputspace.px.detector.detection_scores` (``ids``: the real network's
+    XR3.1-XR3.3 on :func:`inputspace.real.cross.detection`). Items: the clean inputs and the LST
+    outputs (and the PGD adversarials for the third), each set resampled separately (stratified); the
     AUC is :func:`inputspace.certainty.auc` (Mann-Whitney, ties ½: the ROC AUC of ``detection.roc``)."""
     s = {name: {d: _np(v) for d, v in sc.items()} for name, sc in det["scores"].items()}
     n = det["counts"]
     if not n["clean"] or not n["lst"]:
-        for cid in ("X3.1", "X3.2", "X3.3"):
+        for cid in ids:
             _not_evaluated(card, cid, f"{n['clean']} clean inputs, {n['lst']} LST outputs")
         return card.table()
-    for cid, det_name, rule, bar in (("X3.1", "softmax", softmax_blind, SOFTMAX_AUC_MAX),
-                                     ("X3.2", "barrier", barrier_sees, BARRIER_AUC_MIN)):
+    for cid, det_name, rule, bar in ((ids[0], "softmax", softmax_blind, SOFTMAX_AUC_MAX),
+                                     (ids[1], "barrier", barrier_sees, BARRIER_AUC_MIN)):
         ev = certainty.auc_evidence(s["lst"][det_name], s["clean"][det_name], rule, threshold=bar)
         _record(card, cid, f"AUC {ev.statistic:.3f} ({n['clean']} clean vs {n['lst']} LST outputs)", ev.passes,
                 evidence=ev)
     if not n["pgd"]:
-        _not_evaluated(card, "X3.3", "no successful PGD adversarial")
+        _not_evaluated(card, ids[2], "no successful PGD adversarial")
     else:
         clean, lst, pgd = (s[k]["barrier"] for k in ("clean", "lst", "pgd"))
         ev = stratified_evidence([len(clean), len(lst), len(pgd)],
                                  lambda i: certainty.auc(pgd[i[2]], clean[i[0]]) - certainty.auc(lst[i[1]], clean[i[0]]),
                                  positive, 0.0)
-        _record(card, "X3.3", f"barrier AUC clean vs LST {certainty.auc(lst, clean):.3f}, clean vs PGD "
+        _record(card, ids[2], f"barrier AUC clean vs LST {certainty.auc(lst, clean):.3f}, clean vs PGD "
                 f"{certainty.auc(pgd, clean):.3f} ({n['pgd']} PGD adversarials)", ev.passes,
                 note="95 % CI: of AUC(PGD) − AUC(LST), the three sets resampled separately", evidence=ev)
     return card.table()

@@ -20,9 +20,9 @@ K' sets and their AUCs are p1-detection's; paper: ResNet-50 instead of P1's ResN
 """
 from __future__ import annotations
 
+from ..cache import cached
 from ..config import Config
 from ..methods import detection
-from ..notebook import cached
 from ..p1.adversarial import References, detection_inputs, detector_scores
 from .blindspots import lst_outputs, space_of
 

@@ -19,6 +19,7 @@ from ..config import Knob, per_profile
 from ..p1 import knobs as p1k
 from ..p2 import knobs as p2k
 from ..p3 import knobs as p3k
+from ..real import knobs as real
 from ..workmodel import Bench
 
 AT_TRAINING_EPS = {"smoke": 32 / 255, "quick": 32 / 255, "paper": 4 / 255}
@@ -49,9 +50,9 @@ KNOBS: dict[str, dict[str, Knob]] = {
                                      "L-inf radius of the class-keeping PGD: P2's ε, the radius its AT row was "
                                      "trained at (quick: the zoo's FGSM-AT; paper: Salman2020Do_R50)"),
               "pgd_iters": p1k.DETECT_KNOBS["pgd_iters"],
-              "path_bypass_iters": p1k.PATHS_KNOBS["path_bypass_iters"]},
+              "path_bypass_iters": p1k.PATHS_KNOBS["path_bypass_iters"], **real.P2},
     "px-02": {**LST, **SPACE, **SEGMENT, **SOMS, **p3k.ATTACK, **INPUTOPT},
-    "px-03": {**LST, **SPACE, **p1k.DETECT_KNOBS},
+    "px-03": {**LST, **SPACE, **p1k.DETECT_KNOBS, **real.P1},
     "px-04": {**LST, **p2k.LATTICE, **SPACE, **SEGMENT, "pairs_per_class": p1k.STATS_KNOBS["pairs_per_class"],
               **SOMS, **p3k.ATTACK},
 }

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods.attacks import pgd_linf, uniform_noise
 from ..methods.codes import model_codes
@@ -34,7 +35,6 @@ from ..methods.crossstudy import bmu_center_distances
 from ..methods.detection import predict
 from ..methods.som import SOM, bmus, train_som
 from ..methods.torus import torus_distance, unit_locations
-from ..notebook import cached
 from ..p1.adversarial import References, clean_inputs, inputopt_adversarials, random_targets
 from ..p1.space import num_classes
 from ..p2.roles import role_model

@@ -23,10 +23,10 @@ import itertools
 
 import torch
 
+from ..cache import cached
 from ..config import Config
 from ..methods import lst_eval
 from ..methods.connectivity import DELTA
-from ..notebook import cached
 from ..p1.space import class_images
 from ..p2.roles import pool, role_model
 from ..p3.geometry import class_center_cd, d_class_split
