@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from inputspace import claims, paths, pipeline
+from inputspace.outputs import RunOutputs
 from inputspace.plotting import savefig
 
 
@@ -50,13 +51,14 @@ def test_a_rerun_starts_the_notebook_scorecard_empty(build):
 def test_savefig_writes_png_and_pdf_without_dates(build):
     fig, ax = plt.subplots()
     ax.plot([0, 1])
-    written = savefig(fig, "p9-fig01", "quick")
+    run = RunOutputs("p9-fig01", "quick")
+    written = savefig(fig, run)
     assert sorted(p.suffix for p in written) == [".pdf", ".png"]
     assert b"CreationDate" not in written[1].read_bytes()
     a = written[0].read_bytes()
-    savefig(fig, "p9-fig01", "quick")
+    savefig(fig, run)
     assert written[0].read_bytes() == a  # stable bytes across reruns
-    assert savefig(fig, "p9-fig01", "smoke")[0].parent == build / "build" / "smoke" / "figures"
+    assert savefig(fig, RunOutputs("p9-fig01", "smoke"))[0].parent == build / "build" / "smoke" / "figures"
 
 
 def test_saved_figures_show_repository_relative_paths(monkeypatch):

@@ -1,17 +1,25 @@
 """One plotting style and a ``savefig`` that writes PNG + PDF with stable metadata.
 
-Figures are build products: ``savefig(fig, "p2-fig04", profile)`` writes
-``figures/p2-fig04.png`` and ``.pdf`` (quick), ``figures/paper/...`` (paper) or
-``build/smoke/figures/...`` (smoke). Dates and software versions are stripped from the file
-metadata so a rerun with the same numbers does not churn the repository.
+Figures are build products: ``savefig(fig, cfg)`` writes ``figures/p2-fig04.png`` and ``.pdf``
+(quick), ``figures/paper/...`` (paper) or ``build/smoke/figures/...`` (smoke) for the reference run
+of a notebook, and ``build/explore/...`` for a run with other parameters
+(:mod:`inputspace.outputs`: exploring never overwrites a committed figure). Dates and software
+versions are stripped from the file metadata so a rerun with the same numbers does not churn the
+repository.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
-from . import paths
+from . import outputs, paths
+from .outputs import RunOutputs
+
+if TYPE_CHECKING:
+    from .config import Config
 
 STYLE = {
     "figure.dpi": 110, "savefig.dpi": 150, "figure.figsize": (6.4, 4.0),
@@ -42,18 +50,42 @@ class Saved(list):
         return "saved " + ", ".join(short(p) for p in self)
 
 
-def savefig(fig: plt.Figure, notebook_id: str, profile: str = "quick", suffix: str = "") -> Saved:
-    """Save ``fig`` as PNG and PDF named after the notebook (plus an optional suffix).
+def savefig(fig: plt.Figure, cfg: Config | RunOutputs | str, legacy_profile: str | None = None, /, *,
+            suffix: str = "", formats: Sequence[str] = ("png", "pdf")) -> Saved:
+    """Save ``fig`` as PNG and PDF named after the notebook (plus an optional suffix), into the
+    folder of the run of ``cfg`` (:meth:`inputspace.outputs.RunOutputs.figures_dir`).
 
-    Returns the written paths (a list of :class:`~pathlib.Path`).
+    ``savefig(fig, cfg.notebook_id, cfg.profile)`` (the form notebooks used before) still works
+    inside a notebook whose :func:`inputspace.notebook.setup` ran: it writes where that run
+    writes. Returns the written paths (a list of :class:`~pathlib.Path`).
     """
-    out = paths.figures_dir(profile)
+    run = _run_of(cfg, legacy_profile)
+    out = run.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
-    stem = notebook_id + (f"-{suffix}" if suffix else "")
+    stem = run.notebook_id + (f"-{suffix}" if suffix else "")
+    metadata = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
     written = Saved()
-    for ext, meta in (("png", {"Software": None}),
-                      ("pdf", {"Creator": None, "Producer": None, "CreationDate": None})):
+    for ext in formats:
         path = out / f"{stem}.{ext}"
-        fig.savefig(path, format=ext, metadata=meta, bbox_inches="tight")
+        fig.savefig(path, format=ext, metadata=metadata[ext], bbox_inches="tight")
         written.append(path)
     return written
+
+
+def _run_of(cfg: Config | RunOutputs | str, legacy_profile: str | None) -> RunOutputs:
+    """The run a :func:`savefig` call writes for (its arguments checked)."""
+    if isinstance(cfg, RunOutputs):
+        return cfg
+    if not isinstance(cfg, str):
+        if legacy_profile is not None:
+            raise TypeError(f"savefig(fig, cfg, {legacy_profile!r}): the suffix is a keyword, "
+                            f"savefig(fig, cfg, suffix={legacy_profile!r})")
+        return outputs.for_config(cfg)
+    if legacy_profile is None:
+        raise TypeError(f"savefig(fig, {cfg!r}) names no run: pass the notebook's Config, savefig(fig, cfg)")
+    run = outputs.active(cfg, legacy_profile)
+    if run is None:
+        raise ValueError(f"savefig(fig, {cfg!r}, {legacy_profile!r}): no notebook.setup({cfg!r}, ...) ran in "
+                         f"the {legacy_profile} profile here, so whether this run may write the committed "
+                         "figures is unknown; pass the notebook's Config: savefig(fig, cfg)")
+    return run
