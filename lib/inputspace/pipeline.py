@@ -106,10 +106,13 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 def _kernel_env(profile: str) -> None:
     """Environment the papermill kernels inherit. An ``MPLBACKEND`` from the caller's shell (e.g.
-    ``Agg``) must not reach them: the executed notebooks would carry no figures (only figures/ would)."""
+    ``Agg``) must not reach them: the executed notebooks would carry no figures (only figures/ would).
+    Progress bars are text (:func:`inputspace.progress.headless`): nobody watches these kernels, and
+    a widget bar would stay in the committed notebook as its first frame."""
     if profile != "paper":
         os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["MPLBACKEND"] = INLINE_BACKEND
+    os.environ.setdefault(progress.STYLE_ENV, "text")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 

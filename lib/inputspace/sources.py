@@ -22,8 +22,10 @@ LIB = paths.ROOT / "lib"
 # Modules that shape how results are shown or stored, not what they are: a change there must not
 # invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
 # They are the infrastructure modules below and, in every paper package (p0 … p3, px), the role
-# files named in PRESENTATION_ROLES; nothing cached may be computed in one of them.
-PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources")
+# files named in PRESENTATION_ROLES; nothing cached may be computed in one of them. ``progress``
+# is one too: algorithms draw their bars with it, but a bar never changes what they compute.
+PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources",
+                                       "progress")
 PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
 PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
                           rf"|p(\d|x)\.({'|'.join(PRESENTATION_ROLES)}))$")
