@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from inputspace import claims, paths, pipeline
+from inputspace import claims, paths, pipeline, sources
 from inputspace.outputs import RunOutputs
 from inputspace.plotting import savefig
 
@@ -104,7 +104,7 @@ def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
 
 def test_library_dependencies_follow_imports_transitively_and_only_those():
     deps = {str(p.relative_to(paths.ROOT / "lib" / "inputspace"))
-            for p in pipeline.library_dependencies("from inputspace.p0 import training")}
+            for p in sources.library_dependencies("from inputspace.p0 import training")}
     assert {"p0/training.py", "p0/knobs.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
     assert not any(d.startswith(("p1/", "p2/", "p3/")) for d in deps)
     assert "p0/plots.py" not in deps

@@ -28,6 +28,8 @@ from .claims import Scorecard
 from .config import Config, Knob, resolve
 from .oomhint import install_oom_hint
 from .plotting import use_style
+from .provenance import notebook_file
+from .provenance import report as sources_report
 from .repro import environment_report, seed_everything
 from .sources import compute_digest
 
@@ -77,8 +79,11 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
 
 
 def provenance(cfg: Config) -> dict:
-    """Print and return the environment report (versions, device, git revision, profile)."""
-    report = environment_report(cfg.device, cfg.profile)
+    """Print and return the environment report (versions, device, profile) and what produced the
+    outputs: the commit, the digest of the notebook's sources and the uncommitted changes
+    (:func:`inputspace.provenance.report`)."""
+    report = {**environment_report(cfg.device, cfg.profile),
+              **sources_report(notebook_file(cfg.notebook_id), cfg.profile)}
     width = max(map(len, report))
     for k, v in report.items():
         print(f"{k:<{width}}  {v}")
