@@ -2,8 +2,9 @@
 defaults writes figures/ and the claims record the scorecard aggregates."""
 import matplotlib.pyplot as plt
 import pytest
+import torch
 
-from inputspace import claims, notebook, outputs, paths
+from inputspace import claims, notebook, outputs, paths, plotting, progress
 from inputspace.p2 import knobs
 from inputspace.plotting import savefig
 
@@ -11,10 +12,8 @@ NID = "p2-fig04"
 KNOBS = knobs.KNOBS[NID]
 
 
-@pytest.fixture(autouse=True)
-def no_active_run(monkeypatch):
-    """Each test starts without a notebook.setup run in this process."""
-    monkeypatch.setattr(outputs, "_active", None)
+def p2_knobs(nid):
+    return knobs.KNOBS[nid]
 
 
 def _figure():
@@ -105,3 +104,63 @@ def test_a_config_outside_setup_is_judged_by_its_knobs(build):
     assert not outputs.for_config(resolve(NID, {}, KNOBS)).exploring
     assert outputs.for_config(resolve(NID, {"seed": 5}, KNOBS)).changed == ("seed=5",)
     assert outputs.changed_parameters(resolve(NID, {"iters": 7, "seed": 1}, KNOBS), KNOBS) == ("seed=1", "iters=7")
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What static_view displays (IPython.display.display), in a kernel nobody watches."""
+    import IPython.display
+
+    monkeypatch.setenv(progress.STYLE_ENV, "text")
+    seen = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: seen.append(obj))
+    return seen
+
+
+def test_an_explorer_saves_its_first_view_where_its_run_writes(build, shown):
+    from test_p2_study import fake_grid_run
+
+    from inputspace.p2 import explorer
+
+    run = fake_grid_run()
+    box = explorer.lst_paths(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"])  # no notebook: nothing saved
+    assert shown == [] and not (build / "figures").exists() and not (build / "build").exists()
+    notebook.setup("p2-fig01", {}, p2_knobs("p2-fig01"))
+    box = explorer.lst_paths(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"])
+    png = build / "figures" / "p2-fig01-explorer.png"
+    assert png.read_bytes().startswith(b"\x89PNG") and sorted(p.name for p in png.parent.iterdir()) == [png.name]
+    assert len(shown) == 1 and shown[0].data == png.read_bytes()  # the stored notebook shows it
+    assert repr(box) == plotting.EXPLORER_TEXT and box._repr_mimebundle_()["text/plain"] == plotting.EXPLORER_TEXT
+    committed = png.read_bytes()
+    notebook.setup("p2-fig01", {"seed": 1, "source": 2}, p2_knobs("p2-fig01"))
+    explorer.lst_paths(run, torch.rand(3, 3, 8, 8), ["a", "b", "c"], source=2)
+    assert (build / "build" / "explore" / "quick" / "p2-fig01" / "p2-fig01-explorer.png").is_file()
+    assert png.read_bytes() == committed
+
+
+def test_a_live_page_gets_the_widget_only(build, shown, monkeypatch):
+    from test_p2_study import fake_grid_run
+
+    from inputspace.p2 import explorer
+
+    monkeypatch.setenv(progress.STYLE_ENV, "widget")
+    notebook.setup("p2-fig01", {}, p2_knobs("p2-fig01"))
+    explorer.lst_paths(fake_grid_run(), torch.rand(3, 3, 8, 8), ["a", "b", "c"])
+    assert shown == [] and (build / "figures" / "p2-fig01-explorer.png").is_file()
+
+
+@pytest.mark.parametrize("styled", [False, True])
+def test_several_figures_of_a_first_view_are_stacked_into_one_image(build, styled):
+    with plt.rc_context():
+        if styled:
+            plotting.use_style()  # savefig.dpi 150, as in a notebook
+        run = outputs.RunOutputs("p9-fig01", "quick")
+        small, wide = plt.subplots(figsize=(2, 1))[0], plt.subplots(figsize=(4, 2))[0]
+        stacked = plotting.stack_figures([small, wide])
+        height, width = plt.imread(plotting.savefig(stacked, run, formats=("png",))[0]).shape[:2]
+        alone = [plt.imread(plotting.savefig(f, run, suffix=s, formats=("png",))[0])
+                 for f, s in ((small, "a"), (wide, "b"))]
+        dpi = plt.rcParams["savefig.dpi"]
+        pad = 0.2 * (plt.rcParams["figure.dpi"] if dpi == "figure" else dpi) + 12  # tight-bbox margins
+    assert 0 <= height - sum(a.shape[0] for a in alone) <= pad and 0 <= width - alone[1].shape[1] <= pad
+    assert stacked not in [plt.figure(n) for n in plt.get_fignums()]  # not drawn again by the inline backend

@@ -6,17 +6,25 @@ of a notebook, and ``build/explore/...`` for a run with other parameters
 (:mod:`inputspace.outputs`: exploring never overwrites a committed figure). Dates and software
 versions are stripped from the file metadata so a rerun with the same numbers does not churn the
 repository.
+
+Explorers (ipywidgets) save their first view the same way (:func:`static_view`,
+``figures/<notebook-id>-explorer.png``) and show it where no live page draws widgets.
 """
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
 from . import outputs, paths
 from .outputs import RunOutputs
+from .progress import headless
 
 if TYPE_CHECKING:
     from .config import Config
@@ -89,3 +97,74 @@ def _run_of(cfg: Config | RunOutputs | str, legacy_profile: str | None) -> RunOu
                          f"the {legacy_profile} profile here, so whether this run may write the committed "
                          "figures is unknown; pass the notebook's Config: savefig(fig, cfg)")
     return run
+
+
+EXPLORER_SUFFIX = "explorer"
+EXPLORER_TEXT = "Interactive explorer: run this notebook in Jupyter to use it (the image above is its first view)"
+"""What a static view (GitHub, a static site, a notebook opened without its kernel) shows of an
+explorer's widget instead of ``VBox(children=(…``."""
+
+
+def stack_figures(figs: Sequence[plt.Figure]) -> Figure:
+    """One figure showing ``figs`` one under the other, each rendered as :func:`savefig` renders
+    it (an explorer whose first view spans several figures is saved as one image). Not a pyplot
+    figure: the inline backend does not draw it at the end of the cell."""
+    dpi = plt.rcParams["savefig.dpi"]
+    dpi = plt.rcParams["figure.dpi"] if dpi == "figure" else dpi
+    images = []
+    for f in figs:
+        buf = io.BytesIO()
+        f.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        buf.seek(0)
+        images.append(plt.imread(buf))
+    canvas = np.ones((sum(a.shape[0] for a in images), max(a.shape[1] for a in images), 4))
+    top = 0
+    for a in images:
+        canvas[top:top + a.shape[0], :a.shape[1], :a.shape[2]] = a
+        top += a.shape[0]
+    fig = Figure(figsize=(canvas.shape[1] / dpi, canvas.shape[0] / dpi), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.imshow(canvas, interpolation="none")
+    ax.set_axis_off()
+    return fig
+
+
+def static_view(first_view: plt.Figure | Sequence[plt.Figure], cfg: Config | None = None) -> Saved | None:
+    """Save an explorer's first view as ``<figures>/<notebook-id>-explorer.png`` for the run of
+    ``cfg`` (default: the kernel's active run, :func:`inputspace.outputs.active`; none: nothing is
+    saved) -- so an exploring run writes under ``build/explore/`` -- and, where no live page will
+    draw the widget (:func:`inputspace.progress.headless`: papermill, nbval), display it, so the
+    stored notebook shows the explorer to static viewers. Returns the written path(s)."""
+    figs = [first_view] if isinstance(first_view, Figure) else list(first_view)
+    run = outputs.active() if cfg is None else outputs.for_config(cfg)
+    if run is None or not figs:
+        return None
+    saved = savefig(figs[0] if len(figs) == 1 else stack_figures(figs), run, suffix=EXPLORER_SUFFIX,
+                    formats=("png",))
+    if headless():
+        from IPython.display import Image, display
+
+        display(Image(data=saved[0].read_bytes()))
+    return saved
+
+
+@functools.cache
+def _explorer_box_class() -> type:
+    import ipywidgets as w
+
+    class ExplorerBox(w.VBox):
+        """A VBox whose text fallback says what it is (:data:`EXPLORER_TEXT`)."""
+
+        def __repr__(self) -> str:
+            return EXPLORER_TEXT
+
+    return ExplorerBox
+
+
+def explorer_box(children: Sequence, first_view: plt.Figure | Sequence[plt.Figure] | None,
+                 cfg: Config | None = None):
+    """The ipywidgets box of an explorer (its controls and outputs, ``children``) after
+    :func:`static_view` of its ``first_view``; in a static view the box reads :data:`EXPLORER_TEXT`."""
+    if first_view is not None:
+        static_view(first_view, cfg)
+    return _explorer_box_class()(list(children))
