@@ -85,8 +85,9 @@ class RunOutputs:
         """The one line ``setup`` prints: where this run writes, and why."""
         where = _short(self.figures_dir())
         if self.exploring:
-            return (f"outputs: {where}/ (exploring: {', '.join(self.changed)} differ from the committed "
-                    f"{self.profile} run; its figures and scorecard are untouched)")
+            verb = "differs" if len(self.changed) == 1 else "differ"
+            return (f"outputs: {where}/ (exploring: {', '.join(self.changed)} {verb} from the {self.profile} "
+                    "reference run, whose figures and claims record stay untouched)")
         return f"outputs: {where}/ (the {self.profile} profile's reference run: seed 0, every knob at its default)"
 
 
