@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from inputspace import claims, notebook, outputs, paths, plotting, progress
+from inputspace import claims, notebook, outputs, paths, plotting
 from inputspace.p2 import knobs
 from inputspace.plotting import savefig
 
@@ -111,7 +111,7 @@ def shown(monkeypatch):
     """What static_view displays (IPython.display.display), in a kernel nobody watches."""
     import IPython.display
 
-    monkeypatch.setenv(progress.STYLE_ENV, "text")
+    monkeypatch.setattr(plotting, "headless", lambda: True)
     seen = []
     monkeypatch.setattr(IPython.display, "display", lambda obj: seen.append(obj))
     return seen
@@ -143,7 +143,7 @@ def test_a_live_page_gets_the_widget_only(build, shown, monkeypatch):
 
     from inputspace.p2 import explorer
 
-    monkeypatch.setenv(progress.STYLE_ENV, "widget")
+    monkeypatch.setattr(plotting, "headless", lambda: False)
     notebook.setup("p2-fig01", {}, p2_knobs("p2-fig01"))
     explorer.lst_paths(fake_grid_run(), torch.rand(3, 3, 8, 8), ["a", "b", "c"])
     assert shown == [] and (build / "figures" / "p2-fig01-explorer.png").is_file()

@@ -172,7 +172,6 @@ def _in_kernel(monkeypatch, kernel):
     (_Kernel("execute_request", allow_stdin=True), False),  # JupyterLab, Notebook, VS Code
     (_Kernel("execute_request"), True),                     # a client that does not say: no stdin
     (_Kernel("comm_msg"), False),                           # a widget callback: a live page
-    (None, False),                                          # IPython in a terminal: no kernel
 ])
 def test_headless_kernels_are_those_whose_client_takes_no_input(monkeypatch, kernel, headless):
     monkeypatch.delenv(progress.STYLE_ENV, raising=False)
@@ -187,15 +186,20 @@ def test_headless_kernels_are_those_whose_client_takes_no_input(monkeypatch, ker
         progress.headless()
 
 
-def test_outside_a_kernel_bars_are_tqdm_auto(monkeypatch):
-    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+@pytest.mark.parametrize("style", [None, "text"])
+def test_outside_a_kernel_bars_are_tqdm_auto(monkeypatch, style):
+    """A terminal, or a worker process a kernel started (it inherits the pipeline's variable)."""
+    monkeypatch.setenv(progress.STYLE_ENV, style or "")
     monkeypatch.delitem(sys.modules, "IPython", raising=False)
     assert not progress.headless()
     assert not isinstance(progress.bar(range(2), disable=True), progress.TextBar)
+    _in_kernel(monkeypatch, None)  # IPython in a terminal: no kernel
+    assert not progress.headless()
 
 
 def test_a_headless_bar_prints_one_line_when_it_stays_and_none_when_it_leaves(monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv(progress.STYLE_ENV, "text")
+    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+    _in_kernel(monkeypatch, _Kernel("execute_request", allow_stdin=False))
     monkeypatch.delenv(progress.ENV, raising=False)
     b = progress.bar(total=3, desc="train x", unit="batch")
     assert isinstance(b, progress.TextBar)
@@ -221,6 +225,7 @@ def test_pipeline_kernels_draw_text_bars(monkeypatch):
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
     pipeline._kernel_env("quick")
+    _in_kernel(monkeypatch, _Kernel("execute_request", allow_stdin=True))  # even if a client said stdin
     assert progress.headless()
 
 

@@ -83,7 +83,7 @@ class RunOutputs:
 
     def describe(self) -> str:
         """The one line ``setup`` prints: where this run writes, and why."""
-        where = _short(self.figures_dir())
+        where = repo_relative(self.figures_dir())
         if self.exploring:
             verb = "differs" if len(self.changed) == 1 else "differ"
             return (f"outputs: {where}/ (exploring: {', '.join(self.changed)} {verb} from the {self.profile} "
@@ -91,7 +91,9 @@ class RunOutputs:
         return f"outputs: {where}/ (the {self.profile} profile's reference run: seed 0, every knob at its default)"
 
 
-def _short(p: Path) -> str:
+def repo_relative(p: Path) -> str:
+    """``p`` relative to the repository (``figures/p0-00.png``), or as given when outside it: what
+    a notebook prints of a path, not the machine it ran on."""
     try:
         return str(p.relative_to(paths.ROOT))
     except ValueError:

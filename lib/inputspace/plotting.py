@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import outputs, paths
+from . import outputs
 from .outputs import RunOutputs
 from .progress import headless
 
@@ -50,12 +50,7 @@ class Saved(list):
     path of the machine it ran on)."""
 
     def __repr__(self) -> str:
-        def short(p: Path) -> str:
-            try:
-                return str(Path(p).relative_to(paths.ROOT))
-            except ValueError:
-                return str(p)
-        return "saved " + ", ".join(short(p) for p in self)
+        return "saved " + ", ".join(outputs.repo_relative(Path(p)) for p in self)
 
 
 def savefig(fig: plt.Figure, cfg: Config | RunOutputs | str, legacy_profile: str | None = None, /, *,

@@ -57,20 +57,21 @@ def headless() -> bool:
     cell was sent by a client that cannot answer ``input()`` -- nbclient (papermill, nbconvert
     ``--execute``) and nbval send ``allow_stdin=False``, JupyterLab, Notebook and VS Code send
     ``True``. A widget callback (a comm message) comes from a live page: not headless. Outside a
-    kernel (a terminal, a worker process) False: tqdm draws its terminal bar.
+    kernel (a terminal, a worker process) False, whatever the variable says: tqdm draws its
+    terminal bar.
 
     Raises:
         ValueError: ``INPUTSPACE_PROGRESS_STYLE`` is neither ``text`` nor ``widget``.
     """
+    ipython = sys.modules.get("IPython")  # imported by every kernel; absent: not a kernel
+    kernel = getattr(ipython.get_ipython(), "kernel", None) if ipython is not None else None
+    if kernel is None:  # also a worker process the kernel started, which inherits the variable
+        return False
     style = os.environ.get(STYLE_ENV, "").strip().lower()
     if style:
         if style not in ("text", "widget"):
             raise ValueError(f"{STYLE_ENV}={style!r}: use 'text' or 'widget' (unset: decided per kernel)")
         return style == "text"
-    ipython = sys.modules.get("IPython")  # imported by every kernel; absent: not a kernel
-    kernel = getattr(ipython.get_ipython(), "kernel", None) if ipython is not None else None
-    if kernel is None:
-        return False
     parent = kernel.get_parent()  # the request the kernel is executing (threads: the shell's)
     if parent.get("header", {}).get("msg_type") != "execute_request":
         return False
