@@ -2,7 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON   ?= python3.11
+# Any Python 3.11-3.13 creates .venv (make setup PYTHON=python3.12); checked before the venv is made.
+PYTHON   ?= python3
+PYTHON_OK := import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else \
+  "$(PYTHON) is Python %d.%d: this project needs 3.11, 3.12 or 3.13 (e.g. make setup PYTHON=python3.12)" % v)
 VENV     := .venv
 PY       := $(VENV)/bin/python
 PROFILE  ?= quick
@@ -37,7 +40,7 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup figures seeds smoke lint test browser paper-check paper-cost unit bench lab clean distclean
+.PHONY: help setup lock figures seeds smoke lint test browser paper-check paper-cost unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,12 +49,15 @@ help: ## Show this help
 	@echo "             IMAGENET=/path/ILSVRC2012 CIFAR=/path SVHN=/path (paper profile)"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(PY) || { $(PYTHON) -c '$(PYTHON_OK)' && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -e '.[test,bench]'
 	touch $@
 
-setup: $(VENV)/.installed ## Create .venv with the pinned packages and this library (editable)
+setup: $(VENV)/.installed ## Create .venv (PYTHON=python3.x, 3.11-3.13) with the pinned packages and this library (editable)
+
+lock: setup ## Rewrite requirements.lock from .venv (pip freeze; Linux-only CUDA/triton wheels marked)
+	$(PY) -m inputspace.lockfile freeze requirements.lock
 
 figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1, JOBS=N, ENGINE=slurm, MODEL_SEED=N), write figures/ and the claims scorecard
 ifeq ($(JOBS)$(ENGINE),1local)

@@ -19,6 +19,15 @@ def isolated_data(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
+@pytest.fixture(autouse=True)
+def no_active_run(monkeypatch):
+    """No notebook.setup run carries over from one test to the next (inputspace.outputs: where an
+    explorer without a Config saves its first view)."""
+    from inputspace import outputs
+
+    monkeypatch.setattr(outputs, "_active", None)
+
+
 @pytest.fixture
 def build(tmp_path, monkeypatch):
     """``build/`` and ``figures/`` moved into a temporary folder (returned): scorecards, timings and

@@ -5,7 +5,8 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from inputspace import claims, paths, pipeline
+from inputspace import claims, paths, pipeline, sources
+from inputspace.outputs import RunOutputs
 from inputspace.plotting import savefig
 
 
@@ -50,13 +51,14 @@ def test_a_rerun_starts_the_notebook_scorecard_empty(build):
 def test_savefig_writes_png_and_pdf_without_dates(build):
     fig, ax = plt.subplots()
     ax.plot([0, 1])
-    written = savefig(fig, "p9-fig01", "quick")
+    run = RunOutputs("p9-fig01", "quick")
+    written = savefig(fig, run)
     assert sorted(p.suffix for p in written) == [".pdf", ".png"]
     assert b"CreationDate" not in written[1].read_bytes()
     a = written[0].read_bytes()
-    savefig(fig, "p9-fig01", "quick")
+    savefig(fig, run)
     assert written[0].read_bytes() == a  # stable bytes across reruns
-    assert savefig(fig, "p9-fig01", "smoke")[0].parent == build / "build" / "smoke" / "figures"
+    assert savefig(fig, RunOutputs("p9-fig01", "smoke"))[0].parent == build / "build" / "smoke" / "figures"
 
 
 def test_saved_figures_show_repository_relative_paths(monkeypatch):
@@ -102,7 +104,7 @@ def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
 
 def test_library_dependencies_follow_imports_transitively_and_only_those():
     deps = {str(p.relative_to(paths.ROOT / "lib" / "inputspace"))
-            for p in pipeline.library_dependencies("from inputspace.p0 import training")}
+            for p in sources.library_dependencies("from inputspace.p0 import training")}
     assert {"p0/training.py", "p0/knobs.py", "zoo.py", "train.py", "models.py", "config.py"} <= deps
     assert not any(d.startswith(("p1/", "p2/", "p3/")) for d in deps)
     assert "p0/plots.py" not in deps

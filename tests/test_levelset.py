@@ -125,11 +125,12 @@ def test_misclassified_sources_are_flagged_not_dropped(caplog):
     model = mlp(seed=6)
     x, y, tgt, noise = batch(model, n=3)
     y[1] = (y[1] + 1) % 3
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         res = levelset.traverse(model, x, y, tgt, iters=3, log_every=1, noise=noise)
     assert res.valid.tolist() == [True, False, True] and len(res.x) == 3
     assert torch.equal(res.x[1], x[1]) and torch.isnan(res.log_p_src[:, 1]).all()
-    assert "misclassified" in caplog.text
+    assert [(r.levelname, "misclassified" in r.message) for r in caplog.records] == [("INFO", True)]  # no
+    # warning in a notebook's output: the result carries the count (valid)
 
 
 def test_misclassified_sources_can_be_traversed_when_asked():

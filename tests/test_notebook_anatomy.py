@@ -100,3 +100,37 @@ def test_prepare_injects_the_profile_after_the_parameters_cell(tmp_path, monkeyp
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     i = next(i for i, t in enumerate(tags) if "parameters" in t)
     assert "injected-parameters" in tags[i + 1] and 'profile = "smoke"' in nb.cells[i + 1].source
+
+
+TEMPLATE = paths.NOTEBOOKS / "templates" / "figure-template.ipynb"
+
+
+def test_the_templates_imports_resolve():
+    """Every ``inputspace`` name the figure template imports exists (the template is not executed)."""
+    import ast
+    import importlib
+
+    tree = ast.parse("\n".join(c.source for c in _code(nbformat.read(TEMPLATE, as_version=4))))
+    imported = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("inputspace"):
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                if not hasattr(module, alias.name):
+                    importlib.import_module(f"{node.module}.{alias.name}")  # a submodule
+                imported.append(f"{node.module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                importlib.import_module(alias.name)
+    assert "inputspace.notebook" in imported and "inputspace.plotting.savefig" in imported
+
+
+def test_the_template_follows_the_anatomy():
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    code = _code(nb)
+    assert "parameters" in code[0].metadata.get("tags", [])
+    src = "\n".join(c.source for c in code)
+    assert 'notebook.setup("pN-figK", globals(), knobs.KNOBS["pN-figK"])' in src
+    assert re.search(r"^savefig\(fig, cfg\)", src, re.M) and re.search(r"^claims\.\w+\(card\b", src, re.M)
+    assert code[-1].source.splitlines() == ["# NBVAL_IGNORE_OUTPUT", "notebook.provenance(cfg);"]
+    assert any(c.cell_type == "markdown" and c.source.startswith("**What this shows.**") for c in nb.cells)

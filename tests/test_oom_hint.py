@@ -14,6 +14,7 @@ import torch
 from inputspace import notebook, oomhint
 from inputspace.config import resolve
 from inputspace.methods import connectivity
+from inputspace.outputs import RunOutputs
 
 PAPERS = ("p0", "p1", "p2", "p3", "px")
 H100 = oomhint.DeviceMemory("cuda:0", "NVIDIA H100 80GB HBM3", 79.2, 79.1)
@@ -189,7 +190,7 @@ def test_a_notebook_that_runs_out_of_memory_fails_with_the_line(tmp_path):
     assert "-p grid_n 1" in last and "batch_size=256 of inputspace.methods.connectivity.path_losses" in last
     executed = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]  # papermill
     assert [c.source for c in executed] == cells                                            # adds a banner
-    printed = f"{_cfg('p2-fig04', profile='smoke')}\ndevice used: cpu\n"
+    printed = f"{_cfg('p2-fig04', profile='smoke')}\ndevice used: cpu\n{RunOutputs('p2-fig04', 'smoke').describe()}\n"
     assert [(o.output_type, o.get("name"), o.get("text")) for o in executed[1].outputs] == [
         ("stream", "stdout", printed * 2)]
     error = [o for o in executed[2].outputs if o.output_type == "error"]

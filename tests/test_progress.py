@@ -147,3 +147,120 @@ def test_a_kernel_bar_reaches_the_terminal_of_run_one(tmp_path, monkeypatch):
     assert "[run ] p9-00 (smoke), expected ~75 s (last run" in out
     assert "| fake work " in out and "/6" in out, out
     assert out.strip().endswith("ok")
+
+
+class _Kernel:
+    """The part of an ipykernel that :func:`progress.headless` asks: the request it is executing."""
+
+    def __init__(self, msg_type, allow_stdin=None):
+        content = {} if allow_stdin is None else {"allow_stdin": allow_stdin}
+        self.parent = {"header": {"msg_type": msg_type}, "content": content}
+
+    def get_parent(self):
+        return self.parent
+
+
+def _in_kernel(monkeypatch, kernel):
+    import types
+
+    shell = types.SimpleNamespace(kernel=kernel)
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+
+
+@pytest.mark.parametrize(("kernel", "headless"), [
+    (_Kernel("execute_request", allow_stdin=False), True),  # nbclient (papermill), nbval
+    (_Kernel("execute_request", allow_stdin=True), False),  # JupyterLab, Notebook, VS Code
+    (_Kernel("execute_request"), True),                     # a client that does not say: no stdin
+    (_Kernel("comm_msg"), False),                           # a widget callback: a live page
+])
+def test_headless_kernels_are_those_whose_client_takes_no_input(monkeypatch, kernel, headless):
+    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+    _in_kernel(monkeypatch, kernel)
+    assert progress.headless() is headless
+    monkeypatch.setenv(progress.STYLE_ENV, "widget")
+    assert progress.headless() is False
+    monkeypatch.setenv(progress.STYLE_ENV, "text")
+    assert progress.headless() is True
+    monkeypatch.setenv(progress.STYLE_ENV, "fancy")
+    with pytest.raises(ValueError, match="'text' or 'widget'"):
+        progress.headless()
+
+
+@pytest.mark.parametrize("style", [None, "text"])
+def test_outside_a_kernel_bars_are_tqdm_auto(monkeypatch, style):
+    """A terminal, or a worker process a kernel started (it inherits the pipeline's variable)."""
+    monkeypatch.setenv(progress.STYLE_ENV, style or "")
+    monkeypatch.delitem(sys.modules, "IPython", raising=False)
+    assert not progress.headless()
+    assert not isinstance(progress.bar(range(2), disable=True), progress.TextBar)
+    _in_kernel(monkeypatch, None)  # IPython in a terminal: no kernel
+    assert not progress.headless()
+
+
+def test_a_headless_bar_prints_one_line_when_it_stays_and_none_when_it_leaves(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+    _in_kernel(monkeypatch, _Kernel("execute_request", allow_stdin=False))
+    monkeypatch.delenv(progress.ENV, raising=False)
+    b = progress.bar(total=3, desc="train x", unit="batch")
+    assert isinstance(b, progress.TextBar)
+    for _ in range(3):
+        b.update(1)
+    b.close()
+    assert capsys.readouterr() == ("train x 3/3 batches (100 %) in 0 s\n", "")  # nothing while it ran
+    assert list(progress.bar(range(400), desc="LST", leave=False)) == list(range(400))
+    assert capsys.readouterr() == ("", "")
+    list(progress.bar(range(4), desc="off", disable=True))
+    assert capsys.readouterr() == ("", "")
+    feed = tmp_path / "feed.jsonl"  # and it still reports to the pipeline's watcher
+    monkeypatch.setenv(progress.ENV, str(feed))
+    monkeypatch.setattr(progress, "WRITE_EVERY", 0.0)
+    b = progress.bar(range(2), desc="LST", leave=False)
+    assert isinstance(b, progress.TextBar)
+    list(b)
+    assert _lines(feed)[-1]["n"] == 2 and _lines(feed)[-1]["final"] and capsys.readouterr().out == ""
+
+
+def test_pipeline_kernels_draw_text_bars(monkeypatch):
+    for name in (progress.STYLE_ENV, "HF_HUB_OFFLINE", "MPLBACKEND"):  # restored after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    pipeline._kernel_env("quick")
+    _in_kernel(monkeypatch, _Kernel("execute_request", allow_stdin=True))  # even if a client said stdin
+    assert progress.headless()
+
+
+def test_a_papermill_run_stores_text_not_a_frozen_widget_bar(tmp_path, monkeypatch):
+    """End to end in the project's kernel, papermill as a person runs it by hand (no pipeline)."""
+    import papermill as pm
+
+    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+    monkeypatch.delenv(progress.ENV, raising=False)
+    code = ("from inputspace import progress\n"
+            "for _ in progress.bar(range(5), desc='kept'):\n    pass\n"
+            "for _ in progress.bar(range(5), desc='LST', leave=False):\n    pass")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src, out = tmp_path / "bars.ipynb", tmp_path / "bars.out.ipynb"
+    nbformat.write(nb, src)
+    pm.execute_notebook(str(src), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+    outputs = nbformat.read(out, as_version=4).cells[0].outputs
+    assert [(o.output_type, o.get("name")) for o in outputs] == [("stream", "stdout")]
+    assert outputs[0].text.startswith("kept 5/5 (100 %) in ") and outputs[0].text.count("\n") == 1
+
+
+def test_a_live_frontend_gets_widgets_and_an_executing_client_text(monkeypatch):
+    """A real kernel asked as JupyterLab asks (``allow_stdin=True``) and as nbclient asks (False)."""
+    from jupyter_client.manager import start_new_kernel
+
+    monkeypatch.delenv(progress.STYLE_ENV, raising=False)
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        seen = {True: [], False: []}
+        for allow_stdin, texts in seen.items():
+            kc.execute_interactive("from inputspace import progress\nprint(progress.headless())",
+                                   allow_stdin=allow_stdin, timeout=60,
+                                   output_hook=lambda m, out=texts: out.append(m["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert {k: "".join(v).strip() for k, v in seen.items()} == {True: "False", False: "True"}

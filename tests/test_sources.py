@@ -12,7 +12,7 @@ def test_compute_dependencies_follow_the_algorithms_but_not_the_presentation():
     assert {"inputspace/p0/training.py", "inputspace/p0/knobs.py", "inputspace/zoo.py",
             "inputspace/train.py"} <= names
     assert not names & {"inputspace/plotting.py", "inputspace/notebook.py", "inputspace/claims.py",
-                        "inputspace/p0/plots.py", "inputspace/pipeline.py"}
+                        "inputspace/p0/plots.py", "inputspace/pipeline.py", "inputspace/progress.py"}
 
 
 def test_library_dependencies_of_notebook_code_include_the_presentation():
@@ -22,6 +22,7 @@ def test_library_dependencies_of_notebook_code_include_the_presentation():
 
 @pytest.mark.parametrize(("module", "presentation"), [
     ("inputspace.notebook", True), ("inputspace.claims", True), ("inputspace.pipeline", True),
+    ("inputspace.progress", True),
     ("inputspace.p1.plots", True), ("inputspace.p2.tables", True), ("inputspace.p3.explorer", True),
     ("inputspace.px.claims", True), ("inputspace.p3.maps", False), ("inputspace.p1.knobs", False),
     ("inputspace.methods.levelset", False), ("inputspace.zoo", False), ("inputspace.p3.plotsx", False),

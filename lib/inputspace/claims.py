@@ -65,13 +65,15 @@ class Claim:
 
 
 class Scorecard:
-    """Claims of one notebook run (``record`` appends and saves)."""
+    """Claims of one notebook run (``record`` appends and saves) in ``directory``: by default the
+    profile's claims folder that the scorecard aggregates; an exploring run's own folder
+    (:meth:`inputspace.outputs.RunOutputs.claims_dir`, given by :func:`inputspace.notebook.setup`)."""
 
-    def __init__(self, notebook_id: str, profile: str) -> None:
+    def __init__(self, notebook_id: str, profile: str, directory: Path | None = None) -> None:
         self.notebook_id = notebook_id
         self.profile = profile
         self.claims: list[Claim] = []
-        self.path = paths.claims_dir(profile) / f"{notebook_id}.json"
+        self.path = (paths.claims_dir(profile) if directory is None else Path(directory)) / f"{notebook_id}.json"
         self._save()
 
     def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any,

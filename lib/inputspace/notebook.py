@@ -8,7 +8,9 @@ Setup cell::
 
 ``setup`` validates the parameters (:func:`inputspace.config.resolve`), seeds python/numpy/torch,
 applies the plotting style, starts an empty scorecard for the notebook and prints one line with
-the profile and the device actually used. Under IPython (a kernel, papermill) it also registers a
+the profile and the device actually used, and one with where the run writes its figures and claims
+(:mod:`inputspace.outputs`: only the run with the committed defaults writes ``figures/`` and the
+claims record the scorecard aggregates; any other parameter writes under ``build/explore/``). Under IPython (a kernel, papermill) it also registers a
 handler for ``torch.OutOfMemoryError``: the cell still fails with the original traceback, whose
 last line becomes :func:`inputspace.oomhint.oom_message` (which knob of the notebook to lower, from
 ``inputspace.<paper>.knobs.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
@@ -21,32 +23,42 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from . import outputs
 from .claims import Scorecard
 from .config import Config, Knob, resolve
 from .oomhint import install_oom_hint
 from .plotting import use_style
+from .provenance import notebook_file
+from .provenance import report as sources_report
 from .repro import environment_report, seed_everything
 
 
 def setup(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Knob]) -> tuple[Config, Scorecard]:
-    """Resolve and validate parameters, seed, style; under IPython also :func:`install_oom_hint`
-    (prints nothing more); returns ``(config, scorecard)``."""
+    """Resolve and validate parameters, seed, style, make the run the kernel's active one
+    (:func:`inputspace.outputs.activate`: where figures and claims go); under IPython also
+    :func:`install_oom_hint` (prints nothing more); returns ``(config, scorecard)``."""
     cfg = resolve(notebook_id, namespace, knobs)
     seed_everything(cfg.seed)
     use_style()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    run = outputs.RunOutputs.of(cfg, knobs)
+    outputs.activate(cfg, run)
     print(cfg)
     print(f"device used: {cfg.device}")
+    print(run.describe())
     ipython = sys.modules.get("IPython")  # imported by every kernel; absent: not under IPython
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is not None:
         install_oom_hint(shell, cfg, memory_of(notebook_id))
-    return cfg, Scorecard(notebook_id, cfg.profile)
+    return cfg, Scorecard(notebook_id, cfg.profile, run.claims_dir())
 
 
 def provenance(cfg: Config) -> dict:
-    """Print and return the environment report (versions, device, git revision, profile)."""
-    report = environment_report(cfg.device, cfg.profile)
+    """Print and return the environment report (versions, device, profile) and what produced the
+    outputs: the commit, the digest of the notebook's sources and the uncommitted changes
+    (:func:`inputspace.provenance.report`)."""
+    report = {**environment_report(cfg.device, cfg.profile),
+              **sources_report(notebook_file(cfg.notebook_id), cfg.profile)}
     width = max(map(len, report))
     for k, v in report.items():
         print(f"{k:<{width}}  {v}")

@@ -19,6 +19,10 @@
     writes ``figures/claims-seeds.md``: the quick verdicts under each model seed that has a run
     (``make figures MODEL_SEED=1`` runs into ``build/quick-seed1/``, never touching the committed
     notebooks, figures or scorecard).
+``python -m inputspace.pipeline stale [--only ids]``
+    lists the committed notebooks whose outputs were produced by other sources than the current
+    ones: the ``sources`` digest their provenance cell printed (:mod:`inputspace.provenance`) is
+    not the digest of the code now (exit status 1 if any).
 ``python -m inputspace.pipeline codemap``
     rewrites the README map's "code" column: the paper-package and ``methods`` functions each
     notebook calls (:func:`library_calls`; a test keeps the two in step).
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import hashlib
 import json
 import os
 import re
@@ -38,14 +41,12 @@ from pathlib import Path
 import nbformat
 from traitlets.config import Config
 
-from . import claims, paths, progress
+from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
 from .config import PROFILES
-from .sources import library_dependencies, update_with_sources
+from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
 from .workflow.plan import ZOO_NOTEBOOK
 
-DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA",
-            paths.MODEL_SEED_ENV)
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
 _CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|methods)\.")
@@ -66,20 +67,6 @@ def select(only: str | None) -> list[Path]:
     if not picked:
         raise SystemExit(f"no notebook matches ONLY={only!r}; ids: {[notebook_id(p) for p in nbs]}")
     return picked
-
-
-def inputs_hash(nb_path: Path, profile: str) -> str:
-    """sha256 over what a run depends on: code cells, the library modules they import
-    (transitively), the profile and the data locations."""
-    h = hashlib.sha256()
-    nb = nbformat.read(nb_path, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    h.update(code.encode())
-    clean = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
-    update_with_sources(h, library_dependencies(clean))
-    h.update(profile.encode())
-    h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())
-    return h.hexdigest()
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -106,10 +93,13 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 def _kernel_env(profile: str) -> None:
     """Environment the papermill kernels inherit. An ``MPLBACKEND`` from the caller's shell (e.g.
-    ``Agg``) must not reach them: the executed notebooks would carry no figures (only figures/ would)."""
+    ``Agg``) must not reach them: the executed notebooks would carry no figures (only figures/ would).
+    Progress bars are text (:func:`inputspace.progress.headless`): nobody watches these kernels, and
+    a widget bar would stay in the committed notebook as its first frame."""
     if profile != "paper":
         os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["MPLBACKEND"] = INLINE_BACKEND
+    os.environ.setdefault(progress.STYLE_ENV, "text")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
@@ -166,8 +156,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
 def library_calls(nb_path: Path) -> list[str]:
     """The paper-package and ``methods`` functions a notebook's code cells call, in order of
     first call, as ``p3.plots.fig11`` (what the README map's "code" column lists)."""
-    nb = nbformat.read(nb_path, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = notebook_code(nb_path.read_text())
     tree = ast.parse("\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))))
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -456,11 +445,27 @@ def compare() -> Path:
     return out
 
 
+def stale(nbs: list[Path], profile: str = "quick") -> list[str]:
+    """Print, per notebook, whether its committed outputs come from the current sources (the
+    ``sources`` line of its provenance cell against :func:`inputspace.provenance.sources_digest`);
+    returns the ids of those that do not (or that record no digest)."""
+    old = []
+    for p in nbs:
+        recorded, now = provenance.recorded_digest(p), provenance.sources_digest(p, profile)
+        if recorded != now:
+            old.append(notebook_id(p))
+        state = "[ ok ]" if recorded == now else "[none]" if recorded is None else "[old ]"
+        print(f"{state} {notebook_id(p)}" + (f": outputs from sources {recorded}, code now {now}"
+                                             if recorded not in (None, now) else ""))
+    print(f"{len(nbs) - len(old)} of {len(nbs)} notebooks' outputs come from the current sources")
+    return old
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=("run", "run-one", "aggregate", "prepare", "scorecard", "list",
-                                        "codemap", "compare"))
+                                        "codemap", "compare", "stale"))
     ap.add_argument("notebook", nargs="?", help="run-one: the notebook id (e.g. p2-fig04)")
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
@@ -487,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "compare":
         compare()
         return 0
+    if args.command == "stale":
+        return 1 if stale(select(args.only)) else 0
     if args.command == "run-one":
         if not args.notebook:
             raise SystemExit("run-one needs a notebook id, e.g. `run-one p2-fig04 --profile quick`")

@@ -9,11 +9,18 @@ line (``desc``, ``n``, ``total``, ``elapsed``) to that file -- at most every
 :class:`Watcher` (a thread beside papermill) prints the newest state at a rate a person can read
 (:data:`PRINT_EVERY`, ``INPUTSPACE_PROGRESS_EVERY`` seconds) and a heartbeat with the elapsed and
 the expected time when no bar reports.
+
+In a notebook nobody watches -- executed by papermill / nbclient (``make figures``) or nbval -- a
+widget bar is stored in the output as its first frame (``LST: 0/400`` for ever, the widget state is
+gone): there :func:`bar` is a :class:`TextBar`, which draws nothing while it runs and, when a bar
+that stays on screen (``leave=True``) closes, prints its final state as one line of text. Which
+kernel is watched: :func:`headless`.
 """
 from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -21,8 +28,12 @@ from functools import cache
 from pathlib import Path
 
 from tqdm.auto import tqdm
+from tqdm.std import tqdm as std_tqdm
 
 ENV = "INPUTSPACE_PROGRESS"
+STYLE_ENV = "INPUTSPACE_PROGRESS_STYLE"
+"""``text`` | ``widget``: how :func:`bar` draws inside a Jupyter kernel, whoever runs it; unset: as
+:func:`headless` finds (the pipeline sets ``text`` for the kernels it starts)."""
 EVERY_ENV = "INPUTSPACE_PROGRESS_EVERY"
 WRITE_EVERY = 5.0
 """Seconds between two progress lines a kernel writes (the file stays small)."""
@@ -33,17 +44,82 @@ HEARTBEAT = 5
 
 
 def bar(iterable=None, **kwargs) -> tqdm:
-    """``tqdm.auto.tqdm(iterable, **kwargs)``, reporting to ``$INPUTSPACE_PROGRESS`` when set."""
+    """``tqdm.auto.tqdm(iterable, **kwargs)`` (a :class:`TextBar` in a :func:`headless` kernel),
+    reporting to ``$INPUTSPACE_PROGRESS`` when set."""
+    base = TextBar if headless() else tqdm
     path = os.environ.get(ENV)
-    return _reporting(path)(iterable, **kwargs) if path else tqdm(iterable, **kwargs)
+    return _reporting(path, base)(iterable, **kwargs) if path else base(iterable, **kwargs)
+
+
+def headless() -> bool:
+    """True inside a Jupyter kernel that no person watches, where a widget bar would only leave its
+    first frame in the stored notebook: ``INPUTSPACE_PROGRESS_STYLE=text``, or (unset) the running
+    cell was sent by a client that cannot answer ``input()`` -- nbclient (papermill, nbconvert
+    ``--execute``) and nbval send ``allow_stdin=False``, JupyterLab, Notebook and VS Code send
+    ``True``. A widget callback (a comm message) comes from a live page: not headless. Outside a
+    kernel (a terminal, a worker process) False, whatever the variable says: tqdm draws its
+    terminal bar.
+
+    Raises:
+        ValueError: ``INPUTSPACE_PROGRESS_STYLE`` is neither ``text`` nor ``widget``.
+    """
+    ipython = sys.modules.get("IPython")  # imported by every kernel; absent: not a kernel
+    kernel = getattr(ipython.get_ipython(), "kernel", None) if ipython is not None else None
+    if kernel is None:  # also a worker process the kernel started, which inherits the variable
+        return False
+    style = os.environ.get(STYLE_ENV, "").strip().lower()
+    if style:
+        if style not in ("text", "widget"):
+            raise ValueError(f"{STYLE_ENV}={style!r}: use 'text' or 'widget' (unset: decided per kernel)")
+        return style == "text"
+    parent = kernel.get_parent()  # the request the kernel is executing (threads: the shell's)
+    if parent.get("header", {}).get("msg_type") != "execute_request":
+        return False
+    return not parent.get("content", {}).get("allow_stdin", False)
+
+
+class _Discard:
+    """A file that forgets what is written (where a :class:`TextBar` draws while it runs)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class TextBar(std_tqdm):
+    """A tqdm bar for a notebook nobody watches: counts as any bar (and reports through
+    ``INPUTSPACE_PROGRESS``) but draws nothing while it runs; when it closes with ``leave=True``
+    it prints one line, ``train resnet18 (standard) 300/300 batches (100 %) in 2.1 min``."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["file"] = _Discard()
+        super().__init__(*args, **kwargs)
+
+    def close(self) -> None:
+        line = None
+        if not self.disable and self.leave and getattr(self, "start_t", None) is not None:
+            line = f"{state_text(_state(self, final=True))} in {minutes(time.time() - self.start_t)}"
+        super().close()
+        if line is not None:
+            print(line, flush=True)
+
+
+def _state(b: std_tqdm, final: bool) -> dict:
+    """One progress line of bar ``b`` (what the pipeline's :class:`Watcher` reads)."""
+    now = time.time()
+    return {"t": now, "desc": b.desc or "", "n": b.n, "total": b.total, "unit": b.unit,
+            "elapsed": now - b.start_t, "final": final}
 
 
 @cache
-def _reporting(path: str) -> type:
-    """A subclass of the auto tqdm class whose updates append to ``path`` (one class per file)."""
+def _reporting(path: str, base: type) -> type:
+    """A subclass of ``base`` (the auto tqdm class or :class:`TextBar`) whose updates append to
+    ``path`` (one class per file and base)."""
     target = Path(path)
 
-    class Reporting(tqdm):
+    class Reporting(base):
         _last_write = 0.0
 
         def _report(self, final: bool) -> None:
@@ -51,10 +127,8 @@ def _reporting(path: str) -> type:
             if self.disable or (not final and now - Reporting._last_write < WRITE_EVERY):
                 return
             Reporting._last_write = now
-            line = {"t": now, "desc": self.desc or "", "n": self.n, "total": self.total, "unit": self.unit,
-                    "elapsed": now - self.start_t, "final": final}
             with target.open("a") as f:  # one short line per write: appends do not interleave
-                f.write(json.dumps(line) + "\n")
+                f.write(json.dumps(_state(self, final)) + "\n")
 
         def update(self, n=1):
             out = super().update(n)

@@ -5,13 +5,10 @@ import logging
 import os
 import platform
 import random
-import subprocess
 import sys
 
 import numpy as np
 import torch
-
-from . import paths
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +49,9 @@ def resolve_device(device: str) -> torch.device:
     raise ValueError(f"unknown device {device!r}; valid: 'auto', 'cpu', 'cuda' or 'cuda:N'")
 
 
-def git_revision() -> str:
-    """Short git revision of the checkout (``+dirty`` when the tree has changes), or ``unknown``."""
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=paths.ROOT,
-                             capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=paths.ROOT, capture_output=True, text=True, timeout=10).stdout
-        return (rev or "unknown") + ("+dirty" if dirty.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def environment_report(device: torch.device | str | None = None, profile: str | None = None) -> dict:
-    """Versions, device, threads and git revision: the provenance cell of every notebook."""
+    """Versions, device and threads: the environment half of every notebook's provenance cell (the
+    sources half, commit and uncommitted changes: :mod:`inputspace.provenance`)."""
     import timm  # local: keep `import inputspace.repro` light
 
     report = {
@@ -77,7 +63,6 @@ def environment_report(device: torch.device | str | None = None, profile: str | 
         "device": str(device) if device is not None else "n/a",
         "cuda_available": torch.cuda.is_available(),
         "torch_threads": torch.get_num_threads(),
-        "git": git_revision(),
         "HF_HUB_OFFLINE": os.environ.get("HF_HUB_OFFLINE", ""),
     }
     if profile is not None:

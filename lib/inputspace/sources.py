@@ -1,7 +1,7 @@
 """Which library sources a piece of code depends on, and a digest of them.
 
 Two users: the pipeline skips a notebook whose code cells and imported library modules did not
-change (:func:`library_dependencies`), and the result cache refuses an entry computed by other
+change (:func:`inputs_hash`, which every notebook's provenance cell prints too), and the result cache refuses an entry computed by other
 library code or with other trained models (:func:`compute_digest`): the cache key holds the
 parameters only, so without this a changed algorithm would silently reuse old results.
 Dependencies are found statically (``import`` statements, transitively), without importing.
@@ -12,6 +12,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ LIB = paths.ROOT / "lib"
 # Modules that shape how results are shown or stored, not what they are: a change there must not
 # invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
 # They are the infrastructure modules below and, in every study package (p0 … p3, px, real), the
-# role files named in PRESENTATION_ROLES; nothing cached may be computed in one of them.
-PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources")
+# role files named in PRESENTATION_ROLES; nothing cached may be computed in one of them. ``progress``
+# is one too: algorithms draw their bars with it, but a bar never changes what they compute.
+PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources",
+                                       "progress")
 PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
 PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
                           rf"|(p(\d|x)|real)\.({'|'.join(PRESENTATION_ROLES)}))$")
@@ -132,3 +135,30 @@ def _weights_sha(manifest: Path) -> str:
         return str(json.loads(text).get("sha256"))
     except ValueError:
         return text
+
+
+DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA",
+            paths.MODEL_SEED_ENV)
+"""Environment variables that say which data and models a notebook runs on (part of :func:`inputs_hash`)."""
+
+
+def notebook_code(text: str) -> str:
+    """A notebook's code (nbformat 4 JSON text): its code cells joined, outputs, markdown and
+    metadata left out. Plain JSON, no nbformat: importing nbformat costs ~2 s in a kernel."""
+    cells = json.loads(text)["cells"]
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                     for c in cells if c["cell_type"] == "code")
+
+
+def inputs_hash(nb_path: Path, profile: str) -> str:
+    """sha256 over what a run depends on: code cells, the library modules they import
+    (transitively), the profile and the data locations (``make figures`` skips a notebook whose
+    hash did not change since its last successful run)."""
+    h = hashlib.sha256()
+    code = notebook_code(Path(nb_path).read_text())
+    h.update(code.encode())
+    clean = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    update_with_sources(h, library_dependencies(clean))
+    h.update(profile.encode())
+    h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())
+    return h.hexdigest()

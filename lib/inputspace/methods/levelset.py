@@ -286,7 +286,7 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
         generator: CPU generator for the initial noise and the width directions.
         skip_misclassified: official behaviour (True): misclassified sources are not traversed;
             False traverses them too (smoke profile's 1-epoch models). Either way they are
-            flagged ``valid=False`` and a warning is logged.
+            flagged ``valid=False`` (and logged at INFO level).
 
     Returns:
         :class:`LSTResult`.
@@ -297,7 +297,10 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
     p_clean = _probs(model, x_src.clamp(0, 1))
     valid = p_clean.argmax(1) == y_src
     if not bool(valid.all()):
-        log.warning("LST: %d of %d sources are misclassified by the model; flagged valid=False%s",
+        # info, not a warning: the count is part of the result (``valid``; the P2 tables show the
+        # correct pool sources and the pairs summarised), and a warning would reach only the
+        # notebook that happened to compute the cached run first
+        log.info("LST: %d of %d sources are misclassified by the model; flagged valid=False%s",
                     int((~valid).sum()), len(valid),
                     " and not traversed" if skip_misclassified else " (traversed anyway)")
     p0_all = p_clean.gather(1, y_src[:, None])[:, 0]

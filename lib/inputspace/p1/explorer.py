@@ -4,7 +4,9 @@ along both paths. Its candidate inputs are computed (and cached) by
 :func:`inputspace.p1.barriers.explorer_inputs`.
 
 The widget is built and drawn once on construction, so a headless run (papermill, nbval)
-executes every code path except the button callbacks' user clicks.
+executes every code path except the button callbacks' user clicks; that first view (the loss along
+the path and the images at α = 0.5) is saved as ``figures/p1-fig03-explorer.png``
+(:func:`inputspace.plotting.static_view`).
 """
 from __future__ import annotations
 
@@ -14,19 +16,21 @@ from IPython.display import clear_output, display
 
 from ..config import Config
 from ..methods import connectivity as conn
+from ..plotting import explorer_box
 from .barriers import explorer_inputs
 from .plots import BLUE, GREEN, RED, show
 from .space import OptSpace, num_classes, trained_space
 
 
 class BarrierExplorer:
-    """State and callbacks of the explorer; :attr:`widget` is the ipywidgets box to display."""
+    """State and callbacks of the explorer; :attr:`children` are the ipywidgets to display in a box."""
 
     def __init__(self, sp: OptSpace, inputs: dict[str, torch.Tensor], cls: int, n_points: int = 100,
                  bypass_iters: int = 64, num_classes: int = 10) -> None:
         import ipywidgets as w
 
         self.sp, self.inputs, self.n_points = sp, inputs, n_points
+        self.figures: dict[str, plt.Figure] = {}  # the figures shown now: "path", "images"
         names = list(inputs)
         self.first = w.Dropdown(options=names, value=names[0], description="input 1")
         self.second = w.Dropdown(options=names, value=names[1], description="input 2")
@@ -40,9 +44,9 @@ class BarrierExplorer:
         path_btn.on_click(lambda _: self.compute_path())
         bypass_btn.on_click(lambda _: self.run_bypass())
         self.alpha.observe(lambda _: self.browse(), names="value")
-        self.widget = w.VBox([w.HBox([self.first, self.second, self.cls]),
-                              w.HBox([path_btn, self.iters, bypass_btn]), self.plot_text, self.plot_out,
-                              self.alpha, self.img_text, self.img_out])
+        self.children = [w.HBox([self.first, self.second, self.cls]),
+                         w.HBox([path_btn, self.iters, bypass_btn]), self.plot_text, self.plot_out,
+                         self.alpha, self.img_text, self.img_out]
         self.compute_path()
 
     def _ends(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -88,6 +92,7 @@ class BarrierExplorer:
             self.plot_text.value = f"{self.first.value} → {self.second.value}, class {self.cls.value}: {title}"
             display(fig)
             plt.close(fig)
+            self.figures["path"] = fig
         self.browse()
 
     def browse(self) -> None:
@@ -110,10 +115,13 @@ class BarrierExplorer:
             self.img_text.value = "; ".join(texts)  # the titles' numbers as text, to read and copy
             display(fig)
             plt.close(fig)
+            self.figures["images"] = fig
 
 
 def fig03(cfg: Config, cls: int, bypass_iters: int = 64):
     """p1-fig03's explorer widget for the notebook's trained model and the cached candidate inputs
-    of :func:`inputspace.p1.barriers.explorer_inputs` (``explorer_points`` points per path)."""
-    return BarrierExplorer(trained_space(cfg), explorer_inputs(cfg, cls), cls, n_points=cfg.explorer_points,
-                           bypass_iters=bypass_iters, num_classes=num_classes(cfg)).widget
+    of :func:`inputspace.p1.barriers.explorer_inputs` (``explorer_points`` points per path); its
+    first view saved (:func:`inputspace.plotting.explorer_box`)."""
+    ex = BarrierExplorer(trained_space(cfg), explorer_inputs(cfg, cls), cls, n_points=cfg.explorer_points,
+                         bypass_iters=bypass_iters, num_classes=num_classes(cfg))
+    return explorer_box(ex.children, [ex.figures["path"], ex.figures["images"]], cfg)

@@ -1,4 +1,5 @@
-"""The interactive LST path explorer of p2-fig01 (ipywidgets; a live kernel drives the controls)."""
+"""The interactive LST path explorer of p2-fig01 (ipywidgets; a live kernel drives the controls;
+its first view is saved as ``figures/p2-fig01-explorer.png``, :func:`inputspace.plotting.static_view`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ..plotting import PALETTE
+from ..plotting import PALETTE, explorer_box
 from .plots import show_image
 
 
@@ -38,7 +39,8 @@ def frame_readout(run: dict, k: int, i: int) -> str:
 
 def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int = 0, target: int = 1):
     """ipywidgets explorer of the grid's LST paths: pick a source and a target, scrub the path
-    with the slider (image, source/target confidence, RMS-ℓ2 distance to the target)."""
+    with the slider (image, source/target confidence, RMS-ℓ2 distance to the target). Its first
+    view is saved for the notebook's active run (:func:`inputspace.plotting.explorer_box`)."""
     import ipywidgets as widgets
 
     index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(run["src"], run["tgt"]))}
@@ -49,7 +51,7 @@ def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int
                              description="log step", continuous_update=False)
     out = widgets.Output()
 
-    def render(*_) -> None:
+    def render(*_) -> plt.Figure | None:
         # The frame is written into the widget's state (``outputs``), not captured with
         # ``with out: display(...)``: under papermill, nbclient answers a capture by sending comm
         # messages on the shell channel while it waits there for the execute reply, which now and
@@ -58,13 +60,13 @@ def lst_paths(run: dict, pool_x: torch.Tensor, names: Sequence[str], source: int
         out.outputs = ()
         if k is None:
             out.append_stdout("choose a target different from the source\n")
-            return
+            return None
         out.append_stdout(f"{names[src.value]} → {names[tgt.value]}, {frame_readout(run, k, step.value)}\n")
         fig = explorer_frame(run, k, step.value, pool_x[tgt.value])
         out.append_display_data(fig)
         plt.close(fig)
+        return fig
 
     for w in (src, tgt, step):
         w.observe(render, names="value")
-    render()
-    return widgets.VBox([widgets.HBox([src, tgt]), step, out])
+    return explorer_box([widgets.HBox([src, tgt]), step, out], render())

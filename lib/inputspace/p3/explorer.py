@@ -1,5 +1,6 @@
 """Interactive P3 explorers (ipywidgets). Each function returns a widget whose output is drawn
-once at creation, so a headless run (papermill, nbval) executes the drawing code too.
+once at creation, so a headless run (papermill, nbval) executes the drawing code too; that first
+view is saved as ``figures/<notebook-id>-explorer.png`` (:func:`inputspace.plotting.static_view`).
 
 * :func:`fig05` -- pick a model, layer and class: its SOM-tr and SOM-val BMUs on the
   torus with the SOM-tr class centre (Fig. 5 / Supp. Fig. 2 interactively).
@@ -14,16 +15,18 @@ import torch
 from ..config import Config
 from ..methods.som import bmus
 from ..methods.torus import unit_locations
+from ..plotting import explorer_box
 from .attack import perturbed
 from .knobs import CNNS, LABELS
 from .maps import layer_names, model_soms
 from .plots import grid_axes
 
 
-def _show(out, label, draw) -> None:
+def _show(out, label, draw) -> plt.Figure:
     """Redraw ``draw()`` (returns a Figure and a one-line text readout of its numbers) inside the
     Output widget ``out``; the text goes into the ``label`` widget's state, not printed into the
-    Output (prints inside an Output widget can hang nbclient, see p2.explorer.lst_paths)."""
+    Output (prints inside an Output widget can hang nbclient, see p2.explorer.lst_paths). Returns
+    the figure (closed)."""
     from IPython.display import display
 
     out.clear_output(wait=True)
@@ -32,6 +35,7 @@ def _show(out, label, draw) -> None:
         label.value = text
         display(fig)
         plt.close(fig)
+    return fig
 
 
 def _class_figure(soms, layer: int, cls: int) -> tuple[plt.Figure, str]:
@@ -68,13 +72,12 @@ def fig05(cfg: Config) -> object:
     cls = w.Dropdown(options=list(range(first[0].num_classes)), description="class")
     out, text = w.Output(), w.Label()
 
-    def redraw(*_):
-        _show(out, text, lambda: _class_figure(soms[arch.value], layer.value, cls.value))
+    def redraw(*_) -> plt.Figure:
+        return _show(out, text, lambda: _class_figure(soms[arch.value], layer.value, cls.value))
 
     for wd in (arch, layer, cls):
         wd.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([arch, layer, cls]), text, out])
+    return explorer_box([w.HBox([arch, layer, cls]), text, out], redraw(), cfg)
 
 
 def _attack_figure(cfg: Config, soms, eps: float, i: int) -> tuple[plt.Figure, str]:
@@ -120,11 +123,10 @@ def attack_explorer(cfg: Config, study: dict) -> object:
     image = w.IntSlider(value=0, min=0, max=n - 1, description="image")
     out, text = w.Output(), w.Label()
 
-    def redraw(*_):
+    def redraw(*_) -> plt.Figure:
         eps = study["eps"][arch.value][which.value]
-        _show(out, text, lambda: _attack_figure(cfg, soms[arch.value], eps, image.value))
+        return _show(out, text, lambda: _attack_figure(cfg, soms[arch.value], eps, image.value))
 
     for wd in (arch, which, image):
         wd.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([arch, which, image]), text, out])
+    return explorer_box([w.HBox([arch, which, image]), text, out], redraw(), cfg)

@@ -7,7 +7,8 @@ Every number shown is also written into ``w.Label`` widgets (the page's text, re
 copyable); the figures go into an Output widget's state (``append_display_data``), never printed or
 displayed inside the Output (that hung papermill once: nbclient issue #312, see
 :func:`inputspace.p2.explorer.lst_paths`). The widget draws its first item on construction, so a
-headless run executes the drawing code.
+headless run executes the drawing code; that first view is saved as ``figures/px-02-explorer.png``
+(:func:`inputspace.plotting.static_view`).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ..p1.space import OptSpace
 from ..p2.plots import show_image
 from ..p3.attack import perturbed
 from ..p3.maps import LayerSOM, load_images, model_soms, split_meta
-from ..plotting import PALETTE
+from ..plotting import PALETTE, explorer_box
 from .blindspots import BlindSpots, device_of, lst_outputs, space_of
 from .plots import torus_panel
 
@@ -134,13 +135,13 @@ def blindspot_explorer(cfg: Config, lay: dict):
                         layout=w.Layout(width="420px"))
     p1_text, p3_text, out = w.Label(), w.Label(), w.Output()
 
-    def render(*_) -> None:
+    def render(*_) -> plt.Figure:
         fig, p1, p3 = item_figure(sp, soms, lay["layers"], items[choice.value], cfg.path_points)
         p1_text.value, p3_text.value = p1, p3
         out.outputs = ()
         out.append_display_data(fig)
         plt.close(fig)
+        return fig
 
     choice.observe(render, names="value")
-    render()
-    return w.VBox([choice, p1_text, p3_text, out])
+    return explorer_box([choice, p1_text, p3_text, out], render(), cfg)
