@@ -40,7 +40,7 @@ export HF_HUB_OFFLINE := 1
 endif
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup lock figures seeds smoke lint test browser paper-check paper-cost unit bench lab clean distclean
+.PHONY: help setup lock figures seeds smoke lint test browser site paper-check paper-cost unit bench lab clean distclean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,7 +51,7 @@ help: ## Show this help
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || { $(PYTHON) -c '$(PYTHON_OK)' && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q -r requirements.lock
-	$(PY) -m pip install -q --no-deps -e '.[test,bench]'
+	$(PY) -m pip install -q --no-deps -e '.[test,bench,site]'
 	touch $@
 
 setup: $(VENV)/.installed ## Create .venv (PYTHON=python3.x, 3.11-3.13) with the pinned packages and this library (editable)
@@ -79,14 +79,23 @@ unit: setup ## Library unit tests only
 lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells (config: pyproject.toml)
 	$(VENV)/bin/ruff check lib tests benchmarks notebooks
 
-test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), the JOBS>1 graph against the caches those notebooks shared, then the browser tests
+test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), the JOBS>1 graph against the caches those notebooks shared, the browser tests, then the static site built and checked in Chromium
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
 	$(PY) -m inputspace.workflow edges --profile smoke $(if $(ONLY),--only $(ONLY))
 	$(BROWSER_TESTS)
+	$(SITE)
+	$(SITE_TESTS)
 
 # After the notebooks: the explorers use the smoke models and caches they leave.
 BROWSER_TESTS = HF_HUB_OFFLINE=1 $(PY) -m pytest tests/browser -q -p no:cacheprovider
+
+# The static site: built from the committed notebooks and scorecard (never executed), then browsed.
+SITE = $(PY) -m inputspace.site
+SITE_TESTS = $(PY) -m pytest tests/site -q -p no:cacheprovider
+
+site: setup ## Build the browsable static site into build/site/ (committed notebooks + scorecard, offline; open build/site/index.html)
+	$(SITE)
 
 browser: setup ## The ipywidgets explorers driven in JupyterLab + system Chromium (Playwright); after make smoke or make test
 	$(BROWSER_TESTS)

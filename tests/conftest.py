@@ -6,7 +6,8 @@ import torch
 
 # The browser tests (tests/browser) need the smoke notebooks' models: `make test` runs them after
 # the notebooks (`make browser`), so `pytest tests` leaves them out; `pytest tests/browser` runs them.
-collect_ignore = ["browser"]
+# Likewise the static site's browser tests (tests/site): `make test` runs them after `make site`.
+collect_ignore = ["browser", "site"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 torch.set_num_threads(min(2, torch.get_num_threads()))
