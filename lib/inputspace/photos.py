@@ -129,7 +129,7 @@ def crop_size(height: int, width: int, size: int) -> int:
     return int(size / (size + CROP_PADDING) * min(height, width))
 
 
-def prepare(img: np.ndarray, size: int, *, antialias: bool = True) -> torch.Tensor:
+def preprocess(img: np.ndarray, size: int, *, antialias: bool = True) -> torch.Tensor:
     """Centre crop (:func:`crop_size`, the release's offsets ``((H - c) + 1) // 2``) and bicubic
     resize to ``size``: ``(3, size, size)`` in [0, 1]."""
     h, w = img.shape[:2]
@@ -142,4 +142,4 @@ def prepare(img: np.ndarray, size: int, *, antialias: bool = True) -> torch.Tens
 
 def photo_batch(names: tuple[str, ...] | list[str], size: int, *, antialias: bool = True) -> torch.Tensor:
     """The named photos prepared at ``size`` px: ``(N, 3, size, size)``."""
-    return torch.stack([prepare(load_raw(n), size, antialias=antialias) for n in names])
+    return torch.stack([preprocess(load_raw(n), size, antialias=antialias) for n in names])

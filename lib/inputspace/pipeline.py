@@ -49,7 +49,7 @@ from .workflow.plan import ZOO_NOTEBOOK
 
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
-_CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|methods)\.")
+_CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|real|methods)\.")
 
 
 def notebook_id(path: Path) -> str:

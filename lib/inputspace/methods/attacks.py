@@ -4,7 +4,8 @@
   ``LinfPGDAttack`` semantics as P3 Table 2 uses it (random init in the eps-ball, signed
   gradient steps, projection onto the eps-ball and the [0, 1] box, cross-entropy summed over
   the batch), also used for adversarial training of the quick "AT" model (P2).
-* :func:`uniform_noise` -- P3's random-perturbation control, ``x + U(0, eps)`` per pixel.
+* :func:`uniform_noise` -- P3's random-perturbation control, ``x + U(0, eps)`` per pixel;
+  :func:`centered_noise` its mean-free twin of equal expected ℓ2, ``x + U(-eps, eps)``.
 
 Models take inputs in [0, 1] (normalization lives inside the model wrapper).
 """
@@ -72,6 +73,16 @@ def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | No
     """
     u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     out = x + eps * u
+    return out.clamp(*clip) if clip is not None else out
+
+
+def centered_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | None = (0.0, 1.0),
+                   generator: torch.Generator | None = None) -> torch.Tensor:
+    """A mean-free control of :func:`uniform_noise` with the same expected ℓ2 norm: ``U(-eps, eps)``
+    per pixel (E[u²] = eps²/3 for both), clipped to [0, 1] by default. ``U(0, eps)`` adds a mean
+    offset of ``eps / 2`` to every pixel, which on black backgrounds is all it does."""
+    u = torch.rand(x.shape, generator=generator, dtype=x.dtype).to(x.device)
+    out = x + eps * (2 * u - 1)
     return out.clamp(*clip) if clip is not None else out
 
 

@@ -118,9 +118,10 @@ def _grad_probs(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[tor
     return grad, logits.detach().softmax(-1)
 
 
-def _adv_update(delta: torch.Tensor | None, grad: torch.Tensor, adv_eps: float) -> torch.Tensor:
-    """Accumulated raw-gradient term: ``clamp(Δadv + (ε/2) J, −ε, ε)`` (official l.217–221)."""
-    step = (adv_eps / 2) * grad
+def _adv_update(delta: torch.Tensor | None, grad: torch.Tensor, adv_eps: float, scale: float = 1.0) -> torch.Tensor:
+    """Accumulated raw-gradient term: ``clamp(Δadv + (ε/2) s J, −ε, ε)`` (official l.217–221), ``s``
+    the gradient's scale (:func:`traverse`'s ``adv_scale``: 1 in the official code since 76b1cfa)."""
+    step = (adv_eps / 2) * scale * grad
     return (step if delta is None else delta + step).clamp(-adv_eps, adv_eps)
 
 
@@ -146,7 +147,7 @@ def _check(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: to
 
 def reference_traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor,
                        x_tgt: torch.Tensor, *, step_size: float = 0.01, iters: int = 400,
-                       pthresh: float = 0.2, adv_eps: float = 0.002, adv_pert: bool = True,
+                       pthresh: float = 0.2, adv_eps: float = 0.002, adv_pert: bool = True, adv_scale: float = 1.0,
                        noise: torch.Tensor | None = None,
                        generator: torch.Generator | None = None) -> torch.Tensor:
     """Plain port of the official loop (two passes per iteration, no logging, no filtering of
@@ -157,7 +158,7 @@ def reference_traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tenso
     for _ in range(iters):
         grad, _ = _grad_probs(model, x, y_src)
         v_perp = project_orthogonal(x_tgt - x, grad)
-        delta = _adv_update(delta, grad, adv_eps)
+        delta = _adv_update(delta, grad, adv_eps, adv_scale)
         x_new = _candidate(x, v_perp, delta, step_size, adv_pert)
         p_new = _probs(model, x_new).gather(1, y_src[:, None])[:, 0]
         accept = (p0 - p_new < pthresh).view(-1, 1, 1, 1)
@@ -200,6 +201,7 @@ class _Settings:
     iters: int
     pthresh: float
     adv_eps: float
+    adv_scale: float
     adv_pert: bool
     log_every: int
     log_images: bool
@@ -232,7 +234,7 @@ def _run(model: nn.Module, x: torch.Tensor, y: torch.Tensor, x_tgt: torch.Tensor
         if s.log_every and i % s.log_every == 0:
             _log_step(rec, s, model, i, (x, probs, grad), y, y_tgt, x_tgt, generator)
         v_perp = project_orthogonal(x_tgt - x, grad)
-        delta = _adv_update(delta, grad, s.adv_eps)
+        delta = _adv_update(delta, grad, s.adv_eps, s.adv_scale)
         x_new = _candidate(x, v_perp, delta, s.step_size, s.adv_pert)
         if i + 1 < s.iters or (s.log_every and s.width_radii):
             grad_new, p_new = _grad_probs(model, x_new, y)
@@ -263,7 +265,7 @@ def _scatter(values: torch.Tensor | None, valid: torch.Tensor, fill: torch.Tenso
 
 def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: torch.Tensor, *,
              step_size: float = 0.01, iters: int = 400, pthresh: float = 0.2,
-             adv_eps: float = 0.002, adv_pert: bool = True, log_every: int | None = None,
+             adv_eps: float = 0.002, adv_pert: bool = True, adv_scale: float = 1.0, log_every: int | None = None,
              y_tgt: torch.Tensor | None = None, log_images: bool = False,
              width_radii: Sequence[float] = (), width_dirs: int = 256,
              noise: torch.Tensor | None = None, generator: torch.Generator | None = None,
@@ -277,6 +279,10 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
         step_size: η, fraction of the remaining projected difference per step (paper 0.01).
         iters: T (paper 400). pthresh: δ, allowed drop of the source confidence (paper 0.2).
         adv_eps: ε of the accumulated adversarial term (paper 0.002); used when ``adv_pert``.
+        adv_scale: factor on the gradient the adversarial term accumulates. 1: the official code
+            since its "Fixed version" (commit 76b1cfa, 2023-10-30), whose cross-entropy is summed
+            over the batch (per-sample gradients); 1/196: the code before it, whose mean over the
+            README's batch of 196 made the term 196× weaker.
         log_every: record confidences and distances every this many iterations (and at
             ``iters``); ``None``/0 records nothing. ``log_images``: also the iterates.
         y_tgt: target classes, to log the target-class confidence.
@@ -292,7 +298,7 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
         :class:`LSTResult`.
     """
     x_tgt = _check(model, x_src, y_src, x_tgt, y_tgt)
-    s = _Settings(step_size, iters, pthresh, adv_eps, adv_pert, int(log_every or 0), log_images,
+    s = _Settings(step_size, iters, pthresh, adv_eps, adv_scale, adv_pert, int(log_every or 0), log_images,
                   tuple(width_radii), width_dirs)
     p_clean = _probs(model, x_src.clamp(0, 1))
     valid = p_clean.argmax(1) == y_src

@@ -164,3 +164,10 @@ def center_units(centers: torch.Tensor, m: int, n: int) -> torch.Tensor:
     """Unit index nearest to each (unfolded) centre, wrapped back onto the torus (Figs 7, 10)."""
     rc = _wrap(torch.round(centers.float()), m, n).long()
     return rc[..., 0] * n + rc[..., 1]
+
+
+def mean_pair_distance(m: int, n: int) -> float:
+    """The mean torus distance between two units drawn independently and uniformly from an ``m x n``
+    map (7.67 for 20 x 20): the distance a BMU moves when it lands anywhere (a saturated displacement)."""
+    loc = unit_locations(m, n)
+    return float(torus_distance(loc[:, None], loc[None, :], m, n).mean())

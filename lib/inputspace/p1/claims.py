@@ -304,8 +304,15 @@ def fig01(card: Scorecard, demo: dict) -> pd.DataFrame:
                 evidence=certainty.single_example(v["rel_linf"], nearly_indistinguishable, NEARLY_SAME))
     card.record("P1.7-3b", "B′ stays in the hyperplane orthogonal to AC: |cos(B′ − B, C − A)| < 0.1", "≈ 0 (constrained)",
                 f"companion {v['cosine']:.3g}; exact variant {ve['cosine']:.1e}", passed=in_hyperplane(v["cosine"]),
-                note="companion: gradient projected, then Adam rescales it; exact: the update is projected too",
+                note="not evidence for the paper's claim (fidelity audit, 2026-12-07): judged on the companion code's "
+                     "variant, whose Adam step leaves the hyperplane the caption constrains B′ to (a finding about the "
+                     "companion code: the gradient is projected, then Adam rescales it); P1.7-3b-exact judges the paper",
                 evidence=certainty.single_example(v["cosine"], in_hyperplane, COSINE_MAX))
+    card.record("P1.7-3b-exact", "B′ stays in the hyperplane orthogonal to AC, as Fig 1's caption constrains it (exact "
+                "variant: the update is projected too): |cos(B′ − B, C − A)| < 0.1", "≈ 0 (constrained)",
+                f"exact variant {ve['cosine']:.1e} (companion {v['cosine']:.3g})", passed=in_hyperplane(ve["cosine"]),
+                note="added 2026-12-07 (fidelity audit): P1.7-3b's rule on the variant that keeps the paper's constraint",
+                evidence=certainty.single_example(ve["cosine"], in_hyperplane, COSINE_MAX))
     card.record("P1.9-1", "The bypass removes the barrier: CE(B′) < 0.1 · CE(B)", "B′ minimizes the loss",
                 f"CE(B) {demo['height']:.3g} → CE(B′) {v['ce']:.3g}", passed=bypass_removes_barrier(v["ce"], demo["height"]),
                 evidence=certainty.single_example(v["ce"], lambda ce: bypass_removes_barrier(ce, demo["height"]),
@@ -436,6 +443,8 @@ def fig06(card: Scorecard, stats: dict, cfg: Config) -> pd.DataFrame:
     card.record("P1.7-1b", "Barriers are typical: most within-class pairs have a linear-path barrier (gap > δ)", "barriers between modes (Fig 1)",
                 f"{frac:.0%} of {len(kept_within)} kept within-class pairs", passed=typical,
                 evidence=_fraction_evidence([barrier_exists(r["gap"]) for r in kept_within], most, MOST))
+    _barrier_rows(card, "P1.7-1b", "within-class pairs", *(np.array([r[k] for r in kept_within], dtype=float)
+                                                             for k in ("gap", "L1", "L2")), typical=True, absolute=False)
     adv_rows = [r for r in stats["rows"] if r["kind"] == "adversarial"]
     reached, all_reached = fraction_reached([r["L1"] for r in adv_rows], [r["L2"] for r in adv_rows])
     card.record("P1.9-4b", "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
@@ -581,14 +590,15 @@ def detection(card: Scorecard, det: dict, baseline: bool = True) -> pd.DataFrame
 # --- the real network's sections (inputspace.real.modes) -----------------------------------------
 
 def _barrier_rows(card: Scorecard, cid: str, what: str, gap: np.ndarray, l_a: np.ndarray, l_c: np.ndarray,
-                  typical: bool) -> None:
-    """A barrier claim on pairs, with the absolute δ (``cid``) and the loss-relative one (``cid-rel``):
-    on one pair "a barrier exists" (a single example), on several "most pairs have one" (> 0.5)."""
+                  typical: bool, absolute: bool = True) -> None:
+    """A barrier claim on pairs, with the absolute δ (``cid``; unless ``absolute`` is False) and the
+    loss-relative one (``cid-rel``): on one pair "a barrier exists" (a single example), on several
+    "most pairs have one" (> 0.5)."""
     relative = np.array([relative_delta(float(a), float(c)) for a, c in zip(l_a, l_c)])
     readings = (("", np.full(len(gap), DELTA), "δ", f"δ = {DELTA:g}", ""),
                 ("-rel", relative, "δ · max(L_A, L_C)", f"δ · max(L_A, L_C) = {relative.min():.2g}…{relative.max():.2g}",
                  "loss-relative δ, added 2026-12-07 (fidelity audit): δ = 0.001 is an absolute CE"))
-    for suffix, bars, name, shown, note in readings:
+    for suffix, bars, name, shown, note in readings[0 if absolute else 1:]:
         ok = [barrier_exists(float(g), float(b)) for g, b in zip(gap, bars)]
         if typical:
             frac = float(np.mean(ok))

@@ -252,6 +252,32 @@ def low_inside(card: Scorecard, table: pd.DataFrame):
     return card.table()
 
 
+def matched_coverage(card: Scorecard, table: pd.DataFrame, matched: list[dict] | None, cfg: Config):
+    """P2.6-4ex at matched coverage (:func:`inputspace.p2.geometry.matched_triangles`; a control,
+    added 2026-12-07 after the numbers were known): the AT model's example triangles against the
+    normal model's at the AT's coverage; evidence: the triangles, paired."""
+    at_label = label_of(cfg, "at")
+    at = table.loc[table["model"] == at_label, "frac_0.2"].to_numpy(dtype=float)
+    if matched is None or not len(at):
+        card.record("P2.6-4ex-matched", "At matched coverage, the AT model keeps a larger fraction of the triangle above "
+                    "p_src − δ than the normal model", "README figure", "no AT model", passed=None)
+        return card.table()
+    normal = np.round(np.array([m["stats"]["frac_0.2"] for m in matched]), tables.DIGITS)
+    cov = np.array([c for m in matched for c in m["covered"]])
+    card.record("P2.6-4ex-matched", "At matched coverage (the normal model's LST iterates covering as much of the "
+                "source → target distance as the AT model's outputs), the AT model keeps a larger fraction of the "
+                "triangle above p_src − δ (δ = 0.2) than the normal model", "README figure: normal high only near the "
+                "source edges, AT high over most of the triangle",
+                f"mean over {len(at)} triangles: AT {at.mean():.3f} vs normal at matched coverage {normal.mean():.3f} "
+                f"(coverage AT {cov[:, 0].mean():.2f}, normal iterates {cov[:, 1].mean():.2f})",
+                passed=larger(float(at.mean()), float(normal.mean())),
+                note="control, added 2026-12-07 after the numbers were known (fidelity audit): P2.6-4ex and P2.6-4 "
+                     "compare triangles of different sizes (the AT outputs cover less of the way)",
+                evidence=certainty.paired_evidence(at, normal, lambda a, b: float(a.mean() - b.mean()),
+                                                   lambda d: larger(d, 0.0), threshold=0.0))
+    return card.table()
+
+
 def _width_rows(run: dict, rows: torch.Tensor) -> dict:
     """The fields of a width run that :func:`_q05` reads, at ``rows`` (its pairs, or a resample of them)."""
     return {"log_widths": run["log_widths"][:, rows], "p_src": run["p_src"][rows],
@@ -303,7 +329,13 @@ def fig05(card: Scorecard, r: dict, cfg: Config):
 def tab01(card: Scorecard, r: dict):
     """p2-tab01 on ``{"summaries": path summaries per model, "table": table1}``; evidence: the
     paths of every model, pooled (each claim must hold on every path of every model)."""
-    summaries, table = r["summaries"], r["table"]
+    pooled_path_claims(card, r["summaries"])
+    return lpips(card, r["table"])
+
+
+def pooled_path_claims(card: Scorecard, summaries: Mapping[str, dict]) -> None:
+    """Table 1's path claims on the derangement paths of every model, pooled: level set kept,
+    target approached in RMS-ℓ2 and ℓ∞, monotone, target class low (p2-tab01 and its controls)."""
     card.record("P2.6-1", "Level-set preservation on every full-eval path (confidence above p0 − δ at every logged step)",
                 "by construction", "preserved: " + _per(summaries, "preserved", ".0%") + " | min margin: "
                 + _per(summaries, "min_margin", "+.4f"),
@@ -331,7 +363,32 @@ def tab01(card: Scorecard, r: dict):
                 passed=all(stays_low(s["p_tgt_max"]) for s in summaries.values()),
                 evidence=certainty.evidence(_pooled(summaries, "p_tgt_max"), stays_low, np.max,
                                             threshold=LOW_CONFIDENCE))  # every model's max low ⇔ the pooled max low
-    return lpips(card, table)
+
+
+CONTROL_NOTE = "control, added 2026-12-07 after the numbers were known (fidelity audit): LST {what}"
+"""The note of every control row (:data:`inputspace.p2.lst.CONTROLS`)."""
+
+
+def table1_controls(card: Scorecard, controls: Mapping[str, tuple[str, dict]]):
+    """p2-tab01's path claims under each LST control (:func:`inputspace.p2.lst.control_summaries`),
+    ids ``<claim>-ctl-<control>``."""
+    for key, (what, summaries) in controls.items():
+        pooled_path_claims(card.variant(f"ctl-{key}", note=CONTROL_NOTE.format(what=what)), summaries)
+    return card.table()
+
+
+def star_controls(card: Scorecard, controls: Mapping[str, tuple[str, Config, dict]], pthresh: float):
+    """p2-fig03's star-likeness claims under each LST control (:func:`inputspace.p2.geometry.control_stars`)."""
+    for key, (what, _, stars) in controls.items():
+        fig03(card.variant(f"ctl-{key}", note=CONTROL_NOTE.format(what=what)), tables.star_table(stars, pthresh))
+    return card.table()
+
+
+def table2_controls(card: Scorecard, controls: Mapping[str, tuple[str, Config, dict]]):
+    """p2-tab02's triangle claims under each LST control (:func:`inputspace.p2.geometry.control_table2`)."""
+    for key, (what, ccfg, stats) in controls.items():
+        tab02(card.variant(f"ctl-{key}", note=CONTROL_NOTE.format(what=what)), stats, ccfg)
+    return card.table()
 
 
 def lpips(card: Scorecard, table: pd.DataFrame):

@@ -16,7 +16,7 @@ from ..cache import cached
 from ..config import Config
 from ..methods import lst_eval
 from .knobs import TRIANGLE_PAIRS
-from .lst import derangement_runs, grid_runs, summarised_rows
+from .lst import CONTROL_ROLES, controls, derangement_runs, grid_runs, summarised_rows
 from .roles import per_row, pool, role_model
 
 
@@ -59,6 +59,34 @@ def star_segments(cfg: Config, role: str = "normal",
     return cached(cfg, f"p2.star.{role}", compute, role=role, runs=runs.__name__)
 
 
+def matched_triangles(cfg: Config) -> list[dict] | None:
+    """The normal row's example triangles at the AT row's coverage (a control of P2.6-4ex, added
+    2026-12-07 after the numbers were known): per target pair of :func:`example_triangles`, the
+    normal model's logged LST iterates whose fraction of the source → target RMS-ℓ2 distance covered
+    is nearest the AT model's output's on the same path, and the triangle (source, those iterates).
+    The AT model's outputs cover less of the way (46 % vs 76 % on the quick digits), and a smaller
+    triangle sits nearer its source, so the comparison at equal coverage separates size from
+    robustness. ``None`` without both models."""
+    normal, at, rm = grid_runs(cfg, "normal"), grid_runs(cfg, "at"), role_model(cfg, "normal")
+    if normal is None or at is None:
+        return None
+    pl, w = pool(cfg), lst_eval.lattice(cfg.lattice_n, exact=cfg.exact_lattice)
+    index = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(normal["src"], normal["tgt"]))}
+    out = []
+    for t1, t2 in (p for p in TRIANGLE_PAIRS if max(p) < cfg.grid_n):
+        steps, covered, vertices = [], [], []
+        for t in (t1, t2):
+            k = index[0, t]
+            target = float(1 - at["log_rms_l2"][-1, k] / at["start_rms_l2"][k])
+            curve = 1 - normal["log_rms_l2"][:, k] / normal["start_rms_l2"][k]
+            i = int((curve - target).abs().argmin())
+            steps.append(normal["steps"][i]), covered.append((target, float(curve[i])))
+            vertices.append(normal["log_images"][i, k])
+        probs = lst_eval.triangle_confidences(rm.model, pl.x[0], vertices[0], vertices[1], int(pl.y[0]), w)
+        out.append({"pair": (t1, t2), "steps": steps, "covered": covered, "stats": lst_eval.triangle_stats(probs, w)})
+    return out
+
+
 def grid_star_segments(cfg: Config, role: str = "normal") -> dict | None:
     """:func:`star_segments` over the grid's pairs (the real network, which has no derangement runs)."""
     return star_segments(cfg, role, grid_runs)
@@ -83,6 +111,18 @@ def example_triangles(cfg: Config, role: str) -> list[dict] | None:
     return out
 
 
-def table2_by_row(cfg: Config) -> dict[str, torch.Tensor]:
-    """:func:`table2_stats` of every available row (Table 2)."""
-    return per_row(cfg, table2_stats)
+def table2_by_row(cfg: Config, roles: tuple[str, ...] | None = None) -> dict[str, torch.Tensor]:
+    """:func:`table2_stats` of every available row (Table 2; ``roles``: only those rows)."""
+    return per_row(cfg, table2_stats, *(() if roles is None else (roles,)))
+
+
+def control_stars(cfg: Config) -> dict[str, tuple[str, Config, dict]]:
+    """:func:`star_segments` of the normal and AT rows under each LST control
+    (:func:`~inputspace.p2.lst.controls`): ``{key: (what, control configuration, {row: star})}``."""
+    return {key: (what, ccfg, per_row(ccfg, star_segments, CONTROL_ROLES)) for key, (what, ccfg) in controls(cfg).items()}
+
+
+def control_table2(cfg: Config) -> dict[str, tuple[str, Config, dict]]:
+    """Table 2's per-source statistics of the normal and AT rows under each LST control:
+    ``{key: (what, control configuration, {row: statistics})}``."""
+    return {key: (what, ccfg, table2_by_row(ccfg, CONTROL_ROLES)) for key, (what, ccfg) in controls(cfg).items()}

@@ -30,6 +30,10 @@ LST_KNOBS = {
     "pthresh": Knob(0.2, help="δ, allowed drop of the source confidence (paper 0.2)"),
     "adv_eps": Knob(0.002, help="ε of the accumulated adversarial term (paper 0.002)"),
     "adv_pert": Knob(True, (True, False), "subtract the adversarial term (paper: on)"),
+    "adv_grad_batch": Knob(1, help="batch the adversarial term's gradient is averaged over: 1 is the official code's "
+                           "sum since commit 76b1cfa (2023-10-30); 196 is its earlier mean over the README's batch of 196"),
+    "lst_controls": Knob(True, (True, False), "also run the fidelity controls: no adversarial term, and the earlier "
+                         "code's 196x weaker one (normal and AT rows)"),
     "log_every": per_profile(5, 10, 10, "log confidences/distances (and grid images) every k iterations"),
     "pool_classes": per_profile((0, 1, 2, 3), tuple(range(10)), (99, 199, 299, 400, 499),
                                 "classes of the source/target pool (paper: goose, Scottish terrier, ...)"),
@@ -44,6 +48,8 @@ LST_KNOBS = {
                                           "(smoke only; official: dropped, here flagged)", (True, False)),
     "arch": per_profile("resnet18", "resnet18", "resnet50", "CNN of the normal and AT rows"),
     "vit_arch": per_profile("vit_tiny", "vit_tiny", "deit_small_patch16_224", "ViT of the ViT rows"),
+    "checkpoint": Knob("", help="paper: local weights file of arch for the normal row (a state dict; empty: timm's "
+                       "pretrained weights through the hub cache)"),
     "at_checkpoint": Knob("", help="paper: local RobustBench Salman2020Do_R50 .pt file"),
     "vit_at_checkpoint_dir": Knob("", help=f"paper: RobustBench model_dir holding {RB_VIT_AT}"),
     "imagenet_root": Knob("", help="paper: ILSVRC2012 folder (default $INPUTSPACE_IMAGENET)"),

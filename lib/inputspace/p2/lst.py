@@ -10,6 +10,7 @@ official ``--get_widths``: fig 5).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -23,9 +24,31 @@ from .roles import grid_sources, model_spec, per_row, pool, role_model
 
 def lst_params(cfg: Config) -> dict:
     """The LST hyper-parameters of a notebook (keyword arguments of :func:`levelset.traverse`)."""
+    if cfg.adv_grad_batch < 1:
+        raise ValueError(f"adv_grad_batch must be a batch size ≥ 1 (1: the official code's sum; 196: its earlier "
+                         f"mean over 196), got {cfg.adv_grad_batch}")
     return {"step_size": cfg.step_size, "iters": cfg.iters, "pthresh": cfg.pthresh,
-            "adv_eps": cfg.adv_eps, "adv_pert": cfg.adv_pert,
+            "adv_eps": cfg.adv_eps, "adv_pert": cfg.adv_pert, "adv_scale": 1 / cfg.adv_grad_batch,
             "skip_misclassified": not cfg.traverse_misclassified}
+
+
+CONTROLS: dict[str, tuple[str, dict]] = {
+    "noadv": ("without the adversarial term", {"adv_pert": False}),
+    "mean196": ("with the earlier code's adversarial term (CE mean over a batch of 196: 196× weaker)",
+                {"adv_grad_batch": 196}),
+}
+"""The fidelity controls of P2 (added 2026-12-07, after the numbers were known): the same LST
+without its accumulated adversarial term, and with the strength the official code had before its
+"Fixed version" (the paper's numbers most likely came from it, p2-00)."""
+CONTROL_ROLES: tuple[str, ...] = ("normal", "at")
+
+
+def controls(cfg: Config) -> dict[str, tuple[str, Config]]:
+    """``{key: (what, configuration)}`` of :data:`CONTROLS` (none when ``lst_controls`` is off):
+    the notebook's configuration with the control's LST knobs."""
+    if not cfg.lst_controls:
+        return {}
+    return {key: (what, replace(cfg, values={**cfg.values, **change})) for key, (what, change) in CONTROLS.items()}
 
 
 def _key(cfg: Config, role: str) -> dict:
@@ -150,9 +173,17 @@ def path_summary(run: dict, pthresh: float) -> dict:
                          "p0": p0, "p_final": p_final}}
 
 
-def path_summaries(cfg: Config) -> dict[str, dict]:
-    """:func:`path_summary` of every available row's derangement runs (Table 1's paths)."""
-    return {label: path_summary(run, cfg.pthresh) for label, run in per_row(cfg, derangement_runs).items()}
+def path_summaries(cfg: Config, roles: Sequence[str] | None = None) -> dict[str, dict]:
+    """:func:`path_summary` of every available row's derangement runs (Table 1's paths; ``roles``:
+    only those rows)."""
+    runs = per_row(cfg, derangement_runs, *(() if roles is None else (roles,)))
+    return {label: path_summary(run, cfg.pthresh) for label, run in runs.items()}
+
+
+def control_summaries(cfg: Config) -> dict[str, tuple[str, dict[str, dict]]]:
+    """:func:`path_summaries` of the normal and AT rows under each LST control (:func:`controls`):
+    ``{key: (what, {row: summary})}``."""
+    return {key: (what, path_summaries(ccfg, CONTROL_ROLES)) for key, (what, ccfg) in controls(cfg).items()}
 
 
 def width_summary(run: dict) -> torch.Tensor:

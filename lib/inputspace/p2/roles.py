@@ -67,15 +67,16 @@ def label_of(cfg: Config, role: str) -> str:
     """:func:`row_label` of a notebook's row; on the real network (:func:`inputspace.real.pool.config`)
     the pretrained network's name for the normal row, ``<network>, <role> row`` for the others."""
     if real_pool.is_real(cfg):
-        name = real_pool.label(cfg.arch)
+        name = real_pool.network_name(cfg.arch)
         return name if role == "normal" else f"{name}, {role} row"
     return row_label(role, cfg.profile)
 
 
 @lru_cache(maxsize=8)  # notebooks ask for the same frozen model many times
-def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_arch: str,
+def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_arch: str, checkpoint: str = "",
               at_checkpoint: str = "", vit_at_checkpoint_dir: str = "", seed: int = 0) -> RoleModel:
-    """The model of one table row; quick/smoke from the zoo, paper from timm or local files."""
+    """The model of one table row; quick/smoke from the zoo, paper from timm or local files
+    (``checkpoint``: the normal row's weights file, any timm architecture ``arch``)."""
     label = row_label(role, profile)
     if profile != "paper":
         if role == "vit-at":
@@ -85,8 +86,9 @@ def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_a
         return RoleModel(role, label, zoo.load_model(a, "digits", profile, device=device, seed=seed,
                                                      recipe=quick_recipe(role)))
     if role in ("normal", "vit"):
-        return RoleModel(role, label, zoo.load_model(arch if role == "normal" else vit_arch, "imagenet",
-                                                     "paper", device=device))
+        return RoleModel(role, label, zoo.load_model(arch if role == "normal" else vit_arch, "imagenet", "paper",
+                                                     device=device, checkpoint=(checkpoint or None) if role == "normal"
+                                                     else None))
     if role == "at":
         if not at_checkpoint:
             return RoleModel(role, label, None, "give at_checkpoint=<local Salman2020Do_R50.pt>")
@@ -128,7 +130,8 @@ def role_model(cfg: Config, role: str) -> RoleModel:
         return RoleModel(role, label_of(cfg, role), None, f"no {role} row on the real network: only the "
                          "pretrained EfficientNet-Lite is available offline")
     return load_role(role, cfg.profile, device=cfg.device, arch=cfg.arch, vit_arch=cfg.vit_arch,
-                     at_checkpoint=cfg.at_checkpoint, vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
+                     checkpoint=cfg.checkpoint, at_checkpoint=cfg.at_checkpoint,
+                     vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
                      seed=paths.model_seed())
 
 
@@ -142,6 +145,7 @@ def grid_sources(cfg: Config) -> int:
 def model_spec(cfg: Config, role: str) -> dict:
     """Everything that identifies a row's model (part of the cache keys)."""
     spec = {"role": role, "arch": cfg.arch, "vit_arch": cfg.vit_arch, "seed": cfg.seed,
+            **({"checkpoint": cfg.checkpoint} if role == "normal" and cfg.checkpoint else {}),
             "at_checkpoint": cfg.at_checkpoint if role == "at" else "",
             "vit_at": cfg.vit_at_checkpoint_dir if role == "vit-at" else ""}
     return {**spec, "network": real_pool.NETWORK} if real_pool.is_real(cfg) else spec

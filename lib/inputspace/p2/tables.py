@@ -168,3 +168,34 @@ def model_table(cfg: Config) -> pd.DataFrame:
                      "mean p0 (pool)": float(p0.mean()), f"sources with p0 ≤ δ={cfg.pthresh}":
                      str(int((p0 <= cfg.pthresh).sum())), "note": ""})
     return pd.DataFrame(rows).round(DIGITS).fillna("")
+
+
+def control_star_table(controls: dict, pthresh: float) -> pd.DataFrame:
+    """:func:`star_table` of every LST control (:func:`inputspace.p2.geometry.control_stars`), one
+    block per control."""
+    frames = [star_table(stars, pthresh).assign(control=what) for what, _, stars in controls.values()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def control_summary_frame(controls: dict, columns: Sequence[str]) -> pd.DataFrame:
+    """:func:`summary_frame` (``columns``) of the normal and AT paths under every LST control
+    (:func:`inputspace.p2.lst.control_summaries`), indexed by (control, model)."""
+    frames = {what: summary_frame(summaries, columns) for what, summaries in controls.values()}
+    return pd.concat(frames, names=["control", "model"]) if frames else pd.DataFrame()
+
+
+def control_means_frame(controls: dict) -> pd.DataFrame:
+    """:func:`means_frame` of Table 2's statistics under every LST control, indexed by (control, model)."""
+    frames = {what: means_frame(stats) for what, _, stats in controls.values()}
+    return pd.concat(frames, names=["control", "model"]) if frames else pd.DataFrame()
+
+
+def matched_table(matched: list[dict] | None) -> pd.DataFrame:
+    """The normal row's example triangles at the AT row's coverage (:func:`inputspace.p2.geometry.
+    matched_triangles`): per target pair, the iterates' steps and coverage and the triangle's statistics."""
+    if matched is None:
+        return pd.DataFrame()
+    return pd.DataFrame([{"targets": f"{m['pair'][0]} & {m['pair'][1]}", "steps": m["steps"],
+                          "coverage AT": [round(c[0], 3) for c in m["covered"]],
+                          "coverage normal": [round(c[1], 3) for c in m["covered"]], **m["stats"]}
+                         for m in matched]).round(DIGITS)

@@ -21,9 +21,9 @@ import torch
 from ..cache import cached
 from ..config import Config
 from ..methods import codes as vcodes
-from ..methods.attacks import pgd_linf, uniform_noise
+from ..methods.attacks import centered_noise, pgd_linf, uniform_noise
 from ..methods.som import bmus
-from ..methods.torus import torus_distance, unit_locations
+from ..methods.torus import mean_pair_distance, torus_distance, unit_locations
 from .knobs import LABELS
 from .maps import (
     CODES_VERSION,
@@ -39,6 +39,14 @@ from .maps import (
 )
 
 EPS_GRID: tuple[float, ...] = tuple(k / 255 for k in (1, 2, 4, 8, 16, 32, 64))
+FINE_EPS: tuple[float, ...] = tuple(k / 255 for k in (3, 5, 6))
+"""Further ε probed by the controls (added 2026-12-07): with :data:`EPS_GRID`'s values up to 8/255
+they look for an ε whose PGD accuracy lies inside :data:`MID_ACCURACY` (the ε rule itself keeps
+its grid)."""
+MID_ACCURACY = (0.10, 0.90)
+"""PGD accuracy strictly between these: an ε at which the attack neither fails nor saturates."""
+FLOOR_EPS = 1 / 255
+"""The displacement floor of the controls: the smallest perturbation of the grid."""
 STEP_FRACTION = 2 / 100  # Table 2: eps_iter = eps * 2/100
 KEEP_IMAGES_MAX_SIZE = 64  # store perturbed images (for the explorer) only for small inputs
 
@@ -72,12 +80,14 @@ def _perturb(cfg: Config, arch: str, eps: float, kind: str) -> dict:
     outs, layers, preds = [], [], []
     for start in range(0, len(x), 50):
         xb, yb = x[start:start + 50].to(cfg.device), y[start:start + 50].to(cfg.device)
-        gen = torch.Generator().manual_seed(cfg.seed * 7919 + start + (0 if kind == "pgd" else 1))
+        gen = torch.Generator().manual_seed(cfg.seed * 7919 + start + KINDS.index(kind))
         if kind == "pgd":
             xp = pgd_linf(net, xb, yb, eps=eps, iters=cfg.pgd_iters,
                           step_size=eps * STEP_FRACTION, generator=gen)
-        else:
+        elif kind == "noise":
             xp = uniform_noise(xb, eps, generator=gen)
+        else:
+            xp = centered_noise(xb, eps, generator=gen)
         c, p = _codes_of(cfg, net, xp)
         outs.append(xp.cpu())
         layers.append(c)
@@ -91,11 +101,15 @@ def _perturb(cfg: Config, arch: str, eps: float, kind: str) -> dict:
     return res
 
 
+KINDS: tuple[str, ...] = ("pgd", "noise", "centered")
+"""Perturbations: PGD, P3's uniform noise U(0, ε) and its mean-free control U(−ε, ε)."""
+
+
 def perturbed(cfg: Config, arch: str, eps: float, kind: str) -> dict:
-    """Cached PGD (``kind="pgd"``) or noise run on the attacked images: codes, predictions,
-    max |δ|."""
-    if kind not in ("pgd", "noise"):
-        raise ValueError(f"kind must be 'pgd' or 'noise', got {kind!r}")
+    """Cached PGD (``kind="pgd"``), noise or centered-noise run on the attacked images: codes,
+    predictions, max |δ|."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
     return cached(cfg, f"p3.{kind}.{arch}.{eps:.5f}", lambda: _perturb(cfg, arch, eps, kind),
                   shared=True, arch=arch, dataset=cfg.dataset, eps=round(eps, 8), kind=kind,
                   n_attack=cfg.n_attack,
@@ -167,6 +181,41 @@ def _disp_rows(label: str, which: str, kind: str, names: list[str], disp: list[t
              "median": float(v.float().median())} for name, v in zip(names, disp)]
 
 
+def mid_eps(cfg: Config, arch: str) -> dict:
+    """The controls' ε at which PGD neither fails nor saturates: PGD accuracy on the attacked images
+    at the ε rule's probes and :data:`FINE_EPS` (grid values up to 8/255), and of those strictly
+    inside :data:`MID_ACCURACY` the one nearest 50 % (``eps`` None when there is none)."""
+    probes = dict(eps_rule(cfg, arch)["probes"])
+    for eps in FINE_EPS + tuple(e for e in EPS_GRID if e <= 8 / 255):
+        if eps not in probes:
+            r = perturbed(cfg, arch, eps, "pgd")
+            probes[eps] = float((r["pred"] == r["y"]).float().mean())
+    lo, hi = MID_ACCURACY
+    inside = [e for e, a in probes.items() if lo < a < hi]
+    return {"probes": dict(sorted(probes.items())), "eps": min(inside, key=lambda e: abs(probes[e] - 0.5)) if inside else None}
+
+
+def _controls(cfg: Config, arch: str, soms: list[LayerSOM], res: dict, label: str, names: list[str]) -> list[dict]:
+    """The fidelity controls of Figs 11-12 (added 2026-12-07, after the numbers were known), into
+    ``res``: mean-free noise of equal ℓ2 at both ε (``disp[(arch, which, "centered")]``), the floor
+    at ε = 1/255 (``floor1[arch][kind]``), the saturation level of the map (``random_pair[arch]``:
+    the mean torus distance between random units) and the mid-accuracy ε with its PGD displacement
+    (``mid[arch]``). Returns their displacement-table rows."""
+    rows = []
+    for which, eps in res["eps"][arch].items():
+        res["disp"][(arch, which, "centered")] = d = bmu_displacement(cfg, soms, eps, "centered")
+        rows += _disp_rows(label, which, "centered", names, d)
+    res.setdefault("floor1", {})[arch] = {k: bmu_displacement(cfg, soms, FLOOR_EPS, k) for k in ("pgd", "noise")}
+    rows += _disp_rows(label, "1/255 (floor)", "pgd", names, res["floor1"][arch]["pgd"])
+    res.setdefault("random_pair", {})[arch] = mean_pair_distance(soms[0].m, soms[0].n)
+    mid = mid_eps(cfg, arch)
+    if mid["eps"] is not None:
+        mid["disp"] = bmu_displacement(cfg, soms, mid["eps"], "pgd")
+        rows += _disp_rows(label, f"{mid['eps'] * 255:.0f}/255 (mid)", "pgd", names, mid["disp"])
+    res.setdefault("mid", {})[arch] = mid
+    return rows
+
+
 def pgd_vs_noise(cfg: Config, archs) -> dict:
     """Figs 11/12: accuracies and BMU displacements of PGD and noise at the paper's ε and at ε*.
 
@@ -174,7 +223,8 @@ def pgd_vs_noise(cfg: Config, archs) -> dict:
     "acc": {(arch, which): accuracies}, "correct": {(arch, which): correctness (per image)},
     "disp": {(arch, which, kind): [per layer (n, k)]},
     "floor": {arch: [per layer (n, k)] at ε = 0, a control that must be 0}, "layers": names,
-    "table": accuracies DataFrame, "disp_table": mean/median per layer}``.
+    "table": accuracies DataFrame, "disp_table": mean/median per layer}`` and the controls of
+    :func:`_controls` (``disp`` of kind ``"centered"``, ``floor1``, ``random_pair``, ``mid``).
     """
     import pandas as pd
 
@@ -201,6 +251,7 @@ def pgd_vs_noise(cfg: Config, archs) -> dict:
         res["floor"][arch] = floor = bmu_displacement(cfg, soms, 0.0, "noise")
         disp_rows += _disp_rows(label, "0 (control)", "none", names, floor)
         res["layers"] = names
+        disp_rows += _controls(cfg, arch, soms, res, label, names)
     res["table"] = pd.DataFrame(acc_rows)
     res["disp_table"] = pd.DataFrame(disp_rows)
     return res

@@ -51,6 +51,10 @@ PAPER_ATTACK = {
     "p3-fig12": ("ViT: equivalent to the ResNets (Fig. 12; no accuracies given); noise unchanged", "Fig. 12"),
 }
 """Per notebook: the paper's accuracies under PGD and noise (Sec. 3.4) and the figure quoted."""
+SATURATION = 0.8
+"""A displacement at or above this fraction of the map's random-pair torus distance is saturated:
+BMUs land anywhere, so no trend over layers is evaluable (the fidelity audit, 2026-12-07)."""
+CONTROL_NOTE = "control, added 2026-12-07 after the numbers were known (fidelity audit)"
 NOT_SIGNIFICANT = ("not evaluated: the paper gives no measure of 'significant'; the depth trend is "
                    "tested at every size above")
 
@@ -132,6 +136,12 @@ def collapse_verdict(clean: float, pgd: float, noise: float, by_rule: bool, coll
     latter taken as given when ε* was found by the ε rule (``by_rule``)."""
     drop = round(clean - noise, 6)
     return abs(drop) <= NOISE_DROP_MAX and (by_rule or pgd < collapse_acc)
+
+
+def saturated(means: Sequence[float], random_pair: float) -> bool:
+    """A displacement profile is saturated when some layer's mean reaches :data:`SATURATION` of the
+    random-pair torus distance (``random_pair``)."""
+    return max(float(v) for v in means) >= SATURATION * random_pair
 
 
 def zero_floor(max_displacements: Sequence[float]) -> tuple[bool, float]:
@@ -528,6 +538,7 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
                         (paper_acc, f"PGD moves BMUs in all layers, noise does not ({figure})"),
                         r["correct"][(arch, which)], r["disp"][(arch, which, "pgd")], r["disp"][(arch, which, "noise")],
                         by_rule, cfg.collapse_acc)
+    control_rows(card, r)
     for arch, floor in r["floor"].items():
         ok, worst = zero_floor([float(v.float().max()) for v in floor])
         moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(dim=0)  # per image, any layer
@@ -566,6 +577,68 @@ def attack_rows(card: Scorecard, key: str, tag: str, paper: tuple[str, str], cor
     card.record(f"P3-disp-grow-{key}", f"{tag}: PGD {what} grows from first to last layer (mean)",
                 "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok,
                 evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]))
+
+
+def _grow_evaluable(card: Scorecard, cid: str, tag: str, pgd: Sequence[torch.Tensor], random_pair: float) -> None:
+    """The displacement-growth trend with the saturation flag: not evaluated when saturated."""
+    pgd = [v.float() for v in pgd]
+    means = _means(pgd)
+    if saturated(means, random_pair):
+        card.record(cid, f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
+                    "small in CL1, larger in CL4", fmt(means, 2), passed=None,
+                    note=f"{CONTROL_NOTE}; not evaluable: a layer's mean displacement reaches {SATURATION:g} × the "
+                         f"random-pair torus distance {random_pair:.2f} (BMUs land anywhere)")
+        return
+    ok, rho = trend(means, "up")
+    n_images = [_same_items([len(v) for v in pgd])]
+    card.record(cid, f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
+                "small in CL1, larger in CL4", fmt(means, 2) + f" (ρ = {rho:.2f}; saturation at "
+                f"{SATURATION * random_pair:.2f})", passed=ok, note=CONTROL_NOTE,
+                evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]))
+
+
+def control_rows(card: Scorecard, r: dict) -> None:
+    """The controls of Figs 11-12 (:func:`inputspace.p3.attack.pgd_vs_noise`'s ``centered``,
+    ``floor1``, ``random_pair``, ``mid``; added 2026-12-07 after the numbers were known): mean-free
+    noise of equal ℓ2 against PGD and against U(0, ε) in CL1 (the offset on black backgrounds), the
+    floor at ε = 1/255, the saturation flag on every growth row, and growth at the mid-accuracy ε."""
+    for arch in r["eps"]:
+        pair = r["random_pair"][arch]
+        for which in ("paper", "rule"):
+            eps = r["eps"][arch][which]
+            tag = f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})"
+            pgd, noise, centered = ([v.float() for v in r["disp"][(arch, which, k)]] for k in ("pgd", "noise", "centered"))
+            n_images = [_same_items([len(v) for v in pgd + centered])]
+            card.record(f"P3-disp-centered-{arch}-{which}", f"{tag}: BMU displacement PGD > mean-free noise of equal ℓ2 "
+                        "(U(−ε, ε)) in every layer (median)", "PGD moves BMUs in all layers, noise does not",
+                        f"median PGD {fmt(_medians(pgd), 2)} vs centered noise {fmt(_medians(centered), 2)}",
+                        passed=all_above(_medians(pgd), _medians(centered)), note=CONTROL_NOTE,
+                        evidence=stratified_evidence(n_images, lambda idx, p=pgd, c=centered: smallest_gap(
+                            [_median(v, idx[0]) for v in p], [_median(v, idx[0]) for v in c]), _positive, 0.0))
+            card.record(f"P3-noise-offset-{arch}-{which}", f"{tag}: U(0, ε) moves CL1 BMUs more than mean-free noise of "
+                        "equal ℓ2 (median): its mean offset of ε/2 is what moves them", "mechanism (ours)",
+                        f"CL1 median: U(0, ε) {float(noise[0].median()):.2f} vs U(−ε, ε) {float(centered[0].median()):.2f}",
+                        passed=_positive(float(noise[0].median()) - float(centered[0].median())), note=CONTROL_NOTE,
+                        evidence=stratified_evidence(n_images, lambda idx, a=noise[0], c=centered[0]: _median(a, idx[0])
+                                                     - _median(c, idx[0]), _positive, 0.0))
+            _grow_evaluable(card, f"P3-disp-grow-{arch}-{which}-eval", tag, pgd, pair)
+        floor, star = [v.float() for v in r["floor1"][arch]["pgd"]], [v.float() for v in r["disp"][(arch, "rule", "pgd")]]
+        n_images = [_same_items([len(v) for v in floor + star])]
+        card.record(f"P3-floor1-{arch}", f"{LABELS[arch]}: PGD at ε* moves BMUs more than PGD at ε = 1/255 in every "
+                    "layer (median): the displacements measure the attack, not the rank order's fragility",
+                    "control (ours)", f"median ε* {fmt(_medians(star), 2)} vs 1/255 {fmt(_medians(floor), 2)}",
+                    passed=all_above(_medians(star), _medians(floor)), note=CONTROL_NOTE,
+                    evidence=stratified_evidence(n_images, lambda idx, a=star, b=floor: smallest_gap(
+                        [_median(v, idx[0]) for v in a], [_median(v, idx[0]) for v in b]), _positive, 0.0))
+        mid = r["mid"][arch]
+        if mid["eps"] is None:
+            card.record(f"P3-disp-grow-{arch}-mid", f"{LABELS[arch]}: at an ε with PGD accuracy between 10 and 90 %, "
+                        "PGD BMU displacement grows from first to last layer (mean)", "small in CL1, larger in CL4",
+                        "no probed ε", passed=None, note=f"{CONTROL_NOTE}; PGD accuracy at the probed ε: "
+                        + ", ".join(f"{e * 255:.0f}/255 {a:.0%}" for e, a in mid["probes"].items()))
+        else:
+            _grow_evaluable(card, f"P3-disp-grow-{arch}-mid", f"{LABELS[arch]}, ε = {mid['eps'] * 255:.0f}/255 (PGD "
+                            f"accuracy {mid['probes'][mid['eps']]:.0%})", mid["disp"], pair)
 
 
 def real_network(card: Scorecard, r: dict, cfg: Config):

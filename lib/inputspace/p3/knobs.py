@@ -14,9 +14,17 @@ from ..real import knobs as real
 from ..workmodel import Bench
 
 CNNS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121")
-LABELS = {"resnet18": "ResNet-18", "resnet50": "ResNet-50", "vgg19_bn": "VGG-19-BN", "vgg19": "VGG-19",
-          "densenet121": "DenseNet-121", "vit_tiny": "ViT-tiny (6 blocks)",
-          "vit_base_patch16_224": "ViT-B/16"}
+class _Labels(dict):
+    """Display names of the architectures; any other timm architecture (a user's own model, the
+    paper check's EfficientNet-Lite0) is named by itself."""
+
+    def __missing__(self, arch: str) -> str:
+        return arch
+
+
+LABELS = _Labels({"resnet18": "ResNet-18", "resnet50": "ResNet-50", "vgg19_bn": "VGG-19-BN", "vgg19": "VGG-19",
+                  "densenet121": "DenseNet-121", "vit_tiny": "ViT-tiny (6 blocks)",
+                  "vit_base_patch16_224": "ViT-B/16"})
 TABLE1 = {"sigma": 10.0, "alpha": 0.1, "sched": "exp", "periodic": True, "metric": "cosine"}
 """P3 Table 1 (σ, α initial values, 'exp' decay) + Sec. 2.3 (periodic grid, cosine distance)."""
 PAPER_BATCH = {"densenet121": 50}
@@ -40,7 +48,8 @@ BASE = {
     "epochs": per_profile(1, 50, 5, "SOM training epochs (paper 5; quick 50, see p3-00)"),
     "com": Knob("radial", vcodes.COM_MODES, "centre-of-mass scalar of the codes (our choice)"),
     "n_bmus": Knob(10, help="BMUs per input (paper 10)"),
-    "checkpoint_dir": Knob("", help="paper profile, CIFAR/SVHN: folder of <arch>-<dataset>.pt"),
+    "checkpoint_dir": Knob("", help="paper profile: folder of <arch>-<dataset>.pt (CIFAR/SVHN: required; "
+                           "ImageNet: used when present, any timm architecture)"),
     "imagenet_root": Knob("", help="paper profile: ImageNet folder holding train/ and val/ "
                           "(empty: $INPUTSPACE_IMAGENET)"),
 }

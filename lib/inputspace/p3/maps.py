@@ -116,10 +116,15 @@ def _batches(dataset: str, which: str, idx: torch.Tensor, profile: str, root: st
 
 # ------------------------------------------------------------------------------------- models
 def _checkpoint(cfg: Config, arch: str, dataset: str):
-    if cfg.profile == "paper" and dataset != "imagenet" and cfg.checkpoint_dir:
+    """The paper profile's local weights of ``arch`` on ``dataset``: ``<checkpoint_dir>/<arch>-<dataset>.pt``
+    (CIFAR/SVHN: required; ImageNet: used when it exists, any timm architecture, else timm's
+    pretrained weights)."""
+    if cfg.profile == "paper" and cfg.checkpoint_dir:
         from pathlib import Path
 
-        return Path(cfg.checkpoint_dir) / f"{arch}-{dataset}.pt"
+        path = Path(cfg.checkpoint_dir) / f"{arch}-{dataset}.pt"
+        if dataset != "imagenet" or path.is_file():
+            return path
     return None
 
 

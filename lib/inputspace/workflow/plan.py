@@ -20,7 +20,12 @@ SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     # (``p1.adversarial.attack_demo``) are ``shared=True`` caches computed by the first notebook.
     "p1-fig01": ("p1-fig02", "p1-fig03"),
     "p1-fig04": ("p1-fig05",),
-    # P2: the source/target image pool (``p2.roles.pool``) feeds every LST notebook; the
+    # The real network (``inputspace.real.modes``): p1-detection computes the synthetic modes of every
+    # class it meets (those of the pool photos among them), the K′ of p1-fig04 and its detection scores,
+    # which px-03 extends; p1-fig01 computes the same-class paths and bypass p1-fig02 reads.
+    "p1-detection": ("p1-fig01", "p1-fig02", "p1-fig04", "px-03"),
+    # P2: the source/target image pool (``p2.roles.pool``) feeds every LST notebook (and the real
+    # network's LST grid, p2-fig01's, its real-network sections and px-01/px-03's); the
     # derangement LST runs (``p2.lst.derangement_runs``) of the normal, AT and ViT rows are first
     # computed by Fig 3 (its star segments) and read by Tables 1-2 and the cross-study notebooks;
     # Table 1 computes those of the rows Fig 3 does not show (paper: the ViT AT row) for Table 2.
