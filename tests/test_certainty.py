@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from inputspace import certainty as ct
+from inputspace import scorecard
 
 
 def test_interval_far_from_the_threshold_is_clear():
@@ -100,15 +101,14 @@ def _claim(cid, passed, ev=None):
 
 
 def test_scorecard_shows_intervals_labels_and_split_totals():
-    from inputspace import claims
 
     above = lambda m: m > 0.5
     clear = ct.evidence(np.full(10, 0.9) + np.linspace(0, 0.01, 10), above, threshold=0.5)
     marginal = ct.evidence(np.linspace(0.2, 0.8, 10), above, threshold=0.5)
     rows = [_claim("A", True, clear), _claim("B", True, marginal), _claim("C", False, marginal),
             _claim("D", None), _claim("E", False, ct.evidence([0.1], above, threshold=0.5))]
-    md = claims.to_markdown(rows, "quick")
-    assert "**2 pass (1 clear, 1 marginal), 2 fail (0 clear, 1 marginal, 1 without an interval), 1 not evaluated**" in md
+    md = scorecard.to_markdown(rows, "quick")
+    assert "**Paper claims: 2 pass (1 clear, 1 marginal), 2 fail (0 clear, 1 marginal, 1 without an interval), 1 not evaluated**" in md
     assert "**PASS-marginal**" in md and "**FAIL-marginal**" in md and "**FAIL (single example)**" in md
     assert "[95 % CI" in md and "n = 10]" in md and "| **PASS** |" in md
 
@@ -118,17 +118,16 @@ def test_claims_without_evidence_keep_their_old_form():
 
     plain = [_claim("A", True), _claim("B", False)]
     assert "evidence" not in plain[0].as_dict()
-    assert claims.totals_text(plain) == "1 pass, 1 fail, 0 not evaluated"
-    assert "[95 % CI" not in claims.to_markdown(plain, "quick")
-    assert claims.Claim(**plain[0].as_dict()) == plain[0]  # files written before evidence existed read back
+    assert scorecard.totals_text(plain) == "1 pass, 1 fail, 0 not evaluated"
+    assert "[95 % CI" not in scorecard.to_markdown(plain, "quick")
+    assert claims.Claim.from_dict(plain[0].as_dict()) == plain[0]  # files written before evidence existed read back
 
 
 def test_seed_table_marks_the_verdicts_that_flip():
-    from inputspace import claims
 
     s0 = [_claim("A", True), _claim("B", True), _claim("C", False)]
     s1 = [_claim("A", True), _claim("B", False)]
-    md = claims.seeds_markdown({0: s0, 1: s1})
+    md = scorecard.seeds_markdown({0: s0, 1: s1})
     assert "1 of 3 claims change verdict" in md
     rows = {line.split(" | ")[1]: line for line in md.splitlines() if line.startswith("| p1-fig06")}
     assert rows["B"].endswith("| yes |") and not rows["A"].endswith("| yes |")

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from inputspace import claims, paths, pipeline, sources
+from inputspace import claims, paths, pipeline, scorecard, sources
 from inputspace.outputs import RunOutputs
 from inputspace.plotting import savefig
 
@@ -16,7 +16,7 @@ def test_scorecard_records_saves_and_aggregates_per_paper(build):
     card.record("C2", "target confidence stays low", "< 0.1", "0.30", False, "fails")
     card.record("C2", "target confidence stays low", "< 0.1", "0.31", False)  # re-record replaces
     claims.Scorecard("p1-fig01", "quick").record("C1", "barrier exists", "yes", "n/a", None)
-    totals = claims.write_scorecard("quick", build / "out")
+    totals = scorecard.write_scorecard("quick", build / "out")
     assert totals == {"PASS": 1, "FAIL": 1, "N/A": 1}
     md = (build / "out" / "claims.md").read_text()
     assert "## P1" in md and "## P2" in md and "0.31" in md and "0.30" not in md
@@ -28,12 +28,12 @@ def test_running_one_notebook_keeps_the_other_notebooks_rows_of_the_scorecard(bu
     claims.Scorecard("p1-fig01", "quick").record("C1", "barrier exists", "yes", "old", True)
     claims.Scorecard("p2-fig04", "quick").record("C1", "AT keeps more", "> normal", "old", False)
     claims.Scorecard("p3-fig01", "quick").record("C1", "SOM", "yes", "old", True)
-    claims.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])  # the committed scorecard
+    scorecard.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])  # the committed scorecard
     for p in paths.claims_dir("quick").glob("*.json"):  # a fresh clone: no run records
         p.unlink()
     claims.Scorecard("p2-fig04", "quick").record("C1", "AT keeps more", "> normal", "new", True)  # ONLY=p2-fig04
     claims.Scorecard("p9-fig01", "quick")  # a notebook that ran and records no claim (p0-00)
-    totals = claims.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])
+    totals = scorecard.write_scorecard("quick", out, ["p1-fig01", "p2-fig04", "p3-fig01"])
     rows = [(c.notebook_id, c.measured) for c in claims.load_scorecard(out / "claims.json")]
     assert rows == [("p1-fig01", "old"), ("p2-fig04", "new"), ("p3-fig01", "old")]  # notebook order kept
     assert totals == {"PASS": 3, "FAIL": 0, "N/A": 0}
@@ -191,10 +191,10 @@ def test_compare_writes_the_seed_table_from_both_scorecards(build, monkeypatch):
     with pytest.raises(SystemExit, match="MODEL_SEED=1"):
         pipeline.compare()
     claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "0.61", True)
-    claims.write_scorecard("quick", build / "figures")
+    scorecard.write_scorecard("quick", build / "figures")
     monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
     claims.Scorecard("p2-fig04", "quick").record("C1", "s", "p", "0.41", False)
-    claims.write_scorecard("quick", paths.figures_dir("quick"))
+    scorecard.write_scorecard("quick", paths.figures_dir("quick"))
     monkeypatch.delenv(paths.MODEL_SEED_ENV)
     md = pipeline.compare().read_text()
     assert "Model seeds 0, 1; 1 of 1 claims change verdict" in md

@@ -193,9 +193,10 @@ def _demo(scan=True):
 def test_fig01_records_five_claims(card):
     k = card("p1-fig01")
     table = c.fig01(k, _demo())
-    assert verdicts(k) == [("P1.7-1a", True), ("P1.7-3a", True), ("P1.7-3b", True), ("P1.9-1", True), ("P1.9-1b", True)]
+    assert verdicts(k) == [("P1.7-1a", True), ("P1.7-3a", True), ("P1.7-3b", True), ("P1.7-3b-exact", True), ("P1.9-1", True),
+                          ("P1.9-1b", True)]
     assert "1 of 2 scanned mode pairs" in k.claims[0].measured
-    assert list(table["claim"]) == [cl.claim_id for cl in k.claims]
+    assert list(table["claim"]) == [cl.name for cl in k.claims]
     k2 = card("p1-fig01")
     c.fig01(k2, {**_demo(scan=False), "gap": 0.0})
     assert k2.claims[0].passed is False and "- of - scanned" in k2.claims[0].measured
@@ -254,9 +255,19 @@ def test_fig06_records_four_claims(card):
             {"kind": "adversarial", "class": 1, "L1": 0.1, "L2": 0.3, "max": 3.0, "gap": 2.7, "kept": False}]
     k = card("p1-fig06")
     c.fig06(k, {"rows": rows}, cfg("p1-fig06", stat_attack_iters=8))
-    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.9-4b", False)]
+    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.7-1b-rel", True),
+                           ("P1.9-4b", False)]
     assert k.claims[2].measured == "67% of 3 kept within-class pairs"
-    assert k.claims[3].measured == "50% of 2 attacks within 8 iterations"
+    assert k.claims[3].measured.startswith("67% of 3 pairs") and "δ · max(L_A, L_C) = 0.0002" in k.claims[3].measured
+    assert k.claims[4].measured == "50% of 2 attacks within 8 iterations"
+
+
+def test_the_loss_relative_delta_decides_on_both_sides_of_the_absolute_one():
+    assert c.relative_delta(0.1, 0.05) == pytest.approx(1e-4) and c.relative_delta(2.0, 5.0) == pytest.approx(5e-3)
+    # a gap of 5e-4 between modes of loss 0.1: no barrier for δ = 0.001, a barrier for δ · 0.1
+    assert not c.barrier_exists(5e-4) and c.barrier_exists(5e-4, c.relative_delta(0.1, 0.1))
+    # a gap of 2e-3 between modes of loss 5: a barrier for δ, none for δ · 5
+    assert c.barrier_exists(2e-3) and not c.barrier_exists(2e-3, c.relative_delta(5.0, 1.0))
 
 
 def _round(height, gap, ok):
@@ -439,13 +450,15 @@ def test_fig06_evidence_clear_and_marginal(card):
     k = card("p1-fig06")
     c.fig06(k, _stat_rows(np.linspace(0.1, 0.5, n), [0.1] * n, np.linspace(2, 3, n), np.linspace(1.9, 2.9, n), [True] * n),
             cfg("p1-fig06", stat_attack_iters=8))
-    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.9-4b", True)]
+    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.7-1b-rel", True),
+                           ("P1.9-4b", True)]
     assert set(certainties(k).values()) == {"clear"}
     # overlapping medians, 6 of 10 within-class barriers (> half), one attack in ten short of its mode
     k = card("p1-fig06")
     c.fig06(k, _stat_rows(np.linspace(0.1, 1.0, n), [0.1] * 6 + [0.0] * 4, np.linspace(0.15, 1.05, n),
                           [0.11] * 6 + [0.0] * 4, [False] + [True] * (n - 1)), cfg("p1-fig06", stat_attack_iters=8))
-    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.9-4b", False)]
+    assert verdicts(k) == [("P1.7-4c", True), ("P1.7-4d", True), ("P1.7-1b", True), ("P1.7-1b-rel", True),
+                           ("P1.9-4b", False)]
     assert set(certainties(k).values()) == {"marginal"}
     assert k.claims[0].note.startswith("95 % CI: of the difference of the medians")
     assert evidence_of(k, "P1.7-1b")["statistic"] == 0.6 and evidence_of(k, "P1.7-1b")["threshold"] == c.MOST
@@ -529,7 +542,7 @@ def test_evidence_reaches_the_scorecard_file(card):
     k = card("p1-fig06")
     c.fig06(k, _stat_rows([0.3] * 6, [0.1] * 6, [2.0] * 6, [1.9] * 6, [True] * 6), cfg("p1-fig06", stat_attack_iters=8))
     saved = json.loads(k.path.read_text())["claims"]
-    assert all(cl["evidence"]["certainty"] == "clear" for cl in saved) and len(saved) == 4
+    assert all(cl["evidence"]["certainty"] == "clear" for cl in saved) and len(saved) == 5
 
 
 def test_percolation_study_keeps_its_per_trial_values():

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from inputspace import paths
+from inputspace import verdicts as verdicts_mod
 from inputspace.claims import Scorecard
 from inputspace.config import resolve
 from inputspace.p2 import claims, knobs, lst, tables
@@ -117,7 +118,7 @@ PATH_IDS = ["P2.6-1", "P2.6-2a", "P2.6-2b", "P2.6-2c", "P2.6-7"]
 def test_fig01_records_the_path_claims_then_the_raised_confidence(card):
     c = card("p2-fig01")
     table = claims.fig01(c, good_summary())
-    assert list(table["claim"]) == PATH_IDS + ["P2.6-5"]
+    assert list(table["claim"]) == [verdicts_mod.name_of("p2-fig01", i) for i in PATH_IDS + ["P2.6-5"]]
     assert all(verdicts(c).values())
     c = card("p2-fig01")
     claims.fig01(c, good_summary(preserved=0.95, monotone_linf=0.9, p_tgt_max=0.6, p_final_mean=0.9))
@@ -126,15 +127,14 @@ def test_fig01_records_the_path_claims_then_the_raised_confidence(card):
     assert c.claims[0].measured == "95% of 20 paths; min margin +0.0500"
 
 
-def test_fig02_shares_the_path_claims_and_adds_the_kept_class(card):
+def test_fig02_records_only_the_kept_class_its_paths_claims_are_fig01s(card):
     c = card("p2-fig02")
-    table = claims.fig02(c, {"summary": good_summary(decreased_l2=0.5), "kept_cells": ones_then_zeros(5 / 6, 6)})
-    assert list(table["claim"]) == PATH_IDS + ["P2.1-2"]
-    assert verdicts(c)["P2.6-2a"] is False and verdicts(c)["P2.1-2"] is False
+    table = claims.kept(c, ones_then_zeros(5 / 6, 6))
+    assert list(table["claim"]) == ["P2-keeps-source-class"] and verdicts(c) == {"P2.1-2": False}
     assert c.claims[-1].measured == "5/6 grid cells"
-    c1 = card("p2-fig01")
-    claims.fig01(c1, good_summary(decreased_l2=0.5))
-    assert [x.measured for x in c1.claims[:5]] == [x.measured for x in c.claims[:5]]
+    c = card("p2-fig02")
+    claims.kept(c, ones_then_zeros(1.0, 6))
+    assert verdicts(c) == {"P2.1-2": True}
 
 
 def star_segments(p0: float, above: list[bool], n_points: int = 5) -> dict:
@@ -327,10 +327,10 @@ def test_evidence_that_contradicts_the_summary_is_refused(card):
 
 def test_fig02_kept_cells_clear_when_all_kept_marginal_with_one_lost(card):
     c = card("p2-fig02")
-    claims.fig02(c, {"summary": good_summary(), "kept_cells": ones_then_zeros(1.0, 20)})
+    claims.kept(c, ones_then_zeros(1.0, 20))
     assert evidence_of(c)["P2.1-2"]["certainty"] == "clear" and verdicts(c)["P2.1-2"]
     c = card("p2-fig02")
-    claims.fig02(c, {"summary": good_summary(), "kept_cells": ones_then_zeros(0.95, 20)})
+    claims.kept(c, ones_then_zeros(0.95, 20))
     e = evidence_of(c)["P2.1-2"]
     assert not verdicts(c)["P2.1-2"] and e["certainty"] == "marginal" and e["statistic"] == 0.95
     assert c.claims[-1].measured == "19/20 grid cells"

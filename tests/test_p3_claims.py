@@ -23,6 +23,24 @@ def verdicts(card: Scorecard) -> dict:
     return {c.claim_id: c.passed for c in card.claims}
 
 
+def paper_rows(card: Scorecard) -> dict:
+    """The verdicts of the rows that are not the fidelity controls (tested on their own below)."""
+    return {c.claim_id: c.passed for c in card.claims if c.kind != "control"}
+
+
+def with_controls(r: dict, arch: str, centered=None, floor1=None, random_pair: float = 100.0, mid=None) -> dict:
+    """Add the controls of :func:`inputspace.p3.attack._controls` to an attack result: centered
+    noise (default: the U(0, ε) noise's displacements), the floor at 1/255 (default: zero), the
+    random-pair distance (default: far above any displacement) and no mid-accuracy ε."""
+    for w in ("paper", "rule"):
+        r["disp"][(arch, w, "centered")] = centered if centered is not None else r["disp"][(arch, w, "noise")]
+    zero = [torch.zeros_like(v, dtype=torch.float32) for v in r["disp"][(arch, "rule", "pgd")]]
+    r["floor1"] = {arch: {"pgd": floor1 if floor1 is not None else zero, "noise": zero}}
+    r["random_pair"] = {arch: random_pair}
+    r["mid"] = {arch: mid or {"probes": {2 / 255: 0.95}, "eps": None}}
+    return r
+
+
 # ------------------------------------------------------------------------------------ rules
 def test_trend_threshold_both_sides():
     assert claims.trend([1.0, 3.0, 2.0, 4.0], "up") == (True, 0.8)  # at the threshold
@@ -321,7 +339,7 @@ def _attack_images(arch, pgd_disp, noise_disp, floor, correct):
             "acc": {(arch, w): {k: float(v.float().mean()) for k, v in correct.items()} for w in ("paper", "rule")},
             "disp": {(arch, w, kind): d for w in ("paper", "rule")
                      for kind, d in (("pgd", pgd_disp), ("noise", noise_disp))},
-            "floor": {arch: floor}}
+            "floor": {arch: floor}, "random_pair": {arch: 100.0}}
 
 
 def test_attack_evidence_clear_and_marginal(card):
@@ -331,8 +349,8 @@ def test_attack_evidence_clear_and_marginal(card):
     far = [torch.tensor(3.0 + li + 0.1 * rng.random((50, 2)), dtype=torch.float32) for li in range(4)]
     c = card("p3-fig11")
     all_fooled = _correct({"clean": 0, "pgd": 50, "noise": 0})
-    claims.pgd_vs_noise_codes(c, _attack_images("resnet18", far, zeros, zeros, all_fooled), cfg)
-    v = {x.claim_id: x.labelled_verdict for x in c.claims}
+    claims.pgd_vs_noise_codes(c, with_controls(_attack_images("resnet18", far, zeros, zeros, all_fooled), "resnet18"), cfg)
+    v = {x.claim_id: x.labelled_verdict for x in c.claims if x.kind != "control"}
     assert v == {"P3-disp-floor-resnet18": "PASS",
                  **{f"P3-{k}-resnet18{w}": "PASS" for k in ("pgd-acc", "disp", "disp-grow") for w in ("-paper", "-rule")}}
     near_p = [torch.tensor(rng.integers(0, 4, (50, 2)), dtype=torch.float32) for _ in range(4)]
@@ -341,7 +359,8 @@ def test_attack_evidence_clear_and_marginal(card):
     floor[1][7, 1] = 1.0  # one image of 50 moves at ε = 0
     c = card("p3-fig11")
     one_noise_error = _correct({"clean": 0, "pgd": 50, "noise": 1})
-    claims.pgd_vs_noise_codes(c, _attack_images("resnet18", near_p, near_n, floor, one_noise_error), cfg)
+    claims.pgd_vs_noise_codes(c, with_controls(_attack_images("resnet18", near_p, near_n, floor, one_noise_error), "resnet18"),
+                              cfg)
     ev = {x.claim_id: x for x in c.claims}
     assert ev["P3-pgd-acc-resnet18-rule"].labelled_verdict == "PASS-marginal"  # noise drop 0.02 = its bar
     assert ev["P3-pgd-acc-resnet18-rule"].evidence["statistic"] == pytest.approx(0.02)
@@ -542,8 +561,9 @@ def _attack_result(arch, pgd_rule_disp, floor_max=0.0, found=True):
 def test_pgd_vs_noise_codes_of_fig11_and_fig12(card):
     grow = [torch.full((2, 2), float(i + 1)) for i in range(4)]
     c = card("p3-fig11")
-    claims.pgd_vs_noise_codes(c, _attack_result("resnet18", grow), SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig11"))
-    assert verdicts(c) == {
+    claims.pgd_vs_noise_codes(c, with_controls(_attack_result("resnet18", grow), "resnet18"),
+                              SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig11"))
+    assert paper_rows(c) == {
         "P3-pgd-acc-resnet18-paper": False, "P3-disp-resnet18-paper": False, "P3-disp-grow-resnet18-paper": False,
         "P3-pgd-acc-resnet18-rule": True, "P3-disp-resnet18-rule": True, "P3-disp-grow-resnet18-rule": True,
         "P3-disp-floor-resnet18": True}
@@ -553,8 +573,8 @@ def test_pgd_vs_noise_codes_of_fig11_and_fig12(card):
     assert c.claims[1].paper_value.endswith("(Fig. 11)")
     assert c.claims[3].note == "PGD half holds by the choice of ε*: only the noise half is tested"
     c = card("p3-fig12")
-    claims.pgd_vs_noise_codes(c, _attack_result("vit_tiny", list(reversed(grow)), floor_max=1.0, found=False),
-                              SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig12"))
+    claims.pgd_vs_noise_codes(c, with_controls(_attack_result("vit_tiny", list(reversed(grow)), floor_max=1.0, found=False),
+                                            "vit_tiny"), SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig12"))
     v = verdicts(c)
     assert v["P3-pgd-acc-vit_tiny-rule"] is True  # PGD 0.0 < 0.10 without the rule
     assert v["P3-disp-grow-vit_tiny-rule"] is False and v["P3-disp-floor-vit_tiny"] is False
@@ -614,3 +634,26 @@ def test_tab02(card):
     claims.tab02(c, {"params": _table2(), "checks": chk})
     assert verdicts(c) == {"P3-table2": True, "P3-linf": False}
     assert c.claims[1].measured == "2/2 runs within ε, 1/2 in [0,1]"
+
+
+def test_the_attack_controls_decide_on_both_sides():
+    cfg = SimpleNamespace(collapse_acc=0.10, notebook_id="p3-fig11")
+    grow = [torch.full((2, 2), float(i + 1)) for i in range(4)]
+    # centered noise below PGD everywhere, U(0, ε) above centered in CL1, ε* above the 1/255 floor, not saturated,
+    # and a mid-accuracy ε whose displacement grows
+    r = with_controls(_attack_result("resnet18", grow), "resnet18", centered=[torch.full((2, 2), -1.0)] * 4,
+                      mid={"probes": {8 / 255: 0.5}, "eps": 8 / 255, "disp": grow})
+    r["disp"][("resnet18", "rule", "noise")] = [torch.full((2, 2), 0.5)] * 4
+    c = Scorecard("p3-fig11", "smoke")
+    claims.pgd_vs_noise_codes(c, r, cfg)
+    v = {x.claim_id: x.passed for x in c.claims if x.kind == "control"}
+    assert v["P3-disp-centered-resnet18-rule"] and v["P3-noise-offset-resnet18-rule"] and v["P3-floor1-resnet18"]
+    assert v["P3-disp-grow-resnet18-rule-eval"] and v["P3-disp-grow-resnet18-mid"]
+    # the other side: centered noise as strong as PGD, the floor as high as ε*, saturated growth, no mid ε
+    r = with_controls(_attack_result("resnet18", grow), "resnet18", centered=grow, floor1=grow, random_pair=4.0)
+    c = Scorecard("p3-fig11", "smoke")
+    claims.pgd_vs_noise_codes(c, r, cfg)
+    v = {x.claim_id: x.passed for x in c.claims if x.kind == "control"}
+    assert v["P3-disp-centered-resnet18-rule"] is False and v["P3-floor1-resnet18"] is False
+    assert v["P3-disp-grow-resnet18-rule-eval"] is None and v["P3-disp-grow-resnet18-mid"] is None
+    assert claims.saturated([1.0, 3.2], 4.0) and not claims.saturated([1.0, 3.1], 4.0)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from inputspace import claims, notebook, papercheck, paths
+from inputspace import claims, notebook, papercheck, paths, scorecard
 
 
 def test_parameters_pass_only_the_notebooks_own_data_knobs_and_the_paper_profile():
@@ -29,7 +29,7 @@ def test_claims_of_the_check_go_to_their_own_folder_marked_stand_in(tmp_path, mo
     card = claims.Scorecard("p9-fig01", "paper")
     c = card.record("X", "s", "p", "m", True)
     assert c.standin and json.loads(card.path.read_text())["claims"][0]["standin"] is True
-    md = claims.to_markdown(claims.load_all("paper"), "paper")
+    md = scorecard.to_markdown(claims.load_all("paper"), "paper")
     assert "STAND-IN" in md
     monkeypatch.delenv(paths.PAPER_CHECK_ENV)
     assert paths.claims_dir("paper") == tmp_path / "paper" / "claims"
@@ -40,7 +40,7 @@ def test_stand_in_and_real_claims_are_never_aggregated():
     real = claims.Claim("p1-fig01", "A", "s", "p", "m", True)
     fake = claims.Claim("p1-fig01", "B", "s", "p", "m", True, standin=True)
     with pytest.raises(ValueError, match="never aggregated"):
-        claims.to_markdown([real, fake], "paper")
+        scorecard.to_markdown([real, fake], "paper")
 
 
 def test_cost_is_the_slope_between_two_work_sizes(monkeypatch):

@@ -78,9 +78,9 @@ def test_hypothesis_lines_keep_the_model_tag_of_px04():
 
 
 # ----------------------------------------------------------------------------- px-01
-def _segments(lst, real, pgd, bypassed=(), connected=(), at=None):
-    def part(g):
-        return {"gap": torch.tensor(g, dtype=torch.float64)}
+def _segments(lst, real, pgd, bypassed=(), connected=(), at=None, loss=1.0):
+    def part(g):  # end losses `loss` at both ends: the loss-relative δ is δ · loss
+        return {"gap": torch.tensor(g, dtype=torch.float64), "losses": torch.full((len(g), 2), loss, dtype=torch.float64)}
     normal = {"lst": part(lst), "real": part(real), "pgd": {**part(pgd), "steps": torch.tensor([3] * len(pgd))},
               "bypass": {"bypassed": torch.tensor(bypassed, dtype=torch.bool),
                          "connected": torch.tensor(connected, dtype=torch.bool),
@@ -96,16 +96,19 @@ def test_px01_passes_and_fails_on_both_sides_of_its_thresholds(card):
     seg = _segments(lst=[small] * 9 + [big], real=[big] * 6, pgd=[0.0] * 5,
                     bypassed=[False] * 9 + [True], connected=[True] * 10, at=[small] * 8 + [big] * 2)
     rows = _rows(claims.px01(card("px-01"), seg))
-    assert list(rows) == ["X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.6"]
-    assert all(rows[c]["verdict"].startswith("PASS") for c in ("X1.1", "X1.2", "X1.3", "X1.4", "X1.5"))
+    assert list(rows) == ["X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.6", "X1.2r", "X1.3f"]
+    assert all(rows[c]["verdict"].startswith("PASS") for c in ("X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.2r", "X1.3f"))
     assert rows["X1.6"]["verdict"].startswith("FAIL")  # 80 % < 90 %
     assert rows["X1.1"]["statement"] == claims.HYPOTHESES["X1.1"]
     assert rows["X1.1"]["paper"] == claims.PAPER_VALUE
     seg = _segments(lst=[big] * 6, real=[small] * 6, pgd=[big] * 5, bypassed=[True] * 6,
                     connected=[False] * 4 + [True] * 2, at=[small] * 10)
     rows = _rows(claims.px01(card("px-01"), seg))
-    assert all(rows[c]["verdict"].startswith("FAIL") for c in ("X1.1", "X1.2", "X1.3", "X1.4", "X1.5"))
+    assert all(rows[c]["verdict"].startswith("FAIL") for c in ("X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.2r", "X1.3f"))
     assert rows["X1.6"]["verdict"].startswith("PASS")
+    # modes of loss 0.01: a gap of δ/10 is below δ (X1.2) but not below δ · 0.01 (X1.2r)
+    rows = _rows(claims.px01(card("px-01"), _segments(lst=[small] * 10, real=[big], pgd=[0.0], loss=0.01)))
+    assert rows["X1.2"]["verdict"].startswith("PASS") and rows["X1.2r"]["verdict"].startswith("FAIL")
 
 
 def test_px01_records_every_row_and_says_why_one_is_not_evaluated(card):
@@ -113,7 +116,8 @@ def test_px01_records_every_row_and_says_why_one_is_not_evaluated(card):
     seg = _segments(lst=[DELTA / 10] * 3, real=[], pgd=[0.0] * 2, bypassed=[False] * 3, connected=[True] * 3)
     claims.px01(sc, seg)
     by_id = {c.claim_id: c for c in sc.claims}
-    assert list(by_id) == ["X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.6"]
+    assert list(by_id) == ["X1.1", "X1.2", "X1.3", "X1.4", "X1.5", "X1.6", "X1.2r", "X1.3f"]
+    assert by_id["X1.3f"].passed is None and "no LST or no real" in by_id["X1.3f"].note
     assert by_id["X1.1"].passed and by_id["X1.1"].certainty == "too few items"  # 3 segments: kept, labelled
     assert by_id["X1.3"].passed is None and "no LST or no real" in by_id["X1.3"].note
     assert by_id["X1.5"].passed is None and "no source → LST output segment with a gap" in by_id["X1.5"].note
@@ -242,12 +246,19 @@ def _lenses(within_n, within_a, cov_n, cov_a, tri_n, tri_a, exc_n, exc_a, dc_n, 
 
 def test_px04_the_smoother_at_model_passes_every_lens_and_x46(card):
     hi, lo = [2.0] * 6, [1.0] * 6
+    r = _lenses(within_n=hi, within_a=[0.0] * 6, cov_n=[0.9] * 6, cov_a=[0.5] * 6, tri_n=[0.2] * 6, tri_a=[0.8] * 6,
+                exc_n=hi, exc_a=lo, dc_n=hi, dc_a=lo)
+    rows = _rows(claims.px04(card("px-04"), r))
+    assert list(rows) == ["X4.1", "X4.2", "X4.3", "X4.4", "X4.5", "X4.6", "X4.1f", "X4.6f"]
+    assert all(v["verdict"].startswith("PASS") for v in rows.values())
+    assert rows["X4.6"]["measured"] == "X4.1 PASS / X4.3 PASS / X4.4 PASS"
+    assert rows["X4.6f"]["measured"] == "X4.1f PASS / X4.3 PASS / X4.4 PASS"
+    # every within-class pair has a barrier under both models: lower median gaps (X4.1) but the same fraction (X4.1f)
     r = _lenses(within_n=hi, within_a=lo, cov_n=[0.9] * 6, cov_a=[0.5] * 6, tri_n=[0.2] * 6, tri_a=[0.8] * 6,
                 exc_n=hi, exc_a=lo, dc_n=hi, dc_a=lo)
     rows = _rows(claims.px04(card("px-04"), r))
-    assert list(rows) == ["X4.1", "X4.2", "X4.3", "X4.4", "X4.5", "X4.6"]
-    assert all(v["verdict"].startswith("PASS") for v in rows.values())
-    assert rows["X4.6"]["measured"] == "X4.1 PASS / X4.3 PASS / X4.4 PASS"
+    assert rows["X4.1"]["verdict"].startswith("PASS") and rows["X4.1f"]["verdict"].startswith("FAIL")
+    assert rows["X4.6f"]["verdict"].startswith("FAIL")
 
 
 def test_px04_one_lens_disagreeing_fails_x46_and_ties_fail(card):

@@ -7,7 +7,7 @@ import types
 import pytest
 import torch
 
-from inputspace import claims, liteweights, models, paths, photos, zoo
+from inputspace import claims, liteweights, models, paths, photos, scorecard, zoo
 from inputspace.p2 import roles
 from inputspace.real import pool as real_pool
 from inputspace.real.attack import displacement
@@ -152,16 +152,17 @@ def test_a_variant_suffixes_its_ids_labels_its_rows_and_shows_only_them(build):
     real.record("P2.6-1", "s", "p", "m", False)
     assert [c.claim_id for c in card.claims] == ["P2.6-1", "P2.6-1-real"]
     assert card.claims[1].network == "EfficientNet-Lite0; photos" and not card.claims[0].network
-    assert list(real.table()["claim"]) == ["P2.6-1-real"] and list(card.table()["claim"]) == ["P2.6-1"]
+    assert list(real.table()["claim"]) == ["P2-levelset-preserved-grid-real"]  # the readable name
+    assert list(card.table()["claim"]) == ["P2-levelset-preserved-grid"]
     assert "network" not in card.claims[0].as_dict() and card.claims[1].as_dict()["network"]
 
 
 def test_the_scorecard_keeps_real_network_rows_out_of_the_headline_totals():
     rows = [claims.Claim("p2-fig01", "A", "s", "p", "m", True), claims.Claim("p2-fig01", "A-real", "s", "p", "m", False,
                                                                             network="Lite0")]
-    text = claims.to_markdown(rows, "quick")
+    text = scorecard.to_markdown(rows, "quick")
     head, real = text.split("## A real ImageNet network")
-    assert "**1 pass, 0 fail, 0 not evaluated** (of 1 claims)" in head and "A-real" not in head
+    assert "**Paper claims: 1 pass, 0 fail, 0 not evaluated** (of 1)" in head and "A-real" not in head
     assert "0 pass, 1 fail" in real and "| A-real |" in real
 
 

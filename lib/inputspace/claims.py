@@ -8,14 +8,14 @@ record (atomically), starting empty on every run so a rerun never keeps stale ve
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from . import paths
 from .cache import atomic_write_bytes
 from .certainty import Evidence, verdict_text
+from .verdicts import kind_of, name_of, reason_of
 
 PAPERS = {"p1": "P1 — Vrabel et al., Input Space Mode Connectivity in Deep Neural Networks",
           "p2": "P2 — Balasubramanian et al., Exploring Geometry of Blind Spots in Vision Models",
@@ -53,15 +53,43 @@ class Claim:
         """The verdict with its certainty, e.g. ``PASS-marginal`` (:func:`inputspace.certainty.verdict_text`)."""
         return verdict_text(self.verdict, self.certainty)
 
+    @property
+    def name(self) -> str:
+        """The readable name the scorecard shows (:func:`inputspace.verdicts.name_of`; ``claim_id``
+        is the historical id, kept for continuity)."""
+        return name_of(self.notebook_id, self.claim_id)
+
+    @property
+    def kind(self) -> str:
+        """``paper`` / ``construction`` / ``ours`` / ``control`` / ``corrected`` / ``hypothesis``
+        (:func:`inputspace.verdicts.kind_of`)."""
+        return kind_of(self.claim_id)
+
+    @property
+    def reason(self) -> tuple[str, str] | None:
+        """Why a failing row fails: (cause, clause) (:data:`inputspace.verdicts.REASONS`); None for a
+        row that does not fail."""
+        return reason_of(self.name) if self.passed is False else None
+
     def as_dict(self) -> dict:
-        """JSON form; a claim without evidence has no ``evidence`` key, a digits row no ``network``
-        key (files written before they existed read back the same)."""
+        """JSON form with the readable ``name``, the ``kind`` and, on a FAIL, the ``reason``; a claim
+        without evidence has no ``evidence`` key, a digits row no ``network`` key (files written
+        before they existed read back the same)."""
         d = asdict(self)
         if d["evidence"] is None:
             del d["evidence"]
         if not d["network"]:
             del d["network"]
+        d.update(name=self.name, kind=self.kind)
+        if self.reason:
+            d["reason"] = {"cause": self.reason[0], "why": self.reason[1]}
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Claim:
+        """A claim read back from its JSON form (the derived ``name``, ``kind``, ``reason`` dropped)."""
+        own = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in own})
 
 
 class Scorecard:
@@ -132,7 +160,7 @@ def claims_frame(claims: list[Claim]):
     """Claims as the notebooks display them (a pandas DataFrame)."""
     import pandas as pd
 
-    return pd.DataFrame([{"claim": c.claim_id, "statement": c.statement, "paper": c.paper_value,
+    return pd.DataFrame([{"claim": c.name, "kind": c.kind, "statement": c.statement, "paper": c.paper_value,
                           "measured": c.measured, "verdict": c.labelled_verdict} for c in claims])
 
 
@@ -142,7 +170,7 @@ def _records(profile: str) -> list[dict]:
 
 
 def _claims_of(records: list[dict], notebook_ids: list[str] | None) -> list[Claim]:
-    return [Claim(**c) for d in records if notebook_ids is None or d["notebook_id"] in notebook_ids
+    return [Claim.from_dict(c) for d in records if notebook_ids is None or d["notebook_id"] in notebook_ids
             for c in d["claims"]]
 
 
@@ -153,32 +181,7 @@ def load_all(profile: str, notebook_ids: list[str] | None = None) -> list[Claim]
 
 def load_scorecard(path: Path) -> list[Claim]:
     """The claims of an aggregated scorecard file (``figures/claims.json``)."""
-    return [Claim(**c) for c in json.loads(Path(path).read_text())["claims"]]
-
-
-def totals(claims: list[Claim]) -> dict[str, int]:
-    return {v: sum(c.verdict == v for c in claims) for v in ("PASS", "FAIL", "N/A")}
-
-
-def totals_text(claims: list[Claim]) -> str:
-    """``P pass, F fail, N not evaluated``; once claims carry certainty labels,
-    ``P pass (a clear, b marginal), F fail (c clear, d marginal), N not evaluated`` (claims without
-    an interval are counted as such)."""
-    t = totals(claims)
-    if all(c.evidence is None for c in claims):
-        return f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated"
-
-    def split(verdict: str) -> str:
-        rows = [c for c in claims if c.verdict == verdict]
-        clear = sum(c.certainty == "clear" for c in rows)
-        marginal = sum(c.certainty == "marginal" for c in rows)
-        rest = len(rows) - clear - marginal
-        return f"{clear} clear, {marginal} marginal" + (f", {rest} without an interval" if rest else "")
-    return f"{t['PASS']} pass ({split('PASS')}), {t['FAIL']} fail ({split('FAIL')}), {t['N/A']} not evaluated"
-
-
-def _md_cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+    return [Claim.from_dict(c) for c in json.loads(Path(path).read_text())["claims"]]
 
 
 def digits_rows(claims: list[Claim]) -> list[Claim]:
@@ -189,59 +192,6 @@ def digits_rows(claims: list[Claim]) -> list[Claim]:
 def network_rows(claims: list[Claim]) -> list[Claim]:
     """The rows of the real-network sections (never averaged with :func:`digits_rows`)."""
     return [c for c in claims if c.network]
-
-
-def _paper_tables(claims: list[Claim], heading: str) -> list[str]:
-    """One markdown table per paper (``heading`` before each paper's title)."""
-    lines = []
-    for key, title in PAPERS.items():
-        rows = [c for c in claims if c.notebook_id.startswith(key + "-")]
-        if not rows:
-            continue
-        tp = totals(rows)
-        lines += [f"{heading} {title}", "", f"{tp['PASS']} pass, {tp['FAIL']} fail, {tp['N/A']} n/a", "",
-                  "| notebook | claim | statement | paper | measured | verdict | note |",
-                  "|---|---|---|---|---|---|---|"]
-        lines += [f"| {c.notebook_id} | {c.claim_id} | {_md_cell(c.statement)} | {_md_cell(c.paper_value)} "
-                  f"| {_md_cell(c.measured)}{_interval(c)} | **{c.labelled_verdict}** | {_md_cell(c.note)} |"
-                  for c in rows]
-        lines.append("")
-    return lines
-
-
-def to_markdown(claims: list[Claim], profile: str) -> str:
-    """The scorecard as markdown: the totals of the profile's own models and one table per paper,
-    then the real-network view (its own totals; the network and its images named per row)."""
-    standin = {c.standin for c in claims}
-    if len(standin) > 1:
-        raise ValueError("stand-in claims (make paper-check) and real claims are never aggregated")
-    title = f"# Claims scorecard ({profile} profile)"
-    if True in standin:
-        title += " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, not the papers"
-    own, real = digits_rows(claims), network_rows(claims)
-    lines = [title, "",
-             f"**{totals_text(own)}** "
-             f"(of {len(own)} claims). Generated by `make figures`; do not edit.", ""]
-    lines += _paper_tables(own, "##")
-    if real:
-        networks = sorted({c.network for c in real})
-        lines += ["## A real ImageNet network", "",
-                  f"**{totals_text(real)}** (of {len(real)} claims on {'; '.join(networks)}). Each row is the "
-                  "same claim as the digits row of the same id without `-real`, measured on the pretrained "
-                  "network and the bundled photos; never averaged with the rows above.", ""]
-        lines += _paper_tables(real, "###")
-    return "\n".join(lines)
-
-
-def _interval(c: Claim) -> str:
-    """`` [95 % CI lo–hi, n items]`` after the measured value of a claim with an interval."""
-    e = c.evidence
-    if not e:
-        return ""
-    if e["interval"] is None:
-        return f" [n = {e['n_items']}]"
-    lo, hi = e["interval"]
-    return f" [95 % CI {lo:.3g}–{hi:.3g}, n = {e['n_items']}]"
 
 
 def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> list[Claim]:
@@ -258,33 +208,3 @@ def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None =
                    if c.notebook_id not in ran and (notebook_ids is None or c.notebook_id in notebook_ids)]
     order = {nid: i for i, nid in enumerate(notebook_ids or sorted({c.notebook_id for c in claims}))}
     return sorted(claims, key=lambda c: order.get(c.notebook_id, len(order)))
-
-
-def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
-    """Write ``claims.md`` and ``claims.json`` into ``out_dir`` from :func:`current_claims`; returns
-    the totals of the profile's own models (:func:`digits_rows`)."""
-    claims = current_claims(profile, out_dir, notebook_ids)
-    atomic_write_bytes(out_dir / "claims.md", to_markdown(claims, profile).encode())
-    payload = {"profile": profile, "totals": totals(digits_rows(claims)),
-               "totals_real_network": totals(network_rows(claims)), "claims": [c.as_dict() for c in claims]}
-    atomic_write_bytes(out_dir / "claims.json", json.dumps(payload, indent=1).encode())
-    return totals(digits_rows(claims))
-
-
-def seeds_markdown(by_seed: Mapping[int, list[Claim]]) -> str:
-    """``figures/claims-seeds.md``: per claim, the verdict and measured value under each model seed
-    (the quick zoo retrained with another seed, same recipe), and whether the verdict flips."""
-    seeds = sorted(by_seed)
-    index = {s: {(c.notebook_id, c.claim_id): c for c in by_seed[s]} for s in seeds}
-    keys = sorted({k for s in seeds for k in index[s]})
-    flips = [k for k in keys if len({index[s][k].verdict for s in seeds if k in index[s]}) > 1]
-    lines = ["# Claims under other trained models (quick profile)", "",
-             f"Model seeds {', '.join(map(str, seeds))}; {len(flips)} of {len(keys)} claims change verdict "
-             "between seeds. Generated by `python -m inputspace.pipeline compare`; do not edit.", "",
-             "| notebook | claim | " + " | ".join(f"seed {s}" for s in seeds) + " | flips |",
-             "|---|---|" + "---|" * len(seeds) + "---|"]
-    for k in keys:
-        cells = [f"**{index[s][k].labelled_verdict}** {_md_cell(index[s][k].measured)}" if k in index[s] else "—"
-                 for s in seeds]
-        lines.append(f"| {k[0]} | {k[1]} | " + " | ".join(cells) + f" | {'yes' if k in flips else ''} |")
-    return "\n".join(lines) + "\n"

@@ -44,6 +44,7 @@ from traitlets.config import Config
 from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
 from .config import PROFILES
+from .scorecard import paper_claims, seeds_markdown, totals_text, write_scorecard
 from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
 from .workflow.plan import ZOO_NOTEBOOK
 
@@ -213,7 +214,7 @@ def update_readme_code() -> None:
 
 def update_readme(totals_text: str) -> None:
     """Rewrite the scorecard totals between the README's scorecard markers
-    (:func:`inputspace.claims.totals_text`: with the clear / marginal split once claims carry it)."""
+    (:func:`inputspace.scorecard.totals_text` of the papers' claims: with the clear / marginal split)."""
     readme = paths.ROOT / "README.md"
     text = readme.read_text()
     if README_START not in text:
@@ -227,9 +228,10 @@ def update_readme(totals_text: str) -> None:
 def scorecard(profile: str) -> dict[str, int]:
     ids = [notebook_id(p) for p in select(None)]
     out = paths.figures_dir(profile)
-    totals = claims.write_scorecard(profile, out, ids)
+    totals = write_scorecard(profile, out, ids)
     if paths.run_name(profile) == "quick":
-        update_readme(claims.totals_text(claims.digits_rows(claims.load_scorecard(out / "claims.json"))))
+        own = claims.digits_rows(claims.load_scorecard(out / "claims.json"))
+        update_readme(totals_text(paper_claims(own)))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 
@@ -434,13 +436,13 @@ def seed_scorecards() -> dict[int, Path]:
 
 def compare() -> Path:
     """``figures/claims-seeds.md``: every quick claim's verdict and measured value under each model
-    seed with a scorecard (:func:`seed_scorecards`, :func:`inputspace.claims.seeds_markdown`)."""
+    seed with a scorecard (:func:`seed_scorecards`, :func:`inputspace.scorecard.seeds_markdown`)."""
     cards = seed_scorecards()
     if len(cards) < 2 or 0 not in cards:
         raise SystemExit("compare needs figures/claims.json and a run under another model seed: "
                          "make figures MODEL_SEED=1 [ONLY=p2,p3] (writes build/quick-seed1/)")
     out = paths.FIGURES_ROOT / SEEDS_MD
-    atomic_write_bytes(out, claims.seeds_markdown({s: claims.load_scorecard(p) for s, p in cards.items()}).encode())
+    atomic_write_bytes(out, seeds_markdown({s: claims.load_scorecard(p) for s, p in cards.items()}).encode())
     print(f"model seeds {sorted(cards)} -> {out}")
     return out
 

@@ -25,8 +25,8 @@ LIB = paths.ROOT / "lib"
 # They are the infrastructure modules below and, in every study package (p0 … p3, px, real), the
 # role files named in PRESENTATION_ROLES; nothing cached may be computed in one of them. ``progress``
 # is one too: algorithms draw their bars with it, but a bar never changes what they compute.
-PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "pipeline", "sources",
-                                       "progress")
+PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "scorecard", "verdicts",
+                                       "pipeline", "sources", "progress")
 PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
 PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
                           rf"|(p(\d|x)|real)\.({'|'.join(PRESENTATION_ROLES)}))$")

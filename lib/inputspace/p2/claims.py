@@ -174,16 +174,10 @@ def fig01(card: Scorecard, s: dict):
     return card.table()
 
 
-def fig02(card: Scorecard, r: dict):
-    """p2-fig02 on ``{"summary": path_summary, "kept_cells": kept_cells}``: :func:`path_claims`
-    and every grid output keeping the source class (:func:`kept`)."""
-    path_claims(card, r["summary"])
-    return kept(card, r["kept_cells"])
-
-
 def kept(card: Scorecard, kept_cells: torch.Tensor):
-    """P2.1-2: every grid output keeps the source class (evidence: the grid cells); alone on the
-    real network, whose path claims p2-fig01 records."""
+    """P2.1-2, p2-fig02's only claim: every grid output keeps the source class (evidence: the grid
+    cells). The five path claims on the same grid paths are p2-fig01's (:func:`fig01`); recorded
+    once, so that the scorecard counts each claim on one set of items once."""
     n_kept, cells = int(kept_cells.sum()), len(kept_cells)
     card.record("P2.1-2", "Every LST output keeps the source class (argmax = source) although it looks like the target",
                 "README: high confidence for the source class", f"{n_kept}/{cells} grid cells",

@@ -11,8 +11,8 @@ from ..p3.plots import grid_axes
 from ..plotting import PALETTE
 from .claims import excess_displacement
 
-KINDS = (("lst", "→ LST output"), ("real", "→ real image"), ("pgd", "→ kept PGD"))
-SHORT_KINDS = {"lst": "→ LST", "real": "→ real", "pgd": "→ PGD"}
+SEGMENT_KINDS = (("lst", "→ LST output"), ("real", "→ real image"), ("pgd", "→ kept PGD"))
+SHORT_SEGMENTS = {"lst": "→ LST", "real": "→ real", "pgd": "→ PGD"}
 FLOOR = 1e-7
 """Gaps below this are drawn at it (a log axis; most gaps are exactly 0)."""
 
@@ -27,23 +27,23 @@ def segments_figure(seg: dict, profile: str) -> plt.Figure:
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4))
     ticks, labels = [], []
     for r, (role, s) in enumerate(seg.items()):
-        for k, (key, _) in enumerate(KINDS):
+        for k, (key, _) in enumerate(SEGMENT_KINDS):
             g = s[key]["gap"].double().clamp_min(FLOOR).numpy()
-            x = r * (len(KINDS) + 1) + k
+            x = r * (len(SEGMENT_KINDS) + 1) + k
             jitter = np.random.default_rng(k).uniform(-0.25, 0.25, len(g))
             ax.scatter(x + jitter, g, s=10, alpha=0.6, color=PALETTE[k])
             if len(g):
                 ax.plot([x - 0.3, x + 0.3], [np.median(g)] * 2, color="black", lw=1.5)
             ticks.append(x)
-            labels.append(SHORT_KINDS[key])
-        ax.text(r * (len(KINDS) + 1) + (len(KINDS) - 1) / 2, 1.0, _short(role, profile), ha="center", va="bottom",
+            labels.append(SHORT_SEGMENTS[key])
+        ax.text(r * (len(SEGMENT_KINDS) + 1) + (len(SEGMENT_KINDS) - 1) / 2, 1.0, _short(role, profile), ha="center", va="bottom",
                 fontsize=8, transform=ax.get_xaxis_transform())
     ax.axhline(DELTA, color="grey", ls="--", lw=1, label=f"δ = {DELTA:g}")
     ax.set(yscale="log", ylabel=f"barrier gap (values < {FLOOR:g} drawn at it)")
     ax.set_title("gap along source → x", pad=16)
     ax.set_xticks(ticks, labels, fontsize=8)
     ax.legend(fontsize=8, loc="center right")
-    for k, (key, name) in enumerate(KINDS):
+    for k, (key, name) in enumerate(SEGMENT_KINDS):
         losses = seg["normal"][key]["losses"]
         if len(losses) == 0:
             continue
