@@ -145,9 +145,10 @@ def test_readme_totals_carry_the_certainty_split(build, monkeypatch):
     card.record("C2", "s", "p", "0.3", False)
     pipeline.scorecard("quick")
     text = (build / "README.md").read_text()
-    assert ("**Claims scorecard (quick profile): 1 pass (1 clear, 0 marginal), 1 fail (0 clear, 0 marginal, "
-            "1 without an interval), 0 not evaluated**") in text
-    assert text.startswith("intro\n") and text.endswith("rest\n") and "old" not in text
+    assert ("**Paper claims on the quick models: 1 pass (1 clear, 0 marginal), 1 fail (0 clear, 0 marginal, "
+            "1 without an interval), 0 not evaluated** (of 2;") in text
+    assert "- **P2**: 1 of 2 paper claims hold; not reproduced: C2." in text
+    assert text.startswith("intro\n") and text.endswith("rest\n") and "\nold\n" not in text
 
 
 def test_another_model_seed_runs_apart_from_the_committed_results(build, monkeypatch):

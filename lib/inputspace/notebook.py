@@ -146,3 +146,13 @@ def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
             rows.setdefault((name, *vals, knob.help), []).append(nid)
     return pd.DataFrame([{"parameter": k[0], "smoke": k[1], "quick": k[2], "paper": k[3],
                           "help": k[4], "notebooks": ", ".join(v)} for k, v in rows.items()])
+
+
+def what_this_shows(card: Scorecard) -> Any:
+    """The measured half of the notebook's "What this shows" section, rendered from the claims this
+    run recorded (:func:`inputspace.scorecard.what_this_shows`) as Markdown."""
+    from IPython.display import Markdown
+
+    from .scorecard import what_this_shows as render
+
+    return Markdown(render(card.claims))

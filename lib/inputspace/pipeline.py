@@ -44,7 +44,7 @@ from traitlets.config import Config
 from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
 from .config import PROFILES
-from .scorecard import paper_claims, seeds_markdown, totals_text, write_scorecard
+from .scorecard import at_a_glance, seeds_markdown, write_scorecard
 from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
 from .workflow.plan import ZOO_NOTEBOOK
 
@@ -212,15 +212,14 @@ def update_readme_code() -> None:
     atomic_write_bytes(readme, text.encode())
 
 
-def update_readme(totals_text: str) -> None:
-    """Rewrite the scorecard totals between the README's scorecard markers
-    (:func:`inputspace.scorecard.totals_text` of the papers' claims: with the clear / marginal split)."""
+def update_readme(block: str) -> None:
+    """Rewrite the README's results at a glance between its scorecard markers
+    (:func:`inputspace.scorecard.at_a_glance` of the quick run's claims)."""
     readme = paths.ROOT / "README.md"
     text = readme.read_text()
     if README_START not in text:
         return
-    line = (f"{README_START}\n**Claims scorecard (quick profile): {totals_text}** — "
-            f"[figures/claims.md](figures/claims.md)\n{README_END}")
+    line = f"{README_START}\n{block}\n{README_END}"
     text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), lambda _: line, text, flags=re.S)
     atomic_write_bytes(readme, text.encode())
 
@@ -230,8 +229,7 @@ def scorecard(profile: str) -> dict[str, int]:
     out = paths.figures_dir(profile)
     totals = write_scorecard(profile, out, ids)
     if paths.run_name(profile) == "quick":
-        own = claims.digits_rows(claims.load_scorecard(out / "claims.json"))
-        update_readme(totals_text(paper_claims(own)))
+        update_readme(at_a_glance(claims.load_scorecard(out / "claims.json")))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 

@@ -193,3 +193,76 @@ def seeds_markdown(by_seed: Mapping[int, list[Claim]]) -> str:
                  for s in seeds]
         lines.append(f"| {k[0]} | {k[1]} | " + " | ".join(cells) + f" | {'yes' if k in flips else ''} |")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ a notebook's "What this shows"
+def _row_sentence(c: Claim) -> str:
+    """One claim as a bullet: its name and statement, the paper's value, the measured value and the
+    verdict (with its certainty), and for a failure the recorded cause."""
+    certainty = f", {c.certainty}" if c.certainty else ""
+    line = (f"- **{c.name}**: {c.statement.rstrip('.')}. Paper: {c.paper_value}. Here: {c.measured} "
+            f"→ **{c.verdict}**{certainty}.")
+    if c.passed is None and c.note:
+        line += f" ({c.note})"
+    if c.reason:
+        line += f" Why it fails: {c.reason[0]}, {c.reason[1]}."
+    return line
+
+
+def what_this_shows(claims: list[Claim]) -> str:
+    """The measured half of a notebook's closing "What this shows" section, from the claims it
+    recorded in this run (never typed-in numbers): how many of the paper's claims reproduce here,
+    each row with the paper's value beside ours, then the other kinds (controls, corrected readings,
+    hypotheses, our own checks) and the real network's rows, each group on its own."""
+    if not claims:
+        return "This notebook records no claims: it shows the setup that the figure notebooks use."
+    groups: list[tuple[str, list[Claim]]] = []
+    digits = [c for c in claims if not c.network]
+    for kind, label in KIND_LABELS.items():
+        rows = [c for c in digits if c.kind == kind]
+        if rows:
+            t = totals(rows)
+            head = ("The paper's claims checked here" if kind == "paper" else f"Rows of kind *{label}*")
+            groups.append((f"{head}: {t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.", rows))
+    real = [c for c in claims if c.network]
+    if real:
+        t = totals(real)
+        groups.append((f"On a real ImageNet network ({real[0].network}), kept out of the totals: "
+                       f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.", real))
+    return "\n\n".join(head + "\n\n" + "\n".join(_row_sentence(c) for c in rows) for head, rows in groups)
+
+
+# ------------------------------------------------------------------ the README's results at a glance
+def _glance_paper(rows: list[Claim], key: str) -> str:
+    """One bullet for a paper: how many of its claims hold, and the failing ones with their cause."""
+    paper = paper_claims(rows) if key != "px" else [c for c in rows if c.kind == "hypothesis"]
+    what = "hypotheses" if key == "px" else "paper claims"
+    t = totals(paper)
+    line = f"- **{key.upper()}**: {t['PASS']} of {len(paper)} {what} hold"
+    line += f", {t['N/A']} not evaluated" if t["N/A"] else ""
+    bad = [f"{c.name} ({c.reason[0]})" if c.reason else c.name for c in paper if c.passed is False]
+    return line + (f"; not reproduced: {', '.join(bad)}." if bad else ".")
+
+
+def at_a_glance(claims: list[Claim]) -> str:
+    """The README's "Results at a glance", rendered from the run's claims (never typed in): the
+    headline totals over the papers' claims on the quick models, one line per paper with its
+    failures and their causes, then every paper claim measured on the real ImageNet network with
+    its measured value (kept out of the totals)."""
+    own, real = digits_rows(claims), network_rows(claims)
+    lines = [f"**Paper claims on the quick models: {totals_text(paper_claims(own))}** "
+             f"(of {len(paper_claims(own))}; every row, with the paper's value beside ours: "
+             "[figures/claims.md](figures/claims.md)). Failures of every kind by cause: "
+             f"{causes_text(own)}.", ""]
+    for key in PAPERS:
+        rows = [c for c in own if c.notebook_id.startswith(key + "-")]
+        if rows:
+            lines.append(_glance_paper(rows, key))
+    if real:
+        networks = "; ".join(sorted({c.network for c in real}))
+        t = totals(paper_claims(real))
+        lines += ["", f"**On a real ImageNet network** ({networks}), kept out of the totals: "
+                  f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
+        lines += [f"- **{c.name}** ({c.notebook_id}): {c.measured} → **{c.verdict}**"
+                  + (f" ({c.reason[0]}: {c.reason[1]})" if c.reason else "") for c in paper_claims(real)]
+    return "\n".join(lines)
