@@ -441,3 +441,13 @@ def test_tab02_without_the_same_sources_leaves_the_paired_claims_without_evidenc
     ev = evidence_of(c)
     assert ev["P2.6-4"] is None and ev["P2.6-3h"] is None and ev["P2.6-4n"]["n_items"] == 10
     assert verdicts(c) == {"P2.6-4": True, "P2.6-4n": True, "P2.6-3h": True}
+
+
+def test_the_margin_scale_separates_what_the_confidence_scale_saturates():
+    from inputspace.p2 import plots
+
+    p = np.array([0.5, 0.99, 0.9999, 1.0])
+    assert np.allclose(plots.on_scale(p, "confidence"), p)
+    assert np.allclose(plots.on_scale(p, "margin"), [np.log10(2), 2.0, 4.0, 6.0])  # 1.0 sits at the floor's 6
+    with pytest.raises(ValueError, match="scale must be one of"):
+        plots.on_scale(p, "log")

@@ -107,11 +107,28 @@ def _thumb(ax, x: torch.Tensor, xy: tuple[float, float], w: float) -> None:
     ins.set_axis_off()
 
 
-def _triangle(ax, tri: dict, w: float = 0.25):
+MARGIN_FLOOR = 1e-6
+"""The ``margin`` scale's floor: confidences above 1 − 10⁻⁶ share its top colour."""
+SCALES = {"confidence": ("source-class conf.", (0.0, 1.0), [0, 0.5, 1]),
+          "margin": ("−log10(1 − source-class conf.)", (0.0, -np.log10(MARGIN_FLOOR)), [0, 2, 4, 6])}
+"""Colour scales of the confidence figures: the confidence itself, or ``margin`` = −log10(1 − p),
+the second view where the confidence saturates (a digits model at 0.99 and at 0.999999 differ by
+4 units there, by 0.01 on the confidence scale)."""
+
+
+def on_scale(p: np.ndarray, scale: str) -> np.ndarray:
+    """Confidences ``p`` on a colour scale of :data:`SCALES`."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {list(SCALES)}, got {scale!r}")
+    return p if scale == "confidence" else -np.log10(np.clip(1.0 - p, MARGIN_FLOOR, 1.0))
+
+
+def _triangle(ax, tri: dict, w: float = 0.25, scale: str = "confidence"):
     v, wt = tri["vertices"].numpy(), tri["weights"].numpy()
     xy = (1 - wt.sum(1, keepdims=True)) * v[0] + wt[:, :1] * v[1] + wt[:, 1:] * v[2]
-    cf = ax.tricontourf(xy[:, 0], xy[:, 1], tri["probs"].numpy(), levels=np.linspace(0, 1, 101),
-                        vmin=0, vmax=1)
+    lo, hi = SCALES[scale][1]
+    cf = ax.tricontourf(xy[:, 0], xy[:, 1], on_scale(tri["probs"].numpy().astype(float), scale),
+                        levels=np.linspace(lo, hi, 101), vmin=lo, vmax=hi, extend="both")
     ax.plot(xy[:, 0], xy[:, 1], "r.", ms=2.5)
     _thumb(ax, tri["images"][0], (v[0, 0] - w, v[0, 1] - w), w)
     _thumb(ax, tri["images"][1], (v[1, 0], v[1, 1] - w), w)
@@ -123,39 +140,43 @@ def _triangle(ax, tri: dict, w: float = 0.25):
     return cf
 
 
-def triangles_plot(rows: dict[str, list[dict]], names: Sequence[str]) -> plt.Figure:
-    """Triangular hulls (source, LST₁, LST₂), one row per model, one column per target pair."""
+def triangles_plot(rows: dict[str, list[dict]], names: Sequence[str], scale: str = "confidence") -> plt.Figure:
+    """Triangular hulls (source, LST₁, LST₂), one row per model, one column per target pair;
+    coloured by the source-class confidence or, where it saturates, by ``scale="margin"``."""
     ncol = max(len(v) for v in rows.values())
     fig = plt.figure(figsize=(2.5 * ncol + 0.8, 2.9 * len(rows)))
     for sub, (label, tris) in zip(np.atleast_1d(fig.subfigures(len(rows), 1)), rows.items()):
         axes = np.atleast_1d(sub.subplots(1, ncol))
         for ax, tri in zip(axes, tris):
-            cf = _triangle(ax, tri)
+            cf = _triangle(ax, tri, scale=scale)
             t1, t2 = tri["pair"]
             ax.set_title(f"→ {names[t1]} & → {names[t2]}\nfrac(δ=0.2) = {tri['stats']['frac_0.2']:.2f}",
                          fontsize=8)
         for ax in axes[len(tris):]:
             ax.set_axis_off()
         sub.suptitle(f"{label}\nsource {names[0]} at lower left", fontsize=9)
-        sub.colorbar(cf, ax=list(axes), ticks=[0, 0.5, 1], shrink=0.8, label="source-class conf.")
+        sub.colorbar(cf, ax=list(axes), ticks=SCALES[scale][2], shrink=0.8, label=SCALES[scale][0])
     return fig
 
 
 def widths_plot(runs: dict[str, dict], radii: Sequence[float], names: Sequence[str],
-                pairs: Sequence[Sequence[int]]) -> plt.Figure:
+                pairs: Sequence[Sequence[int]], scale: str = "confidence") -> plt.Figure:
     """Official ``visualize_path_radius``: 3-D surface over (iteration, ±ℓ2 radius) of the 5 %
-    quantile of the source-class confidence, one row per model, one column per pair."""
+    quantile of the source-class confidence, one row per model, one column per pair; with
+    ``scale="margin"`` the height is −log10(1 − q), the view where the confidence saturates."""
     r = np.r_[0.0, np.asarray(radii, dtype=float)]
     fig = plt.figure(figsize=(3.6 * len(pairs), 3.4 * len(runs)))
     for row, (label, run) in enumerate(runs.items()):
         steps = np.asarray(run["steps"], dtype=float)
         for c, (s, t) in enumerate(pairs):
             ax = fig.add_subplot(len(runs), len(pairs), row * len(pairs) + c + 1, projection="3d")
-            q05 = run["log_widths"][:, c, :, 0].numpy()  # (steps, radii)
+            q05 = on_scale(run["log_widths"][:, c, :, 0].numpy().astype(float), scale)  # (steps, radii)
+            lo, hi = SCALES[scale][1]
             X, Y = np.meshgrid(steps, r, indexing="ij")
             for sign in (1, -1):
-                ax.plot_surface(X, sign * Y, q05, cmap="viridis", vmin=0, vmax=1, linewidth=0)
-            ax.set(xlabel="iteration", ylabel="±ℓ2 radius", zlabel="5 % conf.", zlim=(0, 1))
+                ax.plot_surface(X, sign * Y, q05, cmap="viridis", vmin=lo, vmax=hi, linewidth=0)
+            ax.set(xlabel="iteration", ylabel="±ℓ2 radius", zlabel="5 % conf." if scale == "confidence"
+                   else "−log10(1 − 5 % conf.)", zlim=(lo, hi))
             ax.set_title(f"{label}\n{names[s]} → {names[t]}", fontsize=8)
             ax.view_init(35, -60)
     fig.tight_layout()

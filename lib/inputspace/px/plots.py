@@ -60,13 +60,17 @@ def segments_figure(seg: dict, profile: str) -> plt.Figure:
 
 def layers_figure(lay: dict) -> plt.Figure:
     """px-02: per layer, the fraction of LST outputs closer to the source-class and to the
-    target-class centre, of class-changing PGD adversarials closer to the true / predicted one, and
-    of P1's K' closer to the true / target one."""
-    panels = [(lay.get("lst"), ("d_src", "source"), ("d_tgt", "target"), "LST outputs"),
-              (lay["pgd"], ("d_true", "true class"), ("d_pred", "predicted class"),
+    target-class centre, of class-changing PGD adversarials closer to the predicted / true one, and
+    of P1's K' closer to the target / true one: in every panel blue is the predicted class."""
+    # one colour, one meaning in every panel: blue = the class the network predicts, orange = the
+    # class the input looks like (LST: source vs target; PGD: predicted vs true; K': target vs true)
+    panels = [(lay.get("lst"), ("d_src", "source class (predicted)"), ("d_tgt", "target class (looks like)"),
+               "LST outputs"),
+              (lay["pgd"], ("d_pred", "predicted class"), ("d_true", "true class (looks like)"),
                f"PGD that changes the class (ε = {lay['pgd']['eps'] * 255:.0f}/255)")]
     if "inputopt" in lay:
-        panels.append((lay["inputopt"], ("d_true", "true class"), ("d_tgt", "target class"), "K' that reach the target"))
+        panels.append((lay["inputopt"], ("d_tgt", "target class (predicted)"), ("d_true", "true class (looks like)"),
+                       "K' that reach the target"))
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), sharey=True)
     x = np.arange(len(lay["layers"]))
     panels = [(ax, *p) for ax, p in zip(axes, panels)]
@@ -81,6 +85,8 @@ def layers_figure(lay: dict) -> plt.Figure:
         ax.set(ylim=(-0.02, 1.02), title=f"{title} ({len(part[a][0]) if part else 0})", xlabel="layer")
         ax.legend(fontsize=8)
     axes[0].set_ylabel("fraction of inputs (BMU, torus distance)")
+    fig.suptitle("blue: closer to the class the network predicts; orange: closer to the class the input looks like",
+                 fontsize=9)
     fig.tight_layout()
     return fig
 
