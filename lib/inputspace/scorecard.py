@@ -209,7 +209,7 @@ def _row_sentence(c: Claim) -> str:
     return line
 
 
-def what_this_shows(claims: list[Claim]) -> str:
+def shows_markdown(claims: list[Claim]) -> str:
     """The measured half of a notebook's closing "What this shows" section, from the claims it
     recorded in this run (never typed-in numbers): how many of the paper's claims reproduce here,
     each row with the paper's value beside ours, then the other kinds (controls, corrected readings,
@@ -265,4 +265,29 @@ def at_a_glance(claims: list[Claim]) -> str:
                   f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
         lines += [f"- **{c.name}** ({c.notebook_id}): {c.measured} → **{c.verdict}**"
                   + (f" ({c.reason[0]}: {c.reason[1]})" if c.reason else "") for c in paper_claims(real)]
+    return "\n".join(lines)
+
+
+def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
+    """The README's gallery, rendered from the run: one row per figure notebook
+    (``items``: notebook id, title, notebook path and figure path, relative to the README) with its
+    thumbnail linked to the notebook and a one-word verdict over the papers' claims it records
+    (``reproduces``, ``partly`` or ``fails``; ``—`` without paper claims), and the same on the
+    real ImageNet network where the notebook has a real-network section."""
+    def word(rows: list[Claim]) -> str:
+        judged = [c for c in rows if c.passed is not None]
+        if not judged:
+            return "—"
+        held = sum(bool(c.passed) for c in judged)
+        verdict = "reproduces" if held == len(judged) else "fails" if held == 0 else "partly"
+        return f"**{verdict}** ({held}/{len(judged)})"
+
+    lines = ["| paper | figure | notebook | verdict (digits) | verdict (real network) |", "|---|---|---|---|---|"]
+    for nid, title, notebook, figure in items:
+        rows = [c for c in claims if c.notebook_id == nid]
+        paper = [c for c in rows if c.kind == ("hypothesis" if nid.startswith("px-") else "paper")]
+        own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
+        thumb = f'<a href="{notebook}"><img src="{figure}" width="180" alt="{nid}"></a>'
+        lines.append(f"| {nid.split('-')[0].upper()} | {thumb} | [{nid}]({notebook}): {_md_cell(title)} "
+                     f"| {word(own)} | {word(real) if real else ''} |")
     return "\n".join(lines)
