@@ -75,3 +75,16 @@ def test_every_notebook_closes_with_what_it_shows_then_its_provenance(path):
     assert "notebook.provenance(cfg)" in cells[-1].source
     lead = cells[-3].source.split("\n\n")[1]
     assert not re.search(r"\d+(\.\d+)?\s*%|\b\d+\.\d+\b", lead)  # numbers in prose come from the run
+
+
+def test_the_readme_s_numbers_are_the_run_s():
+    """The README's results at a glance and its gallery are the ones rendered from claims.json."""
+    from inputspace import pipeline
+
+    text = (paths.ROOT / "README.md").read_text()
+    rows = _rows()
+    for start, end, rendered in ((pipeline.README_START, pipeline.README_END, scorecard.at_a_glance(rows)),
+                                 (pipeline.GALLERY_START, pipeline.GALLERY_END,
+                                  scorecard.gallery(rows, pipeline.gallery_items()))):
+        block = text.split(start, 1)[1].split(end, 1)[0]
+        assert block.strip() == rendered.strip()

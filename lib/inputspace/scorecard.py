@@ -269,11 +269,11 @@ def at_a_glance(claims: list[Claim]) -> str:
 
 
 def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
-    """The README's gallery, rendered from the run: one row per figure notebook
-    (``items``: notebook id, title, notebook path and figure path, relative to the README) with its
-    thumbnail linked to the notebook and a one-word verdict over the papers' claims it records
-    (``reproduces``, ``partly`` or ``fails``; ``—`` without paper claims), and the same on the
-    real ImageNet network where the notebook has a real-network section."""
+    """The README's gallery, rendered from the run: per paper, a folded table with one row per
+    figure notebook (``items``: notebook id, title, notebook path and figure path, relative to the
+    README): its thumbnail linked to the notebook and a one-word verdict over the papers' claims it
+    records (``reproduces``, ``partly`` or ``fails``, with the count; ``—`` without paper claims),
+    and the same on the real ImageNet network where the notebook has a real-network section."""
     def word(rows: list[Claim]) -> str:
         judged = [c for c in rows if c.passed is not None]
         if not judged:
@@ -282,12 +282,18 @@ def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
         verdict = "reproduces" if held == len(judged) else "fails" if held == 0 else "partly"
         return f"**{verdict}** ({held}/{len(judged)})"
 
-    lines = ["| paper | figure | notebook | verdict (digits) | verdict (real network) |", "|---|---|---|---|---|"]
-    for nid, title, notebook, figure in items:
-        rows = [c for c in claims if c.notebook_id == nid]
-        paper = [c for c in rows if c.kind == ("hypothesis" if nid.startswith("px-") else "paper")]
-        own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
-        thumb = f'<a href="{notebook}"><img src="{figure}" width="180" alt="{nid}"></a>'
-        lines.append(f"| {nid.split('-')[0].upper()} | {thumb} | [{nid}]({notebook}): {_md_cell(title)} "
-                     f"| {word(own)} | {word(real) if real else ''} |")
-    return "\n".join(lines)
+    blocks = []
+    for key, title in PAPERS.items():
+        mine = [it for it in items if it[0].startswith(key + "-")]
+        if not mine:
+            continue
+        lines = [f"<details><summary><b>{_md_cell(title)}</b>: {len(mine)} figures</summary>", "",
+                 "| figure | notebook | verdict (quick models) | verdict (real network) |", "|---|---|---|---|"]
+        for nid, name, notebook, figure in mine:
+            rows = [c for c in claims if c.notebook_id == nid]
+            paper = [c for c in rows if c.kind == ("hypothesis" if key == "px" else "paper")]
+            own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
+            thumb = f'<a href="{notebook}"><img src="{figure}" width="200" alt="{nid}"></a>'
+            lines.append(f"| {thumb} | [{nid}]({notebook}): {_md_cell(name)} | {word(own)} | {word(real) if real else ''} |")
+        blocks.append("\n".join(lines + ["", "</details>"]))
+    return "\n\n".join(blocks)
