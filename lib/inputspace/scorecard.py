@@ -259,7 +259,7 @@ def at_a_glance(claims: list[Claim]) -> str:
         if rows:
             lines.append(_glance_paper(rows, key))
     if real:
-        networks = "; ".join(sorted({c.network for c in real}))
+        networks = "; ".join(sorted({c.network.split(";")[0] for c in real}))  # the network, not each item set
         t = totals(paper_claims(real))
         lines += ["", f"**On a real ImageNet network** ({networks}), kept out of the totals: "
                   f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
