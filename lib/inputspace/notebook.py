@@ -13,7 +13,7 @@ the profile and the device actually used, and one with where the run writes its 
 claims record the scorecard aggregates; any other parameter writes under ``build/explore/``). Under IPython (a kernel, papermill) it also registers a
 handler for ``torch.OutOfMemoryError``: the cell still fails with the original traceback, whose
 last line becomes :func:`inputspace.oomhint.oom_message` (which knob of the notebook to lower, from
-``inputspace.<paper>.knobs.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
+``inputspace.<paper>.cost.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
 """
 from __future__ import annotations
 
@@ -108,15 +108,15 @@ def parameters_source(common_lines: list[str], knobs: Mapping[str, Knob]) -> str
     return "\n".join([*common_lines, *(parameter_line(n, k) for n, k in knobs.items())])
 
 
-def _paper_table(notebook_id: str, name: str) -> Mapping[str, Any]:
-    """``inputspace.<paper>.knobs.<name>[notebook_id]`` (e.g. ``KNOBS``, ``MEMORY``)."""
+def _paper_table(notebook_id: str, name: str, module: str = "knobs") -> Mapping[str, Any]:
+    """``inputspace.<paper>.<module>.<name>[notebook_id]`` (``knobs.KNOBS``, ``cost.MEMORY``)."""
     paper = notebook_id.split("-")[0]
     try:
-        table = getattr(importlib.import_module(f"inputspace.{paper}.knobs"), name)
+        table = getattr(importlib.import_module(f"inputspace.{paper}.{module}"), name)
     except ModuleNotFoundError as exc:
         raise ValueError(f"no paper package for notebook id {notebook_id!r}") from exc
     if notebook_id not in table:
-        raise ValueError(f"unknown notebook id {notebook_id!r} in {paper}.knobs.{name}; valid: {sorted(table)}")
+        raise ValueError(f"unknown notebook id {notebook_id!r} in {paper}.{module}.{name}; valid: {sorted(table)}")
     return table[notebook_id]
 
 
@@ -126,9 +126,9 @@ def knobs_of(notebook_id: str) -> Mapping[str, Knob]:
 
 
 def memory_of(notebook_id: str) -> Mapping[str, str]:
-    """What the knobs of a notebook hold on the device at once (``inputspace.<paper>.knobs.MEMORY``):
+    """What the knobs of a notebook hold on the device at once (``inputspace.<paper>.cost.MEMORY``):
     the knobs :func:`inputspace.oomhint.oom_message` tells to lower."""
-    return _paper_table(notebook_id, "MEMORY")
+    return _paper_table(notebook_id, "MEMORY", "cost")
 
 
 def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
@@ -150,9 +150,9 @@ def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
 
 def what_this_shows(card: Scorecard) -> Any:
     """The measured half of the notebook's "What this shows" section, rendered from the claims this
-    run recorded (:func:`inputspace.scorecard.what_this_shows`) as Markdown."""
+    run recorded (:func:`inputspace.scorecard.what_this_shows_markdown`) as Markdown."""
     from IPython.display import Markdown
 
-    from .scorecard import what_this_shows as render
+    from .scorecard import what_this_shows_markdown as render
 
     return Markdown(render(card.claims))

@@ -1,8 +1,8 @@
 """``make paper-cost``: what the paper profile costs, from unit benchmarks at the papers' sizes.
 
 Every paper-profile notebook declares its dominant unit of work and how many units the paper's
-settings need (``inputspace.<paper>.knobs.PAPER_WORK``: ``(unit, count(knob values))``) and how
-one unit is timed (``knobs.PAPER_BENCH``: a :class:`Bench`). This module times each unit directly
+settings need (``inputspace.<paper>.cost.PAPER_WORK``: ``(unit, count(knob values))``) and how
+one unit is timed (``cost.PAPER_BENCH``: a :class:`Bench`). This module times each unit directly
 on the chosen device, the way the library runs it (random-weight timm networks at the papers'
 architectures and input sizes, fp32, a batch of images, the input gradient where the work is an
 attack, an LST step or a bypass iteration), and extrapolates linearly:
@@ -231,9 +231,9 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     lines = ["# Paper profile: estimated cost", "",
              f"Measured by `make paper-cost` (`python -m inputspace.papercost`) on {machine}, device "
              f"**{device_name(device)}**{f', {date}' if date else ''}. Each notebook's dominant unit of work "
-             "(`knobs.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
+             "(`cost.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
              "real architectures, fp32, batches of "
-             f"{est[0]['batch'] if est else '?'} images; `knobs.PAPER_BENCH` says what is timed) and "
+             f"{est[0]['batch'] if est else '?'} images; `cost.PAPER_BENCH` says what is timed) and "
              "multiplied by the number of units the paper's settings need. Model loading, data decoding and "
              "small per-notebook work are left out, so these are lower bounds of the order of magnitude, "
              "not schedules. Each notebook is costed alone: where notebooks share a cached computation "
@@ -242,7 +242,7 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     if gpu:
         lines += ["Peak memory is that of one timed batch on the GPU (the weights, one batch of inputs and "
                   "their activations); a notebook that holds more images on the device at once (see "
-                  "`knobs.MEMORY`) needs correspondingly more.", ""]
+                  "`cost.MEMORY`) needs correspondingly more.", ""]
     else:
         lines += ["**These are CPU measurements**: no GPU was available to this run. A single data-centre GPU "
                   "(A100/H100/H200 class) runs these batched 224 px convolution and attention passes roughly "

@@ -209,7 +209,7 @@ def _row_sentence(c: Claim) -> str:
     return line
 
 
-def what_this_shows(claims: list[Claim]) -> str:
+def what_this_shows_markdown(claims: list[Claim]) -> str:
     """The measured half of a notebook's closing "What this shows" section, from the claims it
     recorded in this run (never typed-in numbers): how many of the paper's claims reproduce here,
     each row with the paper's value beside ours, then the other kinds (controls, corrected readings,
