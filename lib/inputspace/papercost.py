@@ -54,7 +54,7 @@ def network(arch: str, classes: int, size: int) -> nn.Module:
     """A random-weight network at the real architecture, built as the library builds it for
     ``size`` px inputs (:func:`inputspace.models.build_net`; nothing downloaded)."""
     if arch == CONVSTEM:
-        from .standins import vit_s_convstem
+        from .models import vit_s_convstem
 
         return vit_s_convstem()
     from .models import build_net
