@@ -112,3 +112,21 @@ def test_no_public_name_means_two_things():
 def test_library_cites_the_papers_not_a_file_outside_the_repository(path: Path):
     text = path.read_text()
     assert "shared/papers" not in text and "checklist" not in text.lower()
+
+
+def _imported(module):
+    return {base for m, f in _modules() if m == module for base, _ in _imports(ast.parse(f.read_text()), m)}
+
+
+def test_the_runners_share_the_catalogue_and_no_arrow_runs_back_up():
+    """``workflow`` (Snakemake jobs) and ``pipeline`` both read the notebook catalogue; the workflow
+    runs the pipeline as a command and never imports it; the catalogue imports nothing above
+    ``paths``; a run's outputs take the knobs from the catalogue, not from ``notebook`` (which
+    imports them)."""
+    workflow = [m for m, _ in _modules() if m.startswith("inputspace.workflow")]
+    assert len(workflow) >= 4
+    for module in workflow:
+        assert "inputspace.pipeline" not in _imported(module), module
+    assert {b for b in _imported("inputspace.catalogue") if b.startswith("inputspace")} <= {
+        "inputspace", "inputspace.paths", "inputspace.config"}  # config: type names only
+    assert "inputspace.notebook" not in _imported("inputspace.outputs")

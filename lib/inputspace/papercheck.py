@@ -35,9 +35,9 @@ from pathlib import Path
 
 from . import paths
 from .cache import atomic_write_bytes
+from .catalogue import knobs_of, notebook_id, select
 from .liteweights import wheel_file
-from .notebook import knobs_of
-from .pipeline import INLINE_BACKEND, notebook_id, select
+from .pipeline import INLINE_BACKEND
 from .real.cost import PAPER_CHECK as REAL_CHECK
 
 OUT = paths.BUILD / "paper-check"

@@ -289,7 +289,7 @@ def check_slopes(out: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .pipeline import notebook_id, select
+    from .catalogue import notebook_id, select
 
     ap = argparse.ArgumentParser(prog="python -m inputspace.papercost", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

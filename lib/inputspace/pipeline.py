@@ -43,31 +43,14 @@ from traitlets.config import Config
 
 from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
+from .catalogue import ZOO_NOTEBOOK, notebook_id, notebook_path, select
 from .config import PROFILES
 from .scorecard import at_a_glance, seeds_markdown, write_scorecard
 from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
-from .workflow.plan import ZOO_NOTEBOOK
 
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
 _CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|real|methods)\.")
-
-
-def notebook_id(path: Path) -> str:
-    """``p2-fig04-triangles.ipynb`` -> ``p2-fig04`` (the first two dash-separated parts)."""
-    return "-".join(path.stem.split("-")[:2])
-
-
-def select(only: str | None) -> list[Path]:
-    """Notebooks in run order (``p0`` first), optionally filtered by comma-separated id prefixes."""
-    nbs = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
-    if not only:
-        return nbs
-    wanted = [w.strip() for w in only.split(",") if w.strip()]
-    picked = [p for p in nbs if any(notebook_id(p).startswith(w) or p.stem == w for w in wanted)]
-    if not picked:
-        raise SystemExit(f"no notebook matches ONLY={only!r}; ids: {[notebook_id(p) for p in nbs]}")
-    return picked
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -251,14 +234,6 @@ def prepare(profile: str, only: str | None) -> list[Path]:
         written.append(target)
     print(f"prepared {len(written)} notebooks in {out_dir}")
     return written
-
-
-def notebook_path(nid: str) -> Path:
-    """The notebook whose id is exactly ``nid``."""
-    for p in select(None):
-        if notebook_id(p) == nid:
-            return p
-    raise SystemExit(f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids")
 
 
 def run_and_record(nid: str, profile: str, force: bool, record: Path | None = None,

@@ -105,7 +105,7 @@ def sources_digest(nb_path: Path, profile: str) -> str:
 
 def notebook_file(notebook_id: str) -> Path | None:
     """``notebooks/<id>-<slug>.ipynb`` (the id: the name's first two dash-separated parts, as
-    :func:`inputspace.pipeline.notebook_id` reads it); None when there is no such file."""
+    :func:`inputspace.catalogue.notebook_id` reads it); None when there is no such file."""
     found = sorted(paths.NOTEBOOKS.glob(f"{notebook_id}-*.ipynb")) + [
         p for p in [paths.NOTEBOOKS / f"{notebook_id}.ipynb"] if p.is_file()]
     return found[0] if found else None

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from .. import paths
+from ..catalogue import notebook_id, select
 from ..config import PROFILES
 from .plan import SHARED_CACHE_EDGES, missing_edges, read_edges, threads_per_job
 from .slots import visible_devices
@@ -143,8 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         devices = [d for d in args.gpus.split(",") if d]
     else:
         devices = visible_devices() if args.jobs > 1 else []
-    from ..pipeline import notebook_id, select
-
     ids = [notebook_id(p) for p in select(args.only)]
     if args.command == "edges":
         return check_edges(args.profile, ids)

@@ -12,8 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-ZOO_NOTEBOOK = "p0-00"
-"""The model zoo notebook: it trains or checks every model, so it runs before all others."""
+from ..catalogue import ZOO_NOTEBOOK
 
 SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     # P1: the bypass demo (``p1.barriers.bypass_demo``) and the attack demo
