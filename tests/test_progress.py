@@ -115,11 +115,11 @@ def test_cell_timeout_is_ten_times_the_expected_time_on_this_machine_only(build)
 
 def test_paper_profile_expects_the_cost_table_estimate(build):
     (build / "figures").mkdir()
-    (build / "figures" / "paper-cost.md").write_text(
-        "# cost\n\ndevice **CPU x (1 torch thread)**; **These are CPU measurements**\n\n"
-        "| notebook | paper estimate | peak memory |\n|---|---|---|\n| p2-fig03 | 3.0 h | — |\n")
+    (build / "figures" / "paper-cost.json").write_text(json.dumps(
+        {"format": 1, "device": "CPU x (1 torch thread)", "device_type": "cpu",
+         "notebooks": {"p2-fig03": {"unit": "LST step × pair", "paper_s": 10800.0, "peak_bytes": None}}}))
     sec, source = pipeline.expected_seconds("p2-fig03", "paper")
-    assert source.startswith("paper-cost.md") and sec in (10800.0, 108.0)  # / GPU_SPEEDUP on a GPU
+    assert source.startswith("paper-cost.json") and sec in (10800.0, 108.0)  # / GPU_SPEEDUP on a GPU
 
 
 def test_a_kernel_bar_reaches_the_terminal_of_run_one(tmp_path, monkeypatch):

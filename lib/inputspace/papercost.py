@@ -14,7 +14,9 @@ minutes on a CPU and well under a minute on a GPU, so it is the script to run on
 
 ``python -m inputspace.papercost --device cuda``   (``make paper-cost DEVICE=cuda``)
 
-It writes ``figures/paper-cost.md``. Where ``make paper-check`` left the timings of a run at
+It writes ``figures/paper-cost.md`` for readers and its twin ``figures/paper-cost.json`` (the same
+numbers, unrounded) for programs: the workflow's SLURM requests and the pipeline's expected times
+read the JSON, never the prose. Where ``make paper-check`` left the timings of a run at
 work scale 1 and one at scale 2 (``build/paper-check/timings*.json``), the table adds each
 notebook's slope between the two runs (:func:`inputspace.papercheck.slope_rows`) as a cross-check
 measured through the notebook itself (caches shared between notebooks make it noisy).
@@ -279,6 +281,30 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     return "\n".join(lines) + "\n"
 
 
+COST_FORMAT = 1
+"""Version of ``figures/paper-cost.json``'s layout (:func:`cost_json`)."""
+_JSON_FIELDS = ("unit", "timed", "archs", "paper_units", "s_per_unit", "paper_s", "peak_bytes", "batch", "note")
+
+
+def cost_json(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
+              date: str | None = None) -> dict:
+    """``figures/paper-cost.json``, the twin of :func:`cost_markdown` that programs read (the SLURM
+    requests of :func:`inputspace.workflow.plan.slurm_resources`, the pipeline's expected times):
+    how it was measured (``device_type`` ``"cpu"``: the times are CPU measurements) and per
+    notebook the unit, what was timed, the paper count, seconds per unit, the estimate in seconds
+    (``paper_s``) and the peak device memory in bytes (None: not measured); a notebook without an
+    estimate has only its unit and a note."""
+    est = [r for r in rows if "paper_s" in r]
+    notebooks = {}
+    for r in rows:
+        entry = {k: (list(r[k]) if k == "archs" else r[k]) for k in _JSON_FIELDS if k in r}
+        if slopes and r["notebook"] in slopes:
+            entry["check_slope_s_per_unit"] = slopes[r["notebook"]]
+        notebooks[r["notebook"]] = entry
+    return {"format": COST_FORMAT, "device": device_name(device), "device_type": device.type, "machine": machine,
+            "date": date, "total_s": sum(r["paper_s"] for r in est), "notebooks": notebooks}
+
+
 def check_slopes(out: Path) -> dict[str, float]:
     """Seconds per unit between the paper check's scale-1 and scale-2 runs, where both exist."""
     t1, t2 = out / "timings.json", out / "timings-x2.json"
@@ -299,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None, help="CPU threads of torch (default: torch's choice)")
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--machine", default="this project's machine", help="named in the table's header")
-    ap.add_argument("--out", default=str(paths.FIGURES_ROOT / "paper-cost.md"))
+    ap.add_argument("--out", default=str(paths.FIGURES_ROOT / "paper-cost.md"),
+                    help="the Markdown table; its JSON twin is written beside it (.json)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -307,10 +334,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"device used: {device} ({device_name(device)})", flush=True)
     bencher = Bencher(device, args.batch or (64 if device.type == "cuda" else 8), args.reps)
     rows = cost_rows([notebook_id(p) for p in select(args.only)], bencher)
-    md = cost_markdown(rows, device, args.machine, check_slopes(paths.BUILD / "paper-check"),
-                       time.strftime("%Y-%m-%d"))
-    atomic_write_bytes(Path(args.out), md.encode())
-    print(f"wrote {args.out}")
+    slopes, date = check_slopes(paths.BUILD / "paper-check"), time.strftime("%Y-%m-%d")
+    out = Path(args.out)
+    atomic_write_bytes(out, cost_markdown(rows, device, args.machine, slopes, date).encode())
+    twin = out.with_suffix(".json")
+    data = cost_json(rows, device, args.machine, slopes, date)
+    atomic_write_bytes(twin, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+    print(f"wrote {out} and {twin}")
     return 0
 
 

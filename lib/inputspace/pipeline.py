@@ -353,24 +353,22 @@ def cell_timeout(expected: float | None, same_machine: bool, override: str | Non
 def expected_seconds(nid: str, profile: str) -> tuple[float | None, str]:
     """The expected time of a notebook and where it comes from: its last successful run
     (:func:`remember_timings`), else in the paper profile the cost table's estimate
-    (``figures/paper-cost.md``, divided by ``GPU_SPEEDUP`` when that table was measured on a CPU
+    (``figures/paper-cost.json``, divided by ``GPU_SPEEDUP`` when that table was measured on a CPU
     and this run has a GPU); ``(None, "")`` when neither knows it."""
     ref = reference_timings_path(profile)
     if ref.exists():
         entry = json.loads(ref.read_text()).get("notebooks", {}).get(nid)
         if entry:
             return float(entry["seconds"]), f"last run {entry['date']} on {entry['machine']}"
-    cost = paths.FIGURES_ROOT / "paper-cost.md"
-    if profile == "paper" and cost.exists():
-        from .workflow.plan import cost_table, parse_duration
+    if profile == "paper":
+        from .workflow.plan import cost_estimate, read_cost
 
-        rows, cpu = cost_table(cost.read_text())
-        est = parse_duration(rows.get(nid, {}).get("paper estimate", ""))
+        est, cpu = cost_estimate(read_cost(paths.FIGURES_ROOT / "paper-cost.json"), nid)
         if est is not None:
             import torch
 
             speedup = float(os.environ.get("GPU_SPEEDUP", 100)) if cpu and torch.cuda.is_available() else 1.0
-            return est / speedup, "paper-cost.md" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
+            return est / speedup, "paper-cost.json" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
     return None, ""
 
 
