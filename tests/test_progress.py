@@ -49,7 +49,8 @@ def test_describe_and_status_lines():
     line = progress.status_line("p0-00", 600.0, 3480.0, state)
     assert line.startswith("[ .. ] p0-00 10.0 min of ~58.0 min | train resnet50")
     assert progress.status_line("p2-fig04", 30.0, None, None) == "[ .. ] p2-fig04 30 s"
-    assert progress.minutes(7200) == "2.0 h"
+    assert progress.duration(7200) == "2.0 h" and progress.duration(7200, coarse=True) == "2.0 h"
+    assert [progress.duration(s, coarse=True) for s in (17, 1500, 12000, 6.9 * 86400)] == ["17 s", "25 min", "3.3 h", "6.9 days"]
 
 
 def test_read_new_skips_a_half_written_line(tmp_path):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -39,6 +38,8 @@ from torch import nn
 from . import paths
 from .cache import atomic_write_bytes
 from .papercheck import knob_values, paper_table, paper_work, slope_rows
+from .progress import duration
+from .provenance import cpu_model
 from .repro import resolve_device
 from .workmodel import CONVSTEM, Bench
 
@@ -194,33 +195,13 @@ def describe(bench: Bench, archs: tuple[str, ...]) -> str:
     return f"{what}, {bench.size} px: {', '.join(archs)}"
 
 
-def duration(seconds: float) -> str:
-    """Seconds as a short human duration."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
 def device_name(device: torch.device) -> str:
     """The bench device in words (GPU model, or the CPU and its thread count)."""
     if device.type == "cuda":
         p = torch.cuda.get_device_properties(device)
         return f"{p.name} ({p.total_memory / 2 ** 30:.0f} GiB)"
-    model = next((ln.split(":", 1)[1].strip() for ln in _cpuinfo().splitlines() if ln.startswith("model name")),
-                 platform.processor() or platform.machine())
     n = torch.get_num_threads()
-    return f"CPU {model} ({n} torch thread{'s' if n != 1 else ''})"
-
-
-def _cpuinfo() -> str:
-    try:
-        return Path("/proc/cpuinfo").read_text()
-    except OSError:  # not Linux
-        return ""
+    return f"CPU {cpu_model()} ({n} torch thread{'s' if n != 1 else ''})"
 
 
 def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
@@ -251,16 +232,16 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
                   "100–1000× faster than this CPU, so divide the times accordingly; peak GPU memory cannot be "
                   "measured here. On a GPU machine the same script measures both: "
                   "`make paper-cost DEVICE=cuda`.", ""]
-    lines.append(f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total)}** over {len(est)} "
+    lines.append(f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total, coarse=True)}** over {len(est)} "
                  "notebooks with an estimate.")
     if biggest is not None:
         worst, name = biggest["paper_s"], biggest["notebook"]
         on_gpu = worst if gpu else worst / 100
-        where = "" if gpu else f"; at 100× on a GPU, {duration(on_gpu)}"
+        where = "" if gpu else f"; at 100× on a GPU, {duration(on_gpu, coarse=True)}"
         verdict = ("No notebook needs more than one GPU-day, so none is split into class or source ranges: "
                    "whole notebooks are the units to spread over GPUs." if on_gpu < 86400 else
                    "It needs more than a day on one GPU: split its work (class or source ranges).")
-        lines += ["", f"The largest single notebook is {name} ({duration(worst)}{where}). {verdict}"]
+        lines += ["", f"The largest single notebook is {name} ({duration(worst, coarse=True)}{where}). {verdict}"]
     head = "| notebook | unit of work | timed | units (paper) | s / unit | paper estimate | peak memory |"
     sep = "|---|---|---|---|---|---|---|"
     if slopes:
@@ -271,7 +252,7 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
         cells = [r["notebook"], r["unit"], r.get("timed", ""), f"{r['paper_units']:.3g}" if "paper_units" in r else ""]
         if "paper_s" in r:
             peak = f"{r['peak_bytes'] / 2 ** 30:.1f} GiB" if r.get("peak_bytes") else "—"
-            cells += [f"{r['s_per_unit']:.3g}", duration(r["paper_s"]), peak]
+            cells += [f"{r['s_per_unit']:.3g}", duration(r["paper_s"], coarse=True), peak]
         else:
             cells += ["", "", ""]
         if slopes:

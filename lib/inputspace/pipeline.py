@@ -110,7 +110,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     params = {} if profile == "quick" else {"profile": profile}
     expected, source = expected_seconds(nid, profile)
-    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
+    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.duration(expected)} ({source})" if expected
                                           else ", no earlier time on record"), flush=True)
     # the zoo's time depends on how many models are already trained (a minute or an hour): no limit
     timeout = cell_timeout(None if nid == ZOO_NOTEBOOK else expected, source.endswith(f" on {machine_text()}"),
@@ -281,7 +281,7 @@ def summary_text(runs: dict[str, dict], wall: float, top: int = 5) -> str:
     if not spent:
         return head
     busy = sum(sec for sec, _ in spent)
-    where = ", ".join(f"{nid} {progress.minutes(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
+    where = ", ".join(f"{nid} {progress.duration(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
                       if busy > 0)
     return head + (f"\nwhere the time went: {where}" if where else "")
 
@@ -295,17 +295,7 @@ def reference_timings_path(profile: str) -> Path:
 
 def machine_text() -> str:
     """``<cores>-core <CPU model>``, or the GPU a run used: where a reference time was measured."""
-    import platform
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    text = f"{os.cpu_count()}-core {cpu}"
+    text = f"{os.cpu_count()}-core {provenance.cpu_model()}"
     if os.environ.get("CUDA_VISIBLE_DEVICES"):
         text += f", GPU {os.environ['CUDA_VISIBLE_DEVICES']}"
     return text
