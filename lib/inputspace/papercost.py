@@ -41,6 +41,7 @@ from .papercheck import knob_values, paper_table, paper_work, slope_rows
 from .progress import duration
 from .provenance import cpu_model
 from .repro import resolve_device
+from .workflow.plan import COST_FORMAT
 from .workmodel import CONVSTEM, Bench
 
 
@@ -262,8 +263,6 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     return "\n".join(lines) + "\n"
 
 
-COST_FORMAT = 1
-"""Version of ``figures/paper-cost.json``'s layout (:func:`cost_json`)."""
 _JSON_FIELDS = ("unit", "timed", "archs", "paper_units", "s_per_unit", "paper_s", "peak_bytes", "batch", "note")
 
 

@@ -153,7 +153,8 @@ class SlurmDefaults:
 
 
 COST_FORMAT = 1
-"""The layout of ``figures/paper-cost.json`` this module reads (:func:`inputspace.papercost.cost_json`)."""
+"""Version of the layout of ``figures/paper-cost.json``, written by
+:func:`inputspace.papercost.cost_json` and read here."""
 
 
 def read_cost(path: Path | str | None) -> dict | None:
