@@ -1,12 +1,6 @@
-"""Operations data of the P1 notebooks: what runs out of GPU memory, the paper check's reduced work,
-the paper-cost work model.
-
-``MEMORY`` (knob → what it holds on the device at once: :func:`inputspace.notebook.oom_message`),
-``PAPER_CHECK`` and ``PAPER_CHECK_FIXED`` (``make paper-check``, :mod:`inputspace.papercheck`),
-``PAPER_WORK`` and ``PAPER_BENCH`` (``make paper-cost``, :mod:`inputspace.papercost`). They say
-what a run costs or how it is faked on stand-ins, never what it computes, so they live apart from
-:mod:`inputspace.p1.knobs`: the code digest of cached results
-(:func:`inputspace.sources.compute_digest`) follows the knobs, not this module.
+"""Operations data of the P1 notebooks, kept out of :mod:`inputspace.p1.knobs` so that the code
+digest of cached results does not follow it (``docs/house.md``): what each knob holds on the GPU
+(``MEMORY``), the paper check's reduced work (``PAPER_CHECK``), the paper-cost work model.
 """
 from __future__ import annotations
 
