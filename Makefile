@@ -14,7 +14,7 @@ FORCE    ?=
 # make figures: notebooks at once, local|slurm. JOBS=1 is the plain sequential runner; more runs on
 # Snakemake with cores/JOBS threads each. Default 2 (1 on a one-core machine): on the 2-core machines
 # this project runs on, two one-thread notebooks at a time measured 13 % faster than one two-thread
-# notebook (README, "Many cores, GPUs and clusters").
+# notebook (docs/paper-profile.md, "Two notebooks at a time: measured on 2 cores").
 JOBS     ?= $(if $(filter 1,$(shell nproc 2>/dev/null || echo 1)),1,2)
 ENGINE   ?= local
 # ENGINE=slurm: a CPU-measured figures/paper-cost.json estimate is divided by this GPU speed-up

@@ -77,8 +77,8 @@ def test_adv_term_keeps_accumulating_for_rejected_samples(monkeypatch):
     recorded = []
     original = levelset._adv_update
 
-    def spy(delta, grad, adv_eps):
-        out = original(delta, grad, adv_eps)
+    def spy(delta, grad, adv_eps, scale=1.0):
+        out = original(delta, grad, adv_eps, scale)
         recorded.append(out.clone())
         return out
 

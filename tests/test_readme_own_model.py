@@ -1,5 +1,6 @@
-"""The README's "Use it on your own model" snippets, executed from the README itself (so they
-cannot rot) in one namespace, and what each one computes checked against its method."""
+"""The own-model guide's snippets (``docs/own-model.md``, which the README's "Use it on your own
+model" section points to), executed from the guide itself (so they cannot rot) in one namespace,
+and what each one computes checked against its method."""
 import re
 
 import pytest
@@ -7,7 +8,9 @@ import torch
 
 from inputspace import paths
 
-SECTION = "## Use it on your own model"
+GUIDE = paths.ROOT / "docs" / "own-model.md"
+TITLE = "# Use it on your own model\n"
+README_SECTION = "## Use it on your own model"
 # What each snippet must show, in order: setup, then the four uses named by the issue.
 SNIPPETS = (("setup", ("timm.create_model(", "Normalize(", ".eval()")),
             ("LST", ("traverse(",)),
@@ -17,14 +20,21 @@ SNIPPETS = (("setup", ("timm.create_model(", "Normalize(", ".eval()")),
 
 
 def _section() -> str:
-    text = (paths.ROOT / "README.md").read_text()
-    assert text.count(SECTION) == 1, f"README.md needs exactly one '{SECTION}' section"
-    body = text.split(SECTION, 1)[1]
-    return body.split("\n## ", 1)[0]
+    """The guide below its title (the whole page: its sub-sections are the snippets)."""
+    text = GUIDE.read_text()
+    assert text.startswith(TITLE) and text.count(TITLE) == 1, f"{GUIDE.name} must open with '{TITLE.strip()}'"
+    return text.split(TITLE, 1)[1]
 
 
 def _blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", _section(), flags=re.S)
+
+
+def test_readme_has_one_own_model_section_that_links_the_guide():
+    text = (paths.ROOT / "README.md").read_text()
+    assert text.count(README_SECTION) == 1, f"README.md needs exactly one '{README_SECTION}' section"
+    section = text.split(README_SECTION, 1)[1].split("\n## ", 1)[0]
+    assert "](docs/own-model.md)" in section
 
 
 def test_section_has_a_setup_and_the_four_snippets_in_order():
@@ -43,7 +53,7 @@ def ns():
     try:
         namespace: dict = {}
         for block in _blocks():
-            exec(compile(block, "README.md", "exec"), namespace)  # the README's own code
+            exec(compile(block, str(GUIDE), "exec"), namespace)  # the guide's own code
         return namespace
     finally:
         torch.set_num_threads(threads)

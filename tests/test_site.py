@@ -243,6 +243,52 @@ def test_readme_pages_fall_back_when_the_section_is_gone():
     assert "[data]" not in found  # data/README.md is not on the site: plain text
 
 
+def test_running_page_joins_the_readme_sections_and_the_running_guides():
+    site = links.SiteMap()
+    site.add("notebooks/a.ipynb", "notebooks/a.ipynb")
+    site.add("docs/paper-profile.md", "running.md", ["The paper profile", "Many cores"])
+    guides = [("docs/running.md", "# Running the notebooks\n\nSee [a](../notebooks/a.ipynb).\n\n## Caches\n\ntext\n"),
+              ("docs/paper-profile.md", "No title here, see [cores](paper-profile.md#many-cores).\n\n## Many cores\n")]
+    md = pages.running_page(README, site, "running.md", guides)
+    assert md.startswith("# Running: profiles, paper scale and clusters\n")
+    assert md.index("## Running\n") < md.index("## On a SLURM cluster") < md.index("## Running the notebooks")
+    assert "### Caches" in md and "## Paper profile\n" in md and "### Many cores" in md  # one level down
+    assert "[a](notebooks/a.ipynb)" in md  # links re-pointed from the guide's own folder
+    assert "[cores](running.md#many-cores)" in md
+    bare = pages.running_page(BARE_README, site, "running.md", guides[:1])
+    assert "## Running the notebooks" in bare and "has no section" not in bare
+
+
+def test_guides_in_docs_make_the_companion_pages_and_are_not_repeated(repo, tmp_path):
+    docs = repo.docs
+    (docs / "own-model.md").write_text("# Use it on your own model\n\nFrom the guide; [running](running.md#caches).\n\n"
+                                       "## 1. Level sets\n\n```python\nx = 1\n```\n")
+    (docs / "running.md").write_text("# Running the notebooks\n\n## Caches\n\nSee [the paper profile](paper-profile.md).\n")
+    (docs / "paper-profile.md").write_text("# The paper profile\n\n## SLURM\n\n### Deep detail\n\nsbatch.\n")
+    (docs / "guide.md").write_text("Links [own](own-model.md), [deep](paper-profile.md#deep-detail), "
+                                   "[slurm](paper-profile.md#slurm).\n")
+    staged = build.stage_site(repo, tmp_path / "stage")
+    assert {"own-model.md", "running.md", "docs/guide.md"} <= set(staged.pages)
+    assert not {"docs/own-model.md", "docs/running.md", "docs/paper-profile.md"} & set(staged.pages)
+    own = (staged.stage / "own-model.md").read_text()
+    assert own.startswith("# Use it on your own model\n\nFrom the guide") and "Any `torch.nn.Module`" not in own
+    assert "[running](running.md#caches)" in own
+    running = (staged.stage / "running.md").read_text()
+    assert "## Running\n" in running and "## Running the notebooks" in running and "## The paper profile" in running
+    assert "[the paper profile](running.md)" in running
+    guide = (staged.stage / "docs" / "guide.md").read_text()
+    # the deep heading sits at level 4 on the running page: no anchor there, so the link leads to the page
+    assert "[own](../own-model.md)" in guide and "[deep](../running.md)" in guide
+    assert "[slurm](../running.md#slurm)" in guide
+    index = (staged.stage / "index.md").read_text()
+    documents = index.split(":caption: Documents", 1)[1].split("```", 1)[0]
+    assert "docs/guide" in documents and "running" not in documents and "own-model" not in documents
+
+
+def test_anchor_depth_is_the_one_sphinx_is_told():
+    assert f"myst_heading_anchors = {build.ANCHOR_DEPTH}\n" in build.CONF_PY
+
+
 def test_scorecard_links_claims_and_keeps_unknown_fields(repo):
     claims = json.loads(repo.claims.read_text())
     md = pages.scorecard_page(claims, {"p1-fig01": ("notebooks/p1-fig01-barrier.ipynb", "Figure 1"),

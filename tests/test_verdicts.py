@@ -55,7 +55,7 @@ def _claim(cid: str, passed, network: str = "", nid: str = "p2-tab01") -> Claim:
 
 def test_what_this_shows_renders_the_run_s_rows_by_kind(monkeypatch):
     monkeypatch.setitem(verdicts.REASONS, "P2-closer-linf", ("scale/data", "the digits are 32 px and binary"))
-    text = scorecard.what_this_shows_markdown([_claim("P2.6-2a", True), _claim("P2.6-2b", False),
+    text = scorecard.shows_markdown([_claim("P2.6-2a", True), _claim("P2.6-2b", False),
                                       _claim("P2.6-2b-ctl-noadv", None), _claim("P2.6-2b-real", True, "Lite0; photos")])
     paper, control, real = text.split("\n\n")[0:2], text.split("\n\n")[2:4], text.split("\n\n")[4:]
     assert paper[0] == "The paper's claims checked here: 1 pass, 1 fail, 0 not evaluated."
@@ -64,7 +64,7 @@ def test_what_this_shows_renders_the_run_s_rows_by_kind(monkeypatch):
     assert control[0].startswith("Rows of kind *control (added)*: 0 pass, 0 fail, 1 not evaluated")
     assert real[0].startswith("On a real ImageNet network (Lite0; photos), kept out of the totals: 1 pass")
     assert "P2-closer-linf-real" in real[1] and "P2-closer-linf-real" not in paper[1]
-    assert scorecard.what_this_shows_markdown([]).startswith("This notebook records no claims")
+    assert scorecard.shows_markdown([]).startswith("This notebook records no claims")
 
 
 @pytest.mark.parametrize("path", sorted(paths.NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
@@ -75,3 +75,16 @@ def test_every_notebook_closes_with_what_it_shows_then_its_provenance(path):
     assert "notebook.provenance(cfg)" in cells[-1].source
     lead = cells[-3].source.split("\n\n")[1]
     assert not re.search(r"\d+(\.\d+)?\s*%|\b\d+\.\d+\b", lead)  # numbers in prose come from the run
+
+
+def test_the_readme_s_numbers_are_the_run_s():
+    """The README's results at a glance and its gallery are the ones rendered from claims.json."""
+    from inputspace import pipeline
+
+    text = (paths.ROOT / "README.md").read_text()
+    rows = _rows()
+    for start, end, rendered in ((pipeline.README_START, pipeline.README_END, scorecard.at_a_glance(rows)),
+                                 (pipeline.GALLERY_START, pipeline.GALLERY_END,
+                                  scorecard.gallery(rows, pipeline.gallery_items()))):
+        block = text.split(start, 1)[1].split(end, 1)[0]
+        assert block.strip() == rendered.strip()

@@ -133,9 +133,9 @@ def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
 
 def what_this_shows(card: Scorecard) -> Any:
     """The measured half of the notebook's "What this shows" section, rendered from the claims this
-    run recorded (:func:`inputspace.scorecard.what_this_shows_markdown`) as Markdown."""
+    run recorded (:func:`inputspace.scorecard.shows_markdown`) as Markdown."""
     from IPython.display import Markdown
 
-    from .scorecard import what_this_shows_markdown as render
+    from .scorecard import shows_markdown
 
-    return Markdown(render(card.claims))
+    return Markdown(shows_markdown(card.claims))

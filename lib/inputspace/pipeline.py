@@ -45,7 +45,7 @@ from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
 from .catalogue import ZOO_NOTEBOOK, notebook_id, notebook_path, select
 from .config import PROFILES
-from .scorecard import at_a_glance, seeds_markdown, write_scorecard
+from .scorecard import at_a_glance, gallery, seeds_markdown, write_scorecard
 from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
 
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
@@ -195,16 +195,36 @@ def update_readme_code() -> None:
     atomic_write_bytes(readme, text.encode())
 
 
-def update_readme(block: str) -> None:
+GALLERY_START, GALLERY_END = "<!-- gallery:start -->", "<!-- gallery:end -->"
+
+
+def update_readme(block: str, gallery_block: str | None = None) -> None:
     """Rewrite the README's results at a glance between its scorecard markers
-    (:func:`inputspace.scorecard.at_a_glance` of the quick run's claims)."""
+    (:func:`inputspace.scorecard.at_a_glance` of the quick run's claims) and, when given, its
+    gallery between the gallery markers (:func:`inputspace.scorecard.gallery`)."""
     readme = paths.ROOT / "README.md"
     text = readme.read_text()
-    if README_START not in text:
-        return
-    line = f"{README_START}\n{block}\n{README_END}"
-    text = re.sub(re.escape(README_START) + ".*?" + re.escape(README_END), lambda _: line, text, flags=re.S)
+    for start, end, content in ((README_START, README_END, block), (GALLERY_START, GALLERY_END, gallery_block)):
+        if content is None or start not in text:
+            continue
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _, c=content, a=start, b=end: f"{a}\n{c}\n{b}",
+                      text, flags=re.S)
     atomic_write_bytes(readme, text.encode())
+
+
+def gallery_items() -> list[tuple[str, str, str, str]]:
+    """(notebook id, title, notebook path, figure path) of every notebook with a committed figure,
+    in run order: the title is the notebook's first heading after its paper prefix."""
+    items = []
+    for nb_path in select(None):
+        nid = notebook_id(nb_path)
+        figure = paths.FIGURES_ROOT / f"{nid}.png"
+        if not figure.exists():
+            continue
+        first = nbformat.read(nb_path, as_version=4).cells[0].source.splitlines()[0]
+        title = re.sub(r"^#\s*(P\d|Cross-study \d)\s*—\s*", "", first).strip()
+        items.append((nid, title, f"notebooks/{nb_path.name}", f"figures/{figure.name}"))
+    return items
 
 
 def scorecard(profile: str) -> dict[str, int]:
@@ -212,7 +232,8 @@ def scorecard(profile: str) -> dict[str, int]:
     out = paths.figures_dir(profile)
     totals = write_scorecard(profile, out, ids)
     if paths.run_name(profile) == "quick":
-        update_readme(at_a_glance(claims.load_scorecard(out / "claims.json")))
+        rows = claims.load_scorecard(out / "claims.json")
+        update_readme(at_a_glance(rows), gallery(rows, gallery_items()))
     print(f"scorecard ({profile}): {totals} -> {out / 'claims.md'}")
     return totals
 

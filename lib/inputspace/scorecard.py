@@ -209,7 +209,7 @@ def _row_sentence(c: Claim) -> str:
     return line
 
 
-def what_this_shows_markdown(claims: list[Claim]) -> str:
+def shows_markdown(claims: list[Claim]) -> str:
     """The measured half of a notebook's closing "What this shows" section, from the claims it
     recorded in this run (never typed-in numbers): how many of the paper's claims reproduce here,
     each row with the paper's value beside ours, then the other kinds (controls, corrected readings,
@@ -266,3 +266,34 @@ def at_a_glance(claims: list[Claim]) -> str:
         lines += [f"- **{c.name}** ({c.notebook_id}): {c.measured} → **{c.verdict}**"
                   + (f" ({c.reason[0]}: {c.reason[1]})" if c.reason else "") for c in paper_claims(real)]
     return "\n".join(lines)
+
+
+def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
+    """The README's gallery, rendered from the run: per paper, a folded table with one row per
+    figure notebook (``items``: notebook id, title, notebook path and figure path, relative to the
+    README): its thumbnail linked to the notebook and a one-word verdict over the papers' claims it
+    records (``reproduces``, ``partly`` or ``fails``, with the count; ``—`` without paper claims),
+    and the same on the real ImageNet network where the notebook has a real-network section."""
+    def word(rows: list[Claim]) -> str:
+        judged = [c for c in rows if c.passed is not None]
+        if not judged:
+            return "—"
+        held = sum(bool(c.passed) for c in judged)
+        verdict = "reproduces" if held == len(judged) else "fails" if held == 0 else "partly"
+        return f"**{verdict}** ({held}/{len(judged)})"
+
+    blocks = []
+    for key, title in PAPERS.items():
+        mine = [it for it in items if it[0].startswith(key + "-")]
+        if not mine:
+            continue
+        lines = [f"<details><summary><b>{_md_cell(title)}</b>: {len(mine)} figures</summary>", "",
+                 "| figure | notebook | verdict (quick models) | verdict (real network) |", "|---|---|---|---|"]
+        for nid, name, notebook, figure in mine:
+            rows = [c for c in claims if c.notebook_id == nid]
+            paper = [c for c in rows if c.kind == ("hypothesis" if key == "px" else "paper")]
+            own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
+            thumb = f'<a href="{notebook}"><img src="{figure}" width="200" alt="{nid}"></a>'
+            lines.append(f"| {thumb} | [{nid}]({notebook}): {_md_cell(name)} | {word(own)} | {word(real) if real else ''} |")
+        blocks.append("\n".join(lines + ["", "</details>"]))
+    return "\n\n".join(blocks)

@@ -1,6 +1,11 @@
 """The site's markdown pages: the landing page, the scorecard, and pages cut from the README and
 ``docs/``. Each takes what it shows from the README by heading where it can and falls back to a
 generated or explanatory text when a section is missing, so a README rewrite never breaks the site.
+
+The companion's guides live in ``docs/`` (the README links to them): the own-model page is
+``docs/own-model.md`` and the running page joins the README's quick start and profiles with
+``docs/running.md`` and ``docs/paper-profile.md`` (:data:`COMPANION_DOCS`); without those files the
+pages fall back to the README's sections of the same names.
 """
 from __future__ import annotations
 
@@ -24,8 +29,12 @@ from .readme import (
 WHAT_THIS_IS = ("what this is", "what is this", "about")
 RESULTS = ("results at a glance", "at a glance", "results")
 OWN_MODEL = ("use it on your own model", "on your own model", "your own model", "own model")
-RUNNING = ("profiles", "running", "paper profile", "paper code path", "paper-check", "cluster", "slurm")
+RUNNING = ("quick start", "profiles", "running", "paper profile", "paper code path", "paper-check", "cluster",
+           "slurm")
 """Candidate README headings of each page, tried in order (:func:`.readme.find_section`)."""
+COMPANION_DOCS = {"own-model.md": ("own-model.md",), "running.md": ("running.md", "paper-profile.md")}
+"""Site page -> the ``docs/`` files it is made of, in order. Those files are shown there, not again
+under "Documents", and links to them lead there."""
 CLAIM_FIELDS = ("notebook_id", "claim_id", "statement", "paper_value", "measured", "passed", "note",
                 "evidence", "standin")
 """Scorecard row fields with a column of their own; any other field is listed under "more"."""
@@ -124,24 +133,33 @@ def readme_page(readme: str, title: str, candidates: Sequence[str], missing: str
     return rewrite_links(body, "README.md", page, site)
 
 
-def running_page(readme: str, site: SiteMap, page: str) -> str:
+def running_page(readme: str, site: SiteMap, page: str, docs: Sequence[tuple[str, str]] = ()) -> str:
     """Profiles, running, the paper profile, ``make paper-check`` and clusters: every README section
-    whose heading names one of :data:`RUNNING`, in README order, under one title."""
+    whose heading names one of :data:`RUNNING`, in README order, then each of ``docs`` ((repository
+    path, text) of a ``docs/*.md`` guide, its title one level down), under one title."""
     found = sections_matching(readme_sections(readme), *RUNNING)
-    body = "\n\n".join(as_page(s, level=2) for s in found) or (
+    parts = [rewrite_links(as_page(s, level=2), "README.md", page, site) for s in found]
+    parts += [rewrite_links(relevel(titled(text, source.rsplit("/", 1)[-1]), 1), source, page, site)
+              for source, text in docs]
+    body = "\n\n".join(parts) or (
         "The README has no section on the profiles, the paper profile or clusters at the moment: "
         "see the repository's README.md.")
-    return rewrite_links(f"# Running: profiles, paper scale and clusters\n\n{body}", "README.md", page, site)
+    return f"# Running: profiles, paper scale and clusters\n\n{body}"
+
+
+def titled(text: str, name: str) -> str:
+    """``text`` of a ``docs/`` file opening with a level-1 heading: its own, or one made from the
+    file name (every page needs one for the table of contents)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.startswith("# "):
+        return text
+    return f"# {name.removesuffix('.md').replace('-', ' ').capitalize()}\n\n{text}"
 
 
 def doc_page(text: str, name: str, site: SiteMap, page: str) -> str:
     """A ``docs/*.md`` file as a page: links re-pointed; a title from the file name if it has no
     level-1 heading first (every page needs one for the table of contents)."""
-    body = rewrite_links(text, f"docs/{name}", page, site)
-    first = next((line for line in body.splitlines() if line.strip()), "")
-    if not first.startswith("# "):
-        body = f"# {name.removesuffix('.md').replace('-', ' ').capitalize()}\n\n{body}"
-    return body
+    return titled(rewrite_links(text, f"docs/{name}", page, site), name)
 
 
 def _interval(evidence: object) -> str:
