@@ -17,7 +17,7 @@ FORCE    ?=
 # notebook (docs/paper-profile.md, "Two notebooks at a time: measured on 2 cores").
 JOBS     ?= $(if $(filter 1,$(shell nproc 2>/dev/null || echo 1)),1,2)
 ENGINE   ?= local
-# ENGINE=slurm: a CPU-measured figures/paper-cost.md estimate is divided by this GPU speed-up
+# ENGINE=slurm: a CPU-measured figures/paper-cost.json estimate is divided by this GPU speed-up
 GPU_SPEEDUP ?= 100
 DEVICE   ?= cpu
 CHECK_JOBS ?= 2
@@ -103,7 +103,7 @@ browser: setup ## The ipywidgets explorers driven in JupyterLab + system Chromiu
 paper-check: setup ## The paper profile end to end on stand-ins, offline, on the CPU (ONLY=): build/paper-check/
 	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run --jobs $(CHECK_JOBS) $(if $(ONLY),--only $(ONLY))
 
-paper-cost: setup ## Time each notebook's unit of work at paper sizes on DEVICE=cpu|cuda, write figures/paper-cost.md
+paper-cost: setup ## Time each notebook's unit of work at paper sizes on DEVICE=cpu|cuda, write figures/paper-cost.md and .json
 	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercost --device $(DEVICE) $(if $(ONLY),--only $(ONLY))
 
 bench: setup ## Speed benchmarks: ratios against the reference implementations named in the issues

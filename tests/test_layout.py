@@ -11,11 +11,11 @@ from inputspace import paths
 
 LIB = paths.ROOT / "lib" / "inputspace"
 PAPERS = ("p1", "p2", "p3", "px")  # px: the cross-study package, with the same role files
-ROLE_FILES = ("knobs", "tables", "plots", "claims")
+ROLE_FILES = ("knobs", "cost", "tables", "plots", "claims")
 EXPLORERS = {"p1": True, "p2": True, "p3": True, "px": True}
 # Names every module may define for itself (a logger, a type variable, a command-line entry point) and
-# the interface every paper's knobs.py provides (its knobs; the reduced work, the counts kept and the work
-# model of `make paper-check`; what each knob holds on the GPU, for the out-of-memory hint).
+# the interface every paper's knobs.py (its knobs) and cost.py provide (the reduced work, the counts kept
+# and the work model of `make paper-check`; what each knob holds on the GPU, for the out-of-memory hint).
 ALLOWED_REPEATS = {"log", "T", "main", "KNOBS", "PAPER_CHECK", "PAPER_WORK", "PAPER_CHECK_FIXED", "MEMORY",
                   "PAPER_BENCH"}
 
@@ -102,7 +102,7 @@ def test_no_public_name_means_two_things():
     for name, modules in where.items():
         if len(modules) < 2 or name in ALLOWED_REPEATS:
             continue
-        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) != "knobs" for m in modules) or _mirrors(modules):
+        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) not in ("knobs", "cost") for m in modules) or _mirrors(modules):
             continue
         clashes[name] = modules
     assert clashes == {}
@@ -112,3 +112,21 @@ def test_no_public_name_means_two_things():
 def test_library_cites_the_papers_not_a_file_outside_the_repository(path: Path):
     text = path.read_text()
     assert "shared/papers" not in text and "checklist" not in text.lower()
+
+
+def _imported(module):
+    return {base for m, f in _modules() if m == module for base, _ in _imports(ast.parse(f.read_text()), m)}
+
+
+def test_the_runners_share_the_catalogue_and_no_arrow_runs_back_up():
+    """``workflow`` (Snakemake jobs) and ``pipeline`` both read the notebook catalogue; the workflow
+    runs the pipeline as a command and never imports it; the catalogue imports nothing above
+    ``paths``; a run's outputs take the knobs from the catalogue, not from ``notebook`` (which
+    imports them)."""
+    workflow = [m for m, _ in _modules() if m.startswith("inputspace.workflow")]
+    assert len(workflow) >= 4
+    for module in workflow:
+        assert "inputspace.pipeline" not in _imported(module), module
+    assert {b for b in _imported("inputspace.catalogue") if b.startswith("inputspace")} <= {
+        "inputspace", "inputspace.paths", "inputspace.config"}  # config: type names only
+    assert "inputspace.notebook" not in _imported("inputspace.outputs")

@@ -2,7 +2,7 @@
 
 ``notebook.setup`` makes the kernel end a ``torch.OutOfMemoryError``'s traceback with
 :func:`inputspace.oomhint.oom_message`; the cell still fails. The knobs come from each paper's
-``knobs.MEMORY`` table, checked here against the notebooks' real knobs.
+``cost.MEMORY`` table, checked here against the notebooks' real knobs.
 """
 import importlib
 
@@ -105,9 +105,10 @@ def test_device_memory_is_read_only_for_a_cuda_device():
 @pytest.mark.parametrize("paper", PAPERS)
 def test_every_notebook_has_a_memory_entry_of_its_own_knobs(paper):
     mod = importlib.import_module(f"inputspace.{paper}.knobs")
-    assert set(mod.MEMORY) == set(mod.KNOBS)  # every notebook, the overviews documented-empty
-    assert set(getattr(mod, "PAPER_WORK", {})) <= set(mod.MEMORY)
-    for nid, table in mod.MEMORY.items():
+    ops = importlib.import_module(f"inputspace.{paper}.cost")
+    assert set(ops.MEMORY) == set(mod.KNOBS)  # every notebook, the overviews documented-empty
+    assert set(getattr(ops, "PAPER_WORK", {})) <= set(ops.MEMORY)
+    for nid, table in ops.MEMORY.items():
         knobs = notebook.knobs_of(nid)
         assert set(table) <= set(knobs), f"{nid}: {sorted(set(table) - set(knobs))} are not its knobs"
         paper_values = resolve(nid, {"profile": "paper", "device": "cpu"}, knobs).values

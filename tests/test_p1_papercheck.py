@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inputspace import config, paths, pipeline
-from inputspace.p1 import knobs
+from inputspace.p1 import cost, knobs
 from inputspace.p1.adversarial import clean_classes
 
 IDS = sorted(pipeline.notebook_id(p) for p in paths.NOTEBOOKS.glob("p1-*.ipynb"))
@@ -18,19 +18,19 @@ def paper_values(nid: str) -> dict:
 
 
 def check_values(nid: str) -> dict:
-    return {**paper_values(nid), **knobs.PAPER_CHECK[nid]}
+    return {**paper_values(nid), **cost.PAPER_CHECK[nid]}
 
 
 def test_every_notebook_has_a_check_entry_and_a_work_model():
     assert len(IDS) == 12
-    assert sorted(knobs.PAPER_CHECK) == IDS
-    assert sorted(knobs.PAPER_WORK) == IDS
+    assert sorted(cost.PAPER_CHECK) == IDS
+    assert sorted(cost.PAPER_WORK) == IDS
 
 
 @pytest.mark.parametrize("nid", IDS)
 def test_check_values_are_knobs_and_only_reduce_work(nid):
     paper = paper_values(nid)
-    for name, value in knobs.PAPER_CHECK[nid].items():
+    for name, value in cost.PAPER_CHECK[nid].items():
         assert name in paper, f"{nid}: {name} is not a knob of the notebook"
         ref = paper[name]
         if name in RULE_KNOBS:
@@ -44,7 +44,7 @@ def test_check_values_are_knobs_and_only_reduce_work(nid):
 
 @pytest.mark.parametrize("nid", IDS)
 def test_work_model_is_positive_and_smaller_in_the_check(nid):
-    _, work = knobs.PAPER_WORK[nid]
+    _, work = cost.PAPER_WORK[nid]
     check, paper = work(check_values(nid)), work(paper_values(nid))
     assert check > 0 and paper > 0
     assert check <= paper
@@ -57,7 +57,7 @@ def test_driver_parameters_resolve(nid):
     params = parameters(nid)
     cfg = config.resolve(nid, params, knobs.KNOBS[nid])
     assert cfg.profile == "paper"
-    for name, value in knobs.PAPER_CHECK[nid].items():
+    for name, value in cost.PAPER_CHECK[nid].items():
         assert getattr(cfg, name) == value
 
 

@@ -127,7 +127,7 @@ def test_pool_applies_one_confidence_bar_per_model():
 
 
 def test_paper_vit_at_row_loads_the_convstem_file_without_robustbench(tmp_path):
-    from inputspace.standins import vit_s_convstem
+    from inputspace.models import vit_s_convstem
 
     net = vit_s_convstem(seed=3).eval()
     folder = tmp_path / "imagenet" / "Linf"

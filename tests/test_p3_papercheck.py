@@ -1,4 +1,4 @@
-"""P3's paper-check tables (``knobs.PAPER_CHECK``, ``knobs.PAPER_WORK``) and the class knob that
+"""P3's paper-check tables (``cost.PAPER_CHECK``, ``cost.PAPER_WORK``) and the class knob that
 makes the paper profile's code extraction fit a check (and a class range a cluster job)."""
 import math
 
@@ -8,7 +8,7 @@ import torch
 from inputspace import paths
 from inputspace.config import resolve
 from inputspace.notebook import knobs_of
-from inputspace.p3 import knobs, maps, tables
+from inputspace.p3 import cost, knobs, maps, tables
 from inputspace.pipeline import notebook_id
 
 P3_IDS = sorted(notebook_id(p) for p in paths.NOTEBOOKS.glob("p3-*.ipynb"))
@@ -19,13 +19,13 @@ def _paper(nid: str) -> dict:
 
 
 def test_every_p3_notebook_has_a_check_entry():
-    assert P3_IDS and set(P3_IDS) == set(knobs.PAPER_CHECK) == set(knobs.PAPER_WORK)
+    assert P3_IDS and set(P3_IDS) == set(cost.PAPER_CHECK) == set(cost.PAPER_WORK)
 
 
 @pytest.mark.parametrize("nid", P3_IDS)
 def test_check_values_only_reduce_work(nid):
     paper = _paper(nid)
-    for name, value in knobs.PAPER_CHECK[nid].items():
+    for name, value in cost.PAPER_CHECK[nid].items():
         assert name in paper, f"{nid}: {name} is not a knob"
         ref = paper[name]
         if isinstance(value, (tuple, list)):  # a list of maps (SOM sizes): a part of the paper's
@@ -37,19 +37,19 @@ def test_check_values_only_reduce_work(nid):
 
 @pytest.mark.parametrize("nid", P3_IDS)
 def test_work_model_is_positive_and_smaller_in_the_check(nid):
-    unit, work = knobs.PAPER_WORK[nid]
+    unit, work = cost.PAPER_WORK[nid]
     paper = _paper(nid)
-    check = {**paper, **knobs.PAPER_CHECK[nid]}
+    check = {**paper, **cost.PAPER_CHECK[nid]}
     w_paper, w_check = work(paper), work(check)
     assert unit and 0 < w_check <= w_paper and math.isfinite(w_paper)
 
 
 def test_work_model_of_the_codes():
     k = _paper("p3-fig03")
-    assert knobs.code_passes(k, 4) == 2 * 1000 * 50 * 4  # SOM-tr + SOM-val, 4 CNNs
+    assert cost.code_passes(k, 4) == 2 * 1000 * 50 * 4  # SOM-tr + SOM-val, 4 CNNs
     fig08 = _paper("p3-fig08")
-    assert knobs.code_passes(fig08, datasets=fig08["datasets"]) == 2 * 50 * (10 + 100 + 10)
-    assert knobs.code_passes({**fig08, "n_classes": 5}, datasets=fig08["datasets"]) == 2 * 50 * 15
+    assert cost.code_passes(fig08, datasets=fig08["datasets"]) == 2 * 50 * (10 + 100 + 10)
+    assert cost.code_passes({**fig08, "n_classes": 5}, datasets=fig08["datasets"]) == 2 * 50 * 15
 
 
 def test_class_knob_keeps_the_first_classes_of_the_full_sample():

@@ -1,4 +1,6 @@
 """make paper-cost: unit benchmarks at the papers' sizes, the extrapolation and its table."""
+import json
+
 import pytest
 import timm
 import torch
@@ -77,6 +79,21 @@ def test_a_notebook_over_a_gpu_day_is_flagged_for_splitting(monkeypatch):
     monkeypatch.setattr(papercost, "device_name", lambda d: "Test GPU")
     md = papercost.cost_markdown(_rows(1000.0), torch.device("cuda"), "m")
     assert "more than a day on one GPU" in md and "none is split" not in md
+
+
+def test_the_json_twin_holds_the_markdown_numbers_for_the_slurm_requests(tmp_path):
+    from inputspace.workflow import plan
+
+    rows = _rows(0.01)
+    data = papercost.cost_json(rows, torch.device("cpu"), "a test machine", {"p1-fig01": 0.02}, "2026-12-07")
+    (tmp_path / "paper-cost.json").write_text(json.dumps(data))
+    cost = plan.read_cost(tmp_path / "paper-cost.json")
+    fig01 = cost["notebooks"]["p1-fig01"]
+    assert cost["device_type"] == "cpu" and fig01["paper_s"] == pytest.approx(rows[0]["paper_s"])
+    assert fig01["archs"] == list(rows[0]["archs"]) and fig01["check_slope_s_per_unit"] == 0.02
+    assert "paper_s" not in cost["notebooks"]["p1-00"] and cost["total_s"] == pytest.approx(fig01["paper_s"])
+    assert plan.cost_estimate(cost, "p1-fig01") == (pytest.approx(fig01["paper_s"]), True)
+    assert plan.slurm_resources(["p1-fig01"], cost)["p1-fig01"]["gpu_mem_mb"] == 3 * 1024  # FakeBencher's 3 GiB
 
 
 @pytest.mark.parametrize("nid", [notebook_id(p) for p in select(None)])

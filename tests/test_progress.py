@@ -49,7 +49,8 @@ def test_describe_and_status_lines():
     line = progress.status_line("p0-00", 600.0, 3480.0, state)
     assert line.startswith("[ .. ] p0-00 10.0 min of ~58.0 min | train resnet50")
     assert progress.status_line("p2-fig04", 30.0, None, None) == "[ .. ] p2-fig04 30 s"
-    assert progress.minutes(7200) == "2.0 h"
+    assert progress.duration(7200) == "2.0 h" and progress.duration(7200, coarse=True) == "2.0 h"
+    assert [progress.duration(s, coarse=True) for s in (17, 1500, 12000, 6.9 * 86400)] == ["17 s", "25 min", "3.3 h", "6.9 days"]
 
 
 def test_read_new_skips_a_half_written_line(tmp_path):
@@ -115,11 +116,11 @@ def test_cell_timeout_is_ten_times_the_expected_time_on_this_machine_only(build)
 
 def test_paper_profile_expects_the_cost_table_estimate(build):
     (build / "figures").mkdir()
-    (build / "figures" / "paper-cost.md").write_text(
-        "# cost\n\ndevice **CPU x (1 torch thread)**; **These are CPU measurements**\n\n"
-        "| notebook | paper estimate | peak memory |\n|---|---|---|\n| p2-fig03 | 3.0 h | — |\n")
+    (build / "figures" / "paper-cost.json").write_text(json.dumps(
+        {"format": 1, "device": "CPU x (1 torch thread)", "device_type": "cpu",
+         "notebooks": {"p2-fig03": {"unit": "LST step × pair", "paper_s": 10800.0, "peak_bytes": None}}}))
     sec, source = pipeline.expected_seconds("p2-fig03", "paper")
-    assert source.startswith("paper-cost.md") and sec in (10800.0, 108.0)  # / GPU_SPEEDUP on a GPU
+    assert source.startswith("paper-cost.json") and sec in (10800.0, 108.0)  # / GPU_SPEEDUP on a GPU
 
 
 def test_a_kernel_bar_reaches_the_terminal_of_run_one(tmp_path, monkeypatch):

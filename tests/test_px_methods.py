@@ -1,14 +1,13 @@
-"""The generic glue the cross-study notebooks added to ``methods``: the class-keeping PGD and the
-torus distance of arbitrary BMUs to class centres."""
+"""What the cross-study notebooks added to ``methods``: the class-keeping PGD (``attacks``) and the
+torus distance of arbitrary BMUs to class centres (``torus``)."""
 import math
 
 import pytest
 import torch
 from torch import nn
 
-from inputspace.methods.attacks import pgd_linf
-from inputspace.methods.crossstudy import bmu_center_distances, pgd_linf_kept
-from inputspace.methods.torus import class_centers
+from inputspace.methods.attacks import pgd_linf, pgd_linf_kept
+from inputspace.methods.torus import bmu_center_distances, class_centers
 
 
 class Threshold(nn.Module):

@@ -7,7 +7,7 @@ from inputspace.config import resolve
 from inputspace.p1 import knobs as p1k
 from inputspace.p2 import knobs as p2k
 from inputspace.p3 import knobs as p3k
-from inputspace.px import knobs
+from inputspace.px import cost, knobs
 
 NOTEBOOKS = sorted(knobs.KNOBS)
 
@@ -18,7 +18,7 @@ def paper_values(nid: str, **overrides) -> dict:
 
 def test_the_four_notebooks_have_check_memory_and_work_entries():
     assert NOTEBOOKS == ["px-01", "px-02", "px-03", "px-04"]
-    assert sorted(knobs.PAPER_CHECK) == sorted(knobs.PAPER_WORK) == sorted(knobs.MEMORY) == NOTEBOOKS
+    assert sorted(cost.PAPER_CHECK) == sorted(cost.PAPER_WORK) == sorted(cost.MEMORY) == NOTEBOOKS
 
 
 @pytest.mark.parametrize("nid", NOTEBOOKS)
@@ -53,11 +53,11 @@ def test_p2_s_eps_is_the_radius_the_at_row_was_trained_at():
 
 @pytest.mark.parametrize("nid", NOTEBOOKS)
 def test_check_values_are_knobs_that_only_reduce_work(nid):
-    check, paper = knobs.PAPER_CHECK[nid], paper_values(nid)
+    check, paper = cost.PAPER_CHECK[nid], paper_values(nid)
     assert set(check) <= set(knobs.KNOBS[nid])
     for name, value in check.items():
-        if name in knobs.RULE_SWITCHES:
-            assert value == knobs.RULE_SWITCHES[name] and value in knobs.KNOBS[nid][name].choices
+        if name in cost.RULE_SWITCHES:
+            assert value == cost.RULE_SWITCHES[name] and value in knobs.KNOBS[nid][name].choices
         elif isinstance(value, bool) or not isinstance(value, (int, tuple)):
             pytest.fail(f"{nid}: {name}={value!r} is neither a count nor a subset")
         elif isinstance(value, int):
@@ -67,16 +67,16 @@ def test_check_values_are_knobs_that_only_reduce_work(nid):
 
 
 def test_px02_s_check_keeps_som_centres_for_the_check_s_pool_classes():
-    check = knobs.PAPER_CHECK["px-02"]
+    check = cost.PAPER_CHECK["px-02"]
     assert max(check["pool_classes"]) < check["n_classes"]
 
 
 @pytest.mark.parametrize("nid", NOTEBOOKS)
 def test_work_model_is_positive_smaller_for_the_check_and_grows_with_scale(nid):
-    unit, work = knobs.PAPER_WORK[nid]
-    check = work(paper_values(nid, **knobs.PAPER_CHECK[nid]))
+    unit, work = cost.PAPER_WORK[nid]
+    check = work(paper_values(nid, **cost.PAPER_CHECK[nid]))
     assert unit and 0 < check <= work(paper_values(nid))
-    doubled = papercheck.scaled(knobs.PAPER_CHECK[nid], 2, papercheck.fixed_knobs(nid))
+    doubled = papercheck.scaled(cost.PAPER_CHECK[nid], 2, papercheck.fixed_knobs(nid))
     assert work(paper_values(nid, **doubled)) > check
 
 

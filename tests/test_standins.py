@@ -113,7 +113,7 @@ def test_paper_specs_cover_every_paper_knob():
 
 
 def test_convstem_keeps_the_deit_patch_grid():
-    stem = standins.ConvStem().eval()
+    stem = models.ConvStem().eval()
     sd = stem.state_dict()
     assert sd["stem.0.weight"].shape == (48, 3, 3, 3) and sd["stem.12.weight"].shape == (384, 384, 1, 1)
     with torch.no_grad():

@@ -173,48 +173,59 @@ def test_aggregate_counts_a_notebook_without_record_as_failed(tmp_path, monkeypa
 
 # --- the SLURM plan ----------------------------------------------------------------------------
 
-COST_MD = """# Paper profile: estimated cost
-
-Measured by `make paper-cost` on a test machine, device **CPU x86_64 (2 threads)**.
-
-**These are CPU measurements**: no GPU was available to this run.
-
-| notebook | unit of work | timed | units (paper) | s / unit | paper estimate | peak memory | check slope, s / unit (CPU) | note |
-|---|---|---|---|---|---|---|---|---|
-| p0-00 | — | | | | | | | no work model |
-| p1-fig06 | 224 px pass | forward | 1.43e+07 | 0.042 | 6.9 days | — | 0.04 | |
-| p2-fig03 | LST step × pair | forward | 3e+04 | 0.361 | 3.0 h | 2.5 GiB | | |
-"""
+COST = {"format": 1, "device": "CPU x86_64 (2 torch threads)", "device_type": "cpu", "machine": "a test machine",
+        "date": "2026-12-02", "total_s": 6.9 * 86400 + 3 * 3600,
+        "notebooks": {"p0-00": {"unit": "—", "note": "no work model"},
+                      "p1-fig06": {"unit": "224 px pass", "paper_units": 1.43e7, "s_per_unit": 0.042,
+                                   "paper_s": 6.9 * 86400, "peak_bytes": None, "batch": 8},
+                      "p2-fig03": {"unit": "LST step × pair", "paper_units": 3e4, "s_per_unit": 0.361,
+                                   "paper_s": 3 * 3600, "peak_bytes": 2.5 * 2 ** 30, "batch": 8}}}
+"""``figures/paper-cost.json`` as :func:`inputspace.papercost.cost_json` writes it, measured on a CPU."""
 
 
 def test_slurm_requests_from_the_cost_table():
-    res = plan.slurm_resources(["p0-00", "p1-fig06", "p2-fig03", "p3-fig01"], COST_MD)
+    res = plan.slurm_resources(["p0-00", "p1-fig06", "p2-fig03", "p3-fig01"], COST)
     assert res["p1-fig06"]["runtime"] == 150  # 6.9 days / 100 (CPU-measured) × 1.5 = 149.04 min
     assert res["p2-fig03"]["runtime"] == 30  # 2.7 min: the 30 min floor
     assert res["p0-00"]["runtime"] == res["p3-fig01"]["runtime"] == 120  # no estimate: the default
     assert res["p2-fig03"]["gpu_mem_mb"] == 2560 and res["p1-fig06"]["gpu_mem_mb"] == 0
     assert {r["gpu"] for r in res.values()} == {1} and {r["cpus_per_task"] for r in res.values()} == {8}
-    gpu_table = COST_MD.replace("**These are CPU measurements**", "Measured").replace(
-        "device **CPU x86_64 (2 threads)**", "device **NVIDIA H200 (139 GiB)**")
+    gpu_table = {**COST, "device": "NVIDIA H200 (139 GiB)", "device_type": "cuda"}
     assert plan.slurm_resources(["p2-fig03"], gpu_table)["p2-fig03"]["runtime"] == 270  # 3 h × 1.5
-    # the older table layout ("paper, CPU" column, positions differ) parses by header name too
-    old = "| notebook | unit of work | units (check) | paper, CPU | note |\n|---|---|---|---|---|\n" \
-          "| p1-fig06 | x | 76 | 6.9 days | |\n"
-    assert plan.slurm_resources(["p1-fig06"], old)["p1-fig06"]["runtime"] == 150
+    assert plan.slurm_resources(["p1-fig06"], None)["p1-fig06"]["runtime"] == 120  # no table: the defaults
+
+
+def test_the_cost_table_is_read_from_its_json_twin(tmp_path):
+    assert plan.read_cost(tmp_path / "paper-cost.json") is None
+    (tmp_path / "paper-cost.json").write_text(json.dumps(COST))
+    assert plan.read_cost(tmp_path / "paper-cost.json") == COST
+    (tmp_path / "old.json").write_text(json.dumps({"format": 0, "notebooks": {}}))
+    with pytest.raises(ValueError, match="make paper-cost"):
+        plan.read_cost(tmp_path / "old.json")
+
+
+def test_the_committed_cost_table_has_a_json_twin_with_every_estimate_of_the_markdown():
+    cost = plan.read_cost(paths.FIGURES_ROOT / "paper-cost.json")
+    md = (paths.FIGURES_ROOT / "paper-cost.md").read_text()
+    assert cost is not None and cost["device_type"] == "cpu" and "**These are CPU measurements**" in md
+    rows = [ln.split("|")[1].strip() for ln in md.splitlines() if ln.startswith("| p")]
+    assert sorted(rows) == sorted(cost["notebooks"])
+    estimated = [nid for nid, e in cost["notebooks"].items() if "paper_s" in e]
+    assert estimated and all(f"| {nid} |" in md for nid in estimated)
 
 
 def test_slurm_dry_run_submits_one_job_per_notebook_with_the_table_requests(tmp_path):
     from snakemake_executor_plugin_slurm.submit_string import get_submit_command
     from snakemake_executor_plugin_slurm.utils import set_gres_string
 
-    table = tmp_path / "paper-cost.md"
-    table.write_text(COST_MD)
+    table = tmp_path / "paper-cost.json"
+    table.write_text(json.dumps(COST))
     ids = ["p0-00", "p1-fig06", "p2-fig03"]
     cmd = engine.snakemake_command("paper", 1, run_id="test-slurm", ids=ids, engine="slurm",
                                    dry_run=True, cost_table=table)
     jobs = _dry_run_jobs(_snakemake(cmd))
     assert sorted(jobs) == ids  # one job per notebook
-    expected = plan.slurm_resources(ids, COST_MD)
+    expected = plan.slurm_resources(ids, COST)
     for nid, res in jobs.items():
         assert {k: int(res[k]) for k in expected[nid]} == expected[nid]
 

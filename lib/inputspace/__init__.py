@@ -1,10 +1,33 @@
 """inputspace: reproducible companion to three papers on the input-space geometry of vision models.
 
-Infrastructure: ``paths``, ``config``, ``repro``, ``cache``, ``sources``, ``claims``, ``plotting``,
-``notebook``, ``pipeline``. Data and models: ``data``, ``models``, ``inference``, ``zoo``, ``train``.
-Algorithms (``inputspace.methods``): ``attacks``, ``inputopt``, ``connectivity``, ``percolation``,
-``detection`` (P1), ``levelset``, ``lst_eval`` (P2), ``codes``, ``som``, ``torus`` (P3).
-One package per paper (``p1``, ``p2``, ``p3``; ``p0`` is the quick model zoo), each with the role
-files ``knobs``, ``tables``, ``plots``, ``claims``, ``explorer`` and modules named after its concepts.
+Floor plan, from the ground up (a module imports only from its own floor or below):
+
+* Ground: ``paths``, ``repro``, ``progress`` (terminal progress bars), ``certainty``, ``verdicts``,
+  ``liteweights``, ``photos``, ``data``, ``inference``, ``workmodel`` (what one unit of paper-scale
+  work is).
+* Algorithms (``inputspace.methods``): ``attacks`` (PGD, class-keeping PGD, noise,
+  input-optimization attack), ``inputopt``, ``connectivity``, ``percolation``, ``detection`` (P1),
+  ``levelset``, ``lst_eval`` (P2), ``codes``, ``som``, ``torus`` (P3; BMU distances for px),
+  ``checks``. Pure functions of a model and tensors: no notebook, profile or cache.
+* Infrastructure: ``config`` (knobs and profiles), ``sources`` (what the cache digest follows),
+  ``cache``, ``models`` (wrappers and the architectures loaded from checkpoints, the
+  ViT-S-ConvStem included), ``zoo``, ``train``; ``catalogue`` (notebook ids, selection, each
+  notebook's knobs), ``outputs``, ``provenance``, ``oomhint``, ``claims``, ``plotting``.
+* One package per paper (``p1``, ``p2``, ``p3``; ``px`` the cross-study notebooks; ``p0`` the quick
+  model zoo; ``real`` the real-network sections), each with the role files ``knobs`` (parameters
+  and the constants computations use), ``cost`` (operations data: what a knob holds on the GPU,
+  the paper check's reduced work, the paper-cost work model), ``tables``, ``plots``, ``claims``,
+  ``explorer`` and modules named after its concepts, which compute and cache.
+* On top: ``notebook`` (what every notebook calls), ``scorecard``, ``pipeline`` (executes the
+  notebooks), ``workflow`` (the same on Snakemake / SLURM), ``site``, ``standins`` and
+  ``papercheck`` (the paper profile on stand-ins), ``papercost``.
+
+The rule of the house: a cached result is keyed by the code that computed it
+(:func:`inputspace.sources.compute_digest`: its module and every library module it imports), so
+nothing that only reports, costs or fakes may be imported by a computing module: not ``progress``
+(skipped by the digest as presentation), the role files ``cost``, ``tables``, ``plots``, ``claims``,
+``explorer``, nor ``workmodel``, ``standins``, ``papercheck``, ``papercost``, ``pipeline``,
+``workflow``, ``scorecard``, ``outputs``, ``provenance`` or ``site``. ``tests/test_digest.py``
+checks every cached computation; ``docs/house.md`` says why.
 """
 __version__ = "0.1.0"

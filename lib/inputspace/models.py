@@ -279,3 +279,49 @@ def speed_up(model: ModelWrapper) -> ModelWrapper:
     model.net.to(memory_format=torch.channels_last)
     model.channels_last = True
     return model
+
+
+class _ChannelsFirstLayerNorm(nn.Module):
+    """The ConvStem's LayerNorm over channels (same parameters as RobustBench's ``LayerNorm``)."""
+
+    def __init__(self, channels: int, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        u = x.mean(1, keepdim=True)
+        s = (x - u).pow(2).mean(1, keepdim=True)
+        return self.weight[:, None, None] * (x - u) / torch.sqrt(s + self.eps) + self.bias[:, None, None]
+
+
+class ConvStem(nn.Module):
+    """Singh et al.'s convolutional stem for ViT-S (RobustBench ``ConvBlock(48, end_siz=8)``):
+    four stride-2 3x3 convolutions 3→48→96→192→384, each followed by a channel LayerNorm and
+    GELU, then a 1x1 convolution to 384: 16x down-sampling, the 14x14 patch grid of DeiT-S."""
+
+    def __init__(self, planes: int = 48, out_dim: int = 384) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        width = 3
+        for mult in (1, 2, 4, 8):
+            layers += [nn.Conv2d(width, planes * mult, 3, stride=2, padding=1),
+                       _ChannelsFirstLayerNorm(planes * mult), nn.GELU()]
+            width = planes * mult
+        layers.append(nn.Conv2d(width, out_dim, 1))
+        self.stem = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.stem(x)
+
+
+def vit_s_convstem(seed: int = 0) -> nn.Module:
+    """A random ``Singh2023Revisiting_ViT-S-ConvStem`` network: timm ``deit_small_patch16_224``
+    whose ``patch_embed.proj`` is the :class:`ConvStem` (RobustBench's ``get_convstem_models
+    ('vit_s_cvst')`` without its normalizing wrapper). P2's ViT-AT row loads its checkpoint into
+    it; the paper check's stand-in file and ``make paper-cost`` build it too."""
+    torch.manual_seed(seed)
+    net = timm.create_model("deit_small_patch16_224", pretrained=False)
+    net.patch_embed.proj = ConvStem()
+    return net

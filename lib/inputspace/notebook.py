@@ -13,17 +13,17 @@ the profile and the device actually used, and one with where the run writes its 
 claims record the scorecard aggregates; any other parameter writes under ``build/explore/``). Under IPython (a kernel, papermill) it also registers a
 handler for ``torch.OutOfMemoryError``: the cell still fails with the original traceback, whose
 last line becomes :func:`inputspace.oomhint.oom_message` (which knob of the notebook to lower, from
-``inputspace.<paper>.knobs.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
+``inputspace.<paper>.cost.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from . import outputs
+from .catalogue import knobs_of, notebook_entry  # noqa: F401 - knobs_of: notebook.knobs_of, as before
 from .claims import Scorecard
 from .config import Config, Knob, resolve
 from .oomhint import install_oom_hint
@@ -108,27 +108,10 @@ def parameters_source(common_lines: list[str], knobs: Mapping[str, Knob]) -> str
     return "\n".join([*common_lines, *(parameter_line(n, k) for n, k in knobs.items())])
 
 
-def _paper_table(notebook_id: str, name: str) -> Mapping[str, Any]:
-    """``inputspace.<paper>.knobs.<name>[notebook_id]`` (e.g. ``KNOBS``, ``MEMORY``)."""
-    paper = notebook_id.split("-")[0]
-    try:
-        table = getattr(importlib.import_module(f"inputspace.{paper}.knobs"), name)
-    except ModuleNotFoundError as exc:
-        raise ValueError(f"no paper package for notebook id {notebook_id!r}") from exc
-    if notebook_id not in table:
-        raise ValueError(f"unknown notebook id {notebook_id!r} in {paper}.knobs.{name}; valid: {sorted(table)}")
-    return table[notebook_id]
-
-
-def knobs_of(notebook_id: str) -> Mapping[str, Knob]:
-    """The knobs of a notebook id (``"p2-fig04"`` → ``inputspace.p2.knobs.KNOBS["p2-fig04"]``)."""
-    return _paper_table(notebook_id, "KNOBS")
-
-
 def memory_of(notebook_id: str) -> Mapping[str, str]:
-    """What the knobs of a notebook hold on the device at once (``inputspace.<paper>.knobs.MEMORY``):
+    """What the knobs of a notebook hold on the device at once (``inputspace.<paper>.cost.MEMORY``):
     the knobs :func:`inputspace.oomhint.oom_message` tells to lower."""
-    return _paper_table(notebook_id, "MEMORY")
+    return notebook_entry(notebook_id, "MEMORY", "cost")
 
 
 def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):

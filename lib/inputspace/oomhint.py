@@ -1,7 +1,7 @@
 """Out of GPU memory in a notebook: say which knob to lower (one line, the cell still fails).
 
 :func:`inputspace.notebook.setup` calls :func:`install_oom_hint` under IPython; the knobs come
-from each paper's ``knobs.MEMORY`` (knob name → what it holds on the device at once).
+from each paper's ``cost.MEMORY`` (knob name → what it holds on the device at once).
 """
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def oom_message(cfg: Config, memory: Mapping[str, str], *, site: OOMSite | None 
 
     Args:
         cfg: the notebook's resolved parameters (the knobs' current values).
-        memory: knob name → what it holds on the device at once (``knobs.MEMORY[notebook id]``);
+        memory: knob name → what it holds on the device at once (``cost.MEMORY[notebook id]``);
             empty when no knob of the notebook sets it.
         site: where in the library it ran out (:func:`oom_site`).
         device: the CUDA device (:func:`device_memory`); ``None`` leaves the numbers out.

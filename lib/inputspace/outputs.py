@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
+from .catalogue import knobs_of
 
 if TYPE_CHECKING:  # config imports torch; this module is imported by plotting, which must stay light
     from .config import Config, Knob
@@ -121,10 +122,8 @@ def active(notebook_id: str | None = None, profile: str | None = None) -> RunOut
 
 def for_config(cfg: Config) -> RunOutputs:
     """The outputs of a run of ``cfg``: the active run when ``cfg`` is its configuration, else
-    decided from the notebook's knobs (:func:`inputspace.notebook.knobs_of`; ValueError for a
+    decided from the notebook's knobs (:func:`inputspace.catalogue.knobs_of`; ValueError for a
     notebook id without a knobs table)."""
     if _active is not None and _active[0] == cfg:
         return _active[1]
-    from .notebook import knobs_of  # notebook imports plotting, which imports this module
-
     return RunOutputs.of(cfg, knobs_of(cfg.notebook_id))

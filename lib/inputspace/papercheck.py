@@ -9,7 +9,7 @@ with random weights at the real architectures, a Hugging Face hub cache holding 
 ``python -m inputspace.papercheck run [--only ids] [--scale K]``
     builds the stand-ins under ``build/paper-check/standins/`` (once), then executes each notebook
     with papermill into ``build/paper-check/nb/`` with ``profile="paper"``, the stand-ins' data
-    and checkpoint parameters and the reduced work knobs of its paper's ``knobs.PAPER_CHECK``
+    and checkpoint parameters and the reduced work knobs of its paper's ``cost.PAPER_CHECK``
     (only knobs that scale the amount of work; image sizes, architectures and hyper-parameters
     are the paper's). Nothing is downloaded (``HF_HUB_OFFLINE=1``); caches and trained models go
     to ``build/paper-check/data``; claims go to ``build/paper-check/claims``, marked stand-in,
@@ -35,10 +35,10 @@ from pathlib import Path
 
 from . import paths
 from .cache import atomic_write_bytes
+from .catalogue import knobs_of, notebook_id, select
 from .liteweights import wheel_file
-from .notebook import knobs_of
-from .pipeline import INLINE_BACKEND, notebook_id, select
-from .real.knobs import PAPER_CHECK as REAL_CHECK
+from .pipeline import INLINE_BACKEND
+from .real.cost import PAPER_CHECK as REAL_CHECK
 
 OUT = paths.BUILD / "paper-check"
 STANDINS = OUT / "standins"
@@ -79,18 +79,18 @@ def environment(standins: Path = STANDINS) -> dict[str, str]:
 
 
 def paper_table(nid: str, name: str) -> dict:
-    """``inputspace.<paper>.knobs.<name>`` (a paper package's check and cost interface: PAPER_CHECK,
+    """``inputspace.<paper>.cost.<name>`` (a paper package's check and cost interface: PAPER_CHECK,
     PAPER_CHECK_FIXED, PAPER_WORK, PAPER_BENCH; empty if absent)."""
-    return getattr(importlib.import_module(f"inputspace.{nid.split('-')[0]}.knobs"), name, {})
+    return getattr(importlib.import_module(f"inputspace.{nid.split('-')[0]}.cost"), name, {})
 
 
 def paper_check_knobs(nid: str) -> dict[str, object]:
-    """The reduced work knobs of a notebook (``inputspace.<paper>.knobs.PAPER_CHECK[nid]``)."""
+    """The reduced work knobs of a notebook (``inputspace.<paper>.cost.PAPER_CHECK[nid]``)."""
     return dict(paper_table(nid, "PAPER_CHECK").get(nid, {}))
 
 
 def fixed_knobs(nid: str) -> set[str]:
-    """Counts of a notebook that ``--scale`` must not multiply (``knobs.PAPER_CHECK_FIXED``):
+    """Counts of a notebook that ``--scale`` must not multiply (``cost.PAPER_CHECK_FIXED``):
     bounded by the stand-ins (images per class) or growing the work exponentially (rounds)."""
     return set(paper_table(nid, "PAPER_CHECK_FIXED").get(nid, ()))
 
@@ -199,7 +199,7 @@ def run_all(nbs: list[Path], standins: Path, scale: int, jobs: int = 1) -> dict[
 
 
 def paper_work(nid: str):
-    """``(unit, count(knob values))`` of a notebook (``knobs.PAPER_WORK``), or None."""
+    """``(unit, count(knob values))`` of a notebook (``cost.PAPER_WORK``), or None."""
     return paper_table(nid, "PAPER_WORK").get(nid)
 
 

@@ -1,8 +1,8 @@
 """``make paper-cost``: what the paper profile costs, from unit benchmarks at the papers' sizes.
 
 Every paper-profile notebook declares its dominant unit of work and how many units the paper's
-settings need (``inputspace.<paper>.knobs.PAPER_WORK``: ``(unit, count(knob values))``) and how
-one unit is timed (``knobs.PAPER_BENCH``: a :class:`Bench`). This module times each unit directly
+settings need (``inputspace.<paper>.cost.PAPER_WORK``: ``(unit, count(knob values))``) and how
+one unit is timed (``cost.PAPER_BENCH``: a :class:`Bench`). This module times each unit directly
 on the chosen device, the way the library runs it (random-weight timm networks at the papers'
 architectures and input sizes, fp32, a batch of images, the input gradient where the work is an
 attack, an LST step or a bypass iteration), and extrapolates linearly:
@@ -14,7 +14,9 @@ minutes on a CPU and well under a minute on a GPU, so it is the script to run on
 
 ``python -m inputspace.papercost --device cuda``   (``make paper-cost DEVICE=cuda``)
 
-It writes ``figures/paper-cost.md``. Where ``make paper-check`` left the timings of a run at
+It writes ``figures/paper-cost.md`` for readers and its twin ``figures/paper-cost.json`` (the same
+numbers, unrounded) for programs: the workflow's SLURM requests and the pipeline's expected times
+read the JSON, never the prose. Where ``make paper-check`` left the timings of a run at
 work scale 1 and one at scale 2 (``build/paper-check/timings*.json``), the table adds each
 notebook's slope between the two runs (:func:`inputspace.papercheck.slope_rows`) as a cross-check
 measured through the notebook itself (caches shared between notebooks make it noisy).
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -37,7 +38,10 @@ from torch import nn
 from . import paths
 from .cache import atomic_write_bytes
 from .papercheck import knob_values, paper_table, paper_work, slope_rows
+from .progress import duration
+from .provenance import cpu_model
 from .repro import resolve_device
+from .workflow.plan import COST_FORMAT
 from .workmodel import CONVSTEM, Bench
 
 
@@ -54,7 +58,7 @@ def network(arch: str, classes: int, size: int) -> nn.Module:
     """A random-weight network at the real architecture, built as the library builds it for
     ``size`` px inputs (:func:`inputspace.models.build_net`; nothing downloaded)."""
     if arch == CONVSTEM:
-        from .standins import vit_s_convstem
+        from .models import vit_s_convstem
 
         return vit_s_convstem()
     from .models import build_net
@@ -192,33 +196,13 @@ def describe(bench: Bench, archs: tuple[str, ...]) -> str:
     return f"{what}, {bench.size} px: {', '.join(archs)}"
 
 
-def duration(seconds: float) -> str:
-    """Seconds as a short human duration."""
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 3 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
 def device_name(device: torch.device) -> str:
     """The bench device in words (GPU model, or the CPU and its thread count)."""
     if device.type == "cuda":
         p = torch.cuda.get_device_properties(device)
         return f"{p.name} ({p.total_memory / 2 ** 30:.0f} GiB)"
-    model = next((ln.split(":", 1)[1].strip() for ln in _cpuinfo().splitlines() if ln.startswith("model name")),
-                 platform.processor() or platform.machine())
     n = torch.get_num_threads()
-    return f"CPU {model} ({n} torch thread{'s' if n != 1 else ''})"
-
-
-def _cpuinfo() -> str:
-    try:
-        return Path("/proc/cpuinfo").read_text()
-    except OSError:  # not Linux
-        return ""
+    return f"CPU {cpu_model()} ({n} torch thread{'s' if n != 1 else ''})"
 
 
 def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
@@ -231,9 +215,9 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     lines = ["# Paper profile: estimated cost", "",
              f"Measured by `make paper-cost` (`python -m inputspace.papercost`) on {machine}, device "
              f"**{device_name(device)}**{f', {date}' if date else ''}. Each notebook's dominant unit of work "
-             "(`knobs.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
+             "(`cost.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
              "real architectures, fp32, batches of "
-             f"{est[0]['batch'] if est else '?'} images; `knobs.PAPER_BENCH` says what is timed) and "
+             f"{est[0]['batch'] if est else '?'} images; `cost.PAPER_BENCH` says what is timed) and "
              "multiplied by the number of units the paper's settings need. Model loading, data decoding and "
              "small per-notebook work are left out, so these are lower bounds of the order of magnitude, "
              "not schedules. Each notebook is costed alone: where notebooks share a cached computation "
@@ -242,23 +226,23 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     if gpu:
         lines += ["Peak memory is that of one timed batch on the GPU (the weights, one batch of inputs and "
                   "their activations); a notebook that holds more images on the device at once (see "
-                  "`knobs.MEMORY`) needs correspondingly more.", ""]
+                  "`cost.MEMORY`) needs correspondingly more.", ""]
     else:
         lines += ["**These are CPU measurements**: no GPU was available to this run. A single data-centre GPU "
                   "(A100/H100/H200 class) runs these batched 224 px convolution and attention passes roughly "
                   "100–1000× faster than this CPU, so divide the times accordingly; peak GPU memory cannot be "
                   "measured here. On a GPU machine the same script measures both: "
                   "`make paper-cost DEVICE=cuda`.", ""]
-    lines.append(f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total)}** over {len(est)} "
+    lines.append(f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total, coarse=True)}** over {len(est)} "
                  "notebooks with an estimate.")
     if biggest is not None:
         worst, name = biggest["paper_s"], biggest["notebook"]
         on_gpu = worst if gpu else worst / 100
-        where = "" if gpu else f"; at 100× on a GPU, {duration(on_gpu)}"
+        where = "" if gpu else f"; at 100× on a GPU, {duration(on_gpu, coarse=True)}"
         verdict = ("No notebook needs more than one GPU-day, so none is split into class or source ranges: "
                    "whole notebooks are the units to spread over GPUs." if on_gpu < 86400 else
                    "It needs more than a day on one GPU: split its work (class or source ranges).")
-        lines += ["", f"The largest single notebook is {name} ({duration(worst)}{where}). {verdict}"]
+        lines += ["", f"The largest single notebook is {name} ({duration(worst, coarse=True)}{where}). {verdict}"]
     head = "| notebook | unit of work | timed | units (paper) | s / unit | paper estimate | peak memory |"
     sep = "|---|---|---|---|---|---|---|"
     if slopes:
@@ -269,7 +253,7 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
         cells = [r["notebook"], r["unit"], r.get("timed", ""), f"{r['paper_units']:.3g}" if "paper_units" in r else ""]
         if "paper_s" in r:
             peak = f"{r['peak_bytes'] / 2 ** 30:.1f} GiB" if r.get("peak_bytes") else "—"
-            cells += [f"{r['s_per_unit']:.3g}", duration(r["paper_s"]), peak]
+            cells += [f"{r['s_per_unit']:.3g}", duration(r["paper_s"], coarse=True), peak]
         else:
             cells += ["", "", ""]
         if slopes:
@@ -277,6 +261,28 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
         cells.append(r.get("note", ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+_JSON_FIELDS = ("unit", "timed", "archs", "paper_units", "s_per_unit", "paper_s", "peak_bytes", "batch", "note")
+
+
+def cost_json(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
+              date: str | None = None) -> dict:
+    """``figures/paper-cost.json``, the twin of :func:`cost_markdown` that programs read (the SLURM
+    requests of :func:`inputspace.workflow.plan.slurm_resources`, the pipeline's expected times):
+    how it was measured (``device_type`` ``"cpu"``: the times are CPU measurements) and per
+    notebook the unit, what was timed, the paper count, seconds per unit, the estimate in seconds
+    (``paper_s``) and the peak device memory in bytes (None: not measured); a notebook without an
+    estimate has only its unit and a note."""
+    est = [r for r in rows if "paper_s" in r]
+    notebooks = {}
+    for r in rows:
+        entry = {k: (list(r[k]) if k == "archs" else r[k]) for k in _JSON_FIELDS if k in r}
+        if slopes and r["notebook"] in slopes:
+            entry["check_slope_s_per_unit"] = slopes[r["notebook"]]
+        notebooks[r["notebook"]] = entry
+    return {"format": COST_FORMAT, "device": device_name(device), "device_type": device.type, "machine": machine,
+            "date": date, "total_s": sum(r["paper_s"] for r in est), "notebooks": notebooks}
 
 
 def check_slopes(out: Path) -> dict[str, float]:
@@ -289,7 +295,7 @@ def check_slopes(out: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .pipeline import notebook_id, select
+    from .catalogue import notebook_id, select
 
     ap = argparse.ArgumentParser(prog="python -m inputspace.papercost", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -299,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None, help="CPU threads of torch (default: torch's choice)")
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--machine", default="this project's machine", help="named in the table's header")
-    ap.add_argument("--out", default=str(paths.FIGURES_ROOT / "paper-cost.md"))
+    ap.add_argument("--out", default=str(paths.FIGURES_ROOT / "paper-cost.md"),
+                    help="the Markdown table; its JSON twin is written beside it (.json)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -307,10 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"device used: {device} ({device_name(device)})", flush=True)
     bencher = Bencher(device, args.batch or (64 if device.type == "cuda" else 8), args.reps)
     rows = cost_rows([notebook_id(p) for p in select(args.only)], bencher)
-    md = cost_markdown(rows, device, args.machine, check_slopes(paths.BUILD / "paper-check"),
-                       time.strftime("%Y-%m-%d"))
-    atomic_write_bytes(Path(args.out), md.encode())
-    print(f"wrote {args.out}")
+    slopes, date = check_slopes(paths.BUILD / "paper-check"), time.strftime("%Y-%m-%d")
+    out = Path(args.out)
+    atomic_write_bytes(out, cost_markdown(rows, device, args.machine, slopes, date).encode())
+    twin = out.with_suffix(".json")
+    data = cost_json(rows, device, args.machine, slopes, date)
+    atomic_write_bytes(twin, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+    print(f"wrote {out} and {twin}")
     return 0
 
 

@@ -43,31 +43,14 @@ from traitlets.config import Config
 
 from . import claims, paths, progress, provenance
 from .cache import atomic_write_bytes
+from .catalogue import ZOO_NOTEBOOK, notebook_id, notebook_path, select
 from .config import PROFILES
 from .scorecard import at_a_glance, gallery, seeds_markdown, write_scorecard
 from .sources import DATA_ENV, inputs_hash, notebook_code  # noqa: F401 - DATA_ENV: pipeline.DATA_ENV as before
-from .workflow.plan import ZOO_NOTEBOOK
 
 README_START, README_END = "<!-- scorecard:start -->", "<!-- scorecard:end -->"
 FIGMAP_START, FIGMAP_END = "<!-- figmap:start -->", "<!-- figmap:end -->"
 _CODE_TARGET = re.compile(r"^inputspace\.(p\d|px|real|methods)\.")
-
-
-def notebook_id(path: Path) -> str:
-    """``p2-fig04-triangles.ipynb`` -> ``p2-fig04`` (the first two dash-separated parts)."""
-    return "-".join(path.stem.split("-")[:2])
-
-
-def select(only: str | None) -> list[Path]:
-    """Notebooks in run order (``p0`` first), optionally filtered by comma-separated id prefixes."""
-    nbs = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
-    if not only:
-        return nbs
-    wanted = [w.strip() for w in only.split(",") if w.strip()]
-    picked = [p for p in nbs if any(notebook_id(p).startswith(w) or p.stem == w for w in wanted)]
-    if not picked:
-        raise SystemExit(f"no notebook matches ONLY={only!r}; ids: {[notebook_id(p) for p in nbs]}")
-    return picked
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -127,7 +110,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     params = {} if profile == "quick" else {"profile": profile}
     expected, source = expected_seconds(nid, profile)
-    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.minutes(expected)} ({source})" if expected
+    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.duration(expected)} ({source})" if expected
                                           else ", no earlier time on record"), flush=True)
     # the zoo's time depends on how many models are already trained (a minute or an hour): no limit
     timeout = cell_timeout(None if nid == ZOO_NOTEBOOK else expected, source.endswith(f" on {machine_text()}"),
@@ -274,14 +257,6 @@ def prepare(profile: str, only: str | None) -> list[Path]:
     return written
 
 
-def notebook_path(nid: str) -> Path:
-    """The notebook whose id is exactly ``nid``."""
-    for p in select(None):
-        if notebook_id(p) == nid:
-            return p
-    raise SystemExit(f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids")
-
-
 def run_and_record(nid: str, profile: str, force: bool, record: Path | None = None,
                    gpu_slots: int = 0, gpu_devices: list[str] | None = None,
                    slot_dir: Path | None = None) -> str:
@@ -327,7 +302,7 @@ def summary_text(runs: dict[str, dict], wall: float, top: int = 5) -> str:
     if not spent:
         return head
     busy = sum(sec for sec, _ in spent)
-    where = ", ".join(f"{nid} {progress.minutes(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
+    where = ", ".join(f"{nid} {progress.duration(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
                       if busy > 0)
     return head + (f"\nwhere the time went: {where}" if where else "")
 
@@ -341,17 +316,7 @@ def reference_timings_path(profile: str) -> Path:
 
 def machine_text() -> str:
     """``<cores>-core <CPU model>``, or the GPU a run used: where a reference time was measured."""
-    import platform
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    text = f"{os.cpu_count()}-core {cpu}"
+    text = f"{os.cpu_count()}-core {provenance.cpu_model()}"
     if os.environ.get("CUDA_VISIBLE_DEVICES"):
         text += f", GPU {os.environ['CUDA_VISIBLE_DEVICES']}"
     return text
@@ -399,24 +364,22 @@ def cell_timeout(expected: float | None, same_machine: bool, override: str | Non
 def expected_seconds(nid: str, profile: str) -> tuple[float | None, str]:
     """The expected time of a notebook and where it comes from: its last successful run
     (:func:`remember_timings`), else in the paper profile the cost table's estimate
-    (``figures/paper-cost.md``, divided by ``GPU_SPEEDUP`` when that table was measured on a CPU
+    (``figures/paper-cost.json``, divided by ``GPU_SPEEDUP`` when that table was measured on a CPU
     and this run has a GPU); ``(None, "")`` when neither knows it."""
     ref = reference_timings_path(profile)
     if ref.exists():
         entry = json.loads(ref.read_text()).get("notebooks", {}).get(nid)
         if entry:
             return float(entry["seconds"]), f"last run {entry['date']} on {entry['machine']}"
-    cost = paths.FIGURES_ROOT / "paper-cost.md"
-    if profile == "paper" and cost.exists():
-        from .workflow.plan import cost_table, parse_duration
+    if profile == "paper":
+        from .workflow.plan import cost_estimate, read_cost
 
-        rows, cpu = cost_table(cost.read_text())
-        est = parse_duration(rows.get(nid, {}).get("paper estimate", ""))
+        est, cpu = cost_estimate(read_cost(paths.FIGURES_ROOT / "paper-cost.json"), nid)
         if est is not None:
             import torch
 
             speedup = float(os.environ.get("GPU_SPEEDUP", 100)) if cpu and torch.cuda.is_available() else 1.0
-            return est / speedup, "paper-cost.md" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
+            return est / speedup, "paper-cost.json" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
     return None, ""
 
 

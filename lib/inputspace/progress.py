@@ -100,7 +100,7 @@ class TextBar(std_tqdm):
     def close(self) -> None:
         line = None
         if not self.disable and self.leave and getattr(self, "start_t", None) is not None:
-            line = f"{state_text(_state(self, final=True))} in {minutes(time.time() - self.start_t)}"
+            line = f"{state_text(_state(self, final=True))} in {duration(time.time() - self.start_t)}"
         super().close()
         if line is not None:
             print(line, flush=True)
@@ -144,13 +144,17 @@ def _reporting(path: str, base: type) -> type:
     return Reporting
 
 
-def minutes(seconds: float) -> str:
-    """``42 s`` / ``3.5 min`` / ``1.2 h``: a duration as a person reads it."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} min"
-    return f"{seconds / 3600:.1f} h"
+_FINE = ((90, 1, "s", 0), (5400, 60, "min", 1), (float("inf"), 3600, "h", 1))
+_COARSE = ((120, 1, "s", 0), (7200, 60, "min", 0), (3 * 86400, 3600, "h", 1), (float("inf"), 86400, "days", 1))
+
+
+def duration(seconds: float, *, coarse: bool = False) -> str:
+    """A duration as a person reads it: ``42 s`` / ``3.5 min`` / ``1.2 h`` (terminal lines, run
+    summaries); ``coarse``: ``42 s`` / ``25 min`` / ``3.3 h`` / ``6.9 days`` (the paper-cost
+    table's orders of magnitude)."""
+    steps = _COARSE if coarse else _FINE
+    _, unit, name, digits = next(step for step in steps if seconds < step[0])
+    return f"{seconds / unit:.{digits}f} {name}"
 
 
 def state_text(state: dict) -> str:
@@ -163,13 +167,13 @@ def state_text(state: dict) -> str:
         return f"{desc} {n}{unit}"
     text = f"{desc} {n}/{total}{unit} ({100 * n / total:.0f} %)"
     if 0 < n < total and state.get("elapsed"):
-        text += f", ~{minutes(state['elapsed'] * (total - n) / n)} left"
+        text += f", ~{duration(state['elapsed'] * (total - n) / n)} left"
     return text
 
 
 def status_line(nid: str, elapsed: float, expected: float | None, state: dict | None) -> str:
     """One terminal line of a running notebook: elapsed of expected time, newest bar state."""
-    head = f"[ .. ] {nid} {minutes(elapsed)}" + (f" of ~{minutes(expected)}" if expected else "")
+    head = f"[ .. ] {nid} {duration(elapsed)}" + (f" of ~{duration(expected)}" if expected else "")
     return head + (f" | {state_text(state)}" if state else "")
 
 

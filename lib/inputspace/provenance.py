@@ -98,6 +98,20 @@ def git_state(root: Path | None = None) -> GitState:
     return GitState(head.strip(), tuple(sorted(changed)))
 
 
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``; elsewhere what :mod:`platform` knows): how the run
+    timings and the paper-cost table say where they were measured."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:  # not Linux
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
 def sources_digest(nb_path: Path, profile: str) -> str:
     """16 hex digits of :func:`inputspace.sources.inputs_hash` (module doc)."""
     return inputs_hash(nb_path, profile)[:DIGEST_CHARS]
@@ -105,7 +119,7 @@ def sources_digest(nb_path: Path, profile: str) -> str:
 
 def notebook_file(notebook_id: str) -> Path | None:
     """``notebooks/<id>-<slug>.ipynb`` (the id: the name's first two dash-separated parts, as
-    :func:`inputspace.pipeline.notebook_id` reads it); None when there is no such file."""
+    :func:`inputspace.catalogue.notebook_id` reads it); None when there is no such file."""
     found = sorted(paths.NOTEBOOKS.glob(f"{notebook_id}-*.ipynb")) + [
         p for p in [paths.NOTEBOOKS / f"{notebook_id}.ipynb"] if p.is_file()]
     return found[0] if found else None

@@ -64,6 +64,54 @@ def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, 
     return (x + delta).detach()
 
 
+def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, iters: int,
+                  step_size: float, rand_init: bool = True, clip: tuple[float, float] = (0.0, 1.0),
+                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`pgd_linf` stopped, per input, at its last iterate the model still classifies as ``y``.
+
+    A PGD adversarial that keeps the class (the cross-study notebook px-01: the straight segment
+    source → such a point against source → LST output). The iterates are exactly
+    :func:`pgd_linf`'s (same random start from ``generator``, signed steps of ``step_size``,
+    projection onto the ``eps``-ball around ``x`` and the ``clip`` box): each step is one
+    :func:`pgd_linf` step of radius ``step_size`` from the current iterate, projected back onto
+    the ball (the box and the ball are per-pixel intervals, so clamping to one then the other is
+    the projection onto both). An input stops at the first iterate classified otherwise.
+
+    Args:
+        model, x, y, eps, iters, step_size, rand_init, clip, generator: as :func:`pgd_linf`
+            (``y``: the class to keep).
+
+    Returns:
+        ``(x_kept, steps)``: the last iterate still classified as ``y`` and ``(B,)`` how many
+        steps it took (0: the start; ``iters``: PGD never changed the class); ``-1`` and ``x``
+        itself where even the start is classified otherwise.
+    """
+    x = x.detach()
+    # pgd_linf without steps: its checks and its random start (the same draw from ``generator``)
+    cur = pgd_linf(model, x, y, eps=eps, iters=0, step_size=step_size, rand_init=rand_init, clip=clip,
+                   generator=generator)
+    if iters < 0:
+        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
+    with torch.no_grad():
+        alive = model(cur).argmax(1) == y
+    kept = torch.where(alive.view(-1, *[1] * (x.dim() - 1)), cur, x)
+    steps = torch.where(alive, 0, -1)
+    for t in range(1, iters + 1):
+        rows = alive.nonzero().flatten()
+        if len(rows) == 0:
+            break
+        nxt = pgd_linf(model, cur[rows], y[rows], eps=step_size, iters=1, step_size=step_size,
+                       rand_init=False, clip=clip)
+        nxt = torch.minimum(torch.maximum(nxt, x[rows] - eps), x[rows] + eps)
+        with torch.no_grad():
+            ok = model(nxt).argmax(1) == y[rows]
+        cur[rows] = nxt
+        kept[rows[ok]] = nxt[ok]
+        steps[rows[ok]] = t
+        alive[rows[~ok]] = False
+    return kept, steps
+
+
 def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | None = (0.0, 1.0),
                   generator: torch.Generator | None = None) -> torch.Tensor:
     """P3's control: add one-sided uniform noise ``U(0, eps)`` to every pixel.

@@ -54,6 +54,24 @@ def torus_distance(p: torch.Tensor, q: torch.Tensor, m: int, n: int) -> torch.Te
     return torch.minimum(d, size - d).norm(dim=-1)
 
 
+def bmu_center_distances(units: torch.Tensor, classes: torch.Tensor, centers: torch.Tensor,
+                     m: int, n: int) -> torch.Tensor:
+    """Torus distance (Fig. 2A, :func:`torus_distance`) from units of an already trained SOM to
+    the centre of a given class, for any inputs (e.g. the BMUs of LST outputs or adversarials).
+
+    Args:
+        units: ``(N, k)`` unit indices (the top-k BMUs of N inputs).
+        classes: ``(N,)`` the class whose centre each input is measured to.
+        centers: ``(C, 2)`` class centres, e.g. ``class_centers(...)["center"]`` (they may lie
+            outside the central grid; the torus distance wraps them).
+
+    Returns:
+        ``(N, k)`` distances; NaN for a class without SOM-tr inputs (NaN centre).
+    """
+    loc = unit_locations(m, n, device=units.device)[units]
+    return torus_distance(loc, centers.to(loc.device)[classes].unsqueeze(-2), m, n)
+
+
 def grid_sq_distances(m: int, n: int, *, periodic: bool = True,
                       device: torch.device | str | None = None) -> torch.Tensor:
     """``(m*n, m*n)`` squared grid distances between all units: QuickSOM's ``distance_mat``.

@@ -21,16 +21,3 @@ KNOBS = {"p0-00": {"models": Knob("all", help="'all' or comma-separated arch:dat
                                                       "threads"),
                    "robust_images": per_profile(32, 540, 0, "held-out digits on which the two ResNet-18s' PGD-10 "
                                                 "robust accuracy is measured (540: all; 0: skip)")}}
-TRAIN_COST: dict[tuple[str, str, str], float] = {
-    ("densenet121", "digits", "standard"): 1185, ("resnet50", "digits", "standard"): 1052,
-    ("vit_tiny", "digits", "standard"): 875, ("vgg19_bn", "digits", "standard"): 527,
-    ("resnet18", "digits", "fgsm-at"): 95, ("resnet18", "digits", "standard"): 58,
-    ("resnet50", "lfw", "standard"): 34}
-"""Seconds each model took to train in quick on the project's 2-core machine (p0-00's table of
-2026-12-01; ``fgsm-at``: a sixth of the 30-epoch PGD-AT recipe's 560 s, the passes it saves); only
-their order matters: the longest chains of training start first."""
-
-MEMORY: dict[str, dict[str, str]] = {"p0-00": {}}
-"""Knob → what it holds on the GPU at once (:func:`inputspace.notebook.oom_message`). p0-00 has
-none: the paper profile trains nothing, and the quick zoo's training batch is fixed by each
-model's recipe (``inputspace.zoo``), not by a knob."""

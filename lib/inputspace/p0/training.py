@@ -18,7 +18,8 @@ import torch
 from .. import paths
 from ..config import Config
 from ..zoo import is_trained, load_quick_model, recipe_for
-from .knobs import TRAIN_COST, ZOO
+from .cost import TRAIN_COST
+from .knobs import ZOO
 
 Entry = tuple[str, str, str]
 
@@ -65,7 +66,7 @@ def train_zoo(cfg: Config) -> pd.DataFrame:
 
 def chains(entries: list[Entry], profile: str) -> list[list[Entry]]:
     """The entries grouped so that a fine-tuned model follows the model it starts from
-    (``Recipe.init``), longest chain first by :data:`~inputspace.p0.knobs.TRAIN_COST`."""
+    (``Recipe.init``), longest chain first by :data:`~inputspace.p0.cost.TRAIN_COST`."""
     out: list[list[Entry]] = []
     for e in entries:
         init = recipe_for(e[0], e[2], profile).init

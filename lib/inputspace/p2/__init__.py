@@ -2,6 +2,7 @@
 Vision Models", NeurIPS 2023 (arXiv 2310.19889; official code ``SriramB-98/blindspots-neurips-sub``).
 
 ``knobs``     the notebooks' knobs and the paper's constants (model rows, README steps, triangle pairs)
+``cost``      operations data: MEMORY, PAPER_CHECK(_FIXED), PAPER_WORK, PAPER_BENCH
 ``roles``     the model of each table row (normal / AT, CNN / ViT) and the source/target pool
 ``lst``       the cached Level Set Traversal runs (grid, derangements, path widths) and their summaries
 ``geometry``  star-like segments and triangular convex hulls of the LST outputs (Table 2, hull figure)

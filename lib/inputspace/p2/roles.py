@@ -102,17 +102,15 @@ def _robustbench_vit(label: str, model_dir: str, device: torch.device) -> RoleMo
     robustbench package: the architecture is RobustBench's ``get_convstem_models('vit_s_cvst')``
     (timm ``deit_small_patch16_224`` whose ``patch_embed.proj`` is ``ConvBlock(48, end_siz=8)``,
     behind ``normalize_model`` with the ImageNet mean/std), rebuilt by
-    :func:`inputspace.standins.vit_s_convstem`; the file is loaded strictly by
+    :func:`inputspace.models.vit_s_convstem`; the file is loaded strictly by
     :func:`inputspace.models.load_checkpoint` (flat or ``state_dict``-wrapped, ``module.`` /
     ``model.`` prefixes), so a file of another architecture raises an error naming its keys."""
     path = Path(model_dir) / "imagenet" / "Linf" / f"{RB_VIT_AT}.pt" if model_dir else None
     if path is None or not path.is_file():
         return RoleModel("vit-at", label, None, f"give vit_at_checkpoint_dir=<RobustBench model_dir "
                          f"holding imagenet/Linf/{RB_VIT_AT}.pt>")
-    from ..standins import vit_s_convstem
-
     with torch.random.fork_rng(devices=[]):  # its random initialisation must not move the notebook's RNG
-        net = vit_s_convstem()
+        net = models.vit_s_convstem()
     models.load_checkpoint(net, path, arch=RB_VIT_AT)
     model = models.wrap(net, VIT_AT_ARCH, 224, mean=models.IMAGENET_MEAN, std=models.IMAGENET_STD)
     return RoleModel("vit-at", label, model.to(device))

@@ -4,7 +4,8 @@ geometries meet"). P1's loss barriers (Vrabel et al., ICLR 2025), P2's level set
 2205.10952) measured on the same models: P2's normal and adversarially trained rows.
 
 ``knobs``       KNOBS of px-01 … px-04 (the P1, P2 and P3 knobs they share, so P2's cached LST runs
-                and P3's cached SOMs are reused), MEMORY and the paper-check / paper-cost tables
+                and P3's cached SOMs are reused)
+``cost``        operations data: MEMORY, PAPER_CHECK(_FIXED), PAPER_WORK, PAPER_BENCH
 ``blindspots``  the LST outputs with their sources and targets from P2's cached runs, P1's straight
                 segments from their sources (barrier gaps, one bypass round), the class-keeping PGD
 ``layers``      P3's lens on arbitrary inputs: their BMUs per layer on P3's trained SOMs, the torus

@@ -14,7 +14,7 @@ the companion), its barrier gap ``max L − max(L(source), L(x))`` (Fig 6) again
 
 Three kinds of x per source (px-01): its LST outputs, other real held-out images of its class
 (``real_partners`` per source, the first ones of the class, the source itself left out) and a PGD
-adversarial that keeps the class (:func:`inputspace.methods.crossstudy.pgd_linf_kept`: p1-detection's
+adversarial that keeps the class (:func:`inputspace.methods.attacks.pgd_linf_kept`: p1-detection's
 PGD, random start and steps of ε/4, at P2's ε ``pgd_eps``, stopped at its last iterate still
 classified as the source; a source whose first iterate already changes class has no such point
 and drops out). The bypass round is run for the normal model's LST segments only (the subject of
@@ -31,7 +31,7 @@ import torch
 from ..cache import cached
 from ..config import Config
 from ..methods import connectivity as conn
-from ..methods.crossstudy import pgd_linf_kept
+from ..methods.attacks import pgd_linf_kept
 from ..p1.space import OptSpace, class_images, opt_space
 from ..p2.lst import derangement_runs
 from ..p2.roles import pool, predicted, role_model

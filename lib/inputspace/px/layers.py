@@ -6,7 +6,7 @@ own cached maps of the normal model (:func:`inputspace.p3.maps.model_soms`: the 
 quick, timm's ResNet-50 in paper, the very weights of P2's normal row) and inputs P3 never saw are
 placed on them: P2's LST outputs, PGD adversarials and P1's input-optimization adversarials K'.
 Each input's best-matching unit (rank 1, :func:`inputspace.methods.som.bmus`) is measured to two
-class centres with the torus distance (:func:`inputspace.methods.crossstudy.bmu_center_distances`):
+class centres with the torus distance (:func:`inputspace.methods.torus.bmu_center_distances`):
 an LST output to its source's and its target's centre, a class-changing PGD adversarial to its true
 and its predicted class's, a K' to its clean input's class's and its target's.
 
@@ -31,10 +31,9 @@ from ..cache import cached
 from ..config import Config
 from ..methods.attacks import pgd_linf, uniform_noise
 from ..methods.codes import model_codes
-from ..methods.crossstudy import bmu_center_distances
 from ..methods.detection import predict
 from ..methods.som import SOM, bmus, train_som
-from ..methods.torus import torus_distance, unit_locations
+from ..methods.torus import bmu_center_distances, torus_distance, unit_locations
 from ..p1.adversarial import References, clean_inputs, inputopt_adversarials, random_targets
 from ..p1.space import num_classes
 from ..p2.roles import role_model

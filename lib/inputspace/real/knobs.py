@@ -23,7 +23,3 @@ P2: dict[str, Knob] = {"real_arch": ARCH, "real_images": IMAGES}
 """The real-network knobs of the P2 notebooks (and px-01, which reads P2's runs)."""
 P1: dict[str, Knob] = {**P2, "real_modes": MODES, "real_fvo_iters": FVO_ITERS, "real_attack_iters": ATTACK_ITERS}
 """The real-network knobs of the P1 notebooks (and px-03, which reads their references)."""
-
-PAPER_CHECK: dict[str, object] = {"real_images": 3, "real_modes": 1, "real_fvo_iters": 4, "real_attack_iters": 2,
-                                  "real_adv_points": 5}
-"""The real-network sections' reduced counts in ``make paper-check`` (each notebook takes those of its knobs)."""

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .. import paths
-from ..pipeline import notebook_id, select
+from ..catalogue import notebook_id, select
 from .links import SiteMap, heading_slug, markdown_headings, relative_to
 from .notebooks import notebook_parts, notebook_title, stage_notebook
 from .pages import (
@@ -86,7 +86,7 @@ class SiteSources:
 
 
 def repository_sources() -> SiteSources:
-    """This checkout's sources: the notebook catalogue (:func:`inputspace.pipeline.select`) plus
+    """This checkout's sources: the notebook catalogue (:func:`inputspace.catalogue.select`) plus
     any other notebook of ``notebooks/``, so none is ever left off the site."""
     listed = list(select(None))
     rest = sorted(set(paths.NOTEBOOKS.glob("*.ipynb")) - set(listed))

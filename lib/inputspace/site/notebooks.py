@@ -17,9 +17,10 @@ from pathlib import Path
 
 import nbformat
 
+from ..catalogue import notebook_id
 from ..certainty import verdict_text
 from ..claims import PAPERS
-from ..pipeline import WIDGET_VIEW, notebook_id
+from ..pipeline import WIDGET_VIEW
 from .links import SiteMap, rewrite_links
 
 PARTS: dict[str, str] = {"p0": "Model zoo", **{k: v.split(" (")[0] for k, v in PAPERS.items()}}
@@ -53,7 +54,7 @@ def reading_order(path: Path) -> tuple:
 
 
 def notebook_parts(notebooks: Sequence[Path]) -> list[Part]:
-    """``notebooks`` (e.g. :func:`inputspace.pipeline.select`) grouped by prefix into the site's
+    """``notebooks`` (e.g. :func:`inputspace.catalogue.select`) grouped by prefix into the site's
     sections, in :data:`PARTS` order, then "Other notebooks" for any unknown prefix."""
     groups: dict[str, list[Path]] = {}
     for nb in notebooks:

@@ -4,5 +4,6 @@ one GPU per job on a multi-GPU machine, and ``ENGINE=slurm`` on a cluster.
 :mod:`.plan` holds the dependency graph and the SLURM requests, :mod:`.slots` the GPU slots,
 :mod:`.engine` the ``snakemake`` command line; ``Snakefile`` and ``slurm/config.yaml`` are the
 engine's inputs. Per-notebook work stays in :mod:`inputspace.pipeline` (``run-one``,
-``aggregate``).
+``aggregate``), which the jobs run as commands; the notebook catalogue both read is
+:mod:`inputspace.catalogue`, so nothing here imports the pipeline.
 """

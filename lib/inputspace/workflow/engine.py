@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from .. import paths
+from ..catalogue import notebook_id, select
 from ..config import PROFILES
 from .plan import SHARED_CACHE_EDGES, missing_edges, read_edges, threads_per_job
 from .slots import visible_devices
@@ -60,7 +61,7 @@ def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],
     ``MKL_NUM_THREADS`` = the rule's threads) and, when ``gpu_devices`` is non-empty, one GPU slot
     each (:mod:`inputspace.workflow.slots`); on SLURM, the profile in ``slurm/`` submits one job
     per notebook with the requests of :func:`inputspace.workflow.plan.slurm_resources` read from
-    ``cost_table`` (default ``figures/paper-cost.md``)."""
+    ``cost_table`` (default ``figures/paper-cost.json``)."""
     if engine not in ("local", "slurm"):
         raise SystemExit(f"ENGINE={engine!r}: use local or slurm")
     threads = threads_per_job(cores or os.cpu_count() or 1, jobs)
@@ -68,7 +69,7 @@ def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],
         raise SystemExit("no notebook to run: check ONLY=")
     config = {"profile": profile, "run": run_id, "ids": ",".join(ids), "python": sys.executable,
               "engine": engine, "threads": threads, "gpu_speedup": gpu_speedup, "started": started,
-              "cost_table": cost_table or paths.FIGURES_ROOT / "paper-cost.md"}
+              "cost_table": cost_table or paths.FIGURES_ROOT / "paper-cost.json"}
     if force:
         config["force"] = 1
     if engine == "local" and gpu_devices:
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="GPUs to hand out one per job (default: CUDA_VISIBLE_DEVICES or all torch "
                          "sees; 'none': no GPU slots)")
     ap.add_argument("--gpu-speedup", type=float, default=100.0,
-                    help="SLURM: divide a CPU-measured paper-cost.md estimate by this factor")
+                    help="SLURM: divide a CPU-measured paper-cost.json estimate by this factor")
     ap.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     args = ap.parse_args(argv)
     if args.jobs < 1:
@@ -143,8 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         devices = [d for d in args.gpus.split(",") if d]
     else:
         devices = visible_devices() if args.jobs > 1 else []
-    from ..pipeline import notebook_id, select
-
     ids = [notebook_id(p) for p in select(args.only)]
     if args.command == "edges":
         return check_edges(args.profile, ids)

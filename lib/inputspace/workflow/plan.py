@@ -2,18 +2,17 @@
 
 The Snakefile next to this module turns :func:`dependencies` into one job per notebook; the
 SLURM profile (``slurm/config.yaml``) takes each job's GPU, memory and time request from
-:func:`slurm_resources`, which reads ``figures/paper-cost.md`` (``make paper-cost``).
+:func:`slurm_resources`, which reads ``figures/paper-cost.json`` (``make paper-cost``).
 """
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-ZOO_NOTEBOOK = "p0-00"
-"""The model zoo notebook: it trains or checks every model, so it runs before all others."""
+from ..catalogue import ZOO_NOTEBOOK
 
 SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     # P1: the bypass demo (``p1.barriers.bypass_demo``) and the attack demo
@@ -136,7 +135,7 @@ def threads_per_job(cores: int, jobs: int) -> int:
     return max(1, cores // jobs)
 
 
-# --- SLURM requests from figures/paper-cost.md ------------------------------------------------
+# --- SLURM requests from figures/paper-cost.json ---------------------------------------------
 
 @dataclass(frozen=True)
 class SlurmDefaults:
@@ -153,75 +152,50 @@ class SlurmDefaults:
     gpus: int = 1
 
 
-_UNITS = {"s": 1, "sec": 1, "min": 60, "h": 3600, "hour": 3600, "hours": 3600, "day": 86400,
-          "days": 86400}
-_MEM = {"kib": 2 ** -10, "mib": 1, "gib": 2 ** 10, "tib": 2 ** 20, "kb": 1e-3, "mb": 1, "gb": 1e3}
+COST_FORMAT = 1
+"""Version of the layout of ``figures/paper-cost.json``, written by
+:func:`inputspace.papercost.cost_json` and read here."""
 
 
-def parse_duration(text: str) -> float | None:
-    """``"25 min"`` / ``"3.3 h"`` / ``"6.9 days"`` / ``"17 s"`` -> seconds; ``None`` if empty."""
-    m = re.fullmatch(r"\s*([0-9.]+(?:e[+-]?\d+)?)\s*([a-z]+)\s*", text.lower())
-    if not m:
+def read_cost(path: Path | str | None) -> dict | None:
+    """``figures/paper-cost.json`` (``make paper-cost``), or None when there is none.
+
+    Raises:
+        ValueError: the file is not a cost table of :data:`COST_FORMAT` (rerun ``make paper-cost``).
+    """
+    if path is None or not Path(path).is_file():
         return None
-    if m.group(2) not in _UNITS:
-        raise ValueError(f"paper-cost.md: unknown time unit in {text!r}; use s, min, h or days")
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    data = json.loads(Path(path).read_text())
+    if not isinstance(data, dict) or data.get("format") != COST_FORMAT or "notebooks" not in data:
+        raise ValueError(f"{path}: not a paper-cost table of format {COST_FORMAT}: rerun `make paper-cost`")
+    return data
 
 
-def parse_memory_mb(text: str) -> float | None:
-    """``"1.2 GiB"`` -> MiB; ``None`` for an empty cell or a dash (not measured)."""
-    m = re.fullmatch(r"\s*([0-9.]+)\s*([kmgt]i?b)\s*", text.lower())
-    if not m:
-        return None
-    return float(m.group(1)) * _MEM[m.group(2)]
+def cost_estimate(cost: Mapping | None, nid: str) -> tuple[float | None, bool]:
+    """A notebook's paper-profile estimate in seconds from a cost table (:func:`read_cost`; None:
+    no table or no estimate) and whether it was measured on a CPU (then a GPU runs it faster)."""
+    if not cost:
+        return None, False
+    est = cost["notebooks"].get(nid, {}).get("paper_s")
+    return (None if est is None else float(est)), cost.get("device_type") != "cuda"
 
 
-def cost_table(text: str) -> tuple[dict[str, dict[str, str]], bool]:
-    """Rows of ``figures/paper-cost.md``'s table by notebook id (cells keyed by the header names,
-    so column order and extra columns do not matter), and whether its times are CPU
-    measurements (then a GPU runs them ``gpu_speedup`` times faster)."""
-    lines = text.splitlines()
-    head = next((i for i, ln in enumerate(lines) if ln.startswith("|") and "notebook" in ln), None)
-    if head is None:
-        raise ValueError("paper-cost.md has no table with a 'notebook' column: rerun `make paper-cost`")
-    names = [c.strip() for c in lines[head].strip().strip("|").split("|")]
-    rows = {}
-    for ln in lines[head + 2:]:
-        if not ln.startswith("|"):
-            break
-        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
-        row = dict(zip(names, cells))
-        rows[row["notebook"]] = row
-    intro = "\n".join(lines[:head])  # the header's "check slope ... (CPU)" says nothing of the times
-    cpu = bool(re.search(r"CPU measurements|CPU-based|device \*\*CPU", intro)) or "paper, CPU" in names
-    return rows, cpu
-
-
-def _column(row: Mapping[str, str], *names: str) -> str:
-    for n in names:
-        if n in row:
-            return row[n]
-    return ""
-
-
-def slurm_resources(ids: Iterable[str], cost_text: str | None,
+def slurm_resources(ids: Iterable[str], cost: Mapping | None,
                     defaults: SlurmDefaults = SlurmDefaults()) -> dict[str, dict[str, int]]:
     """Per notebook id the Snakemake resources the SLURM executor turns into ``sbatch`` flags:
     ``runtime`` (minutes, ``-t``), ``mem_mb`` (``--mem``), ``cpus_per_task`` and ``gpu`` (GPUs),
     plus ``gpu_mem_mb`` (the cost table's measured peak GPU memory, 0 when not measured) for a
-    cluster whose GPU kinds are chosen by a constraint. Reads the "paper estimate" column
-    (older tables: "paper, CPU") and "peak memory"; a notebook without an estimate, or no table
-    at all (``cost_text=None``), gets the defaults."""
-    rows, cpu = cost_table(cost_text) if cost_text else ({}, False)
-    speedup = defaults.gpu_speedup if cpu else 1.0
+    cluster whose GPU kinds are chosen by a constraint. Reads each notebook's ``paper_s`` and
+    ``peak_bytes`` of the cost table (:func:`read_cost`); a notebook without an estimate, or no
+    table at all (``cost=None``), gets the defaults."""
     out = {}
     for nid in ids:
-        row = rows.get(nid, {})
-        est = parse_duration(_column(row, "paper estimate", "paper, CPU", "paper, GPU"))
+        est, cpu = cost_estimate(cost, nid)
+        speedup = defaults.gpu_speedup if cpu else 1.0
         runtime = defaults.runtime_min if est is None else max(
             defaults.min_runtime_min, math.ceil(est / speedup * defaults.margin / 60))
-        peak = parse_memory_mb(_column(row, "peak memory"))
-        gpu_mem = 0 if peak is None else math.ceil(peak)
+        peak = (cost or {}).get("notebooks", {}).get(nid, {}).get("peak_bytes")
+        gpu_mem = 0 if peak is None else math.ceil(peak / 2 ** 20)
         out[nid] = {"runtime": runtime, "mem_mb": max(defaults.mem_mb, 2 * gpu_mem),
                     "cpus_per_task": defaults.cpus, "gpu": defaults.gpus, "gpu_mem_mb": gpu_mem}
     return out
