@@ -263,6 +263,11 @@ def at_a_glance(claims: list[Claim]) -> str:
         t = totals(paper_claims(real))
         lines += ["", f"**On a real ImageNet network** ({networks}), kept out of the totals: "
                   f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
+        for key in PAPERS:  # a sentence per paper, then every row with its measured value
+            rows = [c for c in real if c.notebook_id.startswith(key + "-")]
+            if rows:
+                lines.append(_glance_paper(rows, key))
+        lines += ["", "Each of the papers' claims measured there:", ""]
         lines += [f"- **{c.name}** ({c.notebook_id}): {c.measured} → **{c.verdict}**"
                   + (f" ({c.reason[0]}: {c.reason[1]})" if c.reason else "") for c in paper_claims(real)]
     return "\n".join(lines)
