@@ -1,19 +1,19 @@
-"""The README's figure map lists every notebook once, and its "code" column is what each notebook
-really calls (``python -m inputspace.pipeline codemap`` rewrites it)."""
-import re
+"""The figure map (docs/figure-map.md, linked from the README) lists every notebook once, and its
+"code" column is what each notebook really calls (``python -m inputspace.pipeline codemap``
+rewrites it)."""
 
 import pytest
 
 from inputspace import paths, pipeline
 
-ROWS = pipeline.figmap_rows((paths.ROOT / "README.md").read_text())
+ROWS = pipeline.figmap_rows(pipeline.FIGMAP_FILE.read_text())
 HEADER = ROWS[0]
 LINKED = {m.group(1): row for row in ROWS[2:]
-          for m in [re.search(r"\(notebooks/([^)]+\.ipynb)\)", " ".join(row))] if m}
+          for m in [pipeline.FIGMAP_LINK.search(" ".join(row))] if m}
 
 
 def test_every_notebook_is_in_the_map_once():
-    names = [m.group(1) for row in ROWS[2:] for m in re.finditer(r"\(notebooks/([^)]+\.ipynb)\)", " ".join(row))]
+    names = [m.group(1) for row in ROWS[2:] for m in pipeline.FIGMAP_LINK.finditer(" ".join(row))]
     assert sorted(names) == sorted(p.name for p in paths.NOTEBOOKS.glob("p*.ipynb"))
 
 

@@ -24,7 +24,7 @@
     ones: the ``sources`` digest their provenance cell printed (:mod:`inputspace.provenance`) is
     not the digest of the code now (exit status 1 if any).
 ``python -m inputspace.pipeline codemap``
-    rewrites the README map's "code" column: the paper-package and ``methods`` functions each
+    rewrites the figure map's "code" column (docs/figure-map.md): the paper-package and ``methods`` functions each
     notebook calls (:func:`library_calls`; a test keeps the two in step).
 """
 from __future__ import annotations
@@ -139,7 +139,7 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
 
 def library_calls(nb_path: Path) -> list[str]:
     """The paper-package and ``methods`` functions a notebook's code cells call, in order of
-    first call, as ``p3.plots.fig11`` (what the README map's "code" column lists)."""
+    first call, as ``p3.plots.fig11`` (what the figure map's "code" column lists)."""
     code = notebook_code(nb_path.read_text())
     tree = ast.parse("\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))))
     aliases: dict[str, str] = {}
@@ -165,34 +165,39 @@ def library_calls(nb_path: Path) -> list[str]:
 
 
 def code_column(nb_path: Path) -> str:
-    """The README map's "code" cell of one notebook."""
+    """The figure map's "code" cell of one notebook."""
     calls = library_calls(nb_path)
     return ", ".join(f"`{c}`" for c in calls) if calls else "—"
 
 
 def figmap_rows(text: str) -> list[list[str]]:
-    """Cells of every row of the README's figure map (between the figmap markers)."""
+    """Cells of every row of the figure map (between the figmap markers of :data:`FIGMAP_FILE`)."""
     block = text.split(FIGMAP_START, 1)[1].split(FIGMAP_END, 1)[0]
     return [[c.strip() for c in line.strip().strip("|").split("|")] for line in block.strip().splitlines()]
 
 
+FIGMAP_FILE: Path = paths.ROOT / "docs" / "figure-map.md"
+"""The figure map (linked from the README): its table sits between the figmap markers."""
+FIGMAP_LINK = re.compile(r"\((?:\.\./)?notebooks/([^)]+\.ipynb)\)")
+"""A notebook link in a map row (relative to ``docs/``)."""
+
+
 def update_readme_code() -> None:
-    """Rewrite the "code" column of the README map from the notebooks (``codemap`` command)."""
-    readme = paths.ROOT / "README.md"
-    text = readme.read_text()
+    """Rewrite the "code" column of the figure map from the notebooks (``codemap`` command)."""
+    text = FIGMAP_FILE.read_text()
     rows = figmap_rows(text)
     col = rows[0].index("code")
     for row in rows[2:]:
-        link = re.search(r"\(notebooks/([^)]+\.ipynb)\)", " ".join(row))
+        link = FIGMAP_LINK.search(" ".join(row))
         if link and not (paths.NOTEBOOKS / link.group(1)).is_file():
-            raise SystemExit(f"README map links notebooks/{link.group(1)}, which does not exist")
+            raise SystemExit(f"the figure map links notebooks/{link.group(1)}, which does not exist")
         row[col] = code_column(paths.NOTEBOOKS / link.group(1)) if link else "—"
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     lines[1] = "|" + "---|" * len(rows[0])
     table = "\n".join(lines)
     block = f"{FIGMAP_START}\n{table}\n{FIGMAP_END}"
     text = re.sub(re.escape(FIGMAP_START) + ".*?" + re.escape(FIGMAP_END), lambda _: block, text, flags=re.S)
-    atomic_write_bytes(readme, text.encode())
+    atomic_write_bytes(FIGMAP_FILE, text.encode())
 
 
 GALLERY_START, GALLERY_END = "<!-- gallery:start -->", "<!-- gallery:end -->"

@@ -51,6 +51,12 @@ def paper_claims(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.kind == "paper"]
 
 
+def scored_rows(rows: list[Claim], key: str) -> list[Claim]:
+    """The rows a paper's digest counts: its own claims (kind ``paper``), or for the cross-study
+    (``key == "px"``) its hypotheses."""
+    return [c for c in rows if c.kind == ("hypothesis" if key == "px" else "paper")]
+
+
 def other_kinds_text(claims: list[Claim]) -> str:
     """``K kind: P pass, F fail, N n/a; …`` for every kind other than ``paper``."""
     parts = []
@@ -101,7 +107,7 @@ def digest(claims: list[Claim]) -> list[str]:
     lines = []
     for key, title in PAPERS.items():
         rows = [c for c in claims if c.notebook_id.startswith(key + "-")]
-        paper = paper_claims(rows) if key != "px" else [c for c in rows if c.kind == "hypothesis"]
+        paper = scored_rows(rows, key)
         if not paper:
             continue
         ok = [c.name for c in paper if c.passed]
@@ -235,7 +241,7 @@ def shows_markdown(claims: list[Claim]) -> str:
 # ------------------------------------------------------------------ the README's results at a glance
 def _glance_paper(rows: list[Claim], key: str) -> str:
     """One bullet for a paper: how many of its claims hold, and the failing ones with their cause."""
-    paper = paper_claims(rows) if key != "px" else [c for c in rows if c.kind == "hypothesis"]
+    paper = scored_rows(rows, key)
     what = "hypotheses" if key == "px" else "paper claims"
     t = totals(paper)
     line = f"- **{key.upper()}**: {t['PASS']} of {len(paper)} {what} hold"
@@ -247,8 +253,8 @@ def _glance_paper(rows: list[Claim], key: str) -> str:
 def at_a_glance(claims: list[Claim]) -> str:
     """The README's "Results at a glance", rendered from the run's claims (never typed in): the
     headline totals over the papers' claims on the quick models, one line per paper with its
-    failures and their causes, then every paper claim measured on the real ImageNet network with
-    its measured value (kept out of the totals)."""
+    failures and their causes, then the same per paper on the real ImageNet network (kept out of
+    the totals; its measured values are in ``claims.md``)."""
     own, real = digits_rows(claims), network_rows(claims)
     lines = [f"**Paper claims on the quick models: {totals_text(paper_claims(own))}** "
              f"(of {len(paper_claims(own))}; every row, with the paper's value beside ours: "
@@ -263,13 +269,12 @@ def at_a_glance(claims: list[Claim]) -> str:
         t = totals(paper_claims(real))
         lines += ["", f"**On a real ImageNet network** ({networks}), kept out of the totals: "
                   f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
-        for key in PAPERS:  # a sentence per paper, then every row with its measured value
+        for key in PAPERS:  # a sentence per paper; every measured value is in claims.md's real-network view
             rows = [c for c in real if c.notebook_id.startswith(key + "-")]
             if rows:
                 lines.append(_glance_paper(rows, key))
-        lines += ["", "Each of the papers' claims measured there:", ""]
-        lines += [f"- **{c.name}** ({c.notebook_id}): {c.measured} → **{c.verdict}**"
-                  + (f" ({c.reason[0]}: {c.reason[1]})" if c.reason else "") for c in paper_claims(real)]
+        lines += ["", "Each measured value, beside the paper's: [figures/claims.md](figures/claims.md), section "
+                  "\"A real ImageNet network\"."]
     return "\n".join(lines)
 
 
@@ -296,7 +301,7 @@ def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
                  "| figure | notebook | verdict (quick models) | verdict (real network) |", "|---|---|---|---|"]
         for nid, name, notebook, figure in mine:
             rows = [c for c in claims if c.notebook_id == nid]
-            paper = [c for c in rows if c.kind == ("hypothesis" if key == "px" else "paper")]
+            paper = scored_rows(rows, key)
             own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
             thumb = f'<a href="{notebook}"><img src="{figure}" width="200" alt="{nid}"></a>'
             lines.append(f"| {thumb} | [{nid}]({notebook}): {_md_cell(name)} | {word(own)} | {word(real) if real else ''} |")
