@@ -44,7 +44,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  Variables: PROFILE=smoke|quick|paper (figures), ONLY=p2-fig04,p3 (ids or prefixes), FORCE=1,"
+	@echo "  Variables: PROFILE=smoke|quick|paper (figures), ONLY=p2-triangles,p3 (ids or prefixes), FORCE=1,"
 	@echo "             JOBS=4 (notebooks at once), ENGINE=local|slurm, GPU_SPEEDUP=100 (slurm requests),"
 	@echo "             IMAGENET=/path/ILSVRC2012 CIFAR=/path SVHN=/path (paper profile)"
 
@@ -76,8 +76,9 @@ smoke: setup ## Execute every notebook in the tiny smoke profile with papermill 
 unit: setup ## Library unit tests only
 	$(PY) -m pytest tests -q
 
-lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells (config: pyproject.toml)
+lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code cells, and ruff format --check over the library, tests and benchmarks (config: pyproject.toml)
 	$(VENV)/bin/ruff check lib tests benchmarks notebooks
+	$(VENV)/bin/ruff format --check lib tests benchmarks
 
 test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), the JOBS>1 graph against the caches those notebooks shared, the browser tests, then the static site built and checked in Chromium
 	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))

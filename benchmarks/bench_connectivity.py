@@ -10,6 +10,7 @@
 Untrained quick-size model (timm ResNet-18 at 32x32 via ``inputspace.models.build_net``): no
 weights needed. Run: ``OMP_NUM_THREADS=2 python benchmarks/bench_connectivity.py`` (< 1 min).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ def _best_of(fn, repeats: int) -> float:
 @torch.no_grad()
 def _per_point_losses(model, a, c, y, n) -> torch.Tensor:
     """The straightforward loop: one forward per path point."""
-    return torch.stack([F.cross_entropy(model((1 - al) * a + al * c), y) for al in torch.linspace(0, 1, n)])
+    return torch.stack(
+        [F.cross_entropy(model((1 - al) * a + al * c), y) for al in torch.linspace(0, 1, n)]
+    )
 
 
 def _plain_bypass(model, a, c, b, y, iters) -> torch.Tensor:
@@ -43,7 +46,9 @@ def _plain_bypass(model, a, c, b, y, iters) -> torch.Tensor:
     for _ in range(iters):
         opt.zero_grad()
         d = x - b
-        total = F.cross_entropy(model(x), y) + 0.1 * d.pow(2).mean() + 1e-8 * total_variation(d).sum()
+        total = (
+            F.cross_entropy(model(x), y) + 0.1 * d.pow(2).mean() + 1e-8 * total_variation(d).sum()
+        )
         total.backward()
         with torch.no_grad():
             g = x.grad.flatten()
@@ -74,24 +79,49 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     torch.manual_seed(0)
     model = wrap(build_net("resnet18", 10, 32), "resnet18", 32)
     g = torch.Generator().manual_seed(0)
-    a, c = torch.rand(args.segments, 3, 32, 32, generator=g), torch.rand(args.segments, 3, 32, 32, generator=g)
+    a, c = (
+        torch.rand(args.segments, 3, 32, 32, generator=g),
+        torch.rand(args.segments, 3, 32, 32, generator=g),
+    )
     y = torch.zeros(args.segments, dtype=torch.long)
     n_pts = args.segments * args.points
-    t_path = _best_of(lambda: conn.path_losses(model, a, c, y, args.points, batch_size=256), args.repeats)
-    t_loop = _best_of(lambda: _per_point_losses(model, a[:1], c[:1], y[:1], args.loop_points), args.repeats)
-    t_fwd = _best_of(lambda: _bare_forward(model, torch.rand(256, 3, 32, 32)), args.repeats) * n_pts / 256
+    t_path = _best_of(
+        lambda: conn.path_losses(model, a, c, y, args.points, batch_size=256), args.repeats
+    )
+    t_loop = _best_of(
+        lambda: _per_point_losses(model, a[:1], c[:1], y[:1], args.loop_points), args.repeats
+    )
+    t_fwd = (
+        _best_of(lambda: _bare_forward(model, torch.rand(256, 3, 32, 32)), args.repeats)
+        * n_pts
+        / 256
+    )
     path_rate, loop_rate = n_pts / t_path, args.loop_points / t_loop
-    ra, rc = torch.rand(args.rows, 3, 32, 32, generator=g), torch.rand(args.rows, 3, 32, 32, generator=g)
+    ra, rc = (
+        torch.rand(args.rows, 3, 32, 32, generator=g),
+        torch.rand(args.rows, 3, 32, 32, generator=g),
+    )
     rb, ry = 0.5 * (ra + rc), torch.zeros(args.rows, dtype=torch.long)
-    t_byp = _best_of(lambda: conn.bypass(model, ra, rc, rb, ry, iterations=args.iters), args.repeats)
-    t_plain = _best_of(lambda: _plain_bypass(model, ra[:1], rc[:1], rb[:1], ry[:1], args.iters), args.repeats)
+    t_byp = _best_of(
+        lambda: conn.bypass(model, ra, rc, rb, ry, iterations=args.iters), args.repeats
+    )
+    t_plain = _best_of(
+        lambda: _plain_bypass(model, ra[:1], rc[:1], rb[:1], ry[:1], args.iters), args.repeats
+    )
     t_fb = _best_of(lambda: _bare_fwd_bwd(model, rb, ry), args.repeats) * args.iters
     work = args.rows * args.iters
-    out = {"path points/s": path_rate, "path vs per-point loop": path_rate / loop_rate,
-           "path vs bare forward (batch 256)": t_fwd / t_path,
-           "bypass rows·it/s": work / t_byp, "bypass vs plain loop (1 row)": (work / t_byp) / (args.iters / t_plain),
-           "bypass vs bare fwd+bwd (same batch)": t_fb / t_byp}
-    print(f"threads {torch.get_num_threads()}; path: {args.segments}x{args.points} points; bypass: {args.rows} rows x {args.iters} it")
+    out = {
+        "path points/s": path_rate,
+        "path vs per-point loop": path_rate / loop_rate,
+        "path vs bare forward (batch 256)": t_fwd / t_path,
+        "bypass rows·it/s": work / t_byp,
+        "bypass vs plain loop (1 row)": (work / t_byp) / (args.iters / t_plain),
+        "bypass vs bare fwd+bwd (same batch)": t_fb / t_byp,
+    }
+    print(
+        f"threads {torch.get_num_threads()}; path: {args.segments}x{args.points} points; bypass: "
+        f"{args.rows} rows x {args.iters} it"
+    )
     for k, v in out.items():
         print(f"  {k:38s} {v:10.2f}")
     return out

@@ -7,6 +7,7 @@ time per call and the ratio plain / fast for batch 10 (P2's LST and P3's PGD bat
 the largest logit difference (the two compute the same function up to float rounding).
 Run: ``python benchmarks/bench_inference.py`` (about a minute on a slow 2-core machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], float]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5, help="timed calls per setting (median)")
     args = ap.parse_args(argv)
-    print(f"forward + input gradient, {torch.get_num_threads()} threads (ms per call; ratio = plain / fast)")
+    print(
+        f"forward + input gradient, {torch.get_num_threads()} threads (ms per call; ratio = plain / fast)"
+    )
     out = {}
     for arch in QUICK_CNNS:
         plain = _trained_like(arch)
@@ -54,8 +57,11 @@ def main(argv: list[str] | None = None) -> dict[tuple[str, int], float]:
         for batch in (10, 50):
             tp, tf = input_grad_ms(plain, batch, args.reps), input_grad_ms(fast, batch, args.reps)
             out[(arch, batch)] = tp / tf
-            print(f"  {arch:<12} batch {batch:>3}: plain {tp:7.1f}  fast {tf:7.1f}  {tp / tf:5.2f}x"
-                  f"   ({fast.folded} BN folded, max |Δlogit| {diff:.1e})", flush=True)
+            print(
+                f"  {arch:<12} batch {batch:>3}: plain {tp:7.1f}  fast {tf:7.1f}  {tp / tf:5.2f}x"
+                f"   ({fast.folded} BN folded, max |Δlogit| {diff:.1e})",
+                flush=True,
+            )
     return out
 
 

@@ -10,6 +10,7 @@
 can exceed the bound. Untrained quick-size model (timm ResNet-18 at 32×32): no weights needed.
 Run: ``OMP_NUM_THREADS=2 python benchmarks/bench_levelset.py`` (about half a minute).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     torch.manual_seed(0)
     model = wrap(build_net(args.arch, 10, 32), args.arch, 32)
     g = torch.Generator().manual_seed(0)
-    x, tgt = torch.rand(args.batch, 3, 32, 32, generator=g), torch.rand(args.batch, 3, 32, 32, generator=g)
+    x, tgt = (
+        torch.rand(args.batch, 3, 32, 32, generator=g),
+        torch.rand(args.batch, 3, 32, 32, generator=g),
+    )
     with torch.no_grad():
         y = model(x).argmax(1)
     noise = torch.rand(x.shape, generator=g)
@@ -58,10 +62,14 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     work = args.batch * args.iters
     t_lst = _best_of(lambda: levelset.traverse(model, x, y, tgt, **kw), args.repeats)
     t_ref = _best_of(lambda: levelset.reference_traverse(model, x, y, tgt, **kw), args.repeats)
-    t_bound = _best_of(lambda: [_bound_iteration(model, x, y) for _ in range(args.iters)], args.repeats)
+    t_bound = _best_of(
+        lambda: [_bound_iteration(model, x, y) for _ in range(args.iters)], args.repeats
+    )
     out = {"traverse": work / t_lst, "reference": work / t_ref, "bound": work / t_bound}
-    print(f"LST on {args.arch} 32x32, batch {args.batch}, {args.iters} iterations, "
-          f"{torch.get_num_threads()} threads (images*iterations/s)")
+    print(
+        f"LST on {args.arch} 32x32, batch {args.batch}, {args.iters} iterations, "
+        f"{torch.get_num_threads()} threads (images*iterations/s)"
+    )
     for name, v in out.items():
         print(f"  {name:<10} {v:8.1f}")
     print(f"  traverse / reference = {out['traverse'] / out['reference']:.2f}x  (target >= 1.0)")

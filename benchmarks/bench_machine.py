@@ -22,6 +22,7 @@ with and without the flush.
 Ratios below 1 mean slower than the anchor machine. Random weights: nothing is downloaded.
 Run: ``python benchmarks/bench_machine.py [--pair]`` (about a minute on a slow 2-core machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,8 +80,11 @@ def _networks() -> dict[str, tuple[torch.nn.Module, int, int]]:
     return {
         "resnet18 32x32 b64": (timm.create_model("resnet18", num_classes=10), 32, 64),
         "resnet18 224x224 b16": (timm.create_model("resnet18", num_classes=10), 224, 16),
-        "vit_tiny p4 32x32 b64": (timm.create_model("vit_tiny_patch16_224", num_classes=10,
-                                                    img_size=32, patch_size=4), 32, 64),
+        "vit_tiny p4 32x32 b64": (
+            timm.create_model("vit_tiny_patch16_224", num_classes=10, img_size=32, patch_size=4),
+            32,
+            64,
+        ),
         "quick resnet18 32x32 b64": (build_net("resnet18", 10, 32), 32, 64),
     }
 
@@ -108,7 +112,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap.add_argument("--steps", type=int, default=3, help="timed steps per network (median)")
     ap.add_argument("--pair", action="store_true", help="also time two one-thread processes")
     args = ap.parse_args(argv)
-    print(f"training throughput, {torch.get_num_threads()} threads (img/s; anchor = issue 2's machine)")
+    print(
+        f"training throughput, {torch.get_num_threads()} threads (img/s; anchor = issue 2's machine)"
+    )
     out = {}
     for name, (net, size, batch) in _networks().items():
         out[name] = train_throughput(net, size, batch, args.steps)
@@ -116,12 +122,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         ratio = f"{out[name] / anchor:5.2f}x anchor ({anchor:.0f})" if anchor else "(no anchor)"
         print(f"  {name:<26} {out[name]:8.1f}   {ratio}", flush=True)
     out["subnormal penalty"] = subnormal_penalty()
-    print(f"  subnormal penalty: a matrix product with subnormal operands takes "
-          f"{out['subnormal penalty']:.1f}x the time of the same product on normal numbers")
+    print(
+        f"  subnormal penalty: a matrix product with subnormal operands takes "
+        f"{out['subnormal penalty']:.1f}x the time of the same product on normal numbers"
+    )
     if args.pair:
         out["pair"] = pair_throughput(args.steps)
-        print(f"  two 1-thread processes, quick resnet18: {out['pair']:.1f} img/s in all = "
-              f"{out['pair'] / out['quick resnet18 32x32 b64']:.2f}x one process")
+        print(
+            f"  two 1-thread processes, quick resnet18: {out['pair']:.1f} img/s in all = "
+            f"{out['pair'] / out['quick resnet18 32x32 b64']:.2f}x one process"
+        )
     return out
 
 

@@ -228,7 +228,12 @@ def bench_dim(dim: int, args, somoclu_py: str | None) -> list[dict]:
     for b in args.batches:
         dt, w = _best(lambda b=b: run_ours(x, w0, b, 2), args.repeats)
         rows.append(
-            {"impl": f"inputspace.methods.som b{b}", "batch": b, "codes_s": args.n / dt, "qe": _qe(x, w)}
+            {
+                "impl": f"inputspace.methods.som b{b}",
+                "batch": b,
+                "codes_s": args.n / dt,
+                "qe": _qe(x, w),
+            }
         )
     n_ref = min(args.ref_codes, args.n)
     for name, fn in (
@@ -318,9 +323,11 @@ def main(argv: list[str] | None = None) -> dict:
         report(dim, results[dim], skipped)
     dim = args.dims[0]
     flushed, unflushed, same = flush_ratio(dim, args.repeats)
-    print(f"\n== subnormal flush, 40x40, 5 epochs of 2000 codes, dim {dim} ==\n"
-          f"flushed {flushed:.2f} s, unflushed {unflushed:.2f} s: the flush is {unflushed / flushed:.2f}x "
-          f"faster here; weights {'bit-identical' if same else 'DIFFER'}")
+    print(
+        f"\n== subnormal flush, 40x40, 5 epochs of 2000 codes, dim {dim} ==\n"
+        f"flushed {flushed:.2f} s, unflushed {unflushed:.2f} s: the flush is {unflushed / flushed:.2f}x "
+        f"faster here; weights {'bit-identical' if same else 'DIFFER'}"
+    )
     results["flush"] = {"flushed_s": flushed, "unflushed_s": unflushed, "identical": same}
     if args.json:
         Path(args.json).write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))

@@ -1,4 +1,5 @@
 """Shared fixtures: every test writes into a temporary data folder, never into data/."""
+
 import os
 
 import pytest

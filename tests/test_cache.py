@@ -11,6 +11,7 @@ def _counter():
     def fn():
         calls.append(1)
         return {"x": torch.arange(4.0), "n": 3}
+
     return fn, calls
 
 
@@ -107,24 +108,37 @@ def test_two_processes_compute_a_shared_entry_once(tmp_path):
     import subprocess
     import sys
 
-    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(tmp_path), me], stdout=subprocess.PIPE, text=True)
-             for me in ("a", "b")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(tmp_path), me], stdout=subprocess.PIPE, text=True
+        )
+        for me in ("a", "b")
+    ]
     outs = [p.communicate(timeout=120)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     calls = (tmp_path / "calls.txt").read_text().split()
-    assert len(calls) == 1 and outs == [calls[0], calls[0]]  # the second waited and loaded the first's result
+    assert len(calls) == 1 and outs == [
+        calls[0],
+        calls[0],
+    ]  # the second waited and loaded the first's result
 
 
 def test_a_read_by_another_notebook_is_logged_with_the_producer(tmp_path):
     calls = []
     fn = lambda: calls.append(1) or torch.ones(2)  # noqa: E731
-    cache.load_or_compute("pool", fn, {"a": 1}, tmp_path, reader="p2-fig01")
-    cache.load_or_compute("pool", fn, {"a": 1}, tmp_path, reader="p2-fig01")  # its own read: not logged
+    cache.load_or_compute("pool", fn, {"a": 1}, tmp_path, reader="p2-example")
+    cache.load_or_compute(
+        "pool", fn, {"a": 1}, tmp_path, reader="p2-example"
+    )  # its own read: not logged
     assert not (tmp_path / cache.READS_LOG).exists()
     cache.load_or_compute("pool", fn, {"a": 1}, tmp_path, reader="p2-tab01")
-    cache.load_or_compute("pool", fn, {"a": 1}, tmp_path)  # no reader (a non-shared entry): not logged
+    cache.load_or_compute(
+        "pool", fn, {"a": 1}, tmp_path
+    )  # no reader (a non-shared entry): not logged
     assert len(calls) == 1
     lines = (tmp_path / cache.READS_LOG).read_text().splitlines()
-    assert [json.loads(ln) for ln in lines] == [{"entry": "pool", "producer": "p2-fig01", "consumer": "p2-tab01"}]
+    assert [json.loads(ln) for ln in lines] == [
+        {"entry": "pool", "producer": "p2-example", "consumer": "p2-tab01"}
+    ]
     side = next(tmp_path.glob("pool-*.json"))
-    assert json.loads(side.read_text())["producer"] == "p2-fig01"
+    assert json.loads(side.read_text())["producer"] == "p2-example"

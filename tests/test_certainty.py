@@ -1,4 +1,5 @@
 """Bootstrap intervals and certainty labels of verdicts (the threshold and verdict never change)."""
+
 import numpy as np
 import pytest
 
@@ -26,7 +27,9 @@ def test_a_rule_on_every_item_is_clear_when_every_item_holds():
     every = lambda f: f == 1.0
     assert ct.evidence(np.ones(20), every, threshold=1.0).label == "clear"
     one_off = ct.evidence(np.r_[np.ones(19), 0.0], every, threshold=1.0)
-    assert not one_off.passes and one_off.label == "marginal"  # resamples without the failing item pass
+    assert (
+        not one_off.passes and one_off.label == "marginal"
+    )  # resamples without the failing item pass
     many_off = ct.evidence(np.r_[np.ones(10), np.zeros(10)], every, threshold=1.0)
     assert not many_off.passes and many_off.label == "clear"
 
@@ -68,7 +71,10 @@ def test_auc_and_its_stratified_interval():
 def test_labels_for_few_and_single_items():
     above = lambda m: m > 0.5
     assert ct.evidence([0.9], above).label == "single example"
-    assert ct.single_example(0.2, above).label == "single example" and not ct.single_example(0.2, above).passes
+    assert (
+        ct.single_example(0.2, above).label == "single example"
+        and not ct.single_example(0.2, above).passes
+    )
     e = ct.evidence([0.9, 0.8, 0.7], above, threshold=0.5)
     assert e.label == "too few items" and e.low is None and e.n_items == 3
     assert ct.label(0.1, 0.2, above, 10) == "clear" and ct.label(0.1, 0.6, above, 10) == "marginal"
@@ -82,7 +88,9 @@ def test_paired_and_auc_evidence():
     diff = lambda x, y: float(np.mean(x - y))
     e = ct.paired_evidence(item + 0.2, item, diff, lambda d: d > 0, threshold=0.0)
     assert e.label == "clear" and e.passes and e.low == pytest.approx(0.2)
-    a = ct.auc_evidence(np.linspace(0, 1, 40) + 0.01, np.linspace(0, 1, 40), lambda v: v > 0.5, threshold=0.5)
+    a = ct.auc_evidence(
+        np.linspace(0, 1, 40) + 0.01, np.linspace(0, 1, 40), lambda v: v > 0.5, threshold=0.5
+    )
     assert a.label == "marginal" and a.n_items == 40
     assert ct.auc_evidence([2.0, 3.0], [1.0], lambda v: v > 0.5).label == "single example"
 
@@ -97,7 +105,9 @@ def test_verdict_text():
 def _claim(cid, passed, ev=None):
     from inputspace import claims
 
-    return claims.Claim("p1-fig06", cid, "s", "p", "0.7", passed, evidence=None if ev is None else ev.as_dict())
+    return claims.Claim(
+        "p1-fig06", cid, "s", "p", "0.7", passed, evidence=None if ev is None else ev.as_dict()
+    )
 
 
 def test_scorecard_shows_intervals_labels_and_split_totals():
@@ -105,11 +115,23 @@ def test_scorecard_shows_intervals_labels_and_split_totals():
     above = lambda m: m > 0.5
     clear = ct.evidence(np.full(10, 0.9) + np.linspace(0, 0.01, 10), above, threshold=0.5)
     marginal = ct.evidence(np.linspace(0.2, 0.8, 10), above, threshold=0.5)
-    rows = [_claim("A", True, clear), _claim("B", True, marginal), _claim("C", False, marginal),
-            _claim("D", None), _claim("E", False, ct.evidence([0.1], above, threshold=0.5))]
+    rows = [
+        _claim("A", True, clear),
+        _claim("B", True, marginal),
+        _claim("C", False, marginal),
+        _claim("D", None),
+        _claim("E", False, ct.evidence([0.1], above, threshold=0.5)),
+    ]
     md = scorecard.to_markdown(rows, "quick")
-    assert "**Paper claims: 2 pass (1 clear, 1 marginal), 2 fail (0 clear, 1 marginal, 1 without an interval), 1 not evaluated**" in md
-    assert "**PASS-marginal**" in md and "**FAIL-marginal**" in md and "**FAIL (single example)**" in md
+    assert (
+        "**Paper claims: 2 pass (1 clear, 1 marginal), 2 fail (0 clear, 1 marginal, 1 without an "
+        "interval), 1 not evaluated**" in md
+    )
+    assert (
+        "**PASS-marginal**" in md
+        and "**FAIL-marginal**" in md
+        and "**FAIL (single example)**" in md
+    )
     assert "[95 % CI" in md and "n = 10]" in md and "| **PASS** |" in md
 
 
@@ -120,7 +142,9 @@ def test_claims_without_evidence_keep_their_old_form():
     assert "evidence" not in plain[0].as_dict()
     assert scorecard.totals_text(plain) == "1 pass, 1 fail, 0 not evaluated"
     assert "[95 % CI" not in scorecard.to_markdown(plain, "quick")
-    assert claims.Claim.from_dict(plain[0].as_dict()) == plain[0]  # files written before evidence existed read back
+    assert (
+        claims.Claim.from_dict(plain[0].as_dict()) == plain[0]
+    )  # files written before evidence existed read back
 
 
 def test_seed_table_marks_the_verdicts_that_flip():

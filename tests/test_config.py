@@ -6,9 +6,11 @@ import torch
 from inputspace.config import Knob, resolve
 from inputspace.repro import resolve_device, seed_everything
 
-KNOBS = {"n_points": Knob({"smoke": 5, "quick": 50, "paper": 1000}, help="points"),
-         "mode": Knob("code", choices=("code", "exact")),
-         "radii": Knob((0.5, 1.0))}
+KNOBS = {
+    "n_points": Knob({"smoke": 5, "quick": 50, "paper": 1000}, help="points"),
+    "mode": Knob("code", choices=("code", "exact")),
+    "radii": Knob((0.5, 1.0)),
+}
 
 
 def test_defaults_come_from_the_profile():
@@ -62,6 +64,7 @@ def test_non_paper_profiles_force_hub_offline(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     resolve("p9-x", {"profile": "quick"}, KNOBS)
     import os
+
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 
@@ -87,4 +90,6 @@ def test_seed_everything_is_reproducible():
     a = torch.rand(3)
     g = seed_everything(3)
     assert torch.equal(a, torch.rand(3))
-    assert torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=torch.Generator().manual_seed(3)))
+    assert torch.equal(
+        torch.rand(2, generator=g), torch.rand(2, generator=torch.Generator().manual_seed(3))
+    )

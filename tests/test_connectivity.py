@@ -1,4 +1,5 @@
 """Tests of linear paths, barriers, bypasses and repeated bypass (inputspace.methods.connectivity)."""
+
 import math
 
 import torch
@@ -27,12 +28,12 @@ class Bump(nn.Module):
 
     def forward(self, x):
         d2 = ((x.view(len(x), 2) - self.mu) ** 2).sum(1)
-        g = self.h * torch.exp(-d2 / (2 * self.s ** 2)) - self.k
+        g = self.h * torch.exp(-d2 / (2 * self.s**2)) - self.k
         return torch.stack([torch.zeros_like(g), g], 1)
 
     def loss_at(self, p):
         d2 = (p[0] - 0.0) ** 2 + (p[1] - 0.3) ** 2
-        return math.log1p(math.exp(self.h * math.exp(-d2 / (2 * self.s ** 2)) - self.k))
+        return math.log1p(math.exp(self.h * math.exp(-d2 / (2 * self.s**2)) - self.k))
 
 
 A = torch.tensor([[[[-2.0, 0.0]]]])
@@ -61,13 +62,15 @@ def test_path_losses_batched_equal_per_segment():
     a, c = torch.randn(3, 1, 1, 2), torch.randn(3, 1, 1, 2)
     _, batched = path_losses(model, a, c, torch.zeros(3, dtype=torch.long), n=11, batch_size=7)
     for i in range(3):
-        _, one = path_losses(model, a[i:i + 1], c[i:i + 1], Y, n=11)
+        _, one = path_losses(model, a[i : i + 1], c[i : i + 1], Y, n=11)
         torch.testing.assert_close(batched[i], one[0])
 
 
 def test_exact_bypass_keeps_b_prime_in_the_hyperplane():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3)).eval()
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3)
+    ).eval()
     a, c = torch.randn(2, 3, 6, 6), torch.randn(2, 3, 6, 6)
     b = 0.5 * (a + c)
     res = bypass(model, a, c, b, torch.tensor([0, 1]), variant="exact", iterations=50, lr=0.05)

@@ -17,8 +17,10 @@ def test_digits_are_32px_rgb_in_unit_range_with_fixed_stratified_split():
     totals = counts + torch.bincount(tr.y, minlength=10).float()
     assert torch.all((counts - 0.3 * totals).abs() <= 1)  # stratified: 30 % of every class
     assert torch.equal(data.digits("heldout").x, ho.x)  # fixed split
-    assert not (set(map(bytes, tr.x.numpy().reshape(len(tr), -1)[:50]))
-                & set(map(bytes, ho.x.numpy().reshape(len(ho), -1))))
+    assert not (
+        set(map(bytes, tr.x.numpy().reshape(len(tr), -1)[:50]))
+        & set(map(bytes, ho.x.numpy().reshape(len(ho), -1)))
+    )
 
 
 def test_unknown_split_is_rejected():
@@ -86,10 +88,14 @@ def test_fake_cifar_root_is_read_offline(tmp_path, monkeypatch):
     rng = np.random.default_rng(0)
     batch = {"data": rng.integers(0, 255, (6, 3072), dtype=np.uint8), "labels": [0, 1, 2, 3, 4, 5]}
     (folder / "test_batch").write_bytes(pickle.dumps(batch))
-    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": [f"c{i}" for i in range(10)]}))
+    (folder / "batches.meta").write_bytes(
+        pickle.dumps({"label_names": [f"c{i}" for i in range(10)]})
+    )
     import torchvision.datasets.cifar as tv_cifar
 
-    monkeypatch.setattr(CIFAR10, "_check_integrity", lambda self: True)  # fake files have other md5s
+    monkeypatch.setattr(
+        CIFAR10, "_check_integrity", lambda self: True
+    )  # fake files have other md5s
     monkeypatch.setattr(tv_cifar, "check_integrity", lambda *a, **k: True)
     ds = data.torchvision_set("cifar10", "test", tmp_path)
     x, y = ds[2]

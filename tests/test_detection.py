@@ -1,4 +1,5 @@
 """Tests of the barrier-based adversarial detector (inputspace.methods.detection)."""
+
 import numpy as np
 import torch
 from torch import nn
@@ -12,7 +13,9 @@ class TwoWells(nn.Module):
 
     def forward(self, x):
         p = x.view(len(x), 2)
-        w = torch.exp(-((p[:, 0] + 2) ** 2 + p[:, 1] ** 2)) + torch.exp(-((p[:, 0] - 2) ** 2 + p[:, 1] ** 2))
+        w = torch.exp(-((p[:, 0] + 2) ** 2 + p[:, 1] ** 2)) + torch.exp(
+            -((p[:, 0] - 2) ** 2 + p[:, 1] ** 2)
+        )
         return torch.stack([12 * w - 4, torch.zeros_like(w)], 1)
 
 
@@ -40,10 +43,13 @@ def test_roc_p_value_tracks_separation_and_sample_size():
     """The one-sided Mann-Whitney p-value: small when adversarial scores are larger, ~1 when smaller,
     and the same AUC is significant only with enough samples."""
     from inputspace.methods.detection import roc
+
     sep = roc(np.arange(10.0), np.arange(10.0) + 10)
-    assert sep["auc"] == 1.0 and sep["p_value"] < 1e-4 and (sep["n_clean"], sep["n_adv"]) == (10, 10)
+    assert (
+        sep["auc"] == 1.0 and sep["p_value"] < 1e-4 and (sep["n_clean"], sep["n_adv"]) == (10, 10)
+    )
     assert roc(np.arange(10.0) + 10, np.arange(10.0))["p_value"] > 0.99
-    small = roc(np.array([0.0, 2.0]), np.array([1.0, 3.0]))      # AUC 0.75 on 2 + 2 inputs
+    small = roc(np.array([0.0, 2.0]), np.array([1.0, 3.0]))  # AUC 0.75 on 2 + 2 inputs
     large = roc(np.tile([0.0, 2.0], 30), np.tile([1.0, 3.0], 30))  # AUC 0.75 on 60 + 60 inputs
     assert small["auc"] == large["auc"] == 0.75
     assert small["p_value"] > 0.05 > large["p_value"]

@@ -8,6 +8,7 @@ enter that closure: editing it would throw away hours of cached LST runs, SOMs a
 any number changing. These tests find every module that defines a cached computation and check
 its closure; the synthetic library below shows that the check catches such an import.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,7 +26,8 @@ NON_COMPUTING = re.compile(
     r"progress|papercost|papercheck|workmodel|standins|plotting|pipeline|catalogue|scorecard|verdicts|claims"
     r"|outputs|provenance|notebook|oomhint|sources|workflow(\..+)?|site(\..+)?"
     rf"|{PACKAGES}\.(cost|plots|tables|claims|explorer)"
-    r")$")
+    r")$"
+)
 """Modules that report, cost or fake: none of them may change what a cached computation returns."""
 
 
@@ -40,22 +42,33 @@ def module_name(path: Path, lib: Path = sources.LIB) -> str:
 
 
 def _calls_cached(tree: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) and (getattr(n.func, "id", None) == "cached"
-                                            or getattr(n.func, "attr", None) == "cached")
-               for n in ast.walk(tree))
+    return any(
+        isinstance(n, ast.Call)
+        and (getattr(n.func, "id", None) == "cached" or getattr(n.func, "attr", None) == "cached")
+        for n in ast.walk(tree)
+    )
 
 
 def cached_modules() -> list[str]:
     """Every library module that hands a computation to :func:`inputspace.cache.cached` (the
     computation is a function of that module, so its digest starts there)."""
-    return sorted(module_name(f) for f in LIB.rglob("*.py")
-                  if f.name != "cache.py" and _calls_cached(ast.parse(f.read_text())))
+    return sorted(
+        module_name(f)
+        for f in LIB.rglob("*.py")
+        if f.name != "cache.py" and _calls_cached(ast.parse(f.read_text()))
+    )
 
 
 def test_the_cached_computations_are_found():
     found = cached_modules()
-    assert {"inputspace.p1.adversarial", "inputspace.p2.lst", "inputspace.p2.roles", "inputspace.p3.maps",
-            "inputspace.px.layers", "inputspace.real.modes"} <= set(found)
+    assert {
+        "inputspace.p1.adversarial",
+        "inputspace.p2.lst",
+        "inputspace.p2.roles",
+        "inputspace.p3.maps",
+        "inputspace.px.layers",
+        "inputspace.real.modes",
+    } <= set(found)
     assert not offenders(found), "a cached computation lives in a module that does not compute"
 
 
@@ -68,17 +81,45 @@ def test_no_module_that_only_reports_costs_or_fakes_enters_the_digest(module):
 
 def test_the_non_computing_modules_named_exist():
     """A renamed module must not make the check above silently vacuous."""
-    for name in ("progress", "papercost", "papercheck", "workmodel", "standins", "plotting", "pipeline",
-                 "scorecard", "verdicts", "claims", "outputs", "provenance", "workflow.engine", "site.build",
-                 "p0.cost", "p1.cost", "p2.cost", "p3.cost", "px.cost", "real.cost", "p1.plots", "p3.tables"):
+    for name in (
+        "progress",
+        "papercost",
+        "papercheck",
+        "workmodel",
+        "standins",
+        "plotting",
+        "pipeline",
+        "scorecard",
+        "verdicts",
+        "claims",
+        "outputs",
+        "provenance",
+        "workflow.engine",
+        "site.build",
+        "p0.cost",
+        "p1.cost",
+        "p2.cost",
+        "p3.cost",
+        "px.cost",
+        "real.cost",
+        "p1.plots",
+        "p3.tables",
+    ):
         assert (LIB.joinpath(*name.split(".")).with_suffix(".py")).is_file(), name
         assert offenders([f"inputspace.{name}"]), name
 
 
 def test_the_checker_flags_a_non_computing_module_and_only_those():
-    assert offenders(["inputspace.methods.levelset", "inputspace.progress", "inputspace.p2.knobs",
-                      "inputspace.p2.cost", "inputspace.workflow.engine", "inputspace.models"]) == [
-        "inputspace.p2.cost", "inputspace.progress", "inputspace.workflow.engine"]
+    assert offenders(
+        [
+            "inputspace.methods.levelset",
+            "inputspace.progress",
+            "inputspace.p2.knobs",
+            "inputspace.p2.cost",
+            "inputspace.workflow.engine",
+            "inputspace.models",
+        ]
+    ) == ["inputspace.p2.cost", "inputspace.progress", "inputspace.workflow.engine"]
     assert offenders(["inputspace.p3.maps", "inputspace.p3.knobs", "inputspace.real.pool"]) == []
 
 
@@ -88,7 +129,9 @@ def _write(lib: Path, module: str, source: str) -> None:
     f.write_text(source)
 
 
-@pytest.mark.parametrize("bad", ["inputspace.papercost", "inputspace.standins", "inputspace.p9.cost"])
+@pytest.mark.parametrize(
+    "bad", ["inputspace.papercost", "inputspace.standins", "inputspace.p9.cost"]
+)
 def test_a_compute_module_importing_a_non_computing_one_is_caught(tmp_path, monkeypatch, bad):
     """A synthetic library: ``inputspace.p9.maps`` caches a computation and imports ``bad``; its
     digest then follows ``bad`` and the check names it. Without that import it passes."""
@@ -110,4 +153,6 @@ def test_a_progress_bar_is_presentation_so_the_digest_never_follows_it():
     """Algorithms draw their bars with ``progress`` (``levelset``, ``inputopt``, ``train``): it is one
     of the modules the digest skips, so a change to a bar keeps every cached result."""
     assert sources.is_presentation("inputspace.progress")
-    assert "inputspace.progress" not in [module_name(f) for f in sources.compute_dependencies("inputspace.p2.lst")]
+    assert "inputspace.progress" not in [
+        module_name(f) for f in sources.compute_dependencies("inputspace.p2.lst")
+    ]

@@ -1,4 +1,5 @@
 """The fidelity audit's controls (2026-12-07): each new rule and mechanism on both sides."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,7 +37,11 @@ def test_lst_controls_are_off_with_the_knob_and_change_only_their_knobs():
     assert set(controls) == {"noadv", "mean196"}
     assert controls["noadv"][1].adv_pert is False and controls["mean196"][1].adv_grad_batch == 196
     assert controls["noadv"][1].iters == cfg.iters and cfg.adv_pert is True
-    off = resolve("p2-tab01", {"profile": "smoke", "device": "cpu", "lst_controls": False}, p2knobs.KNOBS["p2-tab01"])
+    off = resolve(
+        "p2-tab01",
+        {"profile": "smoke", "device": "cpu", "lst_controls": False},
+        p2knobs.KNOBS["p2-tab01"],
+    )
     assert lst.controls(off) == {}
 
 
@@ -45,7 +50,9 @@ def test_centered_noise_is_mean_free_with_the_uniform_noise_s_l2():
     g = torch.Generator().manual_seed(0)
     u = attacks.uniform_noise(x, 0.1, generator=g) - x
     c = attacks.centered_noise(x, 0.1, generator=torch.Generator().manual_seed(1)) - x
-    assert abs(float(u.mean()) - 0.05) < 2e-3 and abs(float(c.mean())) < 2e-3  # the offset of U(0, ε) only
+    assert (
+        abs(float(u.mean()) - 0.05) < 2e-3 and abs(float(c.mean())) < 2e-3
+    )  # the offset of U(0, ε) only
     assert float(u.pow(2).mean()) == pytest.approx(float(c.pow(2).mean()), rel=0.02)  # ε²/3 both
     black = torch.zeros(4, 1, 8, 8)
     assert float(attacks.centered_noise(black, 0.1, generator=g).min()) == 0.0  # clipped to [0, 1]
@@ -59,7 +66,9 @@ def test_the_random_pair_distance_of_a_torus():
 
 
 def _matched_inputs(at_frac, normal_frac):
-    cfg = resolve("p2-fig04", {"profile": "quick", "device": "cpu"}, p2knobs.KNOBS["p2-fig04"])
+    cfg = resolve(
+        "p2-triangles", {"profile": "quick", "device": "cpu"}, p2knobs.KNOBS["p2-triangles"]
+    )
     table = pd.DataFrame({"model": [label_of(cfg, "at")] * len(at_frac), "frac_0.2": at_frac})
     matched = [{"stats": {"frac_0.2": f}, "covered": [(0.46, 0.45)]} for f in normal_frac]
     return table, matched, cfg
@@ -67,14 +76,13 @@ def _matched_inputs(at_frac, normal_frac):
 
 def test_matched_coverage_passes_when_the_at_triangles_are_more_confident_and_fails_on_a_tie(card):
     table, matched, cfg = _matched_inputs([0.9, 0.8, 0.95], [0.5, 0.6, 0.4])
-    c = card("p2-fig04")
+    c = card("p2-triangles")
     p2claims.matched_coverage(c, table, matched, cfg)
     assert c.claims[0].passed is True and c.claims[0].kind == "control"
     table, matched, cfg = _matched_inputs([1.0, 1.0, 1.0], [1.0, 1.0, 1.0])
-    c = card("p2-fig04")
+    c = card("p2-triangles")
     p2claims.matched_coverage(c, table, matched, cfg)
     assert c.claims[0].passed is False  # a tie is no "larger"
-    c = card("p2-fig04")
+    c = card("p2-triangles")
     p2claims.matched_coverage(c, table, None, cfg)
     assert c.claims[0].passed is None and c.claims[0].measured == "no AT model"
-

@@ -1,4 +1,5 @@
 """BatchNorm folding and the fast frozen wrapper compute the same function as the trained network."""
+
 import copy
 
 import pytest
@@ -50,7 +51,11 @@ def test_analysed_or_shared_convolutions_are_not_folded():
     class Branchy(nn.Module):
         def __init__(self):
             super().__init__()
-            self.conv, self.bn, self.side = nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Conv2d(3, 4, 3)
+            self.conv, self.bn, self.side = (
+                nn.Conv2d(3, 4, 3),
+                nn.BatchNorm2d(4),
+                nn.Conv2d(3, 4, 3),
+            )
             self.bn_side = nn.BatchNorm2d(4)
 
         def forward(self, x):
@@ -60,11 +65,17 @@ def test_analysed_or_shared_convolutions_are_not_folded():
     net = _with_running_stats(Branchy()).eval()
     assert foldable_pairs(net) == [("side", "bn_side")]
     assert foldable_pairs(net, keep=("side",)) == []
-    seq = _with_running_stats(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())).eval()
+    seq = _with_running_stats(
+        nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())
+    ).eval()
     assert foldable_pairs(seq) == [("0", "1")] and foldable_pairs(seq, keep=("0",)) == []
     ref = copy.deepcopy(net)
     x = torch.rand(2, 3, 8, 8)
-    assert fold_batchnorm(net) == 1 and isinstance(net.bn_side, nn.Identity) and isinstance(net.bn, nn.BatchNorm2d)
+    assert (
+        fold_batchnorm(net) == 1
+        and isinstance(net.bn_side, nn.Identity)
+        and isinstance(net.bn, nn.BatchNorm2d)
+    )
     assert torch.allclose(net(x), ref(x), atol=1e-5)
 
 
@@ -95,7 +106,9 @@ def test_load_model_fast_flag(tmp_path):
     ckpt = tmp_path / "r18.pt"
     torch.save(ref.state_dict(), ckpt)
     fast = zoo.load_model("resnet18", "imagenet", "paper", checkpoint=ckpt, pretrained=False)
-    plain = zoo.load_model("resnet18", "imagenet", "paper", checkpoint=ckpt, pretrained=False, fast=False)
+    plain = zoo.load_model(
+        "resnet18", "imagenet", "paper", checkpoint=ckpt, pretrained=False, fast=False
+    )
     assert fast.folded == 20 and plain.folded == 0 and not plain.channels_last
     x = torch.rand(2, 3, 64, 64)
     assert torch.allclose(fast(x), plain(x), rtol=1e-4, atol=1e-4)

@@ -1,4 +1,5 @@
 """Tests of P1's targeted input-optimization attack (inputspace.methods.attacks)."""
+
 import pytest
 import torch
 from torch import nn
@@ -28,8 +29,9 @@ def test_attack_reaches_target_class_and_early_stop_level(tiny_trained):
     target = torch.full((4,), 7)
     with torch.no_grad():
         level = nn.functional.cross_entropy(model(d.x[d.y == 7][:1]), torch.tensor([7]))
-    res = input_optimization_attack(model, source, target, lr=0.05, iterations=2000,
-                                    early_stop=float(level))
+    res = input_optimization_attack(
+        model, source, target, lr=0.05, iterations=2000, early_stop=float(level)
+    )
     assert (model(res.x).argmax(1) == 7).all()
     assert (res.ce <= level).all()
     assert (res.iterations >= 32).all()
@@ -37,6 +39,12 @@ def test_attack_reaches_target_class_and_early_stop_level(tiny_trained):
 
 def test_attack_respects_bounds(tiny_trained):
     model, d = tiny_trained
-    res = input_optimization_attack(model, d.x[:2], torch.tensor([3, 3]), lr=0.5, iterations=50,
-                                    bounds=(torch.zeros(1), torch.ones(1)))
+    res = input_optimization_attack(
+        model,
+        d.x[:2],
+        torch.tensor([3, 3]),
+        lr=0.5,
+        iterations=50,
+        bounds=(torch.zeros(1), torch.ones(1)),
+    )
     assert res.x.min() >= 0 and res.x.max() <= 1

@@ -1,5 +1,6 @@
 """The layout of the library: algorithms in ``methods/``, one package per paper with the same role
 files, no private name crossing modules, no public name meaning two things, no dead links."""
+
 import ast
 import collections
 import re
@@ -16,8 +17,17 @@ EXPLORERS = {"p1": True, "p2": True, "p3": True, "px": True}
 # Names every module may define for itself (a logger, a type variable, a command-line entry point) and
 # the interface every paper's knobs.py (its knobs) and cost.py provide (the reduced work, the counts kept
 # and the work model of `make paper-check`; what each knob holds on the GPU, for the out-of-memory hint).
-ALLOWED_REPEATS = {"log", "T", "main", "KNOBS", "PAPER_CHECK", "PAPER_WORK", "PAPER_CHECK_FIXED", "MEMORY",
-                  "PAPER_BENCH"}
+ALLOWED_REPEATS = {
+    "log",
+    "T",
+    "main",
+    "KNOBS",
+    "PAPER_CHECK",
+    "PAPER_WORK",
+    "PAPER_CHECK_FIXED",
+    "MEMORY",
+    "PAPER_BENCH",
+}
 
 
 def _modules():
@@ -64,15 +74,19 @@ def test_methods_import_no_paper_package_and_no_notebook_infrastructure():
         if not module.startswith("inputspace.methods"):
             continue
         for base, _ in _imports(ast.parse(f.read_text()), module):
-            assert not re.match(r"inputspace\.(p\d|px|notebook|config|pipeline|claims|cache)\b", base), \
-                f"{module} imports {base}"
+            assert not re.match(
+                r"inputspace\.(p\d|px|notebook|config|pipeline|claims|cache)\b", base
+            ), f"{module} imports {base}"
 
 
 def test_no_private_name_is_imported_from_another_module():
-    offenders = [f"{module}: from {base} import {name}"
-                 for module, f in _modules()
-                 for base, names in _imports(ast.parse(f.read_text()), module)
-                 for name in names if name.startswith("_") and not name.startswith("__")]
+    offenders = [
+        f"{module}: from {base} import {name}"
+        for module, f in _modules()
+        for base, names in _imports(ast.parse(f.read_text()), module)
+        for name in names
+        if name.startswith("_") and not name.startswith("__")
+    ]
     assert offenders == []
 
 
@@ -86,7 +100,9 @@ def _mirrors(modules):
     network and names each after the paper package's function it mirrors (``real.modes.bypass_demo``
     is ``p1.barriers.bypass_demo`` on EfficientNet-Lite): one ``real`` module beside paper modules."""
     real = [m for m in modules if m.startswith("inputspace.real.")]
-    return len(real) == 1 and all(re.match(r"inputspace\.(p\d|px)\.", m) for m in modules if m not in real)
+    return len(real) == 1 and all(
+        re.match(r"inputspace\.(p\d|px)\.", m) for m in modules if m not in real
+    )
 
 
 def test_no_public_name_means_two_things():
@@ -102,7 +118,10 @@ def test_no_public_name_means_two_things():
     for name, modules in where.items():
         if len(modules) < 2 or name in ALLOWED_REPEATS:
             continue
-        if all(_role(m) in ROLE_FILES + ("explorer",) and _role(m) not in ("knobs", "cost") for m in modules) or _mirrors(modules):
+        if all(
+            _role(m) in ROLE_FILES + ("explorer",) and _role(m) not in ("knobs", "cost")
+            for m in modules
+        ) or _mirrors(modules):
             continue
         clashes[name] = modules
     assert clashes == {}
@@ -115,7 +134,12 @@ def test_library_cites_the_papers_not_a_file_outside_the_repository(path: Path):
 
 
 def _imported(module):
-    return {base for m, f in _modules() if m == module for base, _ in _imports(ast.parse(f.read_text()), m)}
+    return {
+        base
+        for m, f in _modules()
+        if m == module
+        for base, _ in _imports(ast.parse(f.read_text()), m)
+    }
 
 
 def test_the_runners_share_the_catalogue_and_no_arrow_runs_back_up():
@@ -128,5 +152,8 @@ def test_the_runners_share_the_catalogue_and_no_arrow_runs_back_up():
     for module in workflow:
         assert "inputspace.pipeline" not in _imported(module), module
     assert {b for b in _imported("inputspace.catalogue") if b.startswith("inputspace")} <= {
-        "inputspace", "inputspace.paths", "inputspace.config"}  # config: type names only
+        "inputspace",
+        "inputspace.paths",
+        "inputspace.config",
+    }  # config: type names only
     assert "inputspace.notebook" not in _imported("inputspace.outputs")

@@ -1,4 +1,5 @@
 """Level Set Traversal (P2 Algorithm 1) on tiny models."""
+
 import logging
 
 import pytest
@@ -59,10 +60,19 @@ class ConstantLogits(nn.Module):
 
 def test_zero_gradient_traversal_moves_straight_to_the_target():
     x, tgt = torch.full((2, *SHAPE), 0.5), torch.zeros((2, *SHAPE))
-    res = levelset.traverse(ConstantLogits().eval(), x, torch.zeros(2, dtype=torch.long), tgt, iters=5,
-                            step_size=0.1, adv_pert=True, log_every=1, noise=torch.full_like(x, 0.5))
+    res = levelset.traverse(
+        ConstantLogits().eval(),
+        x,
+        torch.zeros(2, dtype=torch.long),
+        tgt,
+        iters=5,
+        step_size=0.1,
+        adv_pert=True,
+        log_every=1,
+        noise=torch.full_like(x, 0.5),
+    )
     assert torch.isfinite(res.x).all() and res.accepted.tolist() == [5, 5]
-    assert torch.allclose(res.x, torch.full_like(x, 0.5 * 0.9 ** 5), atol=1e-6)
+    assert torch.allclose(res.x, torch.full_like(x, 0.5 * 0.9**5), atol=1e-6)
 
 
 def test_initial_noise_is_within_two_over_255():
@@ -83,8 +93,19 @@ def test_rejected_steps_leave_the_sample_unchanged_and_accepted_keep_the_confide
     model = mlp(seed=3, scale=8.0)  # strongly curved: large steps can lose confidence
     x, y, tgt, noise = batch(model, n=6)
     pthresh = 0.02
-    res = levelset.traverse(model, x, y, tgt, step_size=0.5, iters=12, pthresh=pthresh,
-                            adv_pert=False, log_every=1, log_images=True, noise=noise)
+    res = levelset.traverse(
+        model,
+        x,
+        y,
+        tgt,
+        step_size=0.5,
+        iters=12,
+        pthresh=pthresh,
+        adv_pert=False,
+        log_every=1,
+        log_images=True,
+        noise=noise,
+    )
     imgs = res.log_images  # (steps, B, ...)
     changed = (imgs[1:] != imgs[:-1]).flatten(2).any(2)  # (iters, B): step accepted
     assert changed.any() and (~changed).any(), "the test needs both accepted and rejected steps"
@@ -97,8 +118,11 @@ def test_traverse_equals_the_reference_loop():
     model = mlp(seed=2)
     x, y, tgt, noise = batch(model, n=5)
     kw = dict(step_size=0.05, iters=25, pthresh=0.05, adv_eps=0.01, adv_pert=True, noise=noise)
-    assert torch.allclose(levelset.traverse(model, x, y, tgt, **kw).x,
-                          levelset.reference_traverse(model, x, y, tgt, **kw), atol=1e-6)
+    assert torch.allclose(
+        levelset.traverse(model, x, y, tgt, **kw).x,
+        levelset.reference_traverse(model, x, y, tgt, **kw),
+        atol=1e-6,
+    )
 
 
 def test_batched_results_equal_per_sample_results():
@@ -107,7 +131,9 @@ def test_batched_results_equal_per_sample_results():
     kw = dict(step_size=0.05, iters=20, pthresh=0.1, adv_eps=0.01, adv_pert=True)
     full = levelset.traverse(model, x, y, tgt, noise=noise, **kw)
     for b in range(4):
-        one = levelset.traverse(model, x[b:b + 1], y[b:b + 1], tgt[b:b + 1], noise=noise[b:b + 1], **kw)
+        one = levelset.traverse(
+            model, x[b : b + 1], y[b : b + 1], tgt[b : b + 1], noise=noise[b : b + 1], **kw
+        )
         assert torch.allclose(one.x[0], full.x[b], atol=1e-5)
         assert one.accepted[0] == full.accepted[b]
 
@@ -115,8 +141,18 @@ def test_batched_results_equal_per_sample_results():
 def test_distance_to_target_decreases_monotonically_without_adversarial_term():
     model = mlp(seed=5)
     x, y, tgt, noise = batch(model, n=4)
-    res = levelset.traverse(model, x, y, tgt, step_size=0.05, iters=30, pthresh=0.3,
-                            adv_pert=False, log_every=1, noise=noise)
+    res = levelset.traverse(
+        model,
+        x,
+        y,
+        tgt,
+        step_size=0.05,
+        iters=30,
+        pthresh=0.3,
+        adv_pert=False,
+        log_every=1,
+        noise=noise,
+    )
     assert (res.log_rms_l2.diff(dim=0) <= 1e-6).all()
     assert (res.log_rms_l2[-1] < res.log_rms_l2[0]).all()
 
@@ -129,7 +165,9 @@ def test_misclassified_sources_are_flagged_not_dropped(caplog):
         res = levelset.traverse(model, x, y, tgt, iters=3, log_every=1, noise=noise)
     assert res.valid.tolist() == [True, False, True] and len(res.x) == 3
     assert torch.equal(res.x[1], x[1]) and torch.isnan(res.log_p_src[:, 1]).all()
-    assert [(r.levelname, "misclassified" in r.message) for r in caplog.records] == [("INFO", True)]  # no
+    assert [(r.levelname, "misclassified" in r.message) for r in caplog.records] == [
+        ("INFO", True)
+    ]  # no
     # warning in a notebook's output: the result carries the count (valid)
 
 
@@ -153,8 +191,15 @@ def test_logs_hold_every_log_step_and_the_output():
 def test_width_radius_zero_equals_the_on_path_confidence():
     model = mlp()
     x, y, _, _ = batch(model)
-    w = lst_eval.measure_widths(model, x, y, torch.randn_like(x), (0.0, 0.5), n_dirs=16,
-                                generator=torch.Generator().manual_seed(0))
+    w = lst_eval.measure_widths(
+        model,
+        x,
+        y,
+        torch.randn_like(x),
+        (0.0, 0.5),
+        n_dirs=16,
+        generator=torch.Generator().manual_seed(0),
+    )
     assert w.shape == (4, 3, 2)
     assert torch.allclose(w[:, 1], w[:, 0], atol=1e-6)  # both quantiles at radius 0
     assert (w[:, 2, 0] <= w[:, 2, 1]).all()

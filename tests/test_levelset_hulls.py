@@ -1,4 +1,6 @@
-"""Evaluation of LST outputs (P2 Tables 1-2, Figs of star-like sets and hulls): distances, segments, triangle hulls, derangements."""
+"""Evaluation of LST outputs (P2 Tables 1-2, Figs of star-like sets and hulls): distances,
+segments, triangle hulls, derangements."""
+
 import itertools
 
 import numpy as np
@@ -23,7 +25,7 @@ class Linear(nn.Module):
 def test_rms_l2_is_l2_over_sqrt_of_pixel_count():
     x, y = torch.zeros(2, 3, 4, 4), torch.full((1, 3, 4, 4), 0.5)
     assert torch.allclose(lst_eval.rms_l2(x, y), torch.tensor([0.5, 0.5]))
-    assert torch.allclose(lst_eval.rms_l2(x, y), (x - y).flatten(1).norm(dim=1) / 48 ** 0.5)
+    assert torch.allclose(lst_eval.rms_l2(x, y), (x - y).flatten(1).norm(dim=1) / 48**0.5)
 
 
 def test_linf_is_the_largest_pixel_difference():
@@ -60,7 +62,9 @@ def test_triangle_lattice_has_66_points_and_the_official_float_test_64():
 
 def test_triangle_points_hit_the_vertices():
     xs, x1, x2 = torch.zeros(3, 2, 2), torch.ones(3, 2, 2), torch.full((3, 2, 2), 2.0)
-    pts = lst_eval.triangle_points(xs, x1, x2, torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
+    pts = lst_eval.triangle_points(
+        xs, x1, x2, torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    )
     assert [float(p.mean()) for p in pts] == [0.0, 1.0, 2.0, 1.5]
 
 
@@ -70,7 +74,9 @@ def test_triangle_stats_follow_the_official_definitions():
     st = lst_eval.triangle_stats(probs, w)
     edge = torch.cat([probs[w[:, 1] == 0], probs[w[:, 0] == 0]])
     assert len(edge) == 22
-    assert st["p_src"] == pytest.approx(0.9) and st["triangle_mean"] == pytest.approx(float(probs.mean()))
+    assert st["p_src"] == pytest.approx(0.9) and st["triangle_mean"] == pytest.approx(
+        float(probs.mean())
+    )
     assert st["frac_0.0"] == pytest.approx(0.0)  # strict ">": nothing exceeds p_src
     assert st["frac_0.1"] == pytest.approx(float((probs > 0.8).double().mean()))
     assert st["edge_mean"] == pytest.approx(float(edge.mean()))
@@ -85,8 +91,10 @@ def test_table2_rows_average_over_all_pairs_of_runs():
     rows = lst_eval.table2_rows(model, src, y, out)
     assert rows.shape == (2, len(lst_eval.TABLE2_COLUMNS))
     w = lst_eval.lattice(10)
-    probs = [lst_eval.triangle_confidences(model, src[0], out[0, a], out[0, b], int(y[0]), w)
-             for a, b in itertools.combinations(range(3), 2)]
+    probs = [
+        lst_eval.triangle_confidences(model, src[0], out[0, a], out[0, b], int(y[0]), w)
+        for a, b in itertools.combinations(range(3), 2)
+    ]
     per = [lst_eval.triangle_stats(p, w) for p in probs]
     assert rows[0, 1] == pytest.approx(np.mean([p["triangle_mean"] for p in per]))
     assert rows[0, -1] == pytest.approx(min(p["edge_min"] for p in per))

@@ -33,11 +33,16 @@ def test_wrapper_is_frozen_and_normalizes_inside():
 
 def test_features_equal_timm_features_only_maps():
     import timm
+
     torch.manual_seed(0)
     net = build_net("resnet18", 10, 224)  # unmodified at ImageNet size
     model = wrap(net, "resnet18", 224)
-    fo = timm.create_model("resnet18", pretrained=False, features_only=True, out_indices=(1, 2, 3, 4))
-    fo.load_state_dict({k: v for k, v in net.state_dict().items() if not k.startswith("fc.")}, strict=False)
+    fo = timm.create_model(
+        "resnet18", pretrained=False, features_only=True, out_indices=(1, 2, 3, 4)
+    )
+    fo.load_state_dict(
+        {k: v for k, v in net.state_dict().items() if not k.startswith("fc.")}, strict=False
+    )
     fo.eval()
     x = torch.rand(1, 3, 224, 224)
     ours = model.features(x)
@@ -95,8 +100,15 @@ def _weights_hash(seed: int) -> str:
     torch.manual_seed(seed)
     model = wrap(build_net("resnet18", 10, 32), "resnet18", 32, frozen=False)
     split = data.digits("train").subset(range(64))
-    train_classifier(model, split, Recipe(epochs=1, batch_size=16), device=torch.device("cpu"),
-                     seed=seed, max_steps=2, progress=False)
+    train_classifier(
+        model,
+        split,
+        Recipe(epochs=1, batch_size=16),
+        device=torch.device("cpu"),
+        seed=seed,
+        max_steps=2,
+        progress=False,
+    )
     h = hashlib.sha256()
     for v in model.state_dict().values():
         h.update(v.numpy().tobytes())
@@ -107,7 +119,9 @@ def test_training_is_deterministic_on_cpu_for_a_seed():
     assert _weights_hash(0) == _weights_hash(0) != _weights_hash(1)
 
 
-def test_smoke_zoo_model_is_trained_once_cached_with_manifest_and_reloaded(isolated_data, monkeypatch):
+def test_smoke_zoo_model_is_trained_once_cached_with_manifest_and_reloaded(
+    isolated_data, monkeypatch
+):
     monkeypatch.setattr(zoo, "recipe_for", lambda a, r, p: Recipe(epochs=1, train_fraction=0.05))
     dev = torch.device("cpu")
     m1, man = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev)
@@ -124,9 +138,13 @@ def test_smoke_zoo_model_is_trained_once_cached_with_manifest_and_reloaded(isola
     assert pt.with_name(pt.name + ".corrupt").exists()
 
 
-def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(isolated_data, monkeypatch):
-    recipes = {"standard": Recipe(epochs=1, train_fraction=0.05),
-               "fgsm-at": Recipe(name="fgsm-at", epochs=1, train_fraction=0.05, init="standard")}
+def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(
+    isolated_data, monkeypatch
+):
+    recipes = {
+        "standard": Recipe(epochs=1, train_fraction=0.05),
+        "fgsm-at": Recipe(name="fgsm-at", epochs=1, train_fraction=0.05, init="standard"),
+    }
     monkeypatch.setattr(zoo, "recipe_for", lambda a, r, p: recipes[r])
     started_from = {}
     real_train = zoo.train_classifier
@@ -139,11 +157,18 @@ def test_a_fine_tuning_recipe_starts_from_the_trained_model_of_its_init_recipe(i
     dev = torch.device("cpu")
     _, man = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev, recipe="fgsm-at")
     first, base = zoo.load_quick_model("resnet18", "digits", "smoke", device=dev, fast=False)
-    assert man["init_model"] == base["name"] == "resnet18-digits-standard-s0" and man["init_sha256"] == base["sha256"]
+    assert (
+        man["init_model"] == base["name"] == "resnet18-digits-standard-s0"
+        and man["init_sha256"] == base["sha256"]
+    )
     trained = first.net.state_dict()
-    assert all(torch.equal(started_from["fgsm-at"][k], trained[k]) for k in trained)  # not a fresh timm init
+    assert all(
+        torch.equal(started_from["fgsm-at"][k], trained[k]) for k in trained
+    )  # not a fresh timm init
     assert not all(torch.equal(started_from["standard"][k], trained[k]) for k in trained)
-    assert "init" not in Recipe().as_dict() and man["recipe"]["init"] == "standard"  # old manifests still match
+    assert (
+        "init" not in Recipe().as_dict() and man["recipe"]["init"] == "standard"
+    )  # old manifests still match
 
 
 def test_training_chains_keep_a_fine_tuned_model_after_its_start_and_longest_first(monkeypatch):

@@ -1,4 +1,5 @@
 """Every committed notebook follows the house anatomy (parameters, setup, claims, provenance)."""
+
 import os
 import re
 
@@ -67,14 +68,19 @@ def test_paper_notebooks_record_claims_through_one_library_call(path):
 @pytest.mark.parametrize("path", OVERVIEWS, ids=lambda p: p.stem)
 def test_overview_links_every_notebook_of_its_paper(path):
     paper = path.name.split("-")[0]
-    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    text = "\n".join(
+        c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+    )
     for other in NOTEBOOKS:
         if other.name.startswith(paper + "-") and other != path:
             assert f"({other.name})" in text, f"{path.name} does not link {other.name}"
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name.startswith(("p1-", "p2-", "p3-"))
-                                  and p not in OVERVIEWS], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in NOTEBOOKS if p.name.startswith(("p1-", "p2-", "p3-")) and p not in OVERVIEWS],
+    ids=lambda p: p.stem,
+)
 def test_figure_notebooks_link_their_papers_overview(path):
     first = nbformat.read(path, as_version=4).cells[0].source
     overview = next(o.name for o in OVERVIEWS if o.name.startswith(path.name.split("-")[0] + "-"))
@@ -131,6 +137,10 @@ def test_the_template_follows_the_anatomy():
     assert "parameters" in code[0].metadata.get("tags", [])
     src = "\n".join(c.source for c in code)
     assert 'notebook.setup("pN-figK", globals(), knobs.KNOBS["pN-figK"])' in src
-    assert re.search(r"^savefig\(fig, cfg\)", src, re.M) and re.search(r"^claims\.\w+\(card\b", src, re.M)
+    assert re.search(r"^savefig\(fig, cfg\)", src, re.M) and re.search(
+        r"^claims\.\w+\(card\b", src, re.M
+    )
     assert code[-1].source.splitlines() == ["# NBVAL_IGNORE_OUTPUT", "notebook.provenance(cfg);"]
-    assert any(c.cell_type == "markdown" and c.source.startswith("**What this shows.**") for c in nb.cells)
+    assert any(
+        c.cell_type == "markdown" and c.source.startswith("**What this shows.**") for c in nb.cells
+    )

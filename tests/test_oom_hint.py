@@ -4,6 +4,7 @@
 :func:`inputspace.oomhint.oom_message`; the cell still fails. The knobs come from each paper's
 ``cost.MEMORY`` table, checked here against the notebooks' real knobs.
 """
+
 import importlib
 
 import nbformat
@@ -33,8 +34,9 @@ class _OutOfMemory(torch.nn.Module):
 
 def _oom_in_path_losses():
     try:
-        connectivity.path_losses(_OutOfMemory(), torch.zeros(1, 3), torch.ones(1, 3),
-                                 torch.zeros(1, dtype=torch.long), 4)
+        connectivity.path_losses(
+            _OutOfMemory(), torch.zeros(1, 3), torch.ones(1, 3), torch.zeros(1, dtype=torch.long), 4
+        )
     except torch.OutOfMemoryError as exc:
         return exc
     raise AssertionError("path_losses did not run out of memory")
@@ -42,10 +44,14 @@ def _oom_in_path_losses():
 
 # --- the message ---------------------------------------------------------------------------------
 def test_message_names_the_knob_its_value_and_a_smaller_one_on_one_line():
-    line = oomhint.oom_message(_cfg("p2-fig04"), notebook.memory_of("p2-fig04"), device=H100)
+    line = oomhint.oom_message(
+        _cfg("p2-triangles"), notebook.memory_of("p2-triangles"), device=H100
+    )
     assert "\n" not in line
-    assert line.startswith("GPU out of memory in p2-fig04 on cuda:0 (NVIDIA H100 80GB HBM3, "
-                           "79.1 of 79.2 GiB allocated at peak): lower grid_n (now 5): ")
+    assert line.startswith(
+        "GPU out of memory in p2-triangles on cuda:0 (NVIDIA H100 80GB HBM3, "
+        "79.1 of 79.2 GiB allocated at peak): lower grid_n (now 5): "
+    )
     assert "-p grid_n 2" in line and "lattice_n (now 10)" in line
     assert line.index("grid_n") < line.index("lattice_n")  # the table's order: lower grid_n first
     assert "no knob" not in line and "device='cpu'" not in line
@@ -53,10 +59,12 @@ def test_message_names_the_knob_its_value_and_a_smaller_one_on_one_line():
 
 def test_message_follows_the_run_s_values_and_groups_knobs_holding_the_same_thing():
     line = oomhint.oom_message(_cfg("p1-fig06", n_classes=40), notebook.memory_of("p1-fig06"))
-    assert line.startswith("Device out of memory in p1-fig06 on cpu: lower n_classes (now 40) or "
-                           "pairs_per_class (now 7): ")
+    assert line.startswith(
+        "Device out of memory in p1-fig06 on cpu: lower n_classes (now 40) or "
+        "pairs_per_class (now 7): "
+    )
     assert line.endswith("; e.g. papermill … -p n_classes 20")
-    sequences = oomhint.oom_message(_cfg("p2-fig05"), notebook.memory_of("p2-fig05"))
+    sequences = oomhint.oom_message(_cfg("p2-widths"), notebook.memory_of("p2-widths"))
     assert "width_pairs (now 3 entries)" in sequences and "-y 'width_pairs: [[0, 1]]'" in sequences
 
 
@@ -70,12 +78,19 @@ def test_message_without_a_knob_says_so_and_offers_no_false_fix():
 
 def test_site_names_the_library_function_and_its_fixed_batch():
     site = oomhint.oom_site(_oom_in_path_losses().__traceback__)
-    assert site == oomhint.OOMSite("inputspace.methods.connectivity.path_losses", None,
-                                    ("inputspace.methods.connectivity.path_losses", "batch_size", 256))
-    line = oomhint.oom_message(_cfg("p1-fig07"), notebook.memory_of("p1-fig07"), site=site, device=H100)
+    assert site == oomhint.OOMSite(
+        "inputspace.methods.connectivity.path_losses",
+        None,
+        ("inputspace.methods.connectivity.path_losses", "batch_size", 256),
+    )
+    line = oomhint.oom_message(
+        _cfg("p1-fig07"), notebook.memory_of("p1-fig07"), site=site, device=H100
+    )
     assert " in inputspace.methods.connectivity.path_losses: no knob of p1-fig07" in line
-    assert ("batch_size=256 of inputspace.methods.connectivity.path_losses is fixed in the library "
-            "(no knob changes it)") in line
+    assert (
+        "batch_size=256 of inputspace.methods.connectivity.path_losses is fixed in the library "
+        "(no knob changes it)"
+    ) in line
     with_knobs = oomhint.oom_message(_cfg("p1-fig06"), notebook.memory_of("p1-fig06"), site=site)
     assert "lower n_classes" in with_knobs and "is fixed in the library" in with_knobs
     assert "; else free the GPU" in with_knobs
@@ -87,12 +102,18 @@ def test_site_is_none_outside_the_library_and_a_knob_s_batch_is_not_called_fixed
     except torch.OutOfMemoryError as exc:
         assert oomhint.oom_site(exc.__traceback__) is None
     cfg = _cfg("p1-fig10")  # batch_size is a knob of p1-fig10 (512 in the paper profile)
-    knob = oomhint.OOMSite("inputspace.p1.untrained._barrier_evolution", None,
-                            ("inputspace.p1.untrained._barrier_evolution", "batch_size", 512))
+    knob = oomhint.OOMSite(
+        "inputspace.p1.untrained._barrier_evolution",
+        None,
+        ("inputspace.p1.untrained._barrier_evolution", "batch_size", 512),
+    )
     line = oomhint.oom_message(cfg, notebook.memory_of("p1-fig10"), site=knob)
     assert "fixed in the library" not in line and "lower batch_size (now 512)" in line
-    fixed = oomhint.OOMSite("inputspace.methods.connectivity.path_losses", "inputspace.p1.untrained._measure",
-                             ("inputspace.methods.connectivity.path_losses", "batch_size", 256))
+    fixed = oomhint.OOMSite(
+        "inputspace.methods.connectivity.path_losses",
+        "inputspace.p1.untrained._measure",
+        ("inputspace.methods.connectivity.path_losses", "batch_size", 256),
+    )
     line = oomhint.oom_message(cfg, notebook.memory_of("p1-fig10"), site=fixed)
     assert "(called by inputspace.p1.untrained._measure)" in line and "batch_size=256 of" in line
 
@@ -110,7 +131,9 @@ def test_every_notebook_has_a_memory_entry_of_its_own_knobs(paper):
     assert set(getattr(ops, "PAPER_WORK", {})) <= set(ops.MEMORY)
     for nid, table in ops.MEMORY.items():
         knobs = notebook.knobs_of(nid)
-        assert set(table) <= set(knobs), f"{nid}: {sorted(set(table) - set(knobs))} are not its knobs"
+        assert set(table) <= set(knobs), (
+            f"{nid}: {sorted(set(table) - set(knobs))} are not its knobs"
+        )
         paper_values = resolve(nid, {"profile": "paper", "device": "cpu"}, knobs).values
         for name, what in table.items():
             assert what.strip() and "\n" not in what, (nid, name)
@@ -119,7 +142,7 @@ def test_every_notebook_has_a_memory_entry_of_its_own_knobs(paper):
 
 
 def test_the_knobs_that_set_what_is_on_the_gpu_at_once_are_listed():
-    assert list(notebook.memory_of("p2-fig04")) == ["grid_n", "lattice_n"]
+    assert list(notebook.memory_of("p2-triangles")) == ["grid_n", "lattice_n"]
     assert {"n_runs", "pool_classes"} <= set(notebook.memory_of("p2-tab01"))
     assert {"n_classes", "pairs_per_class"} == set(notebook.memory_of("p1-fig06"))
     assert {"n_classes", "per_class"} == set(notebook.memory_of("p3-fig07"))
@@ -147,18 +170,27 @@ class _Shell:
 
 def test_handler_shows_the_full_traceback_then_the_line_and_replaces_only_itself():
     shell = _Shell()
-    oomhint.install_oom_hint(shell, _cfg("p2-fig01", profile="smoke"), notebook.memory_of("p2-fig01"))
-    oomhint.install_oom_hint(shell, _cfg("p2-fig04", profile="smoke"), notebook.memory_of("p2-fig04"))
+    oomhint.install_oom_hint(
+        shell, _cfg("p2-example", profile="smoke"), notebook.memory_of("p2-example")
+    )
+    oomhint.install_oom_hint(
+        shell, _cfg("p2-triangles", profile="smoke"), notebook.memory_of("p2-triangles")
+    )
     assert shell.custom_exceptions == (torch.OutOfMemoryError,)
     exc = _oom_in_path_losses()
     shell.handler(shell, type(exc), exc, exc.__traceback__)
     etype, value, stb = shell.shown
     assert etype is torch.OutOfMemoryError and value is exc  # the original error, not replaced
-    assert stb[:2] == ["Traceback …", "OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"]
-    assert stb[2].startswith("Device out of memory in p2-fig04 on cpu in "
-                             "inputspace.methods.connectivity.path_losses: lower grid_n (now 3)")
+    assert stb[:2] == [
+        "Traceback …",
+        "OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+    ]
+    assert stb[2].startswith(
+        "Device out of memory in p2-triangles on cpu in "
+        "inputspace.methods.connectivity.path_losses: lower grid_n (now 3)"
+    )
     other = _Shell(custom=(KeyError,))  # someone else's handler stays
-    oomhint.install_oom_hint(other, _cfg("p2-fig04"), notebook.memory_of("p2-fig04"))
+    oomhint.install_oom_hint(other, _cfg("p2-triangles"), notebook.memory_of("p2-triangles"))
     assert other.custom_exceptions == (KeyError,) and other.handler is None
 
 
@@ -166,34 +198,50 @@ def test_a_notebook_that_runs_out_of_memory_fails_with_the_line(tmp_path):
     """End to end in the project's kernel: setup (twice, as a rerun cell would) prints what it
     always printed, the out-of-memory cell still fails papermill, the original error is kept
     and the last line of the failure (what ``make figures`` prints) is the hint."""
-    cells = ['profile = "smoke"\ndevice = "cpu"',
-             "from inputspace import notebook\nfrom inputspace.p2 import knobs\n"
-             'notebook.setup("p2-fig04", globals(), knobs.KNOBS["p2-fig04"])\n'
-             'cfg, card = notebook.setup("p2-fig04", globals(), knobs.KNOBS["p2-fig04"])',
-             "import torch\nfrom inputspace.methods import connectivity\n\n\n"
-             "class OutOfMemory(torch.nn.Module):\n    def forward(self, x):\n"
-             '        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")\n\n\n'
-             "assert get_ipython().custom_exceptions == (torch.OutOfMemoryError,)\n"
-             "connectivity.path_losses(OutOfMemory(), torch.zeros(1, 3), torch.ones(1, 3), "
-             "torch.zeros(1, dtype=torch.long), 4)",
-             'print("not reached")']
+    cells = [
+        'profile = "smoke"\ndevice = "cpu"',
+        "from inputspace import notebook\nfrom inputspace.p2 import knobs\n"
+        'notebook.setup("p2-triangles", globals(), knobs.KNOBS["p2-triangles"])\n'
+        'cfg, card = notebook.setup("p2-triangles", globals(), knobs.KNOBS["p2-triangles"])',
+        "import torch\nfrom inputspace.methods import connectivity\n\n\n"
+        "class OutOfMemory(torch.nn.Module):\n    def forward(self, x):\n"
+        '        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")\n\n\n'
+        "assert get_ipython().custom_exceptions == (torch.OutOfMemoryError,)\n"
+        "connectivity.path_losses(OutOfMemory(), torch.zeros(1, 3), torch.ones(1, 3), "
+        "torch.zeros(1, dtype=torch.long), 4)",
+        'print("not reached")',
+    ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     src, out = tmp_path / "oom.ipynb", tmp_path / "oom.out.ipynb"
     nbformat.write(nb, src)
     with pytest.raises(pm.PapermillExecutionError) as err:
-        pm.execute_notebook(str(src), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+        pm.execute_notebook(
+            str(src), str(out), kernel_name="python3", progress_bar=False, cwd=str(tmp_path)
+        )
     assert err.value.ename == "OutOfMemoryError"
     assert err.value.evalue == "CUDA out of memory. Tried to allocate 2.00 GiB"
     last = str(err.value).strip().splitlines()[-1]
-    assert last.startswith("Device out of memory in p2-fig04 on cpu in inputspace.methods.connectivity."
-                           "path_losses: lower grid_n (now 3): ")
-    assert "-p grid_n 1" in last and "batch_size=256 of inputspace.methods.connectivity.path_losses" in last
-    executed = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]  # papermill
-    assert [c.source for c in executed] == cells                                            # adds a banner
-    printed = f"{_cfg('p2-fig04', profile='smoke')}\ndevice used: cpu\n{RunOutputs('p2-fig04', 'smoke').describe()}\n"
+    assert last.startswith(
+        "Device out of memory in p2-triangles on cpu in inputspace.methods.connectivity."
+        "path_losses: lower grid_n (now 3): "
+    )
+    assert (
+        "-p grid_n 1" in last
+        and "batch_size=256 of inputspace.methods.connectivity.path_losses" in last
+    )
+    executed = [
+        c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"
+    ]  # papermill
+    assert [c.source for c in executed] == cells  # adds a banner
+    printed = f"{_cfg('p2-triangles', profile='smoke')}\ndevice used: cpu\n{RunOutputs('p2-triangles', 'smoke').describe()}\n"
     assert [(o.output_type, o.get("name"), o.get("text")) for o in executed[1].outputs] == [
-        ("stream", "stdout", printed * 2)]
+        ("stream", "stdout", printed * 2)
+    ]
     error = [o for o in executed[2].outputs if o.output_type == "error"]
     assert len(error) == 1 and error[0].traceback[-1] == last
     assert "Tried to allocate 2.00 GiB" in error[0].traceback[-2]

@@ -16,6 +16,7 @@ from inputspace.p1.untrained import untrained_net
 
 # --- toy models -----------------------------------------------------------------------------
 
+
 class Waves(nn.Module):
     """2-D toy whose class-0 loss oscillates along any segment (interior barriers everywhere)."""
 
@@ -41,7 +42,7 @@ class Well(nn.Module):
 
     def forward(self, x):
         d2 = ((x.view(len(x), 2) - self.mu) ** 2).sum(1)
-        g = self.h * torch.exp(-d2 / (2 * self.s ** 2))
+        g = self.h * torch.exp(-d2 / (2 * self.s**2))
         return torch.stack([g, torch.zeros_like(g)], 1)
 
 
@@ -52,17 +53,18 @@ def _mlp(seed=0):
 
 # --- 1. companion bypass: gradient projection --------------------------------------------------
 
+
 def test_companion_first_update_is_orthogonal_to_an_axis_aligned_path():
     """A=(-2,0), C=(2,0): the projected gradient has no x component, so Adam's first step
     (elementwise g/|g|) has none either and is exactly orthogonal to C - A."""
     model = Bump()
     a = torch.tensor([[[[-2.0, 0.0]]]])
     c = torch.tensor([[[[2.0, 0.0]]]])
-    b = torch.tensor([[[[-0.4, 0.0]]]])   # off the bump's centre: raw gradient has an x part
+    b = torch.tensor([[[[-0.4, 0.0]]]])  # off the bump's centre: raw gradient has an x part
     y = torch.tensor([0])
     xb = b.clone().requires_grad_(True)
     (g_raw,) = torch.autograd.grad(F.cross_entropy(model(xb), y), xb)
-    assert abs(float(g_raw.flatten()[0])) > 1e-3   # without projection the step would move along AC
+    assert abs(float(g_raw.flatten()[0])) > 1e-3  # without projection the step would move along AC
 
     res = bypass(model, a, c, b, y, variant="companion", iterations=1, lr=0.005)
     dx, v = (res.b_prime - b).flatten(), (c - a).flatten()
@@ -89,6 +91,7 @@ def test_companion_bypass_projects_every_gradient_off_the_path_direction(monkeyp
             out = grad_map(gr, rows)
             seen.append((gr.clone(), out.clone(), rows.clone()))
             return out
+
         return original(*args, grad_map=recording, **kwargs)
 
     monkeypatch.setattr(conn, "optimize_inputs", spy)
@@ -96,9 +99,9 @@ def test_companion_bypass_projects_every_gradient_off_the_path_direction(monkeyp
     res1 = bypass(model, a, c, b, y, variant="companion", iterations=1, lr=lr)
     raw, proj, rows = seen[0]
     v = (c - a)[rows]
-    assert cosine(raw, v).abs().min() > 1e-2          # the raw gradient does point along AC
-    assert cosine(proj, v).abs().max() < 1e-5         # the projected one does not
-    expected = -lr * proj / (proj.abs() + 1e-8)       # Adam's bias-corrected first step
+    assert cosine(raw, v).abs().min() > 1e-2  # the raw gradient does point along AC
+    assert cosine(proj, v).abs().max() < 1e-5  # the projected one does not
+    expected = -lr * proj / (proj.abs() + 1e-8)  # Adam's bias-corrected first step
     torch.testing.assert_close(res1.b_prime - b, expected, atol=1e-6, rtol=1e-4)
 
     seen.clear()
@@ -124,14 +127,25 @@ def test_first_update_in_general_direction_companion_drifts_exact_does_not():
 
 # --- 2. connect: several splits in one round -------------------------------------------------
 
+
 def test_connect_two_forced_rounds_keeps_nodes_curves_and_new_ce_in_path_order():
     model = Waves()
     a = torch.tensor([[-2.0, 0.5], [1.0, -1.5]]).view(2, 1, 1, 2)
     c = torch.tensor([[2.0, -0.5], [-1.0, 2.0]]).view(2, 1, 1, 2)
     y = torch.tensor([0, 0])
     n = 101
-    res = connect(model, a, c, y, n_points=n, min_rounds=2, max_rounds=2, method="exact",
-                  iterations=60, lr=0.1)
+    res = connect(
+        model,
+        a,
+        c,
+        y,
+        n_points=n,
+        min_rounds=2,
+        max_rounds=2,
+        method="exact",
+        iterations=60,
+        lr=0.1,
+    )
     assert len(res) == 2
     for p, out in enumerate(res):
         assert [len(rd.nodes) for rd in out.rounds] == [2, 3, 5]
@@ -142,43 +156,56 @@ def test_connect_two_forced_rounds_keeps_nodes_curves_and_new_ce_in_path_order()
             # old vertices keep their order; one new vertex inside every old segment
             assert torch.equal(cur.nodes[0::2], prev.nodes)
             for k in range(len(prev.curves)):
-                pk, qk, new = prev.nodes[k].flatten(), prev.nodes[k + 1].flatten(), cur.nodes[2 * k + 1].flatten()
+                pk, qk, new = (
+                    prev.nodes[k].flatten(),
+                    prev.nodes[k + 1].flatten(),
+                    cur.nodes[2 * k + 1].flatten(),
+                )
                 d = qk - pk
-                along = float((new - pk) @ d / (d @ d))   # exact variant: B' - B orthogonal to d
+                along = float((new - pk) @ d / (d @ d))  # exact variant: B' - B orthogonal to d
                 assert abs(along - float(prev.barrier.alpha[k])) < 1e-4, (p, k)
             # each stored curve is the loss along its own consecutive pair of vertices
-            _, cv = path_losses(model, cur.nodes[:-1], cur.nodes[1:], y[p].repeat(len(cur.curves)), n)
+            _, cv = path_losses(
+                model, cur.nodes[:-1], cur.nodes[1:], y[p].repeat(len(cur.curves)), n
+            )
             torch.testing.assert_close(cur.curves, cv, atol=1e-5, rtol=1e-5)
             # consecutive segments share their common vertex
             torch.testing.assert_close(cur.curves[:-1, -1], cur.curves[1:, 0], atol=1e-5, rtol=1e-5)
             # CE of the new vertices, left to right
             with torch.no_grad():
-                ce_nodes = F.cross_entropy(model(cur.nodes[1::2]), y[p].repeat(len(cur.new_ce)), reduction="none")
+                ce_nodes = F.cross_entropy(
+                    model(cur.nodes[1::2]), y[p].repeat(len(cur.new_ce)), reduction="none"
+                )
             torch.testing.assert_close(cur.new_ce, ce_nodes, atol=1e-5, rtol=1e-5)
-        assert torch.equal(out.rounds[-1].nodes[0], a[p]) and torch.equal(out.rounds[-1].nodes[-1], c[p])
+        assert torch.equal(out.rounds[-1].nodes[0], a[p]) and torch.equal(
+            out.rounds[-1].nodes[-1], c[p]
+        )
     # the check of left-to-right alignment is not vacuous: the new CEs of a round differ
     assert any(abs(float(out.rounds[2].new_ce[0] - out.rounds[2].new_ce[1])) > 1e-2 for out in res)
 
 
 # --- 3. Fig 6 post-processing -----------------------------------------------------------------
 
+
 def test_drop_largest_diff_keeps_smallest_abs_difference_per_kind_and_class():
     def row(kind, cls, l1, l2, tag):
         return {"kind": kind, "class": cls, "L1": l1, "L2": l2, "tag": tag}
 
-    rows = [row("within", 0, 1.0, 1.1, "w0a"),    # |d| 0.1
-            row("within", 0, 0.0, 3.0, "w0b"),    # 3.0
-            row("within", 0, 2.0, 0.5, "w0c"),    # 1.5
-            row("within", 0, 0.2, 0.0, "w0d"),    # 0.2
-            row("within", 1, 5.0, 0.0, "w1a"),    # 5.0
-            row("within", 1, 0.0, 0.3, "w1b"),    # 0.3
-            row("within", 1, 1.0, 1.0, "w1c"),    # 0.0
-            row("adversarial", 0, 0.0, 0.05, "a0a"),  # 0.05
-            row("adversarial", 0, 9.0, 0.0, "a0b"),   # 9.0
-            row("adversarial", 0, 0.0, 4.0, "a0c")]   # 4.0
+    rows = [
+        row("within", 0, 1.0, 1.1, "w0a"),  # |d| 0.1
+        row("within", 0, 0.0, 3.0, "w0b"),  # 3.0
+        row("within", 0, 2.0, 0.5, "w0c"),  # 1.5
+        row("within", 0, 0.2, 0.0, "w0d"),  # 0.2
+        row("within", 1, 5.0, 0.0, "w1a"),  # 5.0
+        row("within", 1, 0.0, 0.3, "w1b"),  # 0.3
+        row("within", 1, 1.0, 1.0, "w1c"),  # 0.0
+        row("adversarial", 0, 0.0, 0.05, "a0a"),  # 0.05
+        row("adversarial", 0, 9.0, 0.0, "a0b"),  # 9.0
+        row("adversarial", 0, 0.0, 4.0, "a0c"),
+    ]  # 4.0
     tags = [r["tag"] for r in rows]
     out = drop_largest_diff(rows, 2)
-    assert [r["tag"] for r in out] == tags                       # rows stay, in order
+    assert [r["tag"] for r in out] == tags  # rows stay, in order
     kept = {r["tag"] for r in out if r["kept"]}
     assert kept == {"w0a", "w0d", "w1c", "a0a"}
     out0 = drop_largest_diff([dict(r) for r in rows], 0)
@@ -186,6 +213,7 @@ def test_drop_largest_diff_keeps_smallest_abs_difference_per_kind_and_class():
 
 
 # --- 4. random other class --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("n", [2, 3, 10, 100])
 def test_other_class_never_returns_c_and_covers_all_others(n):
@@ -201,6 +229,7 @@ def test_other_class_never_returns_c_and_covers_all_others(n):
 
 # --- 5. FVO keep-best -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lr, iterations", [(0.5, 40), (1.0, 40)])
 def test_fvo_returns_best_iterate_when_the_last_one_is_worse(lr, iterations):
     """Unreachable stop (CE >= softplus(-3) ~ 0.0486 > 1e-6) and an lr that overshoots the
@@ -208,12 +237,20 @@ def test_fvo_returns_best_iterate_when_the_last_one_is_worse(lr, iterations):
     model, y, wd = Well(), torch.tensor([0]), 1e-7
     floor = F.softplus(torch.tensor(-model.h)).item()
     g = torch.Generator().manual_seed(0)
-    res = feature_visualization(model, y, shape=(1, 1, 2), generator=g, lr=lr, iterations=iterations,
-                                stop=1e-6, weight_decay=wd)
-    assert int(res.iterations[0]) == iterations                 # the stop was never met
+    res = feature_visualization(
+        model,
+        y,
+        shape=(1, 1, 2),
+        generator=g,
+        lr=lr,
+        iterations=iterations,
+        stop=1e-6,
+        weight_decay=wd,
+    )
+    assert int(res.iterations[0]) == iterations  # the stop was never met
     hist = res.history[:, 0]
     assert not torch.isnan(hist).any()
-    assert float(res.ce[0]) == float(hist.min())                # best of the recorded history
+    assert float(res.ce[0]) == float(hist.min())  # best of the recorded history
     assert float(res.ce[0]) >= floor - 1e-6
     with torch.no_grad():
         torch.testing.assert_close(F.cross_entropy(model(res.x), y, reduction="none"), res.ce)
@@ -221,16 +258,19 @@ def test_fvo_returns_best_iterate_when_the_last_one_is_worse(lr, iterations):
     # the same run without keep-best (same start noise, same Adam) returns the last iterate
     g = torch.Generator().manual_seed(0)
     x0 = 0.01 * torch.randn((1, 1, 1, 2), generator=g)
-    last = optimize_inputs(model, x0, y, lr=lr, iterations=iterations, weight_decay=wd, stop=1e-6,
-                           keep_best=False)
-    assert torch.equal(last.history, res.history)               # identical trajectories
-    assert float(last.ce[0]) > float(res.ce[0]) + 1e-3          # the last iterate is worse
-    best_kb = optimize_inputs(model, x0, y, lr=lr, iterations=iterations, weight_decay=wd, stop=1e-6,
-                              keep_best=True)
+    last = optimize_inputs(
+        model, x0, y, lr=lr, iterations=iterations, weight_decay=wd, stop=1e-6, keep_best=False
+    )
+    assert torch.equal(last.history, res.history)  # identical trajectories
+    assert float(last.ce[0]) > float(res.ce[0]) + 1e-3  # the last iterate is worse
+    best_kb = optimize_inputs(
+        model, x0, y, lr=lr, iterations=iterations, weight_decay=wd, stop=1e-6, keep_best=True
+    )
     assert torch.equal(best_kb.ce, res.ce) and torch.equal(best_kb.x, res.x)
 
 
 # --- 6. untrained ResNets: torchvision-like last-BN init ---------------------------------------
+
 
 def _last_bns(net):
     blocks = [m for m in net.modules() if hasattr(m, "zero_init_last")]
@@ -245,7 +285,10 @@ def test_untrained_last_bn_not_zero_unless_requested(arch, n_blocks, last):
     net = untrained_net(arch, 10, 32, seed=0, zero_init_last=False)
     bns = _last_bns(net)
     assert len(bns) == n_blocks
-    assert all(getattr(m, last) is bn for m, bn in zip((m for m in net.modules() if hasattr(m, "zero_init_last")), bns))
+    assert all(
+        getattr(m, last) is bn
+        for m, bn in zip((m for m in net.modules() if hasattr(m, "zero_init_last")), bns)
+    )
     assert all(not bool((bn.weight == 0).all()) for bn in bns)
     # positive control: timm's own init zeroes them, so the check above is not vacuous
     bns_timm = _last_bns(untrained_net(arch, 10, 32, seed=0, zero_init_last=True))
@@ -256,15 +299,18 @@ def test_fig10_augmentations_shift_and_flip_as_documented():
     """shift2 is the ±2 px random shift; flip-crop4 shifts by ≤ 4 px and mirrors about half the images."""
     from inputspace.p1.untrained import augment
     from inputspace.train import random_shift
+
     x = torch.zeros(200, 1, 12, 32)
-    x[:, :, 5, 2] = 1.0                                   # one bright pixel near the left edge
+    x[:, :, 5, 2] = 1.0  # one bright pixel near the left edge
     same = augment(x, "shift2", torch.Generator().manual_seed(0))
     assert torch.equal(same, random_shift(x, 2, torch.Generator().manual_seed(0)))
     out = augment(x, "flip-crop4", torch.Generator().manual_seed(0))
-    cols = out[:, 0].amax(1).argmax(1)                    # column of the (surviving) bright pixel
-    kept = out.flatten(1).amax(1) > 0                      # shifted off the image: gone
-    flipped = cols[kept] >= 16                             # mirrored: 31 - (2 ± 4) = 25..33
+    cols = out[:, 0].amax(1).argmax(1)  # column of the (surviving) bright pixel
+    kept = out.flatten(1).amax(1) > 0  # shifted off the image: gone
+    flipped = cols[kept] >= 16  # mirrored: 31 - (2 ± 4) = 25..33
     assert 0.3 < flipped.float().mean() < 0.7
-    assert ((cols[kept][~flipped] - 2).abs() <= 4).all() and ((cols[kept][flipped] - 29).abs() <= 4).all()
+    assert ((cols[kept][~flipped] - 2).abs() <= 4).all() and (
+        (cols[kept][flipped] - 29).abs() <= 4
+    ).all()
     with pytest.raises(ValueError, match="valid"):
         augment(x, "mixup", torch.Generator())

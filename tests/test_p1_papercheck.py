@@ -1,5 +1,6 @@
 """P1's paper check (``python -m inputspace.papercheck``): every notebook has reduced work knobs
 that only reduce work, a positive work model, and parameters the notebook accepts."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,9 +37,13 @@ def test_check_values_are_knobs_and_only_reduce_work(nid):
         if name in RULE_KNOBS:
             assert value in knobs.KNOBS[nid][name].choices
         elif isinstance(ref, tuple):  # a subset of the paper's values, or per-entry smaller sizes
-            assert set(value) <= set(ref) or (len(value) == len(ref) and all(a <= b for a, b in zip(value, ref))), name
+            assert set(value) <= set(ref) or (
+                len(value) == len(ref) and all(a <= b for a, b in zip(value, ref))
+            ), name
         else:
-            assert isinstance(value, int) and not isinstance(value, bool) and isinstance(ref, int), name
+            assert (
+                isinstance(value, int) and not isinstance(value, bool) and isinstance(ref, int)
+            ), name
             assert 0 <= value <= ref, f"{nid}: {name} {value} > paper {ref}"
 
 
@@ -65,5 +70,7 @@ def test_clean_classes_balanced_or_spread():
     assert clean_classes(30, 10) == (list(range(10)), 3)
     assert clean_classes(10, 10) == (list(range(10)), 1)
     classes, per = clean_classes(500, 1000)
-    assert per == 1 and len(classes) == 500 and classes[:3] == [0, 2, 4] and len(set(classes)) == 500
+    assert (
+        per == 1 and len(classes) == 500 and classes[:3] == [0, 2, 4] and len(set(classes)) == 500
+    )
     assert clean_classes(2, 1000) == ([0, 500], 1)

@@ -4,6 +4,7 @@ Covers the accumulated adversarial term, the direction of the adversarial push, 
 the acceptance test (clean source, not the noisy start), the path-width probe directions, and the
 paper-profile hyper-parameters of the P2 notebooks (the official README commands).
 """
+
 import inspect
 
 import pytest
@@ -20,8 +21,9 @@ SHAPE = (3, 8, 8)
 DIM = 3 * 8 * 8
 
 
-def linear_model(classes: int = 3, seed: int = 0, scale: float = 1.0,
-                 dtype: torch.dtype = torch.float64) -> nn.Module:
+def linear_model(
+    classes: int = 3, seed: int = 0, scale: float = 1.0, dtype: torch.dtype = torch.float64
+) -> nn.Module:
     """Linear softmax model on flattened 3×8×8 inputs, centred at the grey image 0.5 so that the
     logits ``W (x − 0.5)`` stay moderate (the softmax does not saturate)."""
     g = torch.Generator().manual_seed(seed)
@@ -35,11 +37,12 @@ def linear_model(classes: int = 3, seed: int = 0, scale: float = 1.0,
     return net
 
 
-def grey_batch(model: nn.Module, n: int, seed: int, spread: float = 0.1,
-               dtype: torch.dtype = torch.float64):
+def grey_batch(
+    model: nn.Module, n: int, seed: int, spread: float = 0.1, dtype: torch.dtype = torch.float64
+):
     """Images in [0.5 − spread, 0.5 + spread] (far from the clamp), labelled by the model."""
     g = torch.Generator().manual_seed(seed)
-    x = (0.5 + spread * (2 * torch.rand((n, *SHAPE), generator=g, dtype=dtype) - 1))
+    x = 0.5 + spread * (2 * torch.rand((n, *SHAPE), generator=g, dtype=dtype) - 1)
     with torch.no_grad():
         y = model(x).argmax(1)
     tgt = torch.rand((n, *SHAPE), generator=g, dtype=dtype)
@@ -65,7 +68,9 @@ def test_adv_update_scales_accumulates_and_clamps_elementwise_by_hand():
     # clamp is applied at every call (without it: 0.375 - 0.125 = 0.25, not 0.125).
     assert torch.equal(d2, torch.tensor([[0.25, 0.0, 0.125, -0.25]]))
     # raw gradient, not its sign: a small gradient gives a proportionally small term
-    assert torch.equal(levelset._adv_update(None, torch.tensor([[0.5]]), eps), torch.tensor([[0.0625]]))
+    assert torch.equal(
+        levelset._adv_update(None, torch.tensor([[0.5]]), eps), torch.tensor([[0.0625]])
+    )
     # the inputs are not modified in place
     assert torch.equal(d1, torch.tensor([[0.125, -0.125, 0.25, 0.0]]))
 
@@ -84,8 +89,18 @@ def test_adv_term_keeps_accumulating_for_rejected_samples(monkeypatch):
 
     monkeypatch.setattr(levelset, "_adv_update", spy)
     # pthresh = -1: p0 - p_new < -1 is impossible, so every candidate is rejected
-    res = levelset.traverse(model, x, y, tgt, step_size=0.5, iters=iters, pthresh=-1.0,
-                            adv_eps=eps, adv_pert=True, noise=noise)
+    res = levelset.traverse(
+        model,
+        x,
+        y,
+        tgt,
+        step_size=0.5,
+        iters=iters,
+        pthresh=-1.0,
+        adv_eps=eps,
+        adv_pert=True,
+        noise=noise,
+    )
     start = levelset.initial_point(x, noise)
     assert res.accepted.tolist() == [0, 0, 0]
     assert torch.equal(res.x, start)
@@ -155,12 +170,16 @@ def test_acceptance_is_measured_against_the_clean_source_not_the_noisy_start():
     # δ below the gap: p0 − p_new = gap ≥ δ -> rejected (a start-referenced test, 0 < δ, accepts)
     below = levelset.traverse(model, x, y, tgt, pthresh=0.5 * gap, **kw)
     assert below.accepted.tolist() == [0] and torch.equal(below.x, start)
-    assert torch.equal(levelset.reference_traverse(model, x, y, tgt, pthresh=0.5 * gap, **kw), start)
+    assert torch.equal(
+        levelset.reference_traverse(model, x, y, tgt, pthresh=0.5 * gap, **kw), start
+    )
     # δ above the gap: accepted at every step, the image moves, the confidence stays p_start
     above = levelset.traverse(model, x, y, tgt, pthresh=1.5 * gap, **kw)
     assert above.accepted.tolist() == [3]
     assert (above.x - start).abs().max() > 0.05
-    assert torch.allclose(above.p0, p0.reshape(1)) and torch.allclose(above.p_src, p_start.reshape(1))
+    assert torch.allclose(above.p0, p0.reshape(1)) and torch.allclose(
+        above.p_src, p_start.reshape(1)
+    )
     ref = levelset.reference_traverse(model, x, y, tgt, pthresh=1.5 * gap, **kw)
     assert torch.allclose(ref, above.x, atol=1e-12)
 
@@ -190,8 +209,9 @@ def test_width_probe_directions_are_unit_and_orthogonal_to_the_travel_direction(
     radii, n_dirs = (0.25, 0.5, 1.0), 64
     rec = Recorder()
     monkeypatch.setattr(lst_eval, "class_confidence", rec)
-    lst_eval.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
-                         generator=torch.Generator().manual_seed(7))
+    lst_eval.measure_widths(
+        model, x, y, direction, radii, n_dirs=n_dirs, generator=torch.Generator().manual_seed(7)
+    )
     assert len(rec.points) == 1 + len(x) * len(radii)  # on-path row + one call per (sample, r)
     calls = iter(rec.points[1:])
     for b in range(len(x)):
@@ -202,7 +222,7 @@ def test_width_probe_directions_are_unit_and_orthogonal_to_the_travel_direction(
             pts = next(calls)
             assert pts.shape == (n_dirs, *SHAPE)
             assert pts.min() > 0 and pts.max() < 1, "premise: the clamp must not be active"
-            u = ((pts - x[b:b + 1]) / r).flatten(1)
+            u = ((pts - x[b : b + 1]) / r).flatten(1)
             assert (u @ d).abs().max() < 1e-5
             assert torch.allclose(u.norm(dim=1), torch.ones(n_dirs), atol=1e-5)
             us.append(u)
@@ -214,8 +234,9 @@ def test_width_probe_directions_are_unit_and_orthogonal_to_the_travel_direction(
 def test_width_directions_follow_the_seeded_generator():
     model, x, y, direction = width_setup(seed=1)
     radii, n_dirs = (0.5, 1.0), 32
-    out = lst_eval.measure_widths(model, x, y, direction, radii, n_dirs=n_dirs,
-                               generator=torch.Generator().manual_seed(3))
+    out = lst_eval.measure_widths(
+        model, x, y, direction, radii, n_dirs=n_dirs, generator=torch.Generator().manual_seed(3)
+    )
     # reproduce the draws: one (n_dirs, C, H, W) Gaussian per sample, projected and normalised
     g = torch.Generator().manual_seed(3)
     w, bias = model[1].weight, model[1].bias
@@ -249,8 +270,9 @@ def test_widths_along_the_gradient_of_a_two_class_linear_model_are_flat():
     x = 0.5 + 0.005 * torch.randn((2, *SHAPE), generator=g)
     y = torch.tensor([0, 1])
     direction = torch.stack([w.view(SHAPE), -2 * w.view(SHAPE)])
-    out = lst_eval.measure_widths(net, x, y, direction, (0.5, 1.0), n_dirs=64,
-                               generator=torch.Generator().manual_seed(0))
+    out = lst_eval.measure_widths(
+        net, x, y, direction, (0.5, 1.0), n_dirs=64, generator=torch.Generator().manual_seed(0)
+    )
     margin = x.flatten(1) @ w - 0.5 * w.sum()
     p1 = torch.sigmoid(margin)
     expected = torch.stack([1 - p1[0], p1[1]])
@@ -258,8 +280,9 @@ def test_widths_along_the_gradient_of_a_two_class_linear_model_are_flat():
     assert torch.allclose(out, out[:, :1].expand_as(out), atol=2e-5)
     # control: with an unrelated travel direction the same probes do change the confidence
     other = torch.randn((2, *SHAPE), generator=g)
-    spread = lst_eval.measure_widths(net, x, y, other, (1.0,), n_dirs=64,
-                                  generator=torch.Generator().manual_seed(0))
+    spread = lst_eval.measure_widths(
+        net, x, y, other, (1.0,), n_dirs=64, generator=torch.Generator().manual_seed(0)
+    )
     assert (spread[:, 1, 1] - spread[:, 1, 0] > 0.05).all()
 
 
@@ -280,7 +303,7 @@ def test_paper_profile_resolves_the_papers_lst_hyperparameters(notebook_id):
 
 
 def test_paper_profile_width_knobs_match_the_readme_command():
-    cfg = resolve("p2-fig05", {"profile": "paper", "device": "cpu"}, knobs.KNOBS["p2-fig05"])
+    cfg = resolve("p2-widths", {"profile": "paper", "device": "cpu"}, knobs.KNOBS["p2-widths"])
     # official README command: --width_distances 0.5 1 1.5 2, 256 directions, --log_step 20
     assert tuple(cfg.width_radii) == (0.5, 1.0, 1.5, 2.0)
     assert cfg.width_dirs == 256

@@ -1,4 +1,5 @@
 """P2's entries of ``make paper-check``: reduced work knobs (counts only) and the work model."""
+
 import pytest
 
 from inputspace.config import resolve
@@ -8,7 +9,9 @@ NOTEBOOKS = sorted(knobs.KNOBS)
 
 
 def paper_values(nid: str, **overrides) -> dict:
-    return dict(resolve(nid, {"profile": "paper", "device": "cpu", **overrides}, knobs.KNOBS[nid]).values)
+    return dict(
+        resolve(nid, {"profile": "paper", "device": "cpu", **overrides}, knobs.KNOBS[nid]).values
+    )
 
 
 def test_every_notebook_has_a_check_entry_and_a_work_model():

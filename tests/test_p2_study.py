@@ -1,4 +1,5 @@
 """P2 orchestration: model rows (paper checkpoints offline), pool rule, knobs, explorer."""
+
 import pytest
 import torch
 from torch import nn
@@ -24,8 +25,14 @@ def test_paper_at_row_loads_a_local_robustbench_style_checkpoint(tmp_path):
     sd["module.normalize.mean"] = torch.zeros(3)
     path = tmp_path / "Salman2020Do_R50.pt"
     torch.save(sd, path)
-    row = roles.load_role("at", "paper", device=torch.device("cpu"), arch="resnet18",
-                              vit_arch="deit_small_patch16_224", at_checkpoint=str(path))
+    row = roles.load_role(
+        "at",
+        "paper",
+        device=torch.device("cpu"),
+        arch="resnet18",
+        vit_arch="deit_small_patch16_224",
+        at_checkpoint=str(path),
+    )
     x = torch.rand(1, 3, 224, 224)
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
     std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
@@ -41,8 +48,9 @@ def test_paper_at_rows_without_local_files_say_what_to_give():
 
 
 def test_quick_vit_at_row_is_reported_not_available():
-    row = roles.load_role("vit-at", "quick", device=torch.device("cpu"), arch="resnet18",
-                              vit_arch="vit_tiny")
+    row = roles.load_role(
+        "vit-at", "quick", device=torch.device("cpu"), arch="resnet18", vit_arch="vit_tiny"
+    )
     assert row.model is None and "not available in quick" in row.note
 
 
@@ -73,10 +81,16 @@ def test_pool_without_a_qualifying_image_raises_with_advice():
 def fake_grid_run(n: int = 3, steps: int = 4) -> dict:
     pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
     b = len(pairs)
-    return {"src": torch.tensor([p[0] for p in pairs]), "tgt": torch.tensor([p[1] for p in pairs]),
-            "steps": list(range(steps)), "log_images": torch.rand(steps, b, 3, 8, 8),
-            "log_p_src": torch.rand(steps, b), "log_p_tgt": torch.rand(steps, b),
-            "log_rms_l2": torch.rand(steps, b), "x": torch.rand(b, 3, 8, 8)}
+    return {
+        "src": torch.tensor([p[0] for p in pairs]),
+        "tgt": torch.tensor([p[1] for p in pairs]),
+        "steps": list(range(steps)),
+        "log_images": torch.rand(steps, b, 3, 8, 8),
+        "log_p_src": torch.rand(steps, b),
+        "log_p_tgt": torch.rand(steps, b),
+        "log_rms_l2": torch.rand(steps, b),
+        "x": torch.rand(b, 3, 8, 8),
+    }
 
 
 def test_explorer_builds_headless_and_follows_its_controls():
@@ -87,12 +101,18 @@ def test_explorer_builds_headless_and_follows_its_controls():
     assert (src.value, tgt.value, slider.max) == (0, 1, 3)
     assert [o["output_type"] for o in out.outputs] == ["stream", "display_data"]
     k = 0  # pair (0, 1)
-    assert out.outputs[0]["text"].startswith(f"a → b, step 3: source conf {run['log_p_src'][3, k]:.4f}")
+    assert out.outputs[0]["text"].startswith(
+        f"a → b, step 3: source conf {run['log_p_src'][3, k]:.4f}"
+    )
     slider.value = 1
-    assert len(out.outputs) == 2 and "Figure" in out.outputs[1]["data"]["text/plain"]  # the new frame only
+    assert (
+        len(out.outputs) == 2 and "Figure" in out.outputs[1]["data"]["text/plain"]
+    )  # the new frame only
     assert f"RMS ℓ2 to target {run['log_rms_l2'][1, k]:.4f}" in out.outputs[0]["text"]
     tgt.value = 0  # same as the source: a message instead of a frame
-    assert [o["output_type"] for o in out.outputs] == ["stream"] and "different" in out.outputs[0]["text"]
+    assert [o["output_type"] for o in out.outputs] == ["stream"] and "different" in out.outputs[0][
+        "text"
+    ]
 
 
 def test_strip_indices_pick_the_nearest_logged_steps():
@@ -105,9 +125,20 @@ def test_paper_pool_scans_a_local_imagenet_folder_offline(tmp_path):
     for cls, value in (("n0001", 40), ("n0002", 200)):
         (tmp_path / "val" / cls).mkdir(parents=True)
         for i in range(3):
-            Image.new("RGB", (300, 260), (value + i, value, value)).save(tmp_path / "val" / cls / f"{i}.png")
-    cfg = resolve("p2-tab01", {"profile": "paper", "device": "cpu", "imagenet_root": str(tmp_path),
-                               "pool_classes": (1, 0), "pool_rule": "first"}, knobs.KNOBS["p2-tab01"])
+            Image.new("RGB", (300, 260), (value + i, value, value)).save(
+                tmp_path / "val" / cls / f"{i}.png"
+            )
+    cfg = resolve(
+        "p2-tab01",
+        {
+            "profile": "paper",
+            "device": "cpu",
+            "imagenet_root": str(tmp_path),
+            "pool_classes": (1, 0),
+            "pool_rule": "first",
+        },
+        knobs.KNOBS["p2-tab01"],
+    )
     idx, imgs = roles.select_pool([], roles.pool_batches(cfg), cfg.pool_classes, rule="first")
     assert imgs.shape == (2, 3, 224, 224)  # Resize(256) + CenterCrop(224)
     assert imgs[0].mean() > 0.7 > 0.3 > imgs[1].mean()  # class 1 is the bright folder
@@ -136,8 +167,14 @@ def test_paper_vit_at_row_loads_the_convstem_file_without_robustbench(tmp_path):
     torch.manual_seed(0)
     before = torch.rand(1)
     torch.manual_seed(0)
-    row = roles.load_role("vit-at", "paper", device=torch.device("cpu"), arch="resnet50",
-                          vit_arch="deit_small_patch16_224", vit_at_checkpoint_dir=str(tmp_path))
+    row = roles.load_role(
+        "vit-at",
+        "paper",
+        device=torch.device("cpu"),
+        arch="resnet50",
+        vit_arch="deit_small_patch16_224",
+        vit_at_checkpoint_dir=str(tmp_path),
+    )
     assert torch.equal(torch.rand(1), before)  # building the architecture leaves the RNG alone
     x = torch.rand(1, 3, 224, 224)
     mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)

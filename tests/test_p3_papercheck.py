@@ -1,5 +1,6 @@
 """P3's paper-check tables (``cost.PAPER_CHECK``, ``cost.PAPER_WORK``) and the class knob that
 makes the paper profile's code extraction fit a check (and a class range a cluster job)."""
+
 import math
 
 import pytest
@@ -68,16 +69,22 @@ def test_all_class_cache_keys_unchanged():
 
 
 def test_tab02_forwards_its_work_knobs_to_fig11():
-    cfg = resolve("p3-tab02", {"profile": "paper", "n_attack": 1, "n_classes": 5}, knobs.KNOBS["p3-tab02"])
+    cfg = resolve(
+        "p3-tab02", {"profile": "paper", "n_attack": 1, "n_classes": 5}, knobs.KNOBS["p3-tab02"]
+    )
     c11 = tables.config_of(cfg, "p3-fig11")
     assert (c11.n_attack, c11.n_classes, c11.pgd_iters, c11.per_class) == (1, 5, 50, 50)
     smoke = resolve("p3-tab02", {"profile": "smoke"}, knobs.KNOBS["p3-tab02"])
-    assert tables.config_of(smoke, "p3-fig11") == resolve("p3-fig11", {"profile": "smoke"}, knobs.KNOBS["p3-fig11"])
+    assert tables.config_of(smoke, "p3-fig11") == resolve(
+        "p3-fig11", {"profile": "smoke"}, knobs.KNOBS["p3-fig11"]
+    )
 
 
 def test_codes_of_another_imagenet_folder_are_other_codes():
     quick = resolve("p3-fig03", {"profile": "quick"}, knobs.KNOBS["p3-fig03"])
     assert maps.data_key(quick) == {}  # the quick keys stay those from before the knob was keyed
-    a, b = (resolve("p3-fig03", {"profile": "paper", "imagenet_root": r}, knobs.KNOBS["p3-fig03"])
-            for r in ("/data/a", "/data/b"))
+    a, b = (
+        resolve("p3-fig03", {"profile": "paper", "imagenet_root": r}, knobs.KNOBS["p3-fig03"])
+        for r in ("/data/a", "/data/b")
+    )
     assert maps.data_key(a) != maps.data_key(b) and maps.data_key(a) == {"imagenet_root": "/data/a"}

@@ -1,5 +1,6 @@
 """P3 verdict helpers on tiny hand-made data: the trend rule, the ε rule, BMU displacement,
 the shuffled-label control, centre cosine distances, BMU density, and the held-out anchor."""
+
 import math
 from types import SimpleNamespace
 
@@ -17,14 +18,26 @@ def _som(weights: torch.Tensor, m: int, n: int) -> SOM:
     return SOM(weights.float(), SOMConfig(m=m, n=n), torch.zeros(1), torch.zeros(1))
 
 
-def _ls(m, n, *, bmu_tr, y_tr, bmu_val=None, y_val=None, weights=None, num_classes=None,
-        arch="resnet18", layer=0) -> LayerSOM:
+def _ls(
+    m,
+    n,
+    *,
+    bmu_tr,
+    y_tr,
+    bmu_val=None,
+    y_val=None,
+    weights=None,
+    num_classes=None,
+    arch="resnet18",
+    layer=0,
+) -> LayerSOM:
     weights = torch.eye(m * n) if weights is None else weights
     bmu_val = bmu_tr.clone() if bmu_val is None else bmu_val
     y_val = y_tr.clone() if y_val is None else y_val
     num_classes = int(max(y_tr.max(), y_val.max())) + 1 if num_classes is None else num_classes
-    return LayerSOM(arch, layer, _som(weights, m, n), bmu_tr, bmu_val, y_tr, y_val,
-                    y_val.clone(), num_classes)
+    return LayerSOM(
+        arch, layer, _som(weights, m, n), bmu_tr, bmu_val, y_tr, y_val, y_val.clone(), num_classes
+    )
 
 
 # ------------------------------------------------------------------------------ trend rule
@@ -38,8 +51,9 @@ def test_trend_reversed_profile_fails_up_and_passes_down():
     assert claims.trend([0.4, 0.3, 0.2, 0.1], "down") == (True, -1.0)
 
 
-@pytest.mark.parametrize("values", [[2.0, 2.0, 2.0, 2.0], [5.0], [], [1.0, float("nan"), 3.0],
-                                    [1.0, 2.0, float("inf")]])
+@pytest.mark.parametrize(
+    "values", [[2.0, 2.0, 2.0, 2.0], [5.0], [], [1.0, float("nan"), 3.0], [1.0, 2.0, float("inf")]]
+)
 def test_trend_flat_short_or_nonfinite_input_fails_with_nan_rho(values):
     for direction in ("up", "down"):
         passed, rho = claims.trend(values, direction)
@@ -159,8 +173,7 @@ def test_displacement_zero_for_identical_codes_and_hand_value_for_a_shift(monkey
     m, n = 4, 5
     loc = lambda r, c: r * n + c  # noqa: E731
     # SOM-val: 3 inputs, top-2 BMUs
-    bmu_val = torch.tensor([[loc(0, 0), loc(0, 1)], [loc(1, 2), loc(1, 3)],
-                            [loc(0, 1), loc(3, 1)]])
+    bmu_val = torch.tensor([[loc(0, 0), loc(0, 1)], [loc(1, 2), loc(1, 3)], [loc(0, 1), loc(3, 1)]])
     y = torch.zeros(3, dtype=torch.long)
     soms = [_ls(m, n, bmu_tr=bmu_val, y_tr=y, layer=0), _ls(m, n, bmu_tr=bmu_val, y_tr=y, layer=1)]
     pos = torch.tensor([2, 0, 1])
@@ -195,8 +208,13 @@ def _two_cluster_ls():
     a, b = 1 * 6 + 1, 1 * 6 + 3
     bmu = torch.tensor([[a], [a], [b], [b]])
     y = torch.tensor([0, 0, 1, 1])
-    return _ls(6, 6, bmu_tr=bmu, y_tr=y, weights=torch.rand(36, 4, generator=torch.Generator()
-                                                             .manual_seed(0)) + 0.1)
+    return _ls(
+        6,
+        6,
+        bmu_tr=bmu,
+        y_tr=y,
+        weights=torch.rand(36, 4, generator=torch.Generator().manual_seed(0)) + 0.1,
+    )
 
 
 def test_true_d_class_of_perfect_clusters_is_zero():
@@ -230,13 +248,17 @@ def test_shuffled_d_class_is_the_mean_of_its_per_class_values():
     ls = _two_cluster_ls()
     per_class = geometry.shuffled_d_class_per_class(ls, torch.Generator().manual_seed(4))
     assert {k: float(v.mean()) for k, v in per_class.items()} == geometry.shuffled_d_class(
-        ls, torch.Generator().manual_seed(4))
+        ls, torch.Generator().manual_seed(4)
+    )
     assert [len(v) for v in per_class.values()] == [2, 2]  # one value per (pseudo-)class
 
 
 def test_accuracies_are_the_means_of_the_per_image_correctness():
-    correct = {"clean": torch.tensor([True, True, False, True]), "pgd": torch.zeros(4, dtype=torch.bool),
-               "noise": torch.tensor([True, False, False, True])}
+    correct = {
+        "clean": torch.tensor([True, True, False, True]),
+        "pgd": torch.zeros(4, dtype=torch.bool),
+        "noise": torch.tensor([True, False, False, True]),
+    }
     assert attack.accuracies(correct) == {"clean": 0.75, "pgd": 0.0, "noise": 0.5}
 
 
@@ -279,8 +301,9 @@ def test_center_cd_pairs_of_distinct_centres_and_absent_classes():
     for seed in range(5):  # n_centers = 2 -> one pair of two present classes
         one = geometry.class_center_cd(ls, 2, torch.Generator().manual_seed(seed))
         assert one.shape == (1,)
-        assert float(one[0]) == pytest.approx(c, abs=1e-6) or \
-            float(one[0]) == pytest.approx(1.0, abs=1e-6)
+        assert float(one[0]) == pytest.approx(c, abs=1e-6) or float(one[0]) == pytest.approx(
+            1.0, abs=1e-6
+        )
 
 
 # --------------------------------------------------------------------------------- density
@@ -308,8 +331,9 @@ def test_density_counts_never_fraction_and_uniform_expectation():
 
 def test_density_uniform_expectation_matches_a_simulation():
     m, n, N = 3, 3, 5
-    ls = _ls(m, n, bmu_tr=torch.zeros(N, 1, dtype=torch.long) + 4,
-             y_tr=torch.zeros(N, dtype=torch.long))
+    ls = _ls(
+        m, n, bmu_tr=torch.zeros(N, 1, dtype=torch.long) + 4, y_tr=torch.zeros(N, dtype=torch.long)
+    )
     d = geometry.bmu_density(ls, k=1)
     assert d["never"] == pytest.approx(8 / 9)
     g = torch.Generator().manual_seed(0)
@@ -345,16 +369,21 @@ def test_held_out_anchor_mode_and_center_give_different_hand_computed_distances(
     # default is the mode anchor
     torch.testing.assert_close(torus.distance_to_centers(held, target, c, m, n), d_mode)
     # and the per-class D_class differs accordingly: mean(6, 3) vs mean(4, 3)
-    torch.testing.assert_close(torus.d_class(held, target, c, m, n, anchor="mode"),
-                               torch.tensor([4.5]))
-    torch.testing.assert_close(torus.d_class(held, target, c, m, n, anchor="center"),
-                               torch.tensor([3.5]))
+    torch.testing.assert_close(
+        torus.d_class(held, target, c, m, n, anchor="mode"), torch.tensor([4.5])
+    )
+    torch.testing.assert_close(
+        torus.d_class(held, target, c, m, n, anchor="center"), torch.tensor([3.5])
+    )
 
 
 def test_size_ratio_is_max_over_min_per_layer():
     from inputspace.p3.geometry import size_ratio
-    res = {(10, "a"): [torch.tensor([0.1, 0.3]), torch.tensor([1.0])],
-           (20, "a"): [torch.tensor([0.4]), torch.tensor([1.0, 1.0])]}
+
+    res = {
+        (10, "a"): [torch.tensor([0.1, 0.3]), torch.tensor([1.0])],
+        (20, "a"): [torch.tensor([0.4]), torch.tensor([1.0, 1.0])],
+    }
     assert size_ratio(res, (10, 20), "a") == pytest.approx([2.0, 1.0])
     res[(20, "a")][0] = torch.tensor([0.0])
     assert size_ratio(res, (10, 20), "a")[0] == float("inf")
@@ -362,8 +391,12 @@ def test_size_ratio_is_max_over_min_per_layer():
 
 def test_per_class_means_average_each_class_and_group():
     from inputspace.p3.geometry import per_class_means
-    r = {"distance": torch.tensor([1.0, 3.0, 10.0, 2.0, 4.0]), "correct": torch.tensor([True, True, False, True, True]),
-         "y": torch.tensor([0, 0, 0, 1, 1])}
+
+    r = {
+        "distance": torch.tensor([1.0, 3.0, 10.0, 2.0, 4.0]),
+        "correct": torch.tensor([True, True, False, True, True]),
+        "y": torch.tensor([0, 0, 0, 1, 1]),
+    }
     out = per_class_means(r)
     assert out["y"].tolist() == [0, 0, 1] and out["correct"].tolist() == [True, False, True]
     assert out["distance"].tolist() == pytest.approx([2.0, 10.0, 3.0])

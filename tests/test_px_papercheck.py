@@ -1,5 +1,6 @@
 """px's knobs: the other packages' knobs taken over unchanged (so their caches are reused), the
 entries of ``make paper-check`` (reduced work, counts only) and the work model of ``make paper-cost``."""
+
 import pytest
 
 from inputspace import papercheck, zoo
@@ -13,7 +14,9 @@ NOTEBOOKS = sorted(knobs.KNOBS)
 
 
 def paper_values(nid: str, **overrides) -> dict:
-    return dict(resolve(nid, {"profile": "paper", "device": "cpu", **overrides}, knobs.KNOBS[nid]).values)
+    return dict(
+        resolve(nid, {"profile": "paper", "device": "cpu", **overrides}, knobs.KNOBS[nid]).values
+    )
 
 
 def test_the_four_notebooks_have_check_memory_and_work_entries():
@@ -30,11 +33,16 @@ def test_the_knobs_keying_p2_s_lst_runs_are_p2_s_own(nid):
 @pytest.mark.parametrize("nid", ["px-02", "px-04"])
 def test_the_knobs_keying_p3_s_maps_and_attacks_are_p3_s_own(nid):
     for name, knob in {**p3k.BASE, **p3k.ATTACK}.items():
-        if name in ("dataset", "imagenet_root"):  # restricted to P2's data; P2's imagenet_root serves both
+        if name in (
+            "dataset",
+            "imagenet_root",
+        ):  # restricted to P2's data; P2's imagenet_root serves both
             continue
         assert knobs.KNOBS[nid][name] is knob, name
     for profile in ("smoke", "quick", "paper"):
-        assert knobs.KNOBS[nid]["dataset"].default_for(profile) == p3k.BASE["dataset"].default_for(profile)
+        assert knobs.KNOBS[nid]["dataset"].default_for(profile) == p3k.BASE["dataset"].default_for(
+            profile
+        )
 
 
 def test_p1_detection_s_protocol_knobs_are_p1_s_own():
@@ -48,7 +56,9 @@ def test_p2_s_eps_is_the_radius_the_at_row_was_trained_at():
     assert knobs.AT_TRAINING_EPS["quick"] == knobs.AT_TRAINING_EPS["smoke"] == rec.adv_eps
     assert knobs.AT_TRAINING_EPS["paper"] == 4 / 255  # RobustBench Salman2020Do_R50, Linf 4/255
     for profile in ("smoke", "quick", "paper"):
-        assert knobs.KNOBS["px-01"]["pgd_eps"].default_for(profile) == knobs.AT_TRAINING_EPS[profile]
+        assert (
+            knobs.KNOBS["px-01"]["pgd_eps"].default_for(profile) == knobs.AT_TRAINING_EPS[profile]
+        )
 
 
 @pytest.mark.parametrize("nid", NOTEBOOKS)
@@ -85,4 +95,6 @@ def test_paper_check_passes_the_stand_in_data_and_at_checkpoint(nid):
     p = papercheck.parameters(nid)
     assert p["profile"] == "paper" and p["at_checkpoint"].endswith("Salman2020Do_R50.pt")
     assert p["imagenet_root"].endswith("standins/imagenet")
-    assert p["checkpoint"].endswith("checkpoints/resnet50.pt")  # P2's normal row: the stand-in of its arch
+    assert p["checkpoint"].endswith(
+        "checkpoints/resnet50.pt"
+    )  # P2's normal row: the stand-in of its arch

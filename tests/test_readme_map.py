@@ -8,8 +8,9 @@ from inputspace import paths, pipeline
 
 ROWS = pipeline.figmap_rows(pipeline.FIGMAP_FILE.read_text())
 HEADER = ROWS[0]
-LINKED = {m.group(1): row for row in ROWS[2:]
-          for m in [pipeline.FIGMAP_LINK.search(" ".join(row))] if m}
+LINKED = {
+    m.group(1): row for row in ROWS[2:] for m in [pipeline.FIGMAP_LINK.search(" ".join(row))] if m
+}
 
 
 def test_every_notebook_is_in_the_map_once():
@@ -27,12 +28,20 @@ def test_library_calls_resolve_aliases_and_keep_only_paper_and_method_code(tmp_p
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from inputspace import notebook\n"
-                                          "from inputspace.methods import connectivity as conn\n"
-                                          "from inputspace.p3 import plots, claims\n"
-                                          "cfg, card = notebook.setup('x', globals(), {})\n"
-                                          "fig = plots.fig11(r)\nclaims.fig11(card, r)\nconn.path_losses(m, a, c, y)\n"
-                                          "plots.fig11(r)")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from inputspace import notebook\n"
+            "from inputspace.methods import connectivity as conn\n"
+            "from inputspace.p3 import plots, claims\n"
+            "cfg, card = notebook.setup('x', globals(), {})\n"
+            "fig = plots.fig11(r)\nclaims.fig11(card, r)\nconn.path_losses(m, a, c, y)\n"
+            "plots.fig11(r)"
+        )
+    ]
     p = tmp_path / "x.ipynb"
     nbformat.write(nb, p)
-    assert pipeline.library_calls(p) == ["p3.plots.fig11", "p3.claims.fig11", "methods.connectivity.path_losses"]
+    assert pipeline.library_calls(p) == [
+        "p3.plots.fig11",
+        "p3.claims.fig11",
+        "methods.connectivity.path_losses",
+    ]

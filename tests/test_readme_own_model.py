@@ -1,6 +1,7 @@
 """The own-model guide's snippets (``docs/own-model.md``, which the README's "Use it on your own
 model" section points to), executed from the guide itself (so they cannot rot) in one namespace,
 and what each one computes checked against its method."""
+
 import re
 
 import pytest
@@ -12,17 +13,21 @@ GUIDE = paths.ROOT / "docs" / "own-model.md"
 TITLE = "# Use it on your own model\n"
 README_SECTION = "## Use it on your own model"
 # What each snippet must show, in order: setup, then the four uses named by the issue.
-SNIPPETS = (("setup", ("timm.create_model(", "Normalize(", ".eval()")),
-            ("LST", ("traverse(",)),
-            ("barrier and bypass", ("path_losses(", "barriers(", "bypass(")),
-            ("codes and SOM", ("layer_outputs(", "model_codes(", "train_som(", "bmus(")),
-            ("PGD and noise", ("pgd_linf(", "uniform_noise(")))
+SNIPPETS = (
+    ("setup", ("timm.create_model(", "Normalize(", ".eval()")),
+    ("LST", ("traverse(",)),
+    ("barrier and bypass", ("path_losses(", "barriers(", "bypass(")),
+    ("codes and SOM", ("layer_outputs(", "model_codes(", "train_som(", "bmus(")),
+    ("PGD and noise", ("pgd_linf(", "uniform_noise(")),
+)
 
 
 def _section() -> str:
     """The guide below its title (the whole page: its sub-sections are the snippets)."""
     text = GUIDE.read_text()
-    assert text.startswith(TITLE) and text.count(TITLE) == 1, f"{GUIDE.name} must open with '{TITLE.strip()}'"
+    assert text.startswith(TITLE) and text.count(TITLE) == 1, (
+        f"{GUIDE.name} must open with '{TITLE.strip()}'"
+    )
     return text.split(TITLE, 1)[1]
 
 
@@ -32,7 +37,9 @@ def _blocks() -> list[str]:
 
 def test_readme_has_one_own_model_section_that_links_the_guide():
     text = (paths.ROOT / "README.md").read_text()
-    assert text.count(README_SECTION) == 1, f"README.md needs exactly one '{README_SECTION}' section"
+    assert text.count(README_SECTION) == 1, (
+        f"README.md needs exactly one '{README_SECTION}' section"
+    )
     section = text.split(README_SECTION, 1)[1].split("\n## ", 1)[0]
     assert "](docs/own-model.md)" in section
 
@@ -72,13 +79,13 @@ def test_setup_is_an_eval_model_on_pixels(ns):
 
 def test_lst_keeps_the_source_confidence_and_approaches_the_target(ns):
     lst, images = ns["lst"], ns["images"]
-    assert bool(lst.valid.all())                      # sources classified as their label
+    assert bool(lst.valid.all())  # sources classified as their label
     assert lst.x.shape == (4, 3, 32, 32) and 0 <= float(lst.x.min()) and float(lst.x.max()) <= 1
-    assert bool((lst.p0 - lst.p_src < 0.2).all())     # the level set: within pthresh of p0
+    assert bool((lst.p0 - lst.p_src < 0.2).all())  # the level set: within pthresh of p0
     assert bool((lst.p0 - lst.log_p_src < 0.2).all())  # at every logged step too
     assert lst.steps == [0, 10, 20, 30, 40, 50]
     rms = lst.log_rms_l2
-    assert bool((rms[-1] < 0.8 * rms[0]).all())       # moved towards the target
+    assert bool((rms[-1] < 0.8 * rms[0]).all())  # moved towards the target
     final = (lst.x - images[4:8]).flatten(1).norm(dim=1) / (3 * 32 * 32) ** 0.5
     torch.testing.assert_close(final, rms[-1])
 
@@ -90,18 +97,24 @@ def test_barrier_is_the_path_maximum_and_the_exact_bypass_stays_orthogonal(ns):
     ends = torch.maximum(losses[:, 0], losses[:, -1])
     assert bool((bar.gap >= 0).all()) and bool((bar.height >= ends).all())
     torch.testing.assert_close(bar.height, losses.amax(1))
-    assert float(bar.gap[k]) == float(bar.gap.max())       # the highest interior barrier was chosen
+    assert float(bar.gap[k]) == float(bar.gap.max())  # the highest interior barrier was chosen
     al = bar.alpha[k].view(-1, 1, 1, 1)
-    torch.testing.assert_close(b, (1 - al) * a + al * c)   # B is the path point at the maximum
+    torch.testing.assert_close(b, (1 - al) * a + al * c)  # B is the path point at the maximum
     move, path = (byp.b_prime - b).flatten(1), (c - a).flatten(1)
     assert bool((move.norm(dim=1) > 0).all())
     assert bool(((move * path).sum(1).abs() <= 1e-4 * move.norm(dim=1) * path.norm(dim=1)).all())
     assert bool((byp.cosine.abs() < 1e-4).all())
-    assert bool((byp.ce < bar.height[k]).all())            # the bypass lowered the loss
+    assert bool((byp.ce < bar.height[k]).all())  # the bypass lowered the loss
 
 
 def test_codes_have_four_numbers_per_channel_and_bmus_are_units(ns):
-    codes, units, soms, layers, images = ns["codes"], ns["units"], ns["soms"], ns["layers"], ns["images"]
+    codes, units, soms, layers, images = (
+        ns["codes"],
+        ns["units"],
+        ns["soms"],
+        ns["layers"],
+        ns["images"],
+    )
     with torch.no_grad():
         channels = [f.shape[1] for f in ns["features"](images[:1])]
     assert len(codes) == len(layers) == len(soms) == len(units) == 3
@@ -111,7 +124,7 @@ def test_codes_have_four_numbers_per_channel_and_bmus_are_units(ns):
         assert u.shape == (len(images), 3) and u.dtype == torch.long
         assert 0 <= int(u.min()) and int(u.max()) < 36
         assert all(len(set(row)) == 3 for row in u.tolist())  # three different units, nearest first
-        assert len(u[:, 0].unique()) > 1                       # the map spreads the images over units
+        assert len(u[:, 0].unique()) > 1  # the map spreads the images over units
 
 
 def test_pgd_stays_in_its_ball_and_the_noise_control_has_the_same_budget(ns):
@@ -121,7 +134,10 @@ def test_pgd_stays_in_its_ball_and_the_noise_control_has_the_same_budget(ns):
         assert 0 <= float(x.min()) and float(x.max()) <= 1
     assert float(d_pgd.abs().amax()) <= eps + 1e-6
     assert float(d_noise.min()) >= 0 and float(d_noise.amax()) <= eps + 1e-6  # U(0, eps)
-    assert float(d_noise.amax()) > 0.9 * eps                                  # the whole budget is used
+    assert float(d_noise.amax()) > 0.9 * eps  # the whole budget is used
     with torch.no_grad():
-        acc = {k: float((model(ns[k]).argmax(1) == labels).float().mean()) for k in ("x_pgd", "x_noise")}
-    assert acc["x_pgd"] < acc["x_noise"]    # the attack, not the budget, changes the predictions
+        acc = {
+            k: float((model(ns[k]).argmax(1) == labels).float().mean())
+            for k in ("x_pgd", "x_noise")
+        }
+    assert acc["x_pgd"] < acc["x_noise"]  # the attack, not the budget, changes the predictions

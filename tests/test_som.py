@@ -157,5 +157,7 @@ def test_flushing_subnormals_leaves_trained_maps_bit_identical(monkeypatch):
         a = som.train_som(x, cfg, generator=torch.Generator().manual_seed(2), algorithm=algorithm)
         with monkeypatch.context() as mp:
             mp.setattr(som, "neighbourhood", functools.partial(som.neighbourhood, flush=0.0))
-            b = som.train_som(x, cfg, generator=torch.Generator().manual_seed(2), algorithm=algorithm)
+            b = som.train_som(
+                x, cfg, generator=torch.Generator().manual_seed(2), algorithm=algorithm
+            )
         assert torch.equal(a.weights, b.weights) and torch.equal(a.loss, b.loss)

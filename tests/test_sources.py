@@ -1,4 +1,5 @@
 """Which library sources a cached result depends on (inputspace.sources)."""
+
 import json
 import shutil
 
@@ -8,11 +9,24 @@ from inputspace import paths, sources
 
 
 def test_compute_dependencies_follow_the_algorithms_but_not_the_presentation():
-    names = {str(p.relative_to(sources.LIB)) for p in sources.compute_dependencies("inputspace.p0.training")}
-    assert {"inputspace/p0/training.py", "inputspace/p0/knobs.py", "inputspace/zoo.py",
-            "inputspace/train.py"} <= names
-    assert not names & {"inputspace/plotting.py", "inputspace/notebook.py", "inputspace/claims.py",
-                        "inputspace/p0/plots.py", "inputspace/pipeline.py", "inputspace/progress.py"}
+    names = {
+        str(p.relative_to(sources.LIB))
+        for p in sources.compute_dependencies("inputspace.p0.training")
+    }
+    assert {
+        "inputspace/p0/training.py",
+        "inputspace/p0/knobs.py",
+        "inputspace/zoo.py",
+        "inputspace/train.py",
+    } <= names
+    assert not names & {
+        "inputspace/plotting.py",
+        "inputspace/notebook.py",
+        "inputspace/claims.py",
+        "inputspace/p0/plots.py",
+        "inputspace/pipeline.py",
+        "inputspace/progress.py",
+    }
 
 
 def test_library_dependencies_of_notebook_code_include_the_presentation():
@@ -20,13 +34,25 @@ def test_library_dependencies_of_notebook_code_include_the_presentation():
     assert {"notebook.py", "plotting.py", "claims.py", "cache.py"} <= names
 
 
-@pytest.mark.parametrize(("module", "presentation"), [
-    ("inputspace.notebook", True), ("inputspace.claims", True), ("inputspace.pipeline", True),
-    ("inputspace.progress", True),
-    ("inputspace.p1.plots", True), ("inputspace.p2.tables", True), ("inputspace.p3.explorer", True),
-    ("inputspace.px.claims", True), ("inputspace.p3.maps", False), ("inputspace.p1.knobs", False),
-    ("inputspace.methods.levelset", False), ("inputspace.zoo", False), ("inputspace.p3.plotsx", False),
-    ("inputspace.methods.plots", False)])
+@pytest.mark.parametrize(
+    ("module", "presentation"),
+    [
+        ("inputspace.notebook", True),
+        ("inputspace.claims", True),
+        ("inputspace.pipeline", True),
+        ("inputspace.progress", True),
+        ("inputspace.p1.plots", True),
+        ("inputspace.p2.tables", True),
+        ("inputspace.p3.explorer", True),
+        ("inputspace.px.claims", True),
+        ("inputspace.p3.maps", False),
+        ("inputspace.p1.knobs", False),
+        ("inputspace.methods.levelset", False),
+        ("inputspace.zoo", False),
+        ("inputspace.p3.plotsx", False),
+        ("inputspace.methods.plots", False),
+    ],
+)
 def test_presentation_follows_the_role_files(module, presentation):
     assert sources.is_presentation(module) is presentation
 
@@ -40,8 +66,9 @@ def fake_paper(tmp_path, monkeypatch):
     pkg = lib / "inputspace" / "p9"
     pkg.mkdir()
     (pkg / "__init__.py").write_text('"""fake paper"""\n')
-    (pkg / "work.py").write_text("from ..methods import lst_eval\nfrom ..cache import cached\n"
-                                 "from . import tables\n")
+    (pkg / "work.py").write_text(
+        "from ..methods import lst_eval\nfrom ..cache import cached\nfrom . import tables\n"
+    )
     for role in sources.PRESENTATION_ROLES:
         (pkg / f"{role}.py").write_text("X = 1\n")
     monkeypatch.setattr(sources, "LIB", lib)
@@ -70,7 +97,11 @@ def test_no_cached_computation_lives_in_a_presentation_module():
     offenders = []
     for f in sorted((sources.LIB / "inputspace").rglob("*.py")):
         module = ".".join(f.relative_to(sources.LIB).with_suffix("").parts)
-        if sources.is_presentation(module) and module != "inputspace.notebook" and "cached(" in f.read_text():
+        if (
+            sources.is_presentation(module)
+            and module != "inputspace.notebook"
+            and "cached(" in f.read_text()
+        ):
             offenders.append(module)
     assert offenders == []
 

@@ -1,5 +1,6 @@
 """Stand-ins of ``make paper-check`` (:mod:`inputspace.standins`): the files load through the
 library's own paper-profile loaders. Small counts, temporary folders, no large checkpoints."""
+
 import os
 
 import numpy as np
@@ -38,7 +39,9 @@ def test_imagenet_standin_has_all_1000_classes_at_224(imagenet_root, split):
 
 def test_imagenet_standin_pictures_differ_and_rerun_is_skipped(imagenet_root):
     pics = sorted((imagenet_root / ".pictures").glob("*.JPEG"))
-    arrays = [np.asarray(Image.open(p).convert("RGB").resize((32, 32)), np.float32) for p in pics[:4]]
+    arrays = [
+        np.asarray(Image.open(p).convert("RGB").resize((32, 32)), np.float32) for p in pics[:4]
+    ]
     assert len(pics) == 12 and all(np.abs(a - b).mean() > 5 for a, b in zip(arrays, arrays[1:]))
     stamp = (imagenet_root / "standin.json").stat().st_mtime_ns
     standins.write_imagenet(imagenet_root.parent, per_class=1, distinct=12)
@@ -46,7 +49,10 @@ def test_imagenet_standin_pictures_differ_and_rerun_is_skipped(imagenet_root):
 
 
 def test_cifar_and_svhn_standins_load_through_torchvision_set(tmp_path, monkeypatch):
-    cifar, svhn = standins.write_cifar(tmp_path, per_class=1), standins.write_svhn(tmp_path, per_class=2)
+    cifar, svhn = (
+        standins.write_cifar(tmp_path, per_class=1),
+        standins.write_svhn(tmp_path, per_class=2),
+    )
     for name, n_cls in (("cifar10", 10), ("cifar100", 100)):
         for split in ("train", "test"):
             ds = data.torchvision_set(name, split, cifar)
@@ -56,7 +62,11 @@ def test_cifar_and_svhn_standins_load_through_torchvision_set(tmp_path, monkeypa
     monkeypatch.setenv("INPUTSPACE_SVHN", str(svhn))
     ds = data.torchvision_set("svhn", "test")
     raw = loadmat(svhn / "test_32x32.mat")
-    assert raw["X"].shape == (32, 32, 3, 20) and raw["X"].dtype == np.uint8 and raw["y"].shape == (20, 1)
+    assert (
+        raw["X"].shape == (32, 32, 3, 20)
+        and raw["X"].dtype == np.uint8
+        and raw["y"].shape == (20, 1)
+    )
     assert sorted(np.unique(raw["y"])) == list(range(1, 11))
     assert ds[0][0].shape == (3, 32, 32) and ds[0][1] == 0 and raw["y"][0, 0] == 10  # 10 is digit 0
     assert sorted(set(ds.labels.tolist())) == list(range(10))
@@ -65,8 +75,9 @@ def test_cifar_and_svhn_standins_load_through_torchvision_set(tmp_path, monkeypa
 def test_timm_standins_load_through_build_net(r18_out):
     folder = r18_out / "checkpoints"
     (r18,) = standins.write_checkpoints(r18_out, ["resnet18"])
-    vit = standins.write_checkpoint(standins.Checkpoint("vit_tiny_patch16_224.pt", "vit_tiny_patch16_224",
-                                                        1000, 224), folder)
+    vit = standins.write_checkpoint(
+        standins.Checkpoint("vit_tiny_patch16_224.pt", "vit_tiny_patch16_224", 1000, 224), folder
+    )
     assert r18 == folder / "resnet18.pt"
     for arch, p in (("resnet18", r18), ("vit_tiny_patch16_224", vit)):
         net = models.build_net(arch, 1000, 224, checkpoint=p)  # every key and shape must fit
@@ -82,7 +93,9 @@ def test_timm_standins_load_through_build_net(r18_out):
 
 
 def test_small_input_checkpoint_is_adapted_to_32px(tmp_path):
-    spec = standins.Checkpoint("resnet18-cifar100.pt", "resnet18", 100, 32, parameter="checkpoint_dir")
+    spec = standins.Checkpoint(
+        "resnet18-cifar100.pt", "resnet18", 100, 32, parameter="checkpoint_dir"
+    )
     p = standins.write_checkpoint(spec, tmp_path)
     model = zoo.load_model("resnet18", "cifar100", "paper", checkpoint=p)
     assert model(torch.rand(2, 3, 32, 32)).shape == (2, 100)
@@ -98,13 +111,21 @@ def test_robustness_library_layout_loads_into_the_timm_net(tmp_path):
     keys = torch.load(ckpt, weights_only=True)["state_dict"]
     assert "module.attacker.model.conv1.weight" in keys and "module.normalizer.new_mean" in keys
     net = models.build_net("resnet18", 1000, 224, checkpoint=ckpt)
-    assert torch.equal(net.conv1.weight, sd["conv1.weight"]) and torch.equal(net.fc.bias, sd["fc.bias"])
+    assert torch.equal(net.conv1.weight, sd["conv1.weight"]) and torch.equal(
+        net.fc.bias, sd["fc.bias"]
+    )
 
 
 def test_paper_specs_cover_every_paper_knob():
     specs = {s.file: s for s in standins.checkpoint_specs()}
-    for arch in ("resnet18", "resnet50", "vgg19_bn", "densenet121", "vit_base_patch16_224",
-                 "deit_small_patch16_224"):
+    for arch in (
+        "resnet18",
+        "resnet50",
+        "vgg19_bn",
+        "densenet121",
+        "vit_base_patch16_224",
+        "deit_small_patch16_224",
+    ):
         assert specs[f"{arch}.pt"].num_classes == 1000
     assert {specs[f"resnet50-{d}.pt"].num_classes for d in ("cifar10", "svhn")} == {10}
     assert specs["resnet50-cifar100.pt"].input_size == 32
@@ -115,7 +136,12 @@ def test_paper_specs_cover_every_paper_knob():
 def test_convstem_keeps_the_deit_patch_grid():
     stem = models.ConvStem().eval()
     sd = stem.state_dict()
-    assert sd["stem.0.weight"].shape == (48, 3, 3, 3) and sd["stem.12.weight"].shape == (384, 384, 1, 1)
+    assert sd["stem.0.weight"].shape == (48, 3, 3, 3) and sd["stem.12.weight"].shape == (
+        384,
+        384,
+        1,
+        1,
+    )
     with torch.no_grad():
         assert stem(torch.rand(1, 3, 224, 224)).shape == (1, 384, 14, 14)  # DeiT-S: 14x14 x 384
 

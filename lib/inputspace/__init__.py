@@ -30,4 +30,5 @@ nothing that only reports, costs or fakes may be imported by a computing module:
 ``workflow``, ``scorecard``, ``outputs``, ``provenance`` or ``site``. ``tests/test_digest.py``
 checks every cached computation; ``docs/house.md`` says why.
 """
+
 __version__ = "0.1.0"

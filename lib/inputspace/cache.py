@@ -9,6 +9,7 @@ unreadable file or a sidecar whose configuration or code digest differs from the
 marks the entry corrupt or stale: it is moved aside (``*.corrupt``, never deleted) with a
 warning and recomputed -- never silently used.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -88,14 +89,18 @@ def quarantine(path: Path, reason: str) -> Path:
     return target
 
 
-def entry_paths(key: str, config: Mapping[str, Any], directory: Path | None = None) -> tuple[Path, Path]:
+def entry_paths(
+    key: str, config: Mapping[str, Any], directory: Path | None = None
+) -> tuple[Path, Path]:
     """The ``(.pt, .json)`` paths of a cache entry."""
     directory = Path(directory) if directory is not None else paths.data_dir() / "cache"
     stem = f"{key}-{config_hash(config)}"
     return directory / f"{stem}.pt", directory / f"{stem}.json"
 
 
-def _load_valid(pt: Path, side: Path, config: Mapping[str, Any], code: str | None) -> tuple[bool, Any, dict]:
+def _load_valid(
+    pt: Path, side: Path, config: Mapping[str, Any], code: str | None
+) -> tuple[bool, Any, dict]:
     if not pt.exists():
         return False, None, {}
     try:
@@ -129,17 +134,28 @@ def _note_read(pt: Path, meta: Mapping[str, Any], reader: str | None) -> None:
     producer = meta.get("producer")
     if reader is None or producer is None or producer == reader:
         return
-    line = json.dumps({"entry": meta.get("key", pt.stem), "producer": producer, "consumer": reader}) + "\n"
-    with open(pt.parent / READS_LOG, "a") as handle:  # one short append: whole lines under concurrent writers
+    line = (
+        json.dumps({"entry": meta.get("key", pt.stem), "producer": producer, "consumer": reader})
+        + "\n"
+    )
+    with open(
+        pt.parent / READS_LOG, "a"
+    ) as handle:  # one short append: whole lines under concurrent writers
         handle.write(line)
 
 
-def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
-                    directory: Path | None = None, code: str | None = None, reader: str | None = None) -> T:
+def load_or_compute(
+    key: str,
+    fn: Callable[[], T],
+    config: Mapping[str, Any],
+    directory: Path | None = None,
+    code: str | None = None,
+    reader: str | None = None,
+) -> T:
     """Return the cached result of ``fn()`` for ``config``, computing and storing it if needed.
 
     Args:
-        key: a readable name, e.g. ``"p2-fig04.triangles"``.
+        key: a readable name, e.g. ``"p2-triangles.triangles"``.
         fn: computes the result (tensors / numbers / strings in lists and dicts).
         config: everything the result depends on (profile, sizes, seeds, algorithm version).
         directory: cache folder (default ``data/cache``).
@@ -162,8 +178,13 @@ def load_or_compute(key: str, fn: Callable[[], T], config: Mapping[str, Any],
             return value
         value = fn()
         digest = atomic_torch_save(value, pt)
-        meta = {"key": key, "config": json.loads(_canonical(config)), "sha256": digest, "code": code,
-                **({"producer": reader} if reader is not None else {})}
+        meta = {
+            "key": key,
+            "config": json.loads(_canonical(config)),
+            "sha256": digest,
+            "code": code,
+            **({"producer": reader} if reader is not None else {}),
+        }
         atomic_write_bytes(side, json.dumps(meta, indent=1, sort_keys=True).encode())
     return value
 
@@ -201,5 +222,6 @@ def cached(cfg: Config, key: str, fn: Callable[[], T], shared: bool = False, **e
         config = {**{k: v for k, v in cfg.as_dict().items() if k != "device"}, **extra}
         directory = paths.cache_dir(cfg.notebook_id, cfg.profile)
     code = compute_digest(fn.__module__, cfg.profile)
-    return load_or_compute(key, fn, config, directory, code=code,
-                                 reader=cfg.notebook_id if shared else None)
+    return load_or_compute(
+        key, fn, config, directory, code=code, reader=cfg.notebook_id if shared else None
+    )

@@ -6,6 +6,7 @@ do the paper check, the paper-cost table and the site; so does :mod:`inputspace.
 output names come from its knobs). It imports nothing of the library but :mod:`inputspace.paths`
 at module level, so that every one of them can import it without reaching back up into another.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -23,7 +24,7 @@ ZOO_NOTEBOOK = "p0-00"
 
 
 def notebook_id(path: Path) -> str:
-    """``p2-fig04-triangles.ipynb`` -> ``p2-fig04`` (the first two dash-separated parts)."""
+    """``p2-triangles-convex-hulls.ipynb`` -> ``p2-triangles`` (the first two dash-separated parts)."""
     return "-".join(path.stem.split("-")[:2])
 
 
@@ -44,7 +45,9 @@ def notebook_path(nid: str) -> Path:
     for p in select(None):
         if notebook_id(p) == nid:
             return p
-    raise SystemExit(f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids")
+    raise SystemExit(
+        f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids"
+    )
 
 
 def notebook_entry(nid: str, name: str, module: str = "knobs") -> Mapping[str, Any]:
@@ -59,10 +62,12 @@ def notebook_entry(nid: str, name: str, module: str = "knobs") -> Mapping[str, A
     except ModuleNotFoundError as exc:
         raise ValueError(f"no paper package for notebook id {nid!r}") from exc
     if nid not in table:
-        raise ValueError(f"unknown notebook id {nid!r} in {paper}.{module}.{name}; valid: {sorted(table)}")
+        raise ValueError(
+            f"unknown notebook id {nid!r} in {paper}.{module}.{name}; valid: {sorted(table)}"
+        )
     return table[nid]
 
 
 def knobs_of(nid: str) -> Mapping[str, Knob]:
-    """The knobs of a notebook id (``"p2-fig04"`` → ``inputspace.p2.knobs.KNOBS["p2-fig04"]``)."""
+    """The knobs of a notebook id (``"p2-triangles"`` → ``inputspace.p2.knobs.KNOBS["p2-triangles"]``)."""
     return notebook_entry(nid, "KNOBS")

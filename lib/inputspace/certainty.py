@@ -21,6 +21,7 @@ since only the interval's ends and the statistic are checked. Labels (:func:`lab
 ``single example``   the claim rests on one example (e.g. a demo pair): no interval;
 ``too few items``    fewer than :data:`MIN_ITEMS` items: an interval would mean little.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -48,11 +49,18 @@ class Evidence:
     n_items: int
     threshold: float | None
     label: str
-    passes: bool | None = None  # the verdict rule applied to the statistic (checked by Scorecard.record)
+    passes: bool | None = (
+        None  # the verdict rule applied to the statistic (checked by Scorecard.record)
+    )
 
     def as_dict(self) -> dict:
-        return {"statistic": self.statistic, "interval": None if self.low is None else [self.low, self.high],
-                "n_items": self.n_items, "threshold": self.threshold, "certainty": self.label}
+        return {
+            "statistic": self.statistic,
+            "interval": None if self.low is None else [self.low, self.high],
+            "n_items": self.n_items,
+            "threshold": self.threshold,
+            "certainty": self.label,
+        }
 
 
 def _percentiles(samples: np.ndarray, level: float) -> tuple[float, float]:
@@ -61,24 +69,40 @@ def _percentiles(samples: np.ndarray, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def bootstrap(values: Sequence[float] | np.ndarray, statistic: Statistic = np.mean, *, n_boot: int = N_BOOT,
-              level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+def bootstrap(
+    values: Sequence[float] | np.ndarray,
+    statistic: Statistic = np.mean,
+    *,
+    n_boot: int = N_BOOT,
+    level: float = LEVEL,
+    seed: int = BOOT_SEED,
+) -> tuple[float, float]:
     """Percentile interval of ``statistic`` over items resampled with replacement."""
     x = np.asarray(values, dtype=float)
     if x.ndim != 1 or len(x) == 0:
-        raise ValueError(f"bootstrap needs a non-empty 1-d array of per-item values, got shape {x.shape}")
+        raise ValueError(
+            f"bootstrap needs a non-empty 1-d array of per-item values, got shape {x.shape}"
+        )
     idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
     return _percentiles(np.array([statistic(x[i]) for i in idx]), level)
 
 
-def paired_bootstrap(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
-                     statistic: Callable[[np.ndarray, np.ndarray], float], *, n_boot: int = N_BOOT,
-                     level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+def paired_bootstrap(
+    a: Sequence[float] | np.ndarray,
+    b: Sequence[float] | np.ndarray,
+    statistic: Callable[[np.ndarray, np.ndarray], float],
+    *,
+    n_boot: int = N_BOOT,
+    level: float = LEVEL,
+    seed: int = BOOT_SEED,
+) -> tuple[float, float]:
     """Interval of ``statistic(a, b)`` where item i of ``a`` and of ``b`` are the same item
     (e.g. one source image under two models): both are resampled with the same indices."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if x.shape != y.shape or x.ndim != 1 or len(x) == 0:
-        raise ValueError(f"paired values need the same non-empty 1-d shape, got {x.shape} and {y.shape}")
+        raise ValueError(
+            f"paired values need the same non-empty 1-d shape, got {x.shape} and {y.shape}"
+        )
     idx = np.random.default_rng(seed).integers(0, len(x), size=(n_boot, len(x)))
     return _percentiles(np.array([statistic(x[i], y[i]) for i in idx]), level)
 
@@ -89,19 +113,33 @@ def auc(positive: np.ndarray, negative: np.ndarray) -> float:
     return float(((p > n).sum() + 0.5 * (p == n).sum()) / (p.size * n.size))
 
 
-def auc_bootstrap(positive: Sequence[float], negative: Sequence[float], *, n_boot: int = N_BOOT,
-                  level: float = LEVEL, seed: int = BOOT_SEED) -> tuple[float, float]:
+def auc_bootstrap(
+    positive: Sequence[float],
+    negative: Sequence[float],
+    *,
+    n_boot: int = N_BOOT,
+    level: float = LEVEL,
+    seed: int = BOOT_SEED,
+) -> tuple[float, float]:
     """Interval of the AUC, resampling positives and negatives separately (stratified)."""
     p, n = np.asarray(positive, dtype=float), np.asarray(negative, dtype=float)
     if len(p) == 0 or len(n) == 0:
         raise ValueError("an AUC needs at least one positive and one negative score")
     rng = np.random.default_rng(seed)
-    samples = [auc(p[rng.integers(0, len(p), len(p))], n[rng.integers(0, len(n), len(n))]) for _ in range(n_boot)]
+    samples = [
+        auc(p[rng.integers(0, len(p), len(p))], n[rng.integers(0, len(n), len(n))])
+        for _ in range(n_boot)
+    ]
     return _percentiles(np.array(samples), level)
 
 
-def label(low: float | None, high: float | None, rule: Rule | None, n_items: int,
-          statistic: float | None = None) -> str:
+def label(
+    low: float | None,
+    high: float | None,
+    rule: Rule | None,
+    n_items: int,
+    statistic: float | None = None,
+) -> str:
     """``clear`` / ``marginal`` / ``single example`` / ``too few items`` (module doc): marginal when
     ``rule`` gives different verdicts at ``low``, ``statistic`` and ``high``."""
     if n_items <= 1:
@@ -114,24 +152,43 @@ def label(low: float | None, high: float | None, rule: Rule | None, n_items: int
     return "marginal" if len(ends) > 1 else "clear"
 
 
-def _evidence(stat: float, interval: tuple[float, float] | None, n: int, rule: Rule,
-              threshold: float | None) -> Evidence:
+def _evidence(
+    stat: float, interval: tuple[float, float] | None, n: int, rule: Rule, threshold: float | None
+) -> Evidence:
     lo, hi = interval if interval is not None else (None, None)
     return Evidence(stat, lo, hi, n, threshold, label(lo, hi, rule, n, stat), bool(rule(stat)))
 
 
-def evidence(values: Sequence[float] | np.ndarray, rule: Rule, statistic: Statistic = np.mean, *,
-             threshold: float | None = None, **kw) -> Evidence:
+def evidence(
+    values: Sequence[float] | np.ndarray,
+    rule: Rule,
+    statistic: Statistic = np.mean,
+    *,
+    threshold: float | None = None,
+    **kw,
+) -> Evidence:
     """The statistic over items, its bootstrap interval (from :data:`MIN_ITEMS` items on) and its
     label under the verdict ``rule``; ``threshold`` is the rule's bar, shown in the scorecard."""
     x = np.asarray(values, dtype=float)
     stat = float(statistic(x))
-    return _evidence(stat, bootstrap(x, statistic, **kw) if len(x) >= MIN_ITEMS else None, len(x), rule, threshold)
+    return _evidence(
+        stat,
+        bootstrap(x, statistic, **kw) if len(x) >= MIN_ITEMS else None,
+        len(x),
+        rule,
+        threshold,
+    )
 
 
-def paired_evidence(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
-                    statistic: Callable[[np.ndarray, np.ndarray], float], rule: Rule, *,
-                    threshold: float | None = None, **kw) -> Evidence:
+def paired_evidence(
+    a: Sequence[float] | np.ndarray,
+    b: Sequence[float] | np.ndarray,
+    statistic: Callable[[np.ndarray, np.ndarray], float],
+    rule: Rule,
+    *,
+    threshold: float | None = None,
+    **kw,
+) -> Evidence:
     """:func:`evidence` for a statistic of two groups measured on the same items (paired bootstrap)."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     stat = float(statistic(x, y))
@@ -139,8 +196,14 @@ def paired_evidence(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.nda
     return _evidence(stat, iv, len(x), rule, threshold)
 
 
-def auc_evidence(positive: Sequence[float], negative: Sequence[float], rule: Rule, *,
-                 threshold: float | None = None, **kw) -> Evidence:
+def auc_evidence(
+    positive: Sequence[float],
+    negative: Sequence[float],
+    rule: Rule,
+    *,
+    threshold: float | None = None,
+    **kw,
+) -> Evidence:
     """:func:`evidence` for a ROC AUC (stratified bootstrap); the items are the fewer of the two
     groups' scores."""
     p, n = np.asarray(positive, dtype=float), np.asarray(negative, dtype=float)
@@ -149,8 +212,14 @@ def auc_evidence(positive: Sequence[float], negative: Sequence[float], rule: Rul
     return _evidence(auc(p, n), iv, items, rule, threshold)
 
 
-def stratified_evidence(sizes: Sequence[int], statistic: Callable[[list[np.ndarray]], float], rule: Rule,
-                        threshold: float | None = None, *, observed: float | None = None) -> Evidence | None:
+def stratified_evidence(
+    sizes: Sequence[int],
+    statistic: Callable[[list[np.ndarray]], float],
+    rule: Rule,
+    threshold: float | None = None,
+    *,
+    observed: float | None = None,
+) -> Evidence | None:
     """:func:`evidence` for items in independent strata, the bootstrap of several samples (Davison &
     Hinkley 1997, Sec. 3.2): ``sizes`` are the item counts of the strata and ``statistic`` receives one
     index array per stratum (``arange``: the observed items) and computes the verdict's statistic on

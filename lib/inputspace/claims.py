@@ -5,6 +5,7 @@ record (atomically), starting empty on every run so a rerun never keeps stale ve
 ``make figures`` aggregates them into ``figures/claims.md`` (a table per paper) and
 ``figures/claims.json``. A claim that does not reproduce is recorded as failed, with numbers.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,12 @@ from .cache import atomic_write_bytes
 from .certainty import Evidence, verdict_text
 from .verdicts import kind_of, name_of, reason_of
 
-PAPERS = {"p1": "P1 — Vrabel et al., Input Space Mode Connectivity in Deep Neural Networks",
-          "p2": "P2 — Balasubramanian et al., Exploring Geometry of Blind Spots in Vision Models",
-          "p3": "P3 — Lee & Vijayan, Generalization ability and vulnerabilities to adversarial perturbations",
-          "px": "Cross-study — the three geometries on the same models (hypotheses stated before the run)"}
+PAPERS = {
+    "p1": "P1 — Vrabel et al., Input Space Mode Connectivity in Deep Neural Networks",
+    "p2": "P2 — Balasubramanian et al., Exploring Geometry of Blind Spots in Vision Models",
+    "p3": "P3 — Lee & Vijayan, Generalization ability and vulnerabilities to adversarial perturbations",
+    "px": "Cross-study — the three geometries on the same models (hypotheses stated before the run)",
+}
 
 
 @dataclass(frozen=True)
@@ -101,30 +104,58 @@ class Scorecard:
         self.notebook_id = notebook_id
         self.profile = profile
         self.claims: list[Claim] = []
-        self.path = (paths.claims_dir(profile) if directory is None else Path(directory)) / f"{notebook_id}.json"
+        self.path = (
+            paths.claims_dir(profile) if directory is None else Path(directory)
+        ) / f"{notebook_id}.json"
         self._save()
 
-    def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any,
-               passed: bool | None, note: str = "", evidence: Evidence | None = None,
-               network: str = "") -> Claim:
+    def record(
+        self,
+        claim_id: str,
+        statement: str,
+        paper_value: Any,
+        measured: Any,
+        passed: bool | None,
+        note: str = "",
+        evidence: Evidence | None = None,
+        network: str = "",
+    ) -> Claim:
         """Record one claim and save the notebook's scorecard; returns the claim. ``evidence``: the
         per-item statistic the verdict rests on, with its interval and certainty label; its rule
         must give the recorded verdict (a claim whose evidence says otherwise is a bug, not a row).
         ``network``: set on a real-network section's rows (:meth:`section`)."""
-        if evidence is not None and passed is not None and evidence.passes is not None \
-                and bool(passed) != evidence.passes:
-            raise ValueError(f"{self.notebook_id} {claim_id}: verdict {bool(passed)} but its evidence's rule gives "
-                             f"{evidence.passes} on the statistic {evidence.statistic:.4g}")
-        claim = Claim(self.notebook_id, claim_id, statement, str(paper_value), str(measured),
-                      None if passed is None else bool(passed), note, paths.paper_check(),
-                      None if evidence is None else evidence.as_dict(), network)
+        if (
+            evidence is not None
+            and passed is not None
+            and evidence.passes is not None
+            and bool(passed) != evidence.passes
+        ):
+            raise ValueError(
+                f"{self.notebook_id} {claim_id}: verdict {bool(passed)} but its evidence's rule gives "
+                f"{evidence.passes} on the statistic {evidence.statistic:.4g}"
+            )
+        claim = Claim(
+            self.notebook_id,
+            claim_id,
+            statement,
+            str(paper_value),
+            str(measured),
+            None if passed is None else bool(passed),
+            note,
+            paths.paper_check(),
+            None if evidence is None else evidence.as_dict(),
+            network,
+        )
         self.claims = [c for c in self.claims if c.claim_id != claim_id] + [claim]
         self._save()
         return claim
 
     def _save(self) -> None:
-        payload = {"notebook_id": self.notebook_id, "profile": self.profile,
-                   "claims": [c.as_dict() for c in self.claims]}
+        payload = {
+            "notebook_id": self.notebook_id,
+            "profile": self.profile,
+            "claims": [c.as_dict() for c in self.claims],
+        }
         atomic_write_bytes(self.path, json.dumps(payload, indent=1).encode())
 
     def table(self, network: str | None = ""):
@@ -146,22 +177,55 @@ class Variant:
     def __init__(self, card: Scorecard, suffix: str, network: str = "", note: str = "") -> None:
         self.card, self.suffix, self.network, self.note = card, suffix, network, note
 
-    def record(self, claim_id: str, statement: str, paper_value: Any, measured: Any, passed: bool | None,
-               note: str = "", evidence: Evidence | None = None) -> Claim:
-        return self.card.record(f"{claim_id}-{self.suffix}", statement, paper_value, measured, passed,
-                                "; ".join(filter(None, (self.note, note))), evidence, network=self.network)
+    def record(
+        self,
+        claim_id: str,
+        statement: str,
+        paper_value: Any,
+        measured: Any,
+        passed: bool | None,
+        note: str = "",
+        evidence: Evidence | None = None,
+    ) -> Claim:
+        return self.card.record(
+            f"{claim_id}-{self.suffix}",
+            statement,
+            paper_value,
+            measured,
+            passed,
+            "; ".join(filter(None, (self.note, note))),
+            evidence,
+            network=self.network,
+        )
 
     def table(self):
         suffix = f"-{self.suffix}"
-        return claims_frame([c for c in self.card.claims if c.claim_id.endswith(suffix) and c.network == self.network])
+        return claims_frame(
+            [
+                c
+                for c in self.card.claims
+                if c.claim_id.endswith(suffix) and c.network == self.network
+            ]
+        )
 
 
 def claims_frame(claims: list[Claim]):
     """Claims as the notebooks display them (a pandas DataFrame)."""
     import pandas as pd
 
-    return pd.DataFrame([{"claim": c.name, "kind": c.kind, "statement": c.statement, "paper": c.paper_value,
-                          "measured": c.measured, "verdict": c.labelled_verdict} for c in claims])
+    return pd.DataFrame(
+        [
+            {
+                "claim": c.name,
+                "kind": c.kind,
+                "statement": c.statement,
+                "paper": c.paper_value,
+                "measured": c.measured,
+                "verdict": c.labelled_verdict,
+            }
+            for c in claims
+        ]
+    )
 
 
 def _records(profile: str) -> list[dict]:
@@ -170,8 +234,12 @@ def _records(profile: str) -> list[dict]:
 
 
 def _claims_of(records: list[dict], notebook_ids: list[str] | None) -> list[Claim]:
-    return [Claim.from_dict(c) for d in records if notebook_ids is None or d["notebook_id"] in notebook_ids
-            for c in d["claims"]]
+    return [
+        Claim.from_dict(c)
+        for d in records
+        if notebook_ids is None or d["notebook_id"] in notebook_ids
+        for c in d["claims"]
+    ]
 
 
 def load_all(profile: str, notebook_ids: list[str] | None = None) -> list[Claim]:
@@ -194,7 +262,9 @@ def network_rows(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.network]
 
 
-def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> list[Claim]:
+def current_claims(
+    profile: str, out_dir: Path, notebook_ids: list[str] | None = None
+) -> list[Claim]:
     """The scorecard's claims: each notebook's from its latest run here (:func:`load_all`) and, for a
     notebook not run in this checkout (a fresh clone with ``ONLY=``), the rows ``out_dir/claims.json``
     already holds (quick: the committed scorecard), so that running one notebook never drops the
@@ -204,7 +274,12 @@ def current_claims(profile: str, out_dir: Path, notebook_ids: list[str] | None =
     prior = Path(out_dir) / "claims.json"
     if prior.exists():
         ran = {d["notebook_id"] for d in records}
-        claims += [c for c in load_scorecard(prior)
-                   if c.notebook_id not in ran and (notebook_ids is None or c.notebook_id in notebook_ids)]
-    order = {nid: i for i, nid in enumerate(notebook_ids or sorted({c.notebook_id for c in claims}))}
+        claims += [
+            c
+            for c in load_scorecard(prior)
+            if c.notebook_id not in ran and (notebook_ids is None or c.notebook_id in notebook_ids)
+        ]
+    order = {
+        nid: i for i, nid in enumerate(notebook_ids or sorted({c.notebook_id for c in claims}))
+    }
     return sorted(claims, key=lambda c: order.get(c.notebook_id, len(order)))

@@ -11,6 +11,7 @@ A notebook declares its knobs as :class:`Knob` objects (per-profile defaults, al
 rejects unknown names or values with a message listing the valid ones: papermill itself only
 *warns* about an unknown ``-p`` name, which would otherwise silently run the defaults.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,7 +52,9 @@ class Knob:
         return self.default
 
 
-def per_profile(smoke: Any, quick: Any, paper: Any, help: str = "", choices: tuple | None = None) -> Knob:
+def per_profile(
+    smoke: Any, quick: Any, paper: Any, help: str = "", choices: tuple | None = None
+) -> Knob:
     """A :class:`Knob` whose default differs by profile (the one helper every paper package uses)."""
     return Knob({"smoke": smoke, "quick": quick, "paper": paper}, choices, help)
 
@@ -70,12 +73,19 @@ class Config:
         values = object.__getattribute__(self, "values")
         if name in values:
             return values[name]
-        raise AttributeError(f"{name!r} is not a parameter of this notebook; valid: {sorted(values)}")
+        raise AttributeError(
+            f"{name!r} is not a parameter of this notebook; valid: {sorted(values)}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able view (the device as a string)."""
-        return {"notebook_id": self.notebook_id, "profile": self.profile,
-                "device": str(self.device), "seed": self.seed, **dict(self.values)}
+        return {
+            "notebook_id": self.notebook_id,
+            "profile": self.profile,
+            "device": str(self.device),
+            "seed": self.seed,
+            **dict(self.values),
+        }
 
     def hash(self, *exclude: str) -> str:
         """Stable 16-hex-digit hash of the parameters (the device is excluded: results must not
@@ -85,8 +95,10 @@ class Config:
 
     def __str__(self) -> str:
         knobs = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
-        return (f"{self.notebook_id}: profile={self.profile} device={self.device} seed={self.seed}"
-                + (f" | {knobs}" if knobs else ""))
+        return (
+            f"{self.notebook_id}: profile={self.profile} device={self.device} seed={self.seed}"
+            + (f" | {knobs}" if knobs else "")
+        )
 
 
 def _user_names(namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -95,7 +107,9 @@ def _user_names(namespace: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in namespace.items():
         if name.startswith("_") or name in _IPYTHON_NAMES:
             continue
-        if isinstance(value, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
+        if isinstance(
+            value, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
+        ):
             continue
         if inspect.isclass(value) or callable(value) and not isinstance(value, (int, float, str)):
             continue
@@ -107,14 +121,22 @@ def _check_value(name: str, value: Any, knob: Knob, profile: str) -> Any:
     if value is None:
         return knob.default_for(profile)
     if knob.choices is not None and value not in knob.choices:
-        raise ValueError(f"invalid value {value!r} for parameter {name!r}; valid: {list(knob.choices)}"
-                         + (f" ({knob.help})" if knob.help else ""))
+        raise ValueError(
+            f"invalid value {value!r} for parameter {name!r}; valid: {list(knob.choices)}"
+            + (f" ({knob.help})" if knob.help else "")
+        )
     default = knob.default_for(profile)
     if default is not None and knob.choices is None:
-        ok_types = (int, float) if isinstance(default, (int, float)) and not isinstance(default, bool) else type(default)
+        ok_types = (
+            (int, float)
+            if isinstance(default, (int, float)) and not isinstance(default, bool)
+            else type(default)
+        )
         if isinstance(default, (list, tuple)):
             ok_types = (list, tuple)
-        if not isinstance(value, ok_types) or (isinstance(value, bool) and not isinstance(default, bool)):
+        if not isinstance(value, ok_types) or (
+            isinstance(value, bool) and not isinstance(default, bool)
+        ):
             raise TypeError(f"parameter {name!r} expects {type(default).__name__}, got {value!r}")
         if isinstance(default, tuple) and isinstance(value, list):
             value = tuple(value)
@@ -125,7 +147,7 @@ def resolve(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, 
     """Validate a notebook's parameters and fill ``None`` knobs with the profile's defaults.
 
     Args:
-        notebook_id: e.g. ``"p2-fig04"``; names every artifact of the notebook.
+        notebook_id: e.g. ``"p2-triangles"``; names every artifact of the notebook.
         namespace: the notebook's ``globals()`` after the parameters (and injected) cells ran.
         knobs: the notebook's own parameters besides ``profile``, ``device`` and ``seed``.
 
@@ -140,7 +162,9 @@ def resolve(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, 
     valid = set(COMMON) | set(knobs)
     unknown = sorted(set(given) - valid)
     if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown} for {notebook_id}; valid: {sorted(valid)}")
+        raise ValueError(
+            f"unknown parameter(s) {unknown} for {notebook_id}; valid: {sorted(valid)}"
+        )
     profile = given.get("profile", "quick")
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; valid: {list(PROFILES)}")
@@ -148,7 +172,9 @@ def resolve(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, 
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     device = resolve_device(str(given.get("device", "auto")))
-    values = {name: _check_value(name, given.get(name), knob, profile) for name, knob in knobs.items()}
+    values = {
+        name: _check_value(name, given.get(name), knob, profile) for name, knob in knobs.items()
+    }
     if profile != "paper":
         os.environ["HF_HUB_OFFLINE"] = "1"
     return Config(notebook_id, profile, device, seed, values)

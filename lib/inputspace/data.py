@@ -7,6 +7,7 @@ images, upsampled bilinearly to 32x32 RGB), scikit-image's ``lfw_subset`` (100 f
 non-faces, 25x25) and its sample photos. Paper profile: ImageNet from a local ILSVRC2012 folder,
 CIFAR-10/100 and SVHN through torchvision from a local root (downloaded only when asked).
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,12 @@ import torch.nn.functional as F
 QUICK_SIZE = 32
 DIGITS_HELDOUT_FRACTION = 0.3
 DIGITS_SPLIT_SEED = 0
-ENV_ROOTS = {"imagenet": "INPUTSPACE_IMAGENET", "cifar10": "INPUTSPACE_CIFAR",
-             "cifar100": "INPUTSPACE_CIFAR", "svhn": "INPUTSPACE_SVHN"}
+ENV_ROOTS = {
+    "imagenet": "INPUTSPACE_IMAGENET",
+    "cifar10": "INPUTSPACE_CIFAR",
+    "cifar100": "INPUTSPACE_CIFAR",
+    "svhn": "INPUTSPACE_SVHN",
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,9 @@ def upsample_rgb(images: np.ndarray | torch.Tensor, size: int) -> torch.Tensor:
     return t.clamp(0, 1).contiguous()
 
 
-def stratified_split(y: np.ndarray, heldout_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    y: np.ndarray, heldout_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, held-out) with the same class proportions, fixed by ``seed``."""
     from sklearn.model_selection import train_test_split
 
@@ -122,9 +129,13 @@ def sample_photos(size: int = QUICK_SIZE, names: tuple[str, ...] = SAMPLE_PHOTOS
         img = img[..., :3]
         h, w = img.shape[:2]
         s = min(h, w)
-        img = img[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s]
+        img = img[(h - s) // 2 : (h - s) // 2 + s, (w - s) // 2 : (w - s) // 2 + s]
         t = torch.as_tensor(img).permute(2, 0, 1)[None]
-        out.append(F.interpolate(t, size=(size, size), mode="bilinear", antialias=True, align_corners=False))
+        out.append(
+            F.interpolate(
+                t, size=(size, size), mode="bilinear", antialias=True, align_corners=False
+            )
+        )
     x = torch.cat(out).clamp(0, 1)
     return Split(x, torch.arange(len(names)), tuple(names), "skimage-photos")
 
@@ -138,14 +149,17 @@ def data_root(dataset: str, root: str | os.PathLike | None = None) -> Path:
         param = " (the notebook parameter imagenet_root)" if dataset == "imagenet" else ""
         raise FileNotFoundError(
             f"no folder given for {dataset!r}: pass root=...{param} or set ${ENV_ROOTS.get(dataset, '?')} "
-            f"(e.g. `make figures PROFILE=paper {ENV_ROOTS.get(dataset, '?').removeprefix('INPUTSPACE_')}=/path`)")
+            f"(e.g. `make figures PROFILE=paper {ENV_ROOTS.get(dataset, '?').removeprefix('INPUTSPACE_')}=/path`)"
+        )
     return Path(root).expanduser().resolve()
 
 
 IMAGENET_CLASSES = 1000
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
-IMAGENET_LAYOUT = ("one sub-folder per class named by WordNet id (train/n01440764/*.JPEG, "
-                   "val/n01440764/*.JPEG, ...; all 1000 ILSVRC2012 classes)")
+IMAGENET_LAYOUT = (
+    "one sub-folder per class named by WordNet id (train/n01440764/*.JPEG, "
+    "val/n01440764/*.JPEG, ...; all 1000 ILSVRC2012 classes)"
+)
 """The folder layout :func:`imagenet` expects, quoted by its error messages."""
 
 
@@ -168,7 +182,8 @@ def imagenet_class_name(index: int) -> str:
 def _imagenet_error(split: str, folder: Path, problem: str) -> FileNotFoundError:
     return FileNotFoundError(
         f"ImageNet {split} at {folder}: {problem}; expected {IMAGENET_LAYOUT}. Point the notebook "
-        "parameter imagenet_root (or $INPUTSPACE_IMAGENET) at the folder holding train/ and val/.")
+        "parameter imagenet_root (or $INPUTSPACE_IMAGENET) at the folder holding train/ and val/."
+    )
 
 
 def check_imagenet_folder(folder: Path, split: str, n_classes: int | None = None) -> list[str]:
@@ -187,22 +202,34 @@ def check_imagenet_folder(folder: Path, split: str, n_classes: int | None = None
     classes = sorted(p.name for p in entries if p.is_dir())
     loose = [p.name for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
     if loose:
-        raise _imagenet_error(split, folder, f"{len(loose)} image files (e.g. {loose[0]}) lie directly in "
-                              "the folder instead of in class sub-folders (sort the validation images "
-                              "into class folders, e.g. with ILSVRC2012's valprep.sh)")
+        raise _imagenet_error(
+            split,
+            folder,
+            f"{len(loose)} image files (e.g. {loose[0]}) lie directly in "
+            "the folder instead of in class sub-folders (sort the validation images "
+            "into class folders, e.g. with ILSVRC2012's valprep.sh)",
+        )
     if not classes:
         raise _imagenet_error(split, folder, "no class sub-folder")
     if n_classes is not None and len(classes) != n_classes:
-        raise _imagenet_error(split, folder, f"{len(classes)} class folders where {n_classes} are needed")
+        raise _imagenet_error(
+            split, folder, f"{len(classes)} class folders where {n_classes} are needed"
+        )
     if n_classes is None and len(classes) != IMAGENET_CLASSES:
         known = set(imagenet_wnids())
         if any(c in known for c in classes):
-            raise _imagenet_error(split, folder, f"only {len(classes)} of the {IMAGENET_CLASSES} ILSVRC2012 "
-                                  "class folders (a partial copy shifts every class index)")
+            raise _imagenet_error(
+                split,
+                folder,
+                f"only {len(classes)} of the {IMAGENET_CLASSES} ILSVRC2012 "
+                "class folders (a partial copy shifts every class index)",
+            )
     return classes
 
 
-def imagenet(split: str = "val", root: str | os.PathLike | None = None, *, n_classes: int | None = None):
+def imagenet(
+    split: str = "val", root: str | os.PathLike | None = None, *, n_classes: int | None = None
+):
     """ILSVRC2012 as a torchvision ``ImageFolder``: Resize(256), CenterCrop(224), ToTensor.
 
     ``root`` must hold ``train/`` and ``val/`` with one sub-folder per class (the usual
@@ -216,7 +243,9 @@ def imagenet(split: str = "val", root: str | os.PathLike | None = None, *, n_cla
         raise ValueError(f"unknown ImageNet split {split!r}; valid: 'train', 'val'")
     folder = data_root("imagenet", root) / split
     check_imagenet_folder(folder, split, n_classes)
-    tf = transforms.Compose([transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor()])
+    tf = transforms.Compose(
+        [transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor()]
+    )
     try:
         return datasets.ImageFolder(str(folder), transform=tf)
     except FileNotFoundError as exc:  # ImageFolder: a class folder without any image file
@@ -224,8 +253,11 @@ def imagenet(split: str = "val", root: str | os.PathLike | None = None, *, n_cla
 
 
 SMALL_SETS = {
-    "cifar10": ("cifar-10-batches-py/", {"train": [f"data_batch_{i}" for i in range(1, 6)],
-                                         "test": ["test_batch"]}, "batches.meta"),
+    "cifar10": (
+        "cifar-10-batches-py/",
+        {"train": [f"data_batch_{i}" for i in range(1, 6)], "test": ["test_batch"]},
+        "batches.meta",
+    ),
     "cifar100": ("cifar-100-python/", {"train": ["train"], "test": ["test"]}, "meta"),
     "svhn": ("", {"train": ["train_32x32.mat"], "test": ["test_32x32.mat"]}, None),
 }
@@ -268,8 +300,12 @@ def _local_maker(base: type) -> type:
     return type(f"Local{base.__name__}", (base,), body)
 
 
-def torchvision_set(dataset: str, split: str = "train", root: str | os.PathLike | None = None,
-                    download: bool = False):
+def torchvision_set(
+    dataset: str,
+    split: str = "train",
+    root: str | os.PathLike | None = None,
+    download: bool = False,
+):
     """CIFAR-10, CIFAR-100 or SVHN through torchvision (``ToTensor`` only: pixels in [0, 1]).
 
     Nothing is downloaded unless ``download=True`` (then torchvision's own classes check the
@@ -288,23 +324,34 @@ def torchvision_set(dataset: str, split: str = "train", root: str | os.PathLike 
     kw = {"split": split} if dataset == "svhn" else {"train": split == "train"}
     maker = makers[dataset] if download else _local_maker(makers[dataset])
     files = small_set_files(dataset, split)
-    where = (f"put torchvision's files there ({', '.join(files)}) and point ${ENV_ROOTS[dataset]} "
-             "(or root=...) at that folder, or pass download=True on a machine with internet")
+    where = (
+        f"put torchvision's files there ({', '.join(files)}) and point ${ENV_ROOTS[dataset]} "
+        "(or root=...) at that folder, or pass download=True on a machine with internet"
+    )
     absent = [f for f in files if not _readable(folder / f)]
     if absent and not download:
-        raise FileNotFoundError(f"{dataset} ({split}) not found under {folder}: {', '.join(absent)} "
-                                f"missing or empty; {where}.")
+        raise FileNotFoundError(
+            f"{dataset} ({split}) not found under {folder}: {', '.join(absent)} "
+            f"missing or empty; {where}."
+        )
     try:
         return maker(str(folder), download=download, transform=transforms.ToTensor(), **kw)
     except RuntimeError as exc:
-        raise FileNotFoundError(f"{dataset} ({split}) not found under {folder}: {where}. ({exc})") from exc
-    except Exception as exc:  # pickle / scipy.io errors of a corrupt copy (a parse error of any kind)
-        raise FileNotFoundError(f"{dataset} ({split}) under {folder} is unreadable "
-                                f"({type(exc).__name__}: {str(exc)[:120]}): {where}.") from exc
+        raise FileNotFoundError(
+            f"{dataset} ({split}) not found under {folder}: {where}. ({exc})"
+        ) from exc
+    except (
+        Exception
+    ) as exc:  # pickle / scipy.io errors of a corrupt copy (a parse error of any kind)
+        raise FileNotFoundError(
+            f"{dataset} ({split}) under {folder} is unreadable "
+            f"({type(exc).__name__}: {str(exc)[:120]}): {where}."
+        ) from exc
 
 
-def class_balanced_indices(targets: torch.Tensor | np.ndarray | list[int], per_class: int,
-                           seed: int) -> np.ndarray:
+def class_balanced_indices(
+    targets: torch.Tensor | np.ndarray | list[int], per_class: int, seed: int
+) -> np.ndarray:
     """``per_class`` random indices of every class (P3's SOM-tr / SOM-val: 50 per class)."""
     t = np.asarray(targets)
     rng = np.random.default_rng(seed)

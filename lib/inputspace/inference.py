@@ -13,6 +13,7 @@ and never a convolution whose output a study reads (an analysed layer). Pairs ar
 ``nn.Sequential``. DenseNet's BatchNorms come *before* their convolution (pre-activation) and are
 left alone; ViTs have none.
 """
+
 from __future__ import annotations
 
 import torch
@@ -36,8 +37,12 @@ def _traced_pairs(net: nn.Module, modules: dict[str, nn.Module]) -> set[tuple[st
         if node.op != "call_module" or not _is_plain_bn(modules.get(node.target)):
             continue
         src = node.args[0] if node.args else None
-        if (isinstance(src, fx.Node) and src.op == "call_module"
-                and isinstance(modules.get(src.target), nn.Conv2d) and len(src.users) == 1):
+        if (
+            isinstance(src, fx.Node)
+            and src.op == "call_module"
+            and isinstance(modules.get(src.target), nn.Conv2d)
+            and len(src.users) == 1
+        ):
             pairs.add((src.target, node.target))
     return pairs
 

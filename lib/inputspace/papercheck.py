@@ -21,6 +21,7 @@ time per unit measured through the notebooks themselves, as its cross-check.
 
 Nothing in ``notebooks/``, ``figures/`` or the scorecard changes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,11 +44,13 @@ from .real.cost import PAPER_CHECK as REAL_CHECK
 OUT = paths.BUILD / "paper-check"
 STANDINS = OUT / "standins"
 ENV_FLAG = paths.PAPER_CHECK_ENV
-CELL_TIMEOUT_S = 600  # a cell that hangs (e.g. a widget under nbclient) fails instead of blocking CI
+CELL_TIMEOUT_S = (
+    600  # a cell that hangs (e.g. a widget under nbclient) fails instead of blocking CI
+)
 TRAINED_ARCH = "tf_efficientnet_lite0"
 TRAINED: dict[str, dict[str, object]] = {
     "p1-fig01": {"arch": TRAINED_ARCH},
-    "p2-fig01": {"arch": TRAINED_ARCH, "pool_roles": ("normal",), "pool_min_conf": (0.6,)},
+    "p2-example": {"arch": TRAINED_ARCH, "pool_roles": ("normal",), "pool_min_conf": (0.6,)},
     "p3-fig11": {"archs": (TRAINED_ARCH,), "pgd_iters": 50},
 }
 """One 224 px notebook per paper whose paper path meets a trained network: the pretrained
@@ -63,19 +66,29 @@ TRAINED_DIR = "trained"
 def standin_parameters(standins: Path = STANDINS) -> dict[str, str]:
     """Data and checkpoint parameters a user would pass, pointed at the stand-ins."""
     ck = standins / "checkpoints"
-    return {"imagenet_root": str(standins / "imagenet"),
-            "checkpoint_dir": str(ck),
-            "at_checkpoint": str(ck / "robustbench" / "imagenet" / "Linf" / "Salman2020Do_R50.pt"),
-            "vit_at_checkpoint_dir": str(ck / "robustbench")}
+    return {
+        "imagenet_root": str(standins / "imagenet"),
+        "checkpoint_dir": str(ck),
+        "at_checkpoint": str(ck / "robustbench" / "imagenet" / "Linf" / "Salman2020Do_R50.pt"),
+        "vit_at_checkpoint_dir": str(ck / "robustbench"),
+    }
 
 
 def environment(standins: Path = STANDINS) -> dict[str, str]:
     """The environment of every check kernel: offline, stand-in data, check-only output folders."""
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(standins / "hub"),
-            "TORCH_HOME": str(standins / "torch"),
-            "INPUTSPACE_IMAGENET": str(standins / "imagenet"), "INPUTSPACE_CIFAR": str(standins / "cifar"),
-            "INPUTSPACE_SVHN": str(standins / "svhn"), "INPUTSPACE_DATA": str(OUT / "data"),
-            ENV_FLAG: "1", "MPLBACKEND": INLINE_BACKEND, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_HUB_CACHE": str(standins / "hub"),
+        "TORCH_HOME": str(standins / "torch"),
+        "INPUTSPACE_IMAGENET": str(standins / "imagenet"),
+        "INPUTSPACE_CIFAR": str(standins / "cifar"),
+        "INPUTSPACE_SVHN": str(standins / "svhn"),
+        "INPUTSPACE_DATA": str(OUT / "data"),
+        ENV_FLAG: "1",
+        "MPLBACKEND": INLINE_BACKEND,
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
 
 
 def paper_table(nid: str, name: str) -> dict:
@@ -95,10 +108,14 @@ def fixed_knobs(nid: str) -> set[str]:
     return set(paper_table(nid, "PAPER_CHECK_FIXED").get(nid, ()))
 
 
-def scaled(values: Mapping[str, object], k: int, fixed: set[str] | frozenset[str] = frozenset()) -> dict[str, object]:
+def scaled(
+    values: Mapping[str, object], k: int, fixed: set[str] | frozenset[str] = frozenset()
+) -> dict[str, object]:
     """Work knobs multiplied by ``k`` (ints only, except ``fixed``; tuples of classes etc. are kept)."""
-    return {n: v * k if isinstance(v, int) and not isinstance(v, bool) and n not in fixed else v
-            for n, v in values.items()}
+    return {
+        n: v * k if isinstance(v, int) and not isinstance(v, bool) and n not in fixed else v
+        for n, v in values.items()
+    }
 
 
 def parameters(nid: str, standins: Path = STANDINS, scale: int = 1) -> dict[str, object]:
@@ -107,12 +124,17 @@ def parameters(nid: str, standins: Path = STANDINS, scale: int = 1) -> dict[str,
     and for the notebooks of :data:`TRAINED` the trained network."""
     knobs = knobs_of(nid)
     data = {n: v for n, v in standin_parameters(standins).items() if n in knobs}
-    work = {**{n: v for n, v in REAL_CHECK.items() if n in knobs}, **scaled(paper_check_knobs(nid), scale, fixed_knobs(nid)),
-            **TRAINED.get(nid, {})}
+    work = {
+        **{n: v for n, v in REAL_CHECK.items() if n in knobs},
+        **scaled(paper_check_knobs(nid), scale, fixed_knobs(nid)),
+        **TRAINED.get(nid, {}),
+    }
     if "checkpoint" in knobs:  # a notebook's own weights file: the stand-in of its architecture
         arch = work.get("arch") or knobs["arch"].default_for("paper") if "arch" in knobs else None
         if arch:
-            data["checkpoint"] = str(wheel_file(arch) if nid in TRAINED else standins / "checkpoints" / f"{arch}.pt")
+            data["checkpoint"] = str(
+                wheel_file(arch) if nid in TRAINED else standins / "checkpoints" / f"{arch}.pt"
+            )
     if nid in TRAINED and "checkpoint_dir" in knobs:
         data["checkpoint_dir"] = str(standins / "checkpoints" / TRAINED_DIR)
     return {"profile": "paper", **data, **work}
@@ -132,7 +154,7 @@ def link_trained(standins: Path = STANDINS) -> Path:
 
 def verify_trained(standins: Path = STANDINS) -> list[str]:
     """What the trained-network notebooks (:data:`TRAINED`) show, read back through the library
-    from the check's caches: p2-fig01's LST kept the source-class confidence above p0 − δ on every
+    from the check's caches: p2-example's LST kept the source-class confidence above p0 − δ on every
     path, and PGD (p3-fig11's real-network section, Table 2's 50 steps) changed the top-1 class of
     more than half of the photos. Returns the problems (none: the paper path met a trained network
     and behaved as one)."""
@@ -142,14 +164,18 @@ def verify_trained(standins: Path = STANDINS) -> list[str]:
     from .real import attack
 
     problems = []
-    cfg = resolve("p2-fig01", parameters("p2-fig01", standins), knobs_of("p2-fig01"))
+    cfg = resolve("p2-example", parameters("p2-example", standins), knobs_of("p2-example"))
     summary = lst.path_summary(lst.grid_runs(cfg, "normal"), cfg.pthresh)
     if summary["preserved"] < 1:
-        problems.append(f"p2-fig01 on {TRAINED_ARCH}: LST kept the confidence on {summary['preserved']:.0%} of the paths")
+        problems.append(
+            f"p2-example on {TRAINED_ARCH}: LST kept the confidence on {summary['preserved']:.0%} of the paths"
+        )
     cfg = resolve("p3-fig11", parameters("p3-fig11", standins), knobs_of("p3-fig11"))
     kept = float(attack.pgd_vs_noise(cfg)["agree"]["pgd"].float().mean())
     if kept >= 0.5:
-        problems.append(f"p3-fig11 on {TRAINED_ARCH}: PGD left the top-1 of {kept:.0%} of the photos unchanged")
+        problems.append(
+            f"p3-fig11 on {TRAINED_ARCH}: PGD left the top-1 of {kept:.0%} of the photos unchanged"
+        )
     return problems
 
 
@@ -166,10 +192,26 @@ def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None 
     out = OUT / "nb" / (nb_path.stem + (f"-x{scale}" if scale != 1 else "") + ".ipynb")
     out.parent.mkdir(parents=True, exist_ok=True)
     params = parameters(nid, standins, scale)
-    cmd = [sys.executable, "-m", "papermill", str(nb_path), str(out), "-k", "python3", "--cwd",
-           str(paths.NOTEBOOKS), "--no-progress-bar", "--execution-timeout", str(CELL_TIMEOUT_S),
-           "-y", json.dumps(params)]
-    print(f"[run ] {nid} (paper profile on stand-ins{f', work x{scale}' if scale != 1 else ''})", flush=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(nb_path),
+        str(out),
+        "-k",
+        "python3",
+        "--cwd",
+        str(paths.NOTEBOOKS),
+        "--no-progress-bar",
+        "--execution-timeout",
+        str(CELL_TIMEOUT_S),
+        "-y",
+        json.dumps(params),
+    ]
+    print(
+        f"[run ] {nid} (paper profile on stand-ins{f', work x{scale}' if scale != 1 else ''})",
+        flush=True,
+    )
     t0 = time.time()
     env = environment(standins)
     if threads:
@@ -178,7 +220,10 @@ def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None 
     seconds = round(time.time() - t0, 1)
     if r.returncode:
         tail = [ln for ln in r.stderr.strip().splitlines() if ln.strip()][-3:]
-        print(f"[FAIL] {nid} after {seconds}s: see {out}\n       " + "\n       ".join(tail), flush=True)
+        print(
+            f"[FAIL] {nid} after {seconds}s: see {out}\n       " + "\n       ".join(tail),
+            flush=True,
+        )
         return {"status": "failed", "seconds": seconds, "params": params}
     print(f"[ ok ] {nid} in {seconds}s", flush=True)
     return {"status": "ok", "seconds": seconds, "params": params}
@@ -194,7 +239,9 @@ def run_all(nbs: list[Path], standins: Path, scale: int, jobs: int = 1) -> dict[
 
     threads = str(max(1, (os.cpu_count() or 1) // jobs))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {notebook_id(p): pool.submit(run_notebook, p, standins, scale, threads) for p in nbs}
+        futures = {
+            notebook_id(p): pool.submit(run_notebook, p, standins, scale, threads) for p in nbs
+        }
         return {nid: f.result() for nid, f in futures.items()}
 
 
@@ -205,8 +252,10 @@ def paper_work(nid: str):
 
 def knob_values(nid: str, given: Mapping[str, object]) -> dict[str, object]:
     """The paper profile's knob values of a notebook with ``given`` overriding them."""
-    return {**{n: k.default_for("paper") for n, k in knobs_of(nid).items()},
-            **{n: v for n, v in given.items() if n != "profile"}}
+    return {
+        **{n: k.default_for("paper") for n, k in knobs_of(nid).items()},
+        **{n: v for n, v in given.items() if n != "profile"},
+    }
 
 
 def slope_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
@@ -231,28 +280,47 @@ def slope_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
                 continue
             slope = max(r2["seconds"] - r1["seconds"], 0.0) / max(n2 - n1, 1e-12)
             overhead = max(r1["seconds"] - slope * n1, 0.0)
-            row.update(check_units=n1, paper_units=paper, s_per_unit=slope, overhead_s=overhead,
-                       paper_s=overhead + slope * paper, check_s=r1["seconds"])
+            row.update(
+                check_units=n1,
+                paper_units=paper,
+                s_per_unit=slope,
+                overhead_s=overhead,
+                paper_s=overhead + slope * paper,
+                check_s=r1["seconds"],
+            )
         rows.append(row)
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m inputspace.papercheck", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.papercheck",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("command", choices=("run",))
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--scale", type=int, default=1, help="multiply the work counts (cost runs)")
-    ap.add_argument("--jobs", type=int, default=1, help="notebooks executed at once (each kernel gets cores/jobs threads)")
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="notebooks executed at once (each kernel gets cores/jobs threads)",
+    )
     args = ap.parse_args(argv)
     build_standins()
     runs = run_all(select(args.only), STANDINS, args.scale, args.jobs)
     name = "timings.json" if args.scale == 1 else f"timings-x{args.scale}.json"
     atomic_write_bytes(OUT / name, json.dumps(runs, indent=1, default=str).encode())
     failed = [n for n, r in runs.items() if r["status"] != "ok"]
-    print(f"{len(runs) - len(failed)} ran, {len(failed)} failed" + (f": {failed}" if failed else "")
-          + f" in {sum(r['seconds'] for r in runs.values()) / 60:.1f} min")
-    problems = verify_trained() if not failed and args.scale == 1 and set(TRAINED) <= set(runs) else []
+    print(
+        f"{len(runs) - len(failed)} ran, {len(failed)} failed"
+        + (f": {failed}" if failed else "")
+        + f" in {sum(r['seconds'] for r in runs.values()) / 60:.1f} min"
+    )
+    problems = (
+        verify_trained() if not failed and args.scale == 1 and set(TRAINED) <= set(runs) else []
+    )
     for line in problems:
         print(f"[FAIL] trained network: {line}")
     if not problems and set(TRAINED) <= set(runs) and not failed:

@@ -21,6 +21,7 @@ work scale 1 and one at scale 2 (``build/paper-check/timings*.json``), the table
 notebook's slope between the two runs (:func:`inputspace.papercheck.slope_rows`) as a cross-check
 measured through the notebook itself (caches shared between notebooks make it noisy).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -85,8 +86,9 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def time_model(arch: str, size: int, grad: bool, classes: int, batch: int, device: torch.device,
-               reps: int = 2) -> Timing:
+def time_model(
+    arch: str, size: int, grad: bool, classes: int, batch: int, device: torch.device, reps: int = 2
+) -> Timing:
     """Seconds per image of a forward (``grad=False``) or forward + input-gradient pass, averaged
     over ``reps`` batches after one warm-up batch; on CUDA, the peak memory of a batch."""
     model = network(arch, classes, size).eval().to(device)
@@ -115,7 +117,7 @@ def time_model(arch: str, size: int, grad: bool, classes: int, batch: int, devic
     return Timing(seconds, peak, batch)
 
 
-def time_lattice(sites: int = 10 ** 6, reps: int = 3, seed: int = 0) -> Timing:
+def time_lattice(sites: int = 10**6, reps: int = 3, seed: int = 0) -> Timing:
     """Seconds per site of labelling the clusters of a random 3-d lattice (p = 0.5)."""
     from .methods.percolation import label_clusters
 
@@ -125,7 +127,7 @@ def time_lattice(sites: int = 10 ** 6, reps: int = 3, seed: int = 0) -> Timing:
     t0 = time.perf_counter()
     for _ in range(reps):
         label_clusters(mask)
-    return Timing((time.perf_counter() - t0) / (reps * side ** 3), None, 1)
+    return Timing((time.perf_counter() - t0) / (reps * side**3), None, 1)
 
 
 class Bencher:
@@ -146,20 +148,30 @@ class Bencher:
             print(f"[unit] {key}: {self._seen[key]}", flush=True)
         return self._seen[key]
 
-    def unit(self, bench: Bench, values: Mapping[str, object]) -> tuple[Timing | str, tuple[str, ...]]:
+    def unit(
+        self, bench: Bench, values: Mapping[str, object]
+    ) -> tuple[Timing | str, tuple[str, ...]]:
         """Seconds per unit of ``bench`` (mean over its architectures), or why there is none."""
         if bench.kind == "lattice":
             return self._once(("lattice",), time_lattice), ()
         if bench.kind == "gmac":
             return self._once(("gmac",), lambda: time_gmac(self.device)), ()
         archs = bench.archs(values)
-        timings = [self._once((a, bench.size, bench.grad, bench.classes),
-                              lambda a=a: time_model(a, bench.size, bench.grad, bench.classes, self.batch,
-                                                     self.device, self.reps)) for a in archs]
+        timings = [
+            self._once(
+                (a, bench.size, bench.grad, bench.classes),
+                lambda a=a: time_model(
+                    a, bench.size, bench.grad, bench.classes, self.batch, self.device, self.reps
+                ),
+            )
+            for a in archs
+        ]
         failed = [t for t in timings if isinstance(t, str)]
         if failed:
             return failed[0], archs
-        peaks = [t.peak_bytes for t in timings if isinstance(t, Timing) and t.peak_bytes is not None]
+        peaks = [
+            t.peak_bytes for t in timings if isinstance(t, Timing) and t.peak_bytes is not None
+        ]
         mean = sum(t.seconds for t in timings if isinstance(t, Timing)) / len(timings)
         return Timing(mean, max(peaks) if peaks else None, self.batch), archs
 
@@ -171,7 +183,9 @@ def cost_rows(nids: Iterable[str], bencher: Bencher) -> list[dict]:
         work, bench = paper_work(nid), paper_table(nid, "PAPER_BENCH").get(nid)
         row: dict = {"notebook": nid, "unit": work[0] if work else "—"}
         if work is None or bench is None:
-            row["note"] = "computes nothing worth timing at paper scale (reads caches or prints settings)"
+            row["note"] = (
+                "computes nothing worth timing at paper scale (reads caches or prints settings)"
+            )
             rows.append(row)
             continue
         values = knob_values(nid, {})
@@ -180,8 +194,12 @@ def cost_rows(nids: Iterable[str], bencher: Bencher) -> list[dict]:
         if isinstance(timing, str):
             row["note"] = timing
         else:
-            row.update(s_per_unit=timing.seconds, paper_s=timing.seconds * row["paper_units"],
-                       peak_bytes=timing.peak_bytes, batch=timing.batch)
+            row.update(
+                s_per_unit=timing.seconds,
+                paper_s=timing.seconds * row["paper_units"],
+                peak_bytes=timing.peak_bytes,
+                batch=timing.batch,
+            )
         rows.append(row)
     return rows
 
@@ -200,49 +218,72 @@ def device_name(device: torch.device) -> str:
     """The bench device in words (GPU model, or the CPU and its thread count)."""
     if device.type == "cuda":
         p = torch.cuda.get_device_properties(device)
-        return f"{p.name} ({p.total_memory / 2 ** 30:.0f} GiB)"
+        return f"{p.name} ({p.total_memory / 2**30:.0f} GiB)"
     n = torch.get_num_threads()
     return f"CPU {cpu_model()} ({n} torch thread{'s' if n != 1 else ''})"
 
 
-def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
-                  date: str | None = None) -> str:
+def cost_markdown(
+    rows: list[dict],
+    device: torch.device,
+    machine: str,
+    slopes: Mapping[str, float] | None = None,
+    date: str | None = None,
+) -> str:
     """``figures/paper-cost.md``: the table, its total and how it was measured."""
     est = [r for r in rows if "paper_s" in r]
     total = sum(r["paper_s"] for r in est)
     gpu = device.type == "cuda"
     biggest = max(est, key=lambda r: r["paper_s"]) if est else None
-    lines = ["# Paper profile: estimated cost", "",
-             f"Measured by `make paper-cost` (`python -m inputspace.papercost`) on {machine}, device "
-             f"**{device_name(device)}**{f', {date}' if date else ''}. Each notebook's dominant unit of work "
-             "(`cost.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
-             "real architectures, fp32, batches of "
-             f"{est[0]['batch'] if est else '?'} images; `cost.PAPER_BENCH` says what is timed) and "
-             "multiplied by the number of units the paper's settings need. Model loading, data decoding and "
-             "small per-notebook work are left out, so these are lower bounds of the order of magnitude, "
-             "not schedules. Each notebook is costed alone: where notebooks share a cached computation "
-             "(P1's demos, P2's LST runs, P3's codes and SOMs), a notebook run after the one that computes it "
-             "pays only for what is new, so the total counts shared work more than once.", ""]
+    lines = [
+        "# Paper profile: estimated cost",
+        "",
+        f"Measured by `make paper-cost` (`python -m inputspace.papercost`) on {machine}, device "
+        f"**{device_name(device)}**{f', {date}' if date else ''}. Each notebook's dominant unit of work "
+        "(`cost.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
+        "real architectures, fp32, batches of "
+        f"{est[0]['batch'] if est else '?'} images; `cost.PAPER_BENCH` says what is timed) and "
+        "multiplied by the number of units the paper's settings need. Model loading, data decoding and "
+        "small per-notebook work are left out, so these are lower bounds of the order of magnitude, "
+        "not schedules. Each notebook is costed alone: where notebooks share a cached computation "
+        "(P1's demos, P2's LST runs, P3's codes and SOMs), a notebook run after the one that computes it "
+        "pays only for what is new, so the total counts shared work more than once.",
+        "",
+    ]
     if gpu:
-        lines += ["Peak memory is that of one timed batch on the GPU (the weights, one batch of inputs and "
-                  "their activations); a notebook that holds more images on the device at once (see "
-                  "`cost.MEMORY`) needs correspondingly more.", ""]
+        lines += [
+            "Peak memory is that of one timed batch on the GPU (the weights, one batch of inputs and "
+            "their activations); a notebook that holds more images on the device at once (see "
+            "`cost.MEMORY`) needs correspondingly more.",
+            "",
+        ]
     else:
-        lines += ["**These are CPU measurements**: no GPU was available to this run. A single data-centre GPU "
-                  "(A100/H100/H200 class) runs these batched 224 px convolution and attention passes roughly "
-                  "100–1000× faster than this CPU, so divide the times accordingly; peak GPU memory cannot be "
-                  "measured here. On a GPU machine the same script measures both: "
-                  "`make paper-cost DEVICE=cuda`.", ""]
-    lines.append(f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total, coarse=True)}** over {len(est)} "
-                 "notebooks with an estimate.")
+        lines += [
+            "**These are CPU measurements**: no GPU was available to this run. A single data-centre GPU "
+            "(A100/H100/H200 class) runs these batched 224 px convolution and attention passes roughly "
+            "100–1000× faster than this CPU, so divide the times accordingly; peak GPU memory cannot be "
+            "measured here. On a GPU machine the same script measures both: "
+            "`make paper-cost DEVICE=cuda`.",
+            "",
+        ]
+    lines.append(
+        f"**Total ({'GPU' if gpu else 'CPU'}, extrapolated): {duration(total, coarse=True)}** over {len(est)} "
+        "notebooks with an estimate."
+    )
     if biggest is not None:
         worst, name = biggest["paper_s"], biggest["notebook"]
         on_gpu = worst if gpu else worst / 100
         where = "" if gpu else f"; at 100× on a GPU, {duration(on_gpu, coarse=True)}"
-        verdict = ("No notebook needs more than one GPU-day, so none is split into class or source ranges: "
-                   "whole notebooks are the units to spread over GPUs." if on_gpu < 86400 else
-                   "It needs more than a day on one GPU: split its work (class or source ranges).")
-        lines += ["", f"The largest single notebook is {name} ({duration(worst, coarse=True)}{where}). {verdict}"]
+        verdict = (
+            "No notebook needs more than one GPU-day, so none is split into class or source ranges: "
+            "whole notebooks are the units to spread over GPUs."
+            if on_gpu < 86400
+            else "It needs more than a day on one GPU: split its work (class or source ranges)."
+        )
+        lines += [
+            "",
+            f"The largest single notebook is {name} ({duration(worst, coarse=True)}{where}). {verdict}",
+        ]
     head = "| notebook | unit of work | timed | units (paper) | s / unit | paper estimate | peak memory |"
     sep = "|---|---|---|---|---|---|---|"
     if slopes:
@@ -250,9 +291,14 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
         sep += "---|"
     lines += ["", head + " note |", sep + "---|"]
     for r in rows:
-        cells = [r["notebook"], r["unit"], r.get("timed", ""), f"{r['paper_units']:.3g}" if "paper_units" in r else ""]
+        cells = [
+            r["notebook"],
+            r["unit"],
+            r.get("timed", ""),
+            f"{r['paper_units']:.3g}" if "paper_units" in r else "",
+        ]
         if "paper_s" in r:
-            peak = f"{r['peak_bytes'] / 2 ** 30:.1f} GiB" if r.get("peak_bytes") else "—"
+            peak = f"{r['peak_bytes'] / 2**30:.1f} GiB" if r.get("peak_bytes") else "—"
             cells += [f"{r['s_per_unit']:.3g}", duration(r["paper_s"], coarse=True), peak]
         else:
             cells += ["", "", ""]
@@ -263,11 +309,26 @@ def cost_markdown(rows: list[dict], device: torch.device, machine: str, slopes: 
     return "\n".join(lines) + "\n"
 
 
-_JSON_FIELDS = ("unit", "timed", "archs", "paper_units", "s_per_unit", "paper_s", "peak_bytes", "batch", "note")
+_JSON_FIELDS = (
+    "unit",
+    "timed",
+    "archs",
+    "paper_units",
+    "s_per_unit",
+    "paper_s",
+    "peak_bytes",
+    "batch",
+    "note",
+)
 
 
-def cost_json(rows: list[dict], device: torch.device, machine: str, slopes: Mapping[str, float] | None = None,
-              date: str | None = None) -> dict:
+def cost_json(
+    rows: list[dict],
+    device: torch.device,
+    machine: str,
+    slopes: Mapping[str, float] | None = None,
+    date: str | None = None,
+) -> dict:
     """``figures/paper-cost.json``, the twin of :func:`cost_markdown` that programs read (the SLURM
     requests of :func:`inputspace.workflow.plan.slurm_resources`, the pipeline's expected times):
     how it was measured (``device_type`` ``"cpu"``: the times are CPU measurements) and per
@@ -281,8 +342,15 @@ def cost_json(rows: list[dict], device: torch.device, machine: str, slopes: Mapp
         if slopes and r["notebook"] in slopes:
             entry["check_slope_s_per_unit"] = slopes[r["notebook"]]
         notebooks[r["notebook"]] = entry
-    return {"format": COST_FORMAT, "device": device_name(device), "device_type": device.type, "machine": machine,
-            "date": date, "total_s": sum(r["paper_s"] for r in est), "notebooks": notebooks}
+    return {
+        "format": COST_FORMAT,
+        "device": device_name(device),
+        "device_type": device.type,
+        "machine": machine,
+        "date": date,
+        "total_s": sum(r["paper_s"] for r in est),
+        "notebooks": notebooks,
+    }
 
 
 def check_slopes(out: Path) -> dict[str, float]:
@@ -297,16 +365,33 @@ def check_slopes(out: Path) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     from .catalogue import notebook_id, select
 
-    ap = argparse.ArgumentParser(prog="python -m inputspace.papercost", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.papercost",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (the device timed)")
-    ap.add_argument("--batch", type=int, default=None, help="images per timed batch (default: 8 on a CPU, 64 on a GPU)")
-    ap.add_argument("--reps", type=int, default=2, help="timed batches per unit (after one warm-up)")
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads of torch (default: torch's choice)")
+    ap.add_argument(
+        "--batch",
+        type=int,
+        default=None,
+        help="images per timed batch (default: 8 on a CPU, 64 on a GPU)",
+    )
+    ap.add_argument(
+        "--reps", type=int, default=2, help="timed batches per unit (after one warm-up)"
+    )
+    ap.add_argument(
+        "--threads", type=int, default=None, help="CPU threads of torch (default: torch's choice)"
+    )
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
-    ap.add_argument("--machine", default="this project's machine", help="named in the table's header")
-    ap.add_argument("--out", default=str(paths.FIGURES_ROOT / "paper-cost.md"),
-                    help="the Markdown table; its JSON twin is written beside it (.json)")
+    ap.add_argument(
+        "--machine", default="this project's machine", help="named in the table's header"
+    )
+    ap.add_argument(
+        "--out",
+        default=str(paths.FIGURES_ROOT / "paper-cost.md"),
+        help="the Markdown table; its JSON twin is written beside it (.json)",
+    )
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -5,6 +5,7 @@ notebook in its own folder, papermill in the caller's, so every path is resolved
 file's location (showyourwork's ``paths.py`` pattern). ``INPUTSPACE_DATA`` may move the data
 folder (trained quick models, caches) elsewhere, e.g. onto a larger disk.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,9 @@ def model_seed() -> int:
     if not raw:
         return 0
     if not raw.isdigit():
-        raise ValueError(f"{MODEL_SEED_ENV}={raw!r}: the model seed must be a non-negative integer (e.g. MODEL_SEED=1)")
+        raise ValueError(
+            f"{MODEL_SEED_ENV}={raw!r}: the model seed must be a non-negative integer (e.g. MODEL_SEED=1)"
+        )
     return int(raw)
 
 

@@ -20,10 +20,12 @@ enter the pool; they still take part where no label is needed (P3's top-1 change
 normalises with ``MEAN_RGB = [127.0] * 3`` and ``STDDEV_RGB = [128.0] * 3`` on 0-255 pixels, i.e.
 mean 127/255 and std 128/255 on [0, 1] pixels (the model wrapper applies them:
 :data:`inputspace.models.LITE_MEAN`, :data:`~inputspace.models.LITE_STD`). One departure: TF 1's
-``resize_bicubic`` does not antialias; here the resize antialiases (``antialias=True``, as PIL's bicubic and TF 2's ``antialias=True`` do), because
+``resize_bicubic`` does not antialias; here the resize antialiases (``antialias=True``, as PIL's
+bicubic and TF 2's ``antialias=True`` do), because
 the crops are shrunk 1.5-2.4 times and an aliased image is not the photo. ``antialias=False``
 gives the release's resampling.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,23 +56,75 @@ class Photo:
 
 
 CANDIDATES: tuple[Photo, ...] = (
-    Photo("chelsea", "scikit-image: data.chelsea()", (281, 282, 285), "an orange tabby cat: tabby, tiger cat, Egyptian cat"),
-    Photo("coffee", "scikit-image: data.coffee()", (967, 968, 504), "a cup of coffee on a saucer: espresso, cup, coffee mug"),
-    Photo("motorcycle_left", "scikit-image: data.stereo_motorcycle()[0]", (665, 670),
-          "a motorcycle in a garage, left view of a stereo pair: moped, motor scooter"),
-    Photo("motorcycle_right", "scikit-image: data.stereo_motorcycle()[1]", (665, 670),
-          "the same motorcycle, right view: moped, motor scooter"),
-    Photo("rocket", "scikit-image: data.rocket()", (657, 744), "a rocket on its launch pad at night: missile, projectile"),
-    Photo("camera", "scikit-image: data.camera()", (759, 732, 872), "a cameraman with a camera on a tripod (grey): "
-          "reflex camera, Polaroid camera, tripod"),
-    Photo("clock", "scikit-image: data.clock()", (409, 892), "a motion-blurred wall clock (grey): analog clock, wall clock"),
-    Photo("china", "scikit-learn: load_sample_image('china.jpg')", (698, 663, 832),
-          "a Chinese temple among trees: palace, monastery, stupa"),
-    Photo("flower", "scikit-learn: load_sample_image('flower.jpg')", (985,), "an orange dahlia: daisy"),
-    Photo("grace_hopper", "matplotlib: sample_data/grace_hopper.jpg", (652, 906, 457, 834),
-          "a portrait in naval uniform: military uniform, Windsor tie, bow tie, suit"),
-    Photo("astronaut", "scikit-image: data.astronaut()", (), "a portrait of an astronaut (no ImageNet class for a person)"),
-    Photo("coins", "scikit-image: data.coins()", (), "Greek coins on a table (grey; no ImageNet coin class)"),
+    Photo(
+        "chelsea",
+        "scikit-image: data.chelsea()",
+        (281, 282, 285),
+        "an orange tabby cat: tabby, tiger cat, Egyptian cat",
+    ),
+    Photo(
+        "coffee",
+        "scikit-image: data.coffee()",
+        (967, 968, 504),
+        "a cup of coffee on a saucer: espresso, cup, coffee mug",
+    ),
+    Photo(
+        "motorcycle_left",
+        "scikit-image: data.stereo_motorcycle()[0]",
+        (665, 670),
+        "a motorcycle in a garage, left view of a stereo pair: moped, motor scooter",
+    ),
+    Photo(
+        "motorcycle_right",
+        "scikit-image: data.stereo_motorcycle()[1]",
+        (665, 670),
+        "the same motorcycle, right view: moped, motor scooter",
+    ),
+    Photo(
+        "rocket",
+        "scikit-image: data.rocket()",
+        (657, 744),
+        "a rocket on its launch pad at night: missile, projectile",
+    ),
+    Photo(
+        "camera",
+        "scikit-image: data.camera()",
+        (759, 732, 872),
+        "a cameraman with a camera on a tripod (grey): reflex camera, Polaroid camera, tripod",
+    ),
+    Photo(
+        "clock",
+        "scikit-image: data.clock()",
+        (409, 892),
+        "a motion-blurred wall clock (grey): analog clock, wall clock",
+    ),
+    Photo(
+        "china",
+        "scikit-learn: load_sample_image('china.jpg')",
+        (698, 663, 832),
+        "a Chinese temple among trees: palace, monastery, stupa",
+    ),
+    Photo(
+        "flower", "scikit-learn: load_sample_image('flower.jpg')", (985,), "an orange dahlia: daisy"
+    ),
+    Photo(
+        "grace_hopper",
+        "matplotlib: sample_data/grace_hopper.jpg",
+        (652, 906, 457, 834),
+        "a portrait in naval uniform: military uniform, Windsor tie, bow tie, suit",
+    ),
+    Photo(
+        "astronaut",
+        "scikit-image: data.astronaut()",
+        (),
+        "a portrait of an astronaut (no ImageNet class for a person)",
+    ),
+    Photo(
+        "coins",
+        "scikit-image: data.coins()",
+        (),
+        "Greek coins on a table (grey; no ImageNet coin class)",
+    ),
 )
 """The candidate photos, in the fixed order every rule walks them (module doc)."""
 POOL_MIN_CONF = 0.6
@@ -80,10 +134,14 @@ probability above this (P2's official pool rule, ``get_targets``: correct and p 
 
 def accepted(top1: torch.Tensor, candidates: tuple[Photo, ...] = CANDIDATES) -> torch.Tensor:
     """Per candidate, whether its top-1 class is one its human label accepts."""
-    return torch.tensor([int(c) in p.accept for c, p in zip(top1.tolist(), candidates)], dtype=torch.bool)
+    return torch.tensor(
+        [int(c) in p.accept for c, p in zip(top1.tolist(), candidates)], dtype=torch.bool
+    )
 
 
-def pool_rule(top1: torch.Tensor, p_top1: torch.Tensor, candidates: tuple[Photo, ...] = CANDIDATES) -> torch.Tensor:
+def pool_rule(
+    top1: torch.Tensor, p_top1: torch.Tensor, candidates: tuple[Photo, ...] = CANDIDATES
+) -> torch.Tensor:
     """The pool rule: the top-1 class is accepted (:func:`accepted`) and its probability is above
     :data:`POOL_MIN_CONF` (strictly, as the official ``> 0.6``)."""
     return accepted(top1, candidates) & (p_top1 > POOL_MIN_CONF)
@@ -135,11 +193,15 @@ def preprocess(img: np.ndarray, size: int, *, antialias: bool = True) -> torch.T
     h, w = img.shape[:2]
     c = crop_size(h, w, size)
     top, left = ((h - c) + 1) // 2, ((w - c) + 1) // 2
-    t = torch.as_tensor(img[top:top + c, left:left + c]).permute(2, 0, 1)[None]
-    out = F.interpolate(t, size=(size, size), mode="bicubic", antialias=antialias, align_corners=False)
+    t = torch.as_tensor(img[top : top + c, left : left + c]).permute(2, 0, 1)[None]
+    out = F.interpolate(
+        t, size=(size, size), mode="bicubic", antialias=antialias, align_corners=False
+    )
     return out[0].clamp(0, 1).contiguous()
 
 
-def photo_batch(names: tuple[str, ...] | list[str], size: int, *, antialias: bool = True) -> torch.Tensor:
+def photo_batch(
+    names: tuple[str, ...] | list[str], size: int, *, antialias: bool = True
+) -> torch.Tensor:
     """The named photos prepared at ``size`` px: ``(N, 3, size, size)``."""
     return torch.stack([preprocess(load_raw(n), size, antialias=antialias) for n in names])

@@ -1,12 +1,12 @@
 """Execute the notebooks (``make figures`` / ``make smoke`` / ``make test``).
 
-``python -m inputspace.pipeline run --profile quick [--only p2-fig04,p3] [--force]``
+``python -m inputspace.pipeline run --profile quick [--only p2-triangles,p3] [--force]``
     executes each notebook with papermill into ``build/<profile>/``; in the quick profile a
     successful run is promoted into ``notebooks/`` (volatile papermill metadata stripped,
     execution counts kept) -- a failed run never overwrites the committed notebook. A notebook
     whose inputs (code cells, library sources, profile, data locations) did not change since
     its last successful run is skipped. The claims scorecard is rewritten at the end.
-``python -m inputspace.pipeline run-one p2-fig04 --profile quick [--force] [--record R.json]``
+``python -m inputspace.pipeline run-one p2-triangles --profile quick [--force] [--record R.json]``
     the same for one notebook (skip by content, execution into ``build/``, promotion only on
     success), plus its timing record; the job the workflow engine runs per notebook
     (:mod:`inputspace.workflow`, ``make figures JOBS=N`` / ``ENGINE=slurm``). ``aggregate``
@@ -27,6 +27,7 @@
     rewrites the figure map's "code" column (docs/figure-map.md): the paper-package and ``methods`` functions each
     notebook calls (:func:`library_calls`; a test keeps the two in step).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,26 +111,48 @@ def run_one(nb_path: Path, profile: str, force: bool) -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     params = {} if profile == "quick" else {"profile": profile}
     expected, source = expected_seconds(nid, profile)
-    print(f"[run ] {nid} ({profile})" + (f", expected ~{progress.duration(expected)} ({source})" if expected
-                                          else ", no earlier time on record"), flush=True)
+    print(
+        f"[run ] {nid} ({profile})"
+        + (
+            f", expected ~{progress.duration(expected)} ({source})"
+            if expected
+            else ", no earlier time on record"
+        ),
+        flush=True,
+    )
     # the zoo's time depends on how many models are already trained (a minute or an hour): no limit
-    timeout = cell_timeout(None if nid == ZOO_NOTEBOOK else expected, source.endswith(f" on {machine_text()}"),
-                           os.environ.get(CELL_TIMEOUT_ENV))
+    timeout = cell_timeout(
+        None if nid == ZOO_NOTEBOOK else expected,
+        source.endswith(f" on {machine_text()}"),
+        os.environ.get(CELL_TIMEOUT_ENV),
+    )
     t0 = time.time()
     feed = paths.build_dir(profile) / "progress" / f"{nid}.jsonl"
     os.environ[progress.ENV] = str(feed)  # the kernel inherits it: its bars report to the watcher
     try:
         with progress.Watcher(nid, feed, expected):
-            pm.execute_notebook(str(nb_path), str(out), parameters=params, kernel_name="python3",
-                                progress_bar=sys.stderr.isatty(), cwd=str(paths.NOTEBOOKS),
-                                config=kernel_config(), execution_timeout=timeout)
+            pm.execute_notebook(
+                str(nb_path),
+                str(out),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=sys.stderr.isatty(),
+                cwd=str(paths.NOTEBOOKS),
+                config=kernel_config(),
+                execution_timeout=timeout,
+            )
     except Exception as exc:  # noqa: BLE001 - report and go on with the other notebooks
-        print(f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
-              f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}", flush=True)
+        print(
+            f"[FAIL] {nid} after {time.time() - t0:.0f}s: {type(exc).__name__}: "
+            f"{str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}\n       see {out}",
+            flush=True,
+        )
         return "failed"
     finally:
         os.environ.pop(progress.ENV, None)
-    if paths.run_name(profile) == "quick":  # another model seed never touches the committed notebooks
+    if (
+        paths.run_name(profile) == "quick"
+    ):  # another model seed never touches the committed notebooks
         nb = strip_volatile(nbformat.read(out, as_version=4))
         atomic_write_bytes(nb_path, (nbformat.writes(nb) + "\n").encode())
     atomic_write_bytes(stamp, inputs_hash(nb_path, profile).encode())
@@ -141,13 +164,21 @@ def library_calls(nb_path: Path) -> list[str]:
     """The paper-package and ``methods`` functions a notebook's code cells call, in order of
     first call, as ``p3.plots.fig11`` (what the figure map's "code" column lists)."""
     code = notebook_code(nb_path.read_text())
-    tree = ast.parse("\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))))
+    tree = ast.parse(
+        "\n".join(ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    )
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("inputspace"):
             aliases.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
         elif isinstance(node, ast.Import):
-            aliases.update({a.asname: a.name for a in node.names if a.asname and a.name.startswith("inputspace")})
+            aliases.update(
+                {
+                    a.asname: a.name
+                    for a in node.names
+                    if a.asname and a.name.startswith("inputspace")
+                }
+            )
     calls: list[tuple[tuple[int, int], str]] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -173,7 +204,10 @@ def code_column(nb_path: Path) -> str:
 def figmap_rows(text: str) -> list[list[str]]:
     """Cells of every row of the figure map (between the figmap markers of :data:`FIGMAP_FILE`)."""
     block = text.split(FIGMAP_START, 1)[1].split(FIGMAP_END, 1)[0]
-    return [[c.strip() for c in line.strip().strip("|").split("|")] for line in block.strip().splitlines()]
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in block.strip().splitlines()
+    ]
 
 
 FIGMAP_FILE: Path = paths.ROOT / "docs" / "figure-map.md"
@@ -190,13 +224,17 @@ def update_readme_code() -> None:
     for row in rows[2:]:
         link = FIGMAP_LINK.search(" ".join(row))
         if link and not (paths.NOTEBOOKS / link.group(1)).is_file():
-            raise SystemExit(f"the figure map links notebooks/{link.group(1)}, which does not exist")
+            raise SystemExit(
+                f"the figure map links notebooks/{link.group(1)}, which does not exist"
+            )
         row[col] = code_column(paths.NOTEBOOKS / link.group(1)) if link else "—"
     lines = ["| " + " | ".join(r) + " |" for r in rows]
     lines[1] = "|" + "---|" * len(rows[0])
     table = "\n".join(lines)
     block = f"{FIGMAP_START}\n{table}\n{FIGMAP_END}"
-    text = re.sub(re.escape(FIGMAP_START) + ".*?" + re.escape(FIGMAP_END), lambda _: block, text, flags=re.S)
+    text = re.sub(
+        re.escape(FIGMAP_START) + ".*?" + re.escape(FIGMAP_END), lambda _: block, text, flags=re.S
+    )
     atomic_write_bytes(FIGMAP_FILE, text.encode())
 
 
@@ -209,11 +247,18 @@ def update_readme(block: str, gallery_block: str | None = None) -> None:
     gallery between the gallery markers (:func:`inputspace.scorecard.gallery`)."""
     readme = paths.ROOT / "README.md"
     text = readme.read_text()
-    for start, end, content in ((README_START, README_END, block), (GALLERY_START, GALLERY_END, gallery_block)):
+    for start, end, content in (
+        (README_START, README_END, block),
+        (GALLERY_START, GALLERY_END, gallery_block),
+    ):
         if content is None or start not in text:
             continue
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _, c=content, a=start, b=end: f"{a}\n{c}\n{b}",
-                      text, flags=re.S)
+        text = re.sub(
+            re.escape(start) + ".*?" + re.escape(end),
+            lambda _, c=content, a=start, b=end: f"{a}\n{c}\n{b}",
+            text,
+            flags=re.S,
+        )
     atomic_write_bytes(readme, text.encode())
 
 
@@ -262,9 +307,15 @@ def prepare(profile: str, only: str | None) -> list[Path]:
     return written
 
 
-def run_and_record(nid: str, profile: str, force: bool, record: Path | None = None,
-                   gpu_slots: int = 0, gpu_devices: list[str] | None = None,
-                   slot_dir: Path | None = None) -> str:
+def run_and_record(
+    nid: str,
+    profile: str,
+    force: bool,
+    record: Path | None = None,
+    gpu_slots: int = 0,
+    gpu_devices: list[str] | None = None,
+    slot_dir: Path | None = None,
+) -> str:
     """:func:`run_one` for one notebook id, as one workflow job: with ``gpu_slots`` it first takes
     a GPU slot (:func:`inputspace.workflow.slots.gpu_slot`; the kernel sees only that GPU), and it
     writes ``{"status", "seconds", "threads", "gpu"}`` to ``record`` (atomically) -- the per-notebook
@@ -275,13 +326,20 @@ def run_and_record(nid: str, profile: str, force: bool, record: Path | None = No
     from .workflow.slots import gpu_slot
 
     nb_path = notebook_path(nid)
-    slots = (gpu_slot(slot_dir or paths.build_dir(profile) / "gpu-slots", gpu_slots, gpu_devices or [])
-             if gpu_slots else nullcontext())
+    slots = (
+        gpu_slot(slot_dir or paths.build_dir(profile) / "gpu-slots", gpu_slots, gpu_devices or [])
+        if gpu_slots
+        else nullcontext()
+    )
     with slots:
         t = time.time()
         status = run_one(nb_path, profile, force)
-        rec = {"status": status, "seconds": round(time.time() - t, 1),
-               "threads": os.environ.get("OMP_NUM_THREADS"), "gpu": os.environ.get("CUDA_VISIBLE_DEVICES")}
+        rec = {
+            "status": status,
+            "seconds": round(time.time() - t, 1),
+            "threads": os.environ.get("OMP_NUM_THREADS"),
+            "gpu": os.environ.get("CUDA_VISIBLE_DEVICES"),
+        }
     if record is not None:
         atomic_write_bytes(record, json.dumps(rec).encode())
     return status
@@ -301,14 +359,22 @@ def summary_text(runs: dict[str, dict], wall: float, top: int = 5) -> str:
     """``N ran, M skipped, K failed [ids] in X min`` and the notebooks that took the most time."""
     statuses = [r["status"] for r in runs.values()]
     failed = [nid for nid, r in runs.items() if r["status"] == "failed"]
-    head = (f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
-            + (f": {failed}" if failed else "") + f" in {wall / 60:.1f} min")
-    spent = sorted(((r["seconds"], nid) for nid, r in runs.items() if r["status"] != "skipped"), reverse=True)
+    head = (
+        f"{statuses.count('ok')} ran, {statuses.count('skipped')} skipped, {len(failed)} failed"
+        + (f": {failed}" if failed else "")
+        + f" in {wall / 60:.1f} min"
+    )
+    spent = sorted(
+        ((r["seconds"], nid) for nid, r in runs.items() if r["status"] != "skipped"), reverse=True
+    )
     if not spent:
         return head
     busy = sum(sec for sec, _ in spent)
-    where = ", ".join(f"{nid} {progress.duration(sec)} ({100 * sec / busy:.0f} %)" for sec, nid in spent[:top]
-                      if busy > 0)
+    where = ", ".join(
+        f"{nid} {progress.duration(sec)} ({100 * sec / busy:.0f} %)"
+        for sec, nid in spent[:top]
+        if busy > 0
+    )
     return head + (f"\nwhere the time went: {where}" if where else "")
 
 
@@ -335,11 +401,17 @@ def remember_timings(profile: str, runs: dict[str, dict]) -> Path:
     stamp = time.strftime("%Y-%m-%d")
     for nid, r in runs.items():
         if r["status"] == "ok":
-            known[nid] = {"seconds": r["seconds"], "date": stamp, "machine": machine_text(),
-                          "threads": r.get("threads") or os.environ.get("OMP_NUM_THREADS")}
+            known[nid] = {
+                "seconds": r["seconds"],
+                "date": stamp,
+                "machine": machine_text(),
+                "threads": r.get("threads") or os.environ.get("OMP_NUM_THREADS"),
+            }
     order = {notebook_id(p): i for i, p in enumerate(select(None))}
     known = dict(sorted(known.items(), key=lambda kv: order.get(kv[0], len(order))))
-    atomic_write_bytes(out, (json.dumps({"profile": profile, "notebooks": known}, indent=1) + "\n").encode())
+    atomic_write_bytes(
+        out, (json.dumps({"profile": profile, "notebooks": known}, indent=1) + "\n").encode()
+    )
     return out
 
 
@@ -349,7 +421,9 @@ HANG_FACTOR = 10
 MIN_CELL_TIMEOUT_S = 1800
 
 
-def cell_timeout(expected: float | None, same_machine: bool, override: str | None = None) -> int | None:
+def cell_timeout(
+    expected: float | None, same_machine: bool, override: str | None = None
+) -> int | None:
     """papermill's per-cell ``execution_timeout``: ``HANG_FACTOR`` (10) times the notebook's expected
     time, at least 30 min, when that time was measured on this machine kind; otherwise none (another
     machine may be far slower). A kernel that stops answering mid-cell (seen under a 4x overloaded
@@ -359,7 +433,9 @@ def cell_timeout(expected: float | None, same_machine: bool, override: str | Non
         try:
             value = float(override)
         except ValueError:
-            raise SystemExit(f"{CELL_TIMEOUT_ENV}={override!r}: give seconds (0: no limit)") from None
+            raise SystemExit(
+                f"{CELL_TIMEOUT_ENV}={override!r}: give seconds (0: no limit)"
+            ) from None
         return None if value <= 0 else int(value)
     if expected is None or not same_machine:
         return None
@@ -383,8 +459,14 @@ def expected_seconds(nid: str, profile: str) -> tuple[float | None, str]:
         if est is not None:
             import torch
 
-            speedup = float(os.environ.get("GPU_SPEEDUP", 100)) if cpu and torch.cuda.is_available() else 1.0
-            return est / speedup, "paper-cost.json" + (f" / {speedup:g} for the GPU" if speedup != 1 else "")
+            speedup = (
+                float(os.environ.get("GPU_SPEEDUP", 100))
+                if cpu and torch.cuda.is_available()
+                else 1.0
+            )
+            return est / speedup, "paper-cost.json" + (
+                f" / {speedup:g} for the GPU" if speedup != 1 else ""
+            )
     return None, ""
 
 
@@ -394,7 +476,9 @@ def aggregate(profile: str, records: Path, ids: list[str], t0: float) -> int:
     runs = {}
     for nid in ids:
         rec = records / f"{nid}.json"
-        runs[nid] = json.loads(rec.read_text()) if rec.exists() else {"status": "failed", "seconds": 0.0}
+        runs[nid] = (
+            json.loads(rec.read_text()) if rec.exists() else {"status": "failed", "seconds": 0.0}
+        )
     return summarize(profile, runs, t0)
 
 
@@ -403,7 +487,9 @@ def write_timings(profile: str, seconds: dict[str, dict]) -> Path:
     runtimes come from it; p0's time includes training any missing model)."""
     out = paths.build_dir(profile) / "timings.json"
     total = round(sum(v["seconds"] for v in seconds.values()), 1)
-    atomic_write_bytes(out, json.dumps({"total_seconds": total, "notebooks": seconds}, indent=1).encode())
+    atomic_write_bytes(
+        out, json.dumps({"total_seconds": total, "notebooks": seconds}, indent=1).encode()
+    )
     return out
 
 
@@ -426,10 +512,14 @@ def compare() -> Path:
     seed with a scorecard (:func:`seed_scorecards`, :func:`inputspace.scorecard.seeds_markdown`)."""
     cards = seed_scorecards()
     if len(cards) < 2 or 0 not in cards:
-        raise SystemExit("compare needs figures/claims.json and a run under another model seed: "
-                         "make figures MODEL_SEED=1 [ONLY=p2,p3] (writes build/quick-seed1/)")
+        raise SystemExit(
+            "compare needs figures/claims.json and a run under another model seed: "
+            "make figures MODEL_SEED=1 [ONLY=p2,p3] (writes build/quick-seed1/)"
+        )
     out = paths.FIGURES_ROOT / SEEDS_MD
-    atomic_write_bytes(out, seeds_markdown({s: claims.load_scorecard(p) for s, p in cards.items()}).encode())
+    atomic_write_bytes(
+        out, seeds_markdown({s: claims.load_scorecard(p) for s, p in cards.items()}).encode()
+    )
     print(f"model seeds {sorted(cards)} -> {out}")
     return out
 
@@ -444,26 +534,57 @@ def stale(nbs: list[Path], profile: str = "quick") -> list[str]:
         if recorded != now:
             old.append(notebook_id(p))
         state = "[ ok ]" if recorded == now else "[none]" if recorded is None else "[old ]"
-        print(f"{state} {notebook_id(p)}" + (f": outputs from sources {recorded}, code now {now}"
-                                             if recorded not in (None, now) else ""))
+        print(
+            f"{state} {notebook_id(p)}"
+            + (
+                f": outputs from sources {recorded}, code now {now}"
+                if recorded not in (None, now)
+                else ""
+            )
+        )
     print(f"{len(nbs) - len(old)} of {len(nbs)} notebooks' outputs come from the current sources")
     return old
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m inputspace.pipeline", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("run", "run-one", "aggregate", "prepare", "scorecard", "list",
-                                        "codemap", "compare", "stale"))
-    ap.add_argument("notebook", nargs="?", help="run-one: the notebook id (e.g. p2-fig04)")
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.pipeline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "command",
+        choices=(
+            "run",
+            "run-one",
+            "aggregate",
+            "prepare",
+            "scorecard",
+            "list",
+            "codemap",
+            "compare",
+            "stale",
+        ),
+    )
+    ap.add_argument("notebook", nargs="?", help="run-one: the notebook id (e.g. p2-triangles)")
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--force", action="store_true", help="rerun even if inputs are unchanged")
-    ap.add_argument("--record", type=Path, default=None, help="run-one: write its timing record here")
-    ap.add_argument("--gpu-slots", type=int, default=0, help="run-one: take one of N GPU slots first")
-    ap.add_argument("--gpu-devices", default="", help="run-one: comma-separated GPUs the slots map to")
-    ap.add_argument("--records", type=Path, default=None, help="aggregate: folder of <id>.json records")
-    ap.add_argument("--started", type=float, default=None, help="aggregate: run start (epoch seconds)")
+    ap.add_argument(
+        "--record", type=Path, default=None, help="run-one: write its timing record here"
+    )
+    ap.add_argument(
+        "--gpu-slots", type=int, default=0, help="run-one: take one of N GPU slots first"
+    )
+    ap.add_argument(
+        "--gpu-devices", default="", help="run-one: comma-separated GPUs the slots map to"
+    )
+    ap.add_argument(
+        "--records", type=Path, default=None, help="aggregate: folder of <id>.json records"
+    )
+    ap.add_argument(
+        "--started", type=float, default=None, help="aggregate: run start (epoch seconds)"
+    )
     args = ap.parse_args(argv)
     _kernel_env(args.profile)
     if args.command == "list":
@@ -485,9 +606,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if stale(select(args.only)) else 0
     if args.command == "run-one":
         if not args.notebook:
-            raise SystemExit("run-one needs a notebook id, e.g. `run-one p2-fig04 --profile quick`")
+            raise SystemExit(
+                "run-one needs a notebook id, e.g. `run-one p2-triangles --profile quick`"
+            )
         devices = [d for d in args.gpu_devices.split(",") if d]
-        run_and_record(args.notebook, args.profile, args.force, args.record, args.gpu_slots, devices)
+        run_and_record(
+            args.notebook, args.profile, args.force, args.record, args.gpu_slots, devices
+        )
         return 0  # a failed notebook is reported by `aggregate`; its dependants still run (as in `run`)
     if args.command == "aggregate":
         if args.records is None:

@@ -1,6 +1,6 @@
 """One plotting style and a ``savefig`` that writes PNG + PDF with stable metadata.
 
-Figures are build products: ``savefig(fig, cfg)`` writes ``figures/p2-fig04.png`` and ``.pdf``
+Figures are build products: ``savefig(fig, cfg)`` writes ``figures/p2-triangles.png`` and ``.pdf``
 (quick), ``figures/paper/...`` (paper) or ``build/smoke/figures/...`` (smoke) for the reference run
 of a notebook, and ``build/explore/...`` for a run with other parameters
 (:mod:`inputspace.outputs`: exploring never overwrites a committed figure). Dates and software
@@ -10,6 +10,7 @@ repository.
 Explorers (ipywidgets) save their first view the same way (:func:`static_view`,
 ``figures/<notebook-id>-explorer.png``) and show it where no live page draws widgets.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,10 +31,19 @@ if TYPE_CHECKING:
     from .config import Config
 
 STYLE = {
-    "figure.dpi": 110, "savefig.dpi": 150, "figure.figsize": (6.4, 4.0),
-    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
-    "font.size": 10, "axes.titlesize": 11, "legend.frameon": False, "image.cmap": "viridis",
-    "svg.hashsalt": "inputspace", "pdf.fonttype": 42,
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "figure.figsize": (6.4, 4.0),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "legend.frameon": False,
+    "image.cmap": "viridis",
+    "svg.hashsalt": "inputspace",
+    "pdf.fonttype": 42,
 }
 # Categorical colours: CL1..CL4 (P3), normal vs AT (P2), within vs adversarial (P1).
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
@@ -53,8 +63,15 @@ class Saved(list):
         return "saved " + ", ".join(outputs.repo_relative(Path(p)) for p in self)
 
 
-def savefig(fig: plt.Figure, cfg: Config | RunOutputs | str, legacy_profile: str | None = None, /, *,
-            suffix: str = "", formats: Sequence[str] = ("png", "pdf")) -> Saved:
+def savefig(
+    fig: plt.Figure,
+    cfg: Config | RunOutputs | str,
+    legacy_profile: str | None = None,
+    /,
+    *,
+    suffix: str = "",
+    formats: Sequence[str] = ("png", "pdf"),
+) -> Saved:
     """Save ``fig`` as PNG and PDF named after the notebook (plus an optional suffix), into the
     folder of the run of ``cfg`` (:meth:`inputspace.outputs.RunOutputs.figures_dir`).
 
@@ -66,7 +83,10 @@ def savefig(fig: plt.Figure, cfg: Config | RunOutputs | str, legacy_profile: str
     out = run.figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     stem = run.notebook_id + (f"-{suffix}" if suffix else "")
-    metadata = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None}}
+    metadata = {
+        "png": {"Software": None},
+        "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    }
     written = Saved()
     for ext in formats:
         path = out / f"{stem}.{ext}"
@@ -81,16 +101,22 @@ def _run_of(cfg: Config | RunOutputs | str, legacy_profile: str | None) -> RunOu
         return cfg
     if not isinstance(cfg, str):
         if legacy_profile is not None:
-            raise TypeError(f"savefig(fig, cfg, {legacy_profile!r}): the suffix is a keyword, "
-                            f"savefig(fig, cfg, suffix={legacy_profile!r})")
+            raise TypeError(
+                f"savefig(fig, cfg, {legacy_profile!r}): the suffix is a keyword, "
+                f"savefig(fig, cfg, suffix={legacy_profile!r})"
+            )
         return outputs.for_config(cfg)
     if legacy_profile is None:
-        raise TypeError(f"savefig(fig, {cfg!r}) names no run: pass the notebook's Config, savefig(fig, cfg)")
+        raise TypeError(
+            f"savefig(fig, {cfg!r}) names no run: pass the notebook's Config, savefig(fig, cfg)"
+        )
     run = outputs.active(cfg, legacy_profile)
     if run is None:
-        raise ValueError(f"savefig(fig, {cfg!r}, {legacy_profile!r}): no notebook.setup({cfg!r}, ...) ran in "
-                         f"the {legacy_profile} profile here, so whether this run may write the committed "
-                         "figures is unknown; pass the notebook's Config: savefig(fig, cfg)")
+        raise ValueError(
+            f"savefig(fig, {cfg!r}, {legacy_profile!r}): no notebook.setup({cfg!r}, ...) ran in "
+            f"the {legacy_profile} profile here, so whether this run may write the committed "
+            "figures is unknown; pass the notebook's Config: savefig(fig, cfg)"
+        )
     return run
 
 
@@ -115,7 +141,7 @@ def stack_figures(figs: Sequence[plt.Figure]) -> Figure:
     canvas = np.ones((sum(a.shape[0] for a in images), max(a.shape[1] for a in images), 4))
     top = 0
     for a in images:
-        canvas[top:top + a.shape[0], :a.shape[1], :a.shape[2]] = a
+        canvas[top : top + a.shape[0], : a.shape[1], : a.shape[2]] = a
         top += a.shape[0]
     fig = Figure(figsize=(canvas.shape[1] / dpi, canvas.shape[0] / dpi), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -124,7 +150,9 @@ def stack_figures(figs: Sequence[plt.Figure]) -> Figure:
     return fig
 
 
-def static_view(first_view: plt.Figure | Sequence[plt.Figure], cfg: Config | None = None) -> Saved | None:
+def static_view(
+    first_view: plt.Figure | Sequence[plt.Figure], cfg: Config | None = None
+) -> Saved | None:
     """Save an explorer's first view as ``<figures>/<notebook-id>-explorer.png`` for the run of
     ``cfg`` (default: the kernel's active run, :func:`inputspace.outputs.active`; none: nothing is
     saved) -- so an exploring run writes under ``build/explore/`` -- and, where no live page will
@@ -134,8 +162,12 @@ def static_view(first_view: plt.Figure | Sequence[plt.Figure], cfg: Config | Non
     run = outputs.active() if cfg is None else outputs.for_config(cfg)
     if run is None or not figs:
         return None
-    saved = savefig(figs[0] if len(figs) == 1 else stack_figures(figs), run, suffix=EXPLORER_SUFFIX,
-                    formats=("png",))
+    saved = savefig(
+        figs[0] if len(figs) == 1 else stack_figures(figs),
+        run,
+        suffix=EXPLORER_SUFFIX,
+        formats=("png",),
+    )
     if headless():
         from IPython.display import Image, display
 
@@ -156,8 +188,11 @@ def _explorer_box_class() -> type:
     return ExplorerBox
 
 
-def explorer_box(children: Sequence, first_view: plt.Figure | Sequence[plt.Figure] | None,
-                 cfg: Config | None = None):
+def explorer_box(
+    children: Sequence,
+    first_view: plt.Figure | Sequence[plt.Figure] | None,
+    cfg: Config | None = None,
+):
     """The ipywidgets box of an explorer (its controls and outputs, ``children``) after
     :func:`static_view` of its ``first_view``; in a static view the box reads :data:`EXPLORER_TEXT`."""
     if first_view is not None:

@@ -16,6 +16,7 @@ gone): there :func:`bar` is a :class:`TextBar`, which draws nothing while it run
 that stays on screen (``leave=True``) closes, prints its final state as one line of text. Which
 kernel is watched: :func:`headless`.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,9 @@ def headless() -> bool:
     style = os.environ.get(STYLE_ENV, "").strip().lower()
     if style:
         if style not in ("text", "widget"):
-            raise ValueError(f"{STYLE_ENV}={style!r}: use 'text' or 'widget' (unset: decided per kernel)")
+            raise ValueError(
+                f"{STYLE_ENV}={style!r}: use 'text' or 'widget' (unset: decided per kernel)"
+            )
         return style == "text"
     parent = kernel.get_parent()  # the request the kernel is executing (threads: the shell's)
     if parent.get("header", {}).get("msg_type") != "execute_request":
@@ -100,7 +103,9 @@ class TextBar(std_tqdm):
     def close(self) -> None:
         line = None
         if not self.disable and self.leave and getattr(self, "start_t", None) is not None:
-            line = f"{state_text(_state(self, final=True))} in {duration(time.time() - self.start_t)}"
+            line = (
+                f"{state_text(_state(self, final=True))} in {duration(time.time() - self.start_t)}"
+            )
         super().close()
         if line is not None:
             print(line, flush=True)
@@ -109,8 +114,15 @@ class TextBar(std_tqdm):
 def _state(b: std_tqdm, final: bool) -> dict:
     """One progress line of bar ``b`` (what the pipeline's :class:`Watcher` reads)."""
     now = time.time()
-    return {"t": now, "desc": b.desc or "", "n": b.n, "total": b.total, "unit": b.unit,
-            "elapsed": now - b.start_t, "final": final}
+    return {
+        "t": now,
+        "desc": b.desc or "",
+        "n": b.n,
+        "total": b.total,
+        "unit": b.unit,
+        "elapsed": now - b.start_t,
+        "final": final,
+    }
 
 
 @cache
@@ -136,8 +148,11 @@ def _reporting(path: str, base: type) -> type:
             return out
 
         def close(self):
-            if not self.disable and getattr(self, "start_t", None) is not None \
-                    and time.time() - self.start_t >= WRITE_EVERY:
+            if (
+                not self.disable
+                and getattr(self, "start_t", None) is not None
+                and time.time() - self.start_t >= WRITE_EVERY
+            ):
                 self._report(final=True)
             super().close()
 
@@ -145,7 +160,12 @@ def _reporting(path: str, base: type) -> type:
 
 
 _FINE = ((90, 1, "s", 0), (5400, 60, "min", 1), (float("inf"), 3600, "h", 1))
-_COARSE = ((120, 1, "s", 0), (7200, 60, "min", 0), (3 * 86400, 3600, "h", 1), (float("inf"), 86400, "days", 1))
+_COARSE = (
+    (120, 1, "s", 0),
+    (7200, 60, "min", 0),
+    (3 * 86400, 3600, "h", 1),
+    (float("inf"), 86400, "days", 1),
+)
 
 
 def duration(seconds: float, *, coarse: bool = False) -> str:
@@ -200,8 +220,15 @@ class Watcher:
     """A thread that prints :func:`status_line` for one running notebook every ``every`` seconds
     when its bars moved, and every ``HEARTBEAT × every`` seconds regardless (context manager)."""
 
-    def __init__(self, nid: str, path: Path, expected: float | None, *, every: float | None = None,
-                 emit: Callable[[str], None] = lambda s: print(s, flush=True)) -> None:
+    def __init__(
+        self,
+        nid: str,
+        path: Path,
+        expected: float | None,
+        *,
+        every: float | None = None,
+        emit: Callable[[str], None] = lambda s: print(s, flush=True),
+    ) -> None:
         self.nid, self.path, self.expected, self.emit = nid, path, expected, emit
         self.every = every if every is not None else float(os.environ.get(EVERY_ENV, PRINT_EVERY))
         self._stop = threading.Event()
@@ -225,5 +252,8 @@ class Watcher:
             quiet = 0 if newest else quiet + 1
             state = newest or state
             if newest or quiet % HEARTBEAT == 0:
-                self.emit(status_line(self.nid, time.time() - self.t0, self.expected,
-                                      state if newest else None))
+                self.emit(
+                    status_line(
+                        self.nid, time.time() - self.t0, self.expected, state if newest else None
+                    )
+                )

@@ -14,6 +14,7 @@ unchanged notebook -- so a committed output can be checked against the committed
 and ``notebooks/`` that differ from the commit; a notebook counts only when its code cells differ
 (an executed notebook differs from its committed version in its outputs, which is no change of code).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,18 +41,21 @@ class GitState:
     changed: tuple[str, ...] = ()
 
     def changes_text(self) -> str:
-        """``none`` or ``2 files: lib/inputspace/plotting.py, notebooks/p2-fig04-triangles.ipynb``."""
+        """``none`` or ``2 files: lib/inputspace/plotting.py, notebooks/p2-triangles-convex-hulls.ipynb``."""
         if not self.changed:
             return "none"
-        shown = ", ".join(self.changed[:SHOWN]) + (f", … ({len(self.changed) - SHOWN} more)"
-                                                   if len(self.changed) > SHOWN else "")
+        shown = ", ".join(self.changed[:SHOWN]) + (
+            f", … ({len(self.changed) - SHOWN} more)" if len(self.changed) > SHOWN else ""
+        )
         return f"{len(self.changed)} file{'s' if len(self.changed) > 1 else ''}: {shown}"
 
 
 def _git(root: Path, *args: str) -> str | None:
     """Output of ``git -C root args`` (None when git is missing or fails)."""
     try:
-        r = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return r.stdout if r.returncode == 0 else None
@@ -92,9 +96,14 @@ def git_state(root: Path | None = None) -> GitState:
     head = _git(root, "rev-parse", "--short", "HEAD")
     if not head or not head.strip():
         return GitState(None)
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *WATCHED) or ""
-    changed = [path for st, path in _status_paths(status)
-               if not (path.endswith(".ipynb") and "D" not in st and not _code_changed(root, path))]
+    status = (
+        _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *WATCHED) or ""
+    )
+    changed = [
+        path
+        for st, path in _status_paths(status)
+        if not (path.endswith(".ipynb") and "D" not in st and not _code_changed(root, path))
+    ]
     return GitState(head.strip(), tuple(sorted(changed)))
 
 
@@ -121,7 +130,8 @@ def notebook_file(notebook_id: str) -> Path | None:
     """``notebooks/<id>-<slug>.ipynb`` (the id: the name's first two dash-separated parts, as
     :func:`inputspace.catalogue.notebook_id` reads it); None when there is no such file."""
     found = sorted(paths.NOTEBOOKS.glob(f"{notebook_id}-*.ipynb")) + [
-        p for p in [paths.NOTEBOOKS / f"{notebook_id}.ipynb"] if p.is_file()]
+        p for p in [paths.NOTEBOOKS / f"{notebook_id}.ipynb"] if p.is_file()
+    ]
     return found[0] if found else None
 
 

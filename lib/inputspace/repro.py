@@ -1,4 +1,5 @@
 """Reproducibility helpers: seeding, explicit device resolution, environment report."""
+
 from __future__ import annotations
 
 import logging
@@ -49,7 +50,9 @@ def resolve_device(device: str) -> torch.device:
     raise ValueError(f"unknown device {device!r}; valid: 'auto', 'cpu', 'cuda' or 'cuda:N'")
 
 
-def environment_report(device: torch.device | str | None = None, profile: str | None = None) -> dict:
+def environment_report(
+    device: torch.device | str | None = None, profile: str | None = None
+) -> dict:
     """Versions, device and threads: the environment half of every notebook's provenance cell (the
     sources half, commit and uncommitted changes: :mod:`inputspace.provenance`)."""
     import timm  # local: keep `import inputspace.repro` light

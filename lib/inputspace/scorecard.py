@@ -8,6 +8,7 @@ claims reproduce, which do not (each with its cause), which could not be evaluat
 follow, one per paper in the notebooks' order, then the real ImageNet network's rows, which are
 never added to the totals above them.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,8 @@ from .verdicts import CAUSES, KIND_LABELS
 CERTAINTY_LEGEND = (
     "**clear**: the verdict is the same at both ends of the 95 % bootstrap interval of its statistic; "
     "**marginal**: the interval contains the threshold, so the verdict may flip with other items; "
-    "**single example**: one pair or path, no interval; **too few items**: fewer than 5 items, no interval.")
+    "**single example**: one pair or path, no interval; **too few items**: fewer than 5 items, no interval."
+)
 
 
 def totals(claims: list[Claim]) -> dict[str, int]:
@@ -42,7 +44,10 @@ def totals_text(claims: list[Claim]) -> str:
         clear = sum(c.certainty == "clear" for c in rows)
         marginal = sum(c.certainty == "marginal" for c in rows)
         rest = len(rows) - clear - marginal
-        return f"{clear} clear, {marginal} marginal" + (f", {rest} without an interval" if rest else "")
+        return f"{clear} clear, {marginal} marginal" + (
+            f", {rest} without an interval" if rest else ""
+        )
+
     return f"{t['PASS']} pass ({split('PASS')}), {t['FAIL']} fail ({split('FAIL')}), {t['N/A']} not evaluated"
 
 
@@ -70,7 +75,9 @@ def other_kinds_text(claims: list[Claim]) -> str:
 
 def failure_causes(claims: list[Claim]) -> Counter:
     """How many failing rows each cause explains (``unexplained`` for a FAIL without a reason)."""
-    return Counter((c.reason[0] if c.reason else "unexplained") for c in claims if c.passed is False)
+    return Counter(
+        (c.reason[0] if c.reason else "unexplained") for c in claims if c.passed is False
+    )
 
 
 def causes_text(claims: list[Claim]) -> str:
@@ -111,8 +118,11 @@ def digest(claims: list[Claim]) -> list[str]:
         if not paper:
             continue
         ok = [c.name for c in paper if c.passed]
-        bad = [f"{c.name} ({c.reason[0] + ': ' + c.reason[1] if c.reason else 'no reason written'})"
-               for c in paper if c.passed is False]
+        bad = [
+            f"{c.name} ({c.reason[0] + ': ' + c.reason[1] if c.reason else 'no reason written'})"
+            for c in paper
+            if c.passed is False
+        ]
         na = [f"{c.name} ({c.note or 'not evaluated'})" for c in paper if c.passed is None]
         lines += [f"**{title}.** {len(ok)} of {len(paper)} hold: {', '.join(ok) or '—'}.", ""]
         if bad:
@@ -130,13 +140,20 @@ def _paper_tables(claims: list[Claim], heading: str) -> list[str]:
         if not rows:
             continue
         tp = totals(paper_claims(rows) or rows)
-        lines += [f"{heading} {title}", "", f"paper claims: {tp['PASS']} pass, {tp['FAIL']} fail, {tp['N/A']} n/a"
-                  + (f"; {other_kinds_text(rows)}" if other_kinds_text(rows) else ""), "",
-                  "| claim | notebook | kind | statement | paper | measured | verdict | why / note |",
-                  "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {c.name} | {c.notebook_id} | {c.kind} | {_md_cell(c.statement)} | {_md_cell(c.paper_value)} "
-                  f"| {_md_cell(c.measured)}{_interval(c)} | **{c.labelled_verdict}** | {_md_cell(_why(c))} |"
-                  for c in rows]
+        lines += [
+            f"{heading} {title}",
+            "",
+            f"paper claims: {tp['PASS']} pass, {tp['FAIL']} fail, {tp['N/A']} n/a"
+            + (f"; {other_kinds_text(rows)}" if other_kinds_text(rows) else ""),
+            "",
+            "| claim | notebook | kind | statement | paper | measured | verdict | why / note |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c.name} | {c.notebook_id} | {c.kind} | {_md_cell(c.statement)} | {_md_cell(c.paper_value)} "
+            f"| {_md_cell(c.measured)}{_interval(c)} | **{c.labelled_verdict}** | {_md_cell(_why(c))} |"
+            for c in rows
+        ]
         lines.append("")
     return lines
 
@@ -148,36 +165,60 @@ def to_markdown(claims: list[Claim], profile: str) -> str:
         raise ValueError("stand-in claims (make paper-check) and real claims are never aggregated")
     title = f"# Claims scorecard ({profile} profile)"
     if True in standin:
-        title += " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, not the papers"
+        title += (
+            " — STAND-IN data and random weights (make paper-check): these verdicts test the code path, "
+            "not the papers"
+        )
     own, real = digits_rows(claims), network_rows(claims)
-    lines = [title, "",
-             f"**Paper claims: {totals_text(paper_claims(own))}** (of {len(paper_claims(own))}). "
-             f"Other rows: {other_kinds_text(own) or 'none'}. Failures by cause (every kind): {causes_text(own)}. "
-             "Generated by `make figures`; do not edit.", "",
-             "*Kinds:* " + "; ".join(f"**{k}** = {v}" for k, v in KIND_LABELS.items()) + ". *Certainty:* "
-             + CERTAINTY_LEGEND + " Claim names are readable; `claims.json` keeps each row's historical id.", "",
-             "## Digest", "", *digest(own)]
+    lines = [
+        title,
+        "",
+        f"**Paper claims: {totals_text(paper_claims(own))}** (of {len(paper_claims(own))}). "
+        f"Other rows: {other_kinds_text(own) or 'none'}. Failures by cause (every kind): {causes_text(own)}. "
+        "Generated by `make figures`; do not edit.",
+        "",
+        "*Kinds:* "
+        + "; ".join(f"**{k}** = {v}" for k, v in KIND_LABELS.items())
+        + ". *Certainty:* "
+        + CERTAINTY_LEGEND
+        + " Claim names are readable; `claims.json` keeps each row's historical id.",
+        "",
+        "## Digest",
+        "",
+        *digest(own),
+    ]
     lines += _paper_tables(own, "##")
     if real:
         networks = sorted({c.network for c in real})
-        lines += ["## A real ImageNet network", "",
-                  f"**Paper claims: {totals_text(paper_claims(real))}**; other rows: {other_kinds_text(real) or 'none'} "
-                  f"(on {'; '.join(networks)}). Each row is the claim of the same name without `-real`, measured "
-                  "on the pretrained network and the bundled photos; never added to the totals above.", "",
-                  *digest(real)]
+        lines += [
+            "## A real ImageNet network",
+            "",
+            f"**Paper claims: {totals_text(paper_claims(real))}**; other rows: {other_kinds_text(real) or 'none'} "
+            f"(on {'; '.join(networks)}). Each row is the claim of the same name without `-real`, measured "
+            "on the pretrained network and the bundled photos; never added to the totals above.",
+            "",
+            *digest(real),
+        ]
         lines += _paper_tables(real, "###")
     return "\n".join(lines)
 
 
-def write_scorecard(profile: str, out_dir: Path, notebook_ids: list[str] | None = None) -> dict[str, int]:
+def write_scorecard(
+    profile: str, out_dir: Path, notebook_ids: list[str] | None = None
+) -> dict[str, int]:
     """Write ``claims.md`` and ``claims.json`` into ``out_dir`` from :func:`inputspace.claims.current_claims`;
     returns the totals of the papers' claims on the profile's own models."""
     claims = current_claims(profile, out_dir, notebook_ids)
     atomic_write_bytes(out_dir / "claims.md", to_markdown(claims, profile).encode())
     own, real = digits_rows(claims), network_rows(claims)
-    payload = {"profile": profile, "totals": totals(paper_claims(own)),
-               "totals_all_kinds": totals(own), "totals_real_network": totals(paper_claims(real)),
-               "failure_causes": dict(failure_causes(own)), "claims": [c.as_dict() for c in claims]}
+    payload = {
+        "profile": profile,
+        "totals": totals(paper_claims(own)),
+        "totals_all_kinds": totals(own),
+        "totals_real_network": totals(paper_claims(real)),
+        "failure_causes": dict(failure_causes(own)),
+        "claims": [c.as_dict() for c in claims],
+    }
     atomic_write_bytes(out_dir / "claims.json", json.dumps(payload, indent=1).encode())
     return totals(paper_claims(own))
 
@@ -189,15 +230,25 @@ def seeds_markdown(by_seed: Mapping[int, list[Claim]]) -> str:
     index = {s: {(c.notebook_id, c.claim_id): c for c in by_seed[s]} for s in seeds}
     keys = sorted({k for s in seeds for k in index[s]})
     flips = [k for k in keys if len({index[s][k].verdict for s in seeds if k in index[s]}) > 1]
-    lines = ["# Claims under other trained models (quick profile)", "",
-             f"Model seeds {', '.join(map(str, seeds))}; {len(flips)} of {len(keys)} claims change verdict "
-             "between seeds. Generated by `python -m inputspace.pipeline compare`; do not edit.", "",
-             "| notebook | claim | " + " | ".join(f"seed {s}" for s in seeds) + " | flips |",
-             "|---|---|" + "---|" * len(seeds) + "---|"]
+    lines = [
+        "# Claims under other trained models (quick profile)",
+        "",
+        f"Model seeds {', '.join(map(str, seeds))}; {len(flips)} of {len(keys)} claims change verdict "
+        "between seeds. Generated by `python -m inputspace.pipeline compare`; do not edit.",
+        "",
+        "| notebook | claim | " + " | ".join(f"seed {s}" for s in seeds) + " | flips |",
+        "|---|---|" + "---|" * len(seeds) + "---|",
+    ]
     for k in keys:
-        cells = [f"**{index[s][k].labelled_verdict}** {_md_cell(index[s][k].measured)}" if k in index[s] else "—"
-                 for s in seeds]
-        lines.append(f"| {k[0]} | {k[1]} | " + " | ".join(cells) + f" | {'yes' if k in flips else ''} |")
+        cells = [
+            f"**{index[s][k].labelled_verdict}** {_md_cell(index[s][k].measured)}"
+            if k in index[s]
+            else "—"
+            for s in seeds
+        ]
+        lines.append(
+            f"| {k[0]} | {k[1]} | " + " | ".join(cells) + f" | {'yes' if k in flips else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -206,8 +257,10 @@ def _row_sentence(c: Claim) -> str:
     """One claim as a bullet: its name and statement, the paper's value, the measured value and the
     verdict (with its certainty), and for a failure the recorded cause."""
     certainty = f", {c.certainty}" if c.certainty else ""
-    line = (f"- **{c.name}**: {c.statement.rstrip('.')}. Paper: {c.paper_value}. Here: {c.measured} "
-            f"→ **{c.verdict}**{certainty}.")
+    line = (
+        f"- **{c.name}**: {c.statement.rstrip('.')}. Paper: {c.paper_value}. Here: {c.measured} "
+        f"→ **{c.verdict}**{certainty}."
+    )
     if c.passed is None and c.note:
         line += f" ({c.note})"
     if c.reason:
@@ -228,14 +281,25 @@ def shows_markdown(claims: list[Claim]) -> str:
         rows = [c for c in digits if c.kind == kind]
         if rows:
             t = totals(rows)
-            head = ("The paper's claims checked here" if kind == "paper" else f"Rows of kind *{label}*")
-            groups.append((f"{head}: {t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.", rows))
+            head = (
+                "The paper's claims checked here" if kind == "paper" else f"Rows of kind *{label}*"
+            )
+            groups.append(
+                (f"{head}: {t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.", rows)
+            )
     real = [c for c in claims if c.network]
     if real:
         t = totals(real)
-        groups.append((f"On a real ImageNet network ({real[0].network}), kept out of the totals: "
-                       f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.", real))
-    return "\n\n".join(head + "\n\n" + "\n".join(_row_sentence(c) for c in rows) for head, rows in groups)
+        groups.append(
+            (
+                f"On a real ImageNet network ({real[0].network}), kept out of the totals: "
+                f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated.",
+                real,
+            )
+        )
+    return "\n\n".join(
+        head + "\n\n" + "\n".join(_row_sentence(c) for c in rows) for head, rows in groups
+    )
 
 
 # ------------------------------------------------------------------ the README's results at a glance
@@ -256,25 +320,39 @@ def at_a_glance(claims: list[Claim]) -> str:
     failures and their causes, then the same per paper on the real ImageNet network (kept out of
     the totals; its measured values are in ``claims.md``)."""
     own, real = digits_rows(claims), network_rows(claims)
-    lines = [f"**Paper claims on the quick models: {totals_text(paper_claims(own))}** "
-             f"(of {len(paper_claims(own))}; every row, with the paper's value beside ours: "
-             "[figures/claims.md](figures/claims.md)). Failures of every kind by cause: "
-             f"{causes_text(own)}.", ""]
+    lines = [
+        f"**Paper claims on the quick models: {totals_text(paper_claims(own))}** "
+        f"(of {len(paper_claims(own))}; every row, with the paper's value beside ours: "
+        "[figures/claims.md](figures/claims.md)). Failures of every kind by cause: "
+        f"{causes_text(own)}.",
+        "",
+    ]
     for key in PAPERS:
         rows = [c for c in own if c.notebook_id.startswith(key + "-")]
         if rows:
             lines.append(_glance_paper(rows, key))
     if real:
-        networks = "; ".join(sorted({c.network.split(";")[0] for c in real}))  # the network, not each item set
+        networks = "; ".join(
+            sorted({c.network.split(";")[0] for c in real})
+        )  # the network, not each item set
         t = totals(paper_claims(real))
-        lines += ["", f"**On a real ImageNet network** ({networks}), kept out of the totals: "
-                  f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:", ""]
-        for key in PAPERS:  # a sentence per paper; every measured value is in claims.md's real-network view
+        lines += [
+            "",
+            f"**On a real ImageNet network** ({networks}), kept out of the totals: "
+            f"{t['PASS']} pass, {t['FAIL']} fail, {t['N/A']} not evaluated:",
+            "",
+        ]
+        for key in (
+            PAPERS
+        ):  # a sentence per paper; every measured value is in claims.md's real-network view
             rows = [c for c in real if c.notebook_id.startswith(key + "-")]
             if rows:
                 lines.append(_glance_paper(rows, key))
-        lines += ["", "Each measured value, beside the paper's: [figures/claims.md](figures/claims.md), section "
-                  "\"A real ImageNet network\"."]
+        lines += [
+            "",
+            "Each measured value, beside the paper's: [figures/claims.md](figures/claims.md), section "
+            '"A real ImageNet network".',
+        ]
     return "\n".join(lines)
 
 
@@ -284,6 +362,7 @@ def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
     README): its thumbnail linked to the notebook and a one-word verdict over the papers' claims it
     records (``reproduces``, ``partly`` or ``fails``, with the count; ``—`` without paper claims),
     and the same on the real ImageNet network where the notebook has a real-network section."""
+
     def word(rows: list[Claim]) -> str:
         judged = [c for c in rows if c.passed is not None]
         if not judged:
@@ -297,13 +376,19 @@ def gallery(claims: list[Claim], items: list[tuple[str, str, str, str]]) -> str:
         mine = [it for it in items if it[0].startswith(key + "-")]
         if not mine:
             continue
-        lines = [f"<details><summary><b>{_md_cell(title)}</b>: {len(mine)} figures</summary>", "",
-                 "| figure | notebook | verdict (quick models) | verdict (real network) |", "|---|---|---|---|"]
+        lines = [
+            f"<details><summary><b>{_md_cell(title)}</b>: {len(mine)} figures</summary>",
+            "",
+            "| figure | notebook | verdict (quick models) | verdict (real network) |",
+            "|---|---|---|---|",
+        ]
         for nid, name, notebook, figure in mine:
             rows = [c for c in claims if c.notebook_id == nid]
             paper = scored_rows(rows, key)
             own, real = [c for c in paper if not c.network], [c for c in paper if c.network]
             thumb = f'<a href="{notebook}"><img src="{figure}" width="200" alt="{nid}"></a>'
-            lines.append(f"| {thumb} | [{nid}]({notebook}): {_md_cell(name)} | {word(own)} | {word(real) if real else ''} |")
+            lines.append(
+                f"| {thumb} | [{nid}]({notebook}): {_md_cell(name)} | {word(own)} | {word(real) if real else ''} |"
+            )
         blocks.append("\n".join(lines + ["", "</details>"]))
     return "\n\n".join(blocks)

@@ -1,11 +1,13 @@
 """Which library sources a piece of code depends on, and a digest of them.
 
 Two users: the pipeline skips a notebook whose code cells and imported library modules did not
-change (:func:`inputs_hash`, which every notebook's provenance cell prints too), and the result cache refuses an entry computed by other
+change (:func:`inputs_hash`, which every notebook's provenance cell prints too), and the result
+cache refuses an entry computed by other
 library code or with other trained models (:func:`compute_digest`): the cache key holds the
 parameters only, so without this a changed algorithm would silently reuse old results.
 Dependencies are found statically (``import`` statements, transitively), without importing.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,11 +27,22 @@ LIB = paths.ROOT / "lib"
 # They are the infrastructure modules below and, in every study package (p0 … p3, px, real), the
 # role files named in PRESENTATION_ROLES; nothing cached may be computed in one of them. ``progress``
 # is one too: algorithms draw their bars with it, but a bar never changes what they compute.
-PRESENTATION_INFRA: tuple[str, ...] = ("notebook", "oomhint", "plotting", "claims", "scorecard", "verdicts",
-                                       "pipeline", "sources", "progress")
+PRESENTATION_INFRA: tuple[str, ...] = (
+    "notebook",
+    "oomhint",
+    "plotting",
+    "claims",
+    "scorecard",
+    "verdicts",
+    "pipeline",
+    "sources",
+    "progress",
+)
 PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
-PRESENTATION = re.compile(rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
-                          rf"|(p(\d|x)|real)\.({'|'.join(PRESENTATION_ROLES)}))$")
+PRESENTATION = re.compile(
+    rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
+    rf"|(p(\d|x)|real)\.({'|'.join(PRESENTATION_ROLES)}))$"
+)
 
 
 def is_presentation(module: str) -> bool:
@@ -97,8 +110,10 @@ def compute_digest(module: str, profile: str) -> str:
             cover: a cached computation belongs in a concept module of its paper package.
     """
     if is_presentation(module):
-        raise ValueError(f"{module} is a presentation module (its code is not part of the cache "
-                         f"digest): move the cached computation into a concept module")
+        raise ValueError(
+            f"{module} is a presentation module (its code is not part of the cache "
+            f"digest): move the cached computation into a concept module"
+        )
     h = hashlib.sha256(_sources_digest(module, _lib_state(LIB)).encode())
     models = paths.models_dir(profile)
     for manifest in sorted(models.glob("*.json")) if models.is_dir() else []:
@@ -109,7 +124,9 @@ def compute_digest(module: str, profile: str) -> str:
 
 def _lib_state(lib: Path) -> tuple:
     """(path, mtime, size) of every library source: the memo key of :func:`_sources_digest`."""
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(lib.rglob("*.py")))
+    return tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(lib.rglob("*.py"))
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -137,8 +154,13 @@ def _weights_sha(manifest: Path) -> str:
         return text
 
 
-DATA_ENV = ("INPUTSPACE_IMAGENET", "INPUTSPACE_CIFAR", "INPUTSPACE_SVHN", "INPUTSPACE_DATA",
-            paths.MODEL_SEED_ENV)
+DATA_ENV = (
+    "INPUTSPACE_IMAGENET",
+    "INPUTSPACE_CIFAR",
+    "INPUTSPACE_SVHN",
+    "INPUTSPACE_DATA",
+    paths.MODEL_SEED_ENV,
+)
 """Environment variables that say which data and models a notebook runs on (part of :func:`inputs_hash`)."""
 
 
@@ -146,8 +168,11 @@ def notebook_code(text: str) -> str:
     """A notebook's code (nbformat 4 JSON text): its code cells joined, outputs, markdown and
     metadata left out. Plain JSON, no nbformat: importing nbformat costs ~2 s in a kernel."""
     cells = json.loads(text)["cells"]
-    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                     for c in cells if c["cell_type"] == "code")
+    return "\n".join(
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    )
 
 
 def inputs_hash(nb_path: Path, profile: str) -> str:
@@ -157,7 +182,9 @@ def inputs_hash(nb_path: Path, profile: str) -> str:
     h = hashlib.sha256()
     code = notebook_code(Path(nb_path).read_text())
     h.update(code.encode())
-    clean = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    clean = "\n".join(
+        line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
     update_with_sources(h, library_dependencies(clean))
     h.update(profile.encode())
     h.update(json.dumps({k: os.environ.get(k, "") for k in DATA_ENV}).encode())

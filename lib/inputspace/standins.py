@@ -25,6 +25,7 @@ scikit-learn's bundled digits (cropped, flipped and colour-shifted per image), n
 
 CLI: ``python -m inputspace.standins [OUT_DIR] [--per-class N]`` (``--help`` for the rest).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,9 +51,25 @@ DEFAULT_OUT: Path = paths.BUILD / "paper-check" / "standins"
 VERSION = 1
 """Bumped when a stand-in's contents change; part of every manifest."""
 SEED = 0
-PHOTOS: tuple[str, ...] = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry",
-                           "hubble_deep_field", "retina", "colorwheel", "logo", "camera", "moon",
-                           "coins", "brick", "grass", "gravel", "cell", "clock")
+PHOTOS: tuple[str, ...] = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "immunohistochemistry",
+    "hubble_deep_field",
+    "retina",
+    "colorwheel",
+    "logo",
+    "camera",
+    "moon",
+    "coins",
+    "brick",
+    "grass",
+    "gravel",
+    "cell",
+    "clock",
+)
 """scikit-image sample images bundled with the package (all at least 300 px on each side)."""
 IMAGENET_PER_CLASS = 2
 IMAGENET_DISTINCT = 401
@@ -60,7 +77,18 @@ IMAGENET_DISTINCT = 401
 ``c + 401`` are the only classes that share a picture)."""
 IMAGENET_SHORT_SIDE = (256, 320)
 SMALL_PER_CLASS = 10
-CIFAR10_NAMES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+CIFAR10_NAMES = (
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
 RB_SALMAN = "Salman2020Do_R50"
 RB_VIT = "Singh2023Revisiting_ViT-S-ConvStem"
 RB_DIR = "robustbench"
@@ -90,13 +118,14 @@ def standin_photo(index: int, short_side: tuple[int, int] = IMAGENET_SHORT_SIDE)
     h, w = img.shape[:2]
     ch, cw = (int(s * rng.uniform(0.55, 1.0)) for s in (h, w))
     top, left = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
-    pic = Image.fromarray(img[top:top + ch, left:left + cw])
+    pic = Image.fromarray(img[top : top + ch, left : left + cw])
     if rng.random() < 0.5:
         pic = pic.transpose(Image.FLIP_LEFT_RIGHT)
     side = int(rng.integers(short_side[0], short_side[1] + 1))
     scale = side / min(pic.size)
-    pic = pic.resize((max(side, round(pic.width * scale)), max(side, round(pic.height * scale))),
-                     Image.BILINEAR)
+    pic = pic.resize(
+        (max(side, round(pic.width * scale)), max(side, round(pic.height * scale))), Image.BILINEAR
+    )
     arr = np.asarray(pic, np.float32)[..., rng.permutation(3)] * rng.uniform(0.6, 1.4, 3)
     return Image.fromarray(np.clip(arr + rng.uniform(-40, 40, 3), 0, 255).astype(np.uint8))
 
@@ -106,7 +135,9 @@ def _thumbnail(name: str, side: int = 96) -> np.ndarray:
     """A bundled photo scaled so that its short side is ``side`` (source of 32-px crops)."""
     pic = Image.fromarray(_photo(name))
     scale = side / min(pic.size)
-    return np.asarray(pic.resize((round(pic.width * scale), round(pic.height * scale)), Image.BILINEAR))
+    return np.asarray(
+        pic.resize((round(pic.width * scale), round(pic.height * scale)), Image.BILINEAR)
+    )
 
 
 def small_images(labels: Sequence[int], seed: int) -> np.ndarray:
@@ -120,8 +151,10 @@ def small_images(labels: Sequence[int], seed: int) -> np.ndarray:
         photo = _thumbnail(PHOTOS[int(rng.integers(len(PHOTOS)))])
         s = int(rng.integers(32, min(photo.shape[:2]) + 1))
         top, left = rng.integers(0, photo.shape[0] - s + 1), rng.integers(0, photo.shape[1] - s + 1)
-        bg = np.asarray(Image.fromarray(photo[top:top + s, left:left + s]).resize((32, 32), Image.BILINEAR),
-                        np.float32)
+        bg = np.asarray(
+            Image.fromarray(photo[top : top + s, left : left + s]).resize((32, 32), Image.BILINEAR),
+            np.float32,
+        )
         options = glyphs[int(label) % 10]
         mask = options[int(rng.integers(len(options)))]
         colour = rng.uniform(0, 255, 3)
@@ -163,16 +196,24 @@ def _manifest_ok(path: Path, expected: dict) -> bool:
         return False
 
 
-def write_imagenet(out: Path = DEFAULT_OUT, per_class: int = IMAGENET_PER_CLASS,
-                   distinct: int = IMAGENET_DISTINCT) -> Path:
+def write_imagenet(
+    out: Path = DEFAULT_OUT, per_class: int = IMAGENET_PER_CLASS, distinct: int = IMAGENET_DISTINCT
+) -> Path:
     """``out/imagenet/{train,val}/<wnid>/``: ``per_class`` JPEGs in each of the 1000 ILSVRC2012
     class folders, hard links to ``distinct`` pictures of :func:`standin_photo` kept in
     ``imagenet/.pictures/``. Returns the ImageNet root (the ``imagenet_root`` parameter).
     Skipped when ``imagenet/standin.json`` records the same settings."""
     root = Path(out) / "imagenet"
-    spec = {"standin": "imagenet", "version": VERSION, "per_class": per_class, "distinct": distinct,
-            "short_side": list(IMAGENET_SHORT_SIDE)}
-    if _manifest_ok(root / "standin.json", spec) and all((root / s).is_dir() for s in ("train", "val")):
+    spec = {
+        "standin": "imagenet",
+        "version": VERSION,
+        "per_class": per_class,
+        "distinct": distinct,
+        "short_side": list(IMAGENET_SHORT_SIDE),
+    }
+    if _manifest_ok(root / "standin.json", spec) and all(
+        (root / s).is_dir() for s in ("train", "val")
+    ):
         return root
     for folder in ("train", "val", ".pictures"):
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -204,8 +245,11 @@ def write_cifar(out: Path = DEFAULT_OUT, per_class: int = SMALL_PER_CLASS) -> Pa
     root = Path(out) / "cifar"
     spec = {"standin": "cifar", "version": VERSION, "per_class": per_class}
     if _manifest_ok(root / "standin.json", spec) and all(
-            (root / f).is_file() for d in ("cifar10", "cifar100") for s in ("train", "test")
-            for f in data.small_set_files(d, s)):
+        (root / f).is_file()
+        for d in ("cifar10", "cifar100")
+        for s in ("train", "test")
+        for f in data.small_set_files(d, s)
+    ):
         return root
     c10, c100 = root / "cifar-10-batches-py", root / "cifar-100-python"
     c10.mkdir(parents=True, exist_ok=True)
@@ -218,17 +262,38 @@ def write_cifar(out: Path = DEFAULT_OUT, per_class: int = SMALL_PER_CLASS) -> Pa
         for b, idx in enumerate(parts):
             fname = f"data_batch_{b + 1}" if split == "train" else "test_batch"
             label = f"training batch {b + 1} of 5" if split == "train" else "testing batch 1 of 1"
-            _pickle({"batch_label": label, "data": x[idx], "labels": [int(v) for v in y[idx]],
-                     "filenames": [names[i] for i in idx]}, c10 / fname)
+            _pickle(
+                {
+                    "batch_label": label,
+                    "data": x[idx],
+                    "labels": [int(v) for v in y[idx]],
+                    "filenames": [names[i] for i in idx],
+                },
+                c10 / fname,
+            )
         y = _balanced_labels(100, per_class)
         x = small_images(y, seed=100 + s).transpose(0, 3, 1, 2).reshape(len(y), -1)
-        _pickle({"batch_label": f"{split}ing batch 1 of 1", "data": x, "fine_labels": [int(v) for v in y],
-                 "coarse_labels": [int(v) // 5 for v in y],
-                 "filenames": [f"standin_{split}_{i:05d}.png" for i in range(len(y))]}, c100 / split)
-    _pickle({"label_names": list(CIFAR10_NAMES), "num_cases_per_batch": 2 * per_class, "num_vis": 3072},
-            c10 / "batches.meta")
-    _pickle({"fine_label_names": [f"standin_{k:02d}" for k in range(100)],
-             "coarse_label_names": [f"standin_super_{k:02d}" for k in range(20)]}, c100 / "meta")
+        _pickle(
+            {
+                "batch_label": f"{split}ing batch 1 of 1",
+                "data": x,
+                "fine_labels": [int(v) for v in y],
+                "coarse_labels": [int(v) // 5 for v in y],
+                "filenames": [f"standin_{split}_{i:05d}.png" for i in range(len(y))],
+            },
+            c100 / split,
+        )
+    _pickle(
+        {"label_names": list(CIFAR10_NAMES), "num_cases_per_batch": 2 * per_class, "num_vis": 3072},
+        c10 / "batches.meta",
+    )
+    _pickle(
+        {
+            "fine_label_names": [f"standin_{k:02d}" for k in range(100)],
+            "coarse_label_names": [f"standin_super_{k:02d}" for k in range(20)],
+        },
+        c100 / "meta",
+    )
     (root / "standin.json").write_text(json.dumps(spec, indent=1))
     return root
 
@@ -241,7 +306,8 @@ def write_svhn(out: Path = DEFAULT_OUT, per_class: int = SMALL_PER_CLASS) -> Pat
     root = Path(out) / "svhn"
     spec = {"standin": "svhn", "version": VERSION, "per_class": per_class}
     if _manifest_ok(root / "standin.json", spec) and all(
-            (root / f"{s}_32x32.mat").is_file() for s in ("train", "test")):
+        (root / f"{s}_32x32.mat").is_file() for s in ("train", "test")
+    ):
         return root
     root.mkdir(parents=True, exist_ok=True)
     for s, split in enumerate(("train", "test")):
@@ -275,8 +341,14 @@ class Checkpoint:
     parameter: str = "checkpoint"
 
 
-IMAGENET_ARCHS: tuple[str, ...] = ("resnet18", "resnet50", "vgg19_bn", "densenet121",
-                                   "vit_base_patch16_224", "deit_small_patch16_224")
+IMAGENET_ARCHS: tuple[str, ...] = (
+    "resnet18",
+    "resnet50",
+    "vgg19_bn",
+    "densenet121",
+    "vit_base_patch16_224",
+    "deit_small_patch16_224",
+)
 """Every timm ImageNet model a paper-profile notebook loads: P1 ``arch`` (resnet18), P2 ``arch``
 and ``vit_arch`` (resnet50, deit_small_patch16_224), P3 ``archs`` and ``vit_arch`` (the four CNNs,
 vit_base_patch16_224)."""
@@ -288,11 +360,16 @@ SMALL_DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "svhn")
 def checkpoint_specs(small_archs: Iterable[str] = SMALL_ARCHS) -> tuple[Checkpoint, ...]:
     """The stand-in weights of the paper profile (``small_archs``: CNNs of P3's checkpoint_dir)."""
     specs = [Checkpoint(f"{a}.pt", a, 1000, 224) for a in IMAGENET_ARCHS]
-    specs += [Checkpoint(f"{a}-{d}.pt", a, 100 if d == "cifar100" else 10, 32, parameter="checkpoint_dir")
-              for a in small_archs for d in SMALL_DATASETS]
+    specs += [
+        Checkpoint(f"{a}-{d}.pt", a, 100 if d == "cifar100" else 10, 32, parameter="checkpoint_dir")
+        for a in small_archs
+        for d in SMALL_DATASETS
+    ]
     rb = f"{RB_DIR}/imagenet/Linf"
-    specs += [Checkpoint(f"{rb}/{RB_SALMAN}.pt", RB_SALMAN, 1000, 224, "robustness", "at_checkpoint"),
-              Checkpoint(f"{rb}/{RB_VIT}.pt", RB_VIT, 1000, 224, "convstem", "vit_at_checkpoint_dir")]
+    specs += [
+        Checkpoint(f"{rb}/{RB_SALMAN}.pt", RB_SALMAN, 1000, 224, "robustness", "at_checkpoint"),
+        Checkpoint(f"{rb}/{RB_VIT}.pt", RB_VIT, 1000, 224, "convstem", "vit_at_checkpoint_dir"),
+    ]
     return tuple(specs)
 
 
@@ -304,7 +381,9 @@ def _save(obj: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def timm_state_dict(arch: str, num_classes: int, input_size: int, seed: int = SEED) -> dict[str, torch.Tensor]:
+def timm_state_dict(
+    arch: str, num_classes: int, input_size: int, seed: int = SEED
+) -> dict[str, torch.Tensor]:
     """Randomly initialised weights of ``build_net(arch, num_classes, input_size)`` (timm's own
     initialisation, seeded): what a real timm checkpoint holds, key for key and shape for shape."""
     torch.manual_seed(seed)
@@ -312,7 +391,9 @@ def timm_state_dict(arch: str, num_classes: int, input_size: int, seed: int = SE
     return {k: v.detach().clone() for k, v in net.state_dict().items()}
 
 
-def write_timm_checkpoint(path: Path, arch: str, num_classes: int, input_size: int, seed: int = SEED) -> None:
+def write_timm_checkpoint(
+    path: Path, arch: str, num_classes: int, input_size: int, seed: int = SEED
+) -> None:
     """A plain timm state dict ``{name: tensor}`` (what ``torch.save(net.state_dict())`` writes
     and what ``checkpoint=`` / P3's ``checkpoint_dir`` expect)."""
     _save(timm_state_dict(arch, num_classes, input_size, seed), Path(path))
@@ -341,7 +422,10 @@ def robustness_layout(sd: dict[str, torch.Tensor]) -> dict[str, dict[str, torch.
     it, under ``"state_dict"`` (see :func:`write_salman_r50`)."""
     mean = torch.tensor(models.IMAGENET_MEAN).view(3, 1, 1)
     std = torch.tensor(models.IMAGENET_STD).view(3, 1, 1)
-    out: dict[str, torch.Tensor] = {"module.normalizer.new_mean": mean, "module.normalizer.new_std": std}
+    out: dict[str, torch.Tensor] = {
+        "module.normalizer.new_mean": mean,
+        "module.normalizer.new_std": std,
+    }
     out |= {f"module.model.{k}": v for k, v in sd.items()}
     out |= {"module.attacker.normalize.new_mean": mean, "module.attacker.normalize.new_std": std}
     out |= {f"module.attacker.model.{k}": v for k, v in sd.items()}
@@ -357,8 +441,13 @@ def write_vit_s_convstem(path: Path, seed: int = SEED) -> None:
 
 
 def _manifest(spec: Checkpoint, path: Path, seed: int) -> dict:
-    return {"standin": True, "version": VERSION, **asdict(spec), "seed": seed,
-            "bytes": path.stat().st_size if path.is_file() else None}
+    return {
+        "standin": True,
+        "version": VERSION,
+        **asdict(spec),
+        "seed": seed,
+        "bytes": path.stat().st_size if path.is_file() else None,
+    }
 
 
 def checkpoint_is_current(spec: Checkpoint, folder: Path, seed: int = SEED) -> bool:
@@ -373,7 +462,9 @@ def checkpoint_is_current(spec: Checkpoint, folder: Path, seed: int = SEED) -> b
     return path.is_file() and recorded == _manifest(spec, path, seed)
 
 
-def write_checkpoint(spec: Checkpoint, folder: Path, *, seed: int = SEED, force: bool = False) -> Path:
+def write_checkpoint(
+    spec: Checkpoint, folder: Path, *, seed: int = SEED, force: bool = False
+) -> Path:
     """Write one stand-in weights file under ``folder`` (``checkpoints/``) with its manifest;
     skipped when :func:`checkpoint_is_current` (unless ``force``). Returns the file's path."""
     path = Path(folder) / spec.file
@@ -386,7 +477,9 @@ def write_checkpoint(spec: Checkpoint, folder: Path, *, seed: int = SEED, force:
     elif spec.layout == "convstem":
         write_vit_s_convstem(path, seed)
     else:
-        raise ValueError(f"unknown checkpoint layout {spec.layout!r}; valid: 'timm', 'robustness', 'convstem'")
+        raise ValueError(
+            f"unknown checkpoint layout {spec.layout!r}; valid: 'timm', 'robustness', 'convstem'"
+        )
     from .cache import sha256_file
 
     manifest = {**_manifest(spec, path, seed), "sha256": sha256_file(path)}
@@ -394,9 +487,14 @@ def write_checkpoint(spec: Checkpoint, folder: Path, *, seed: int = SEED, force:
     return path
 
 
-def write_checkpoints(out: Path = DEFAULT_OUT, names: Iterable[str] | None = None, *,
-                      small_archs: Iterable[str] = SMALL_ARCHS, seed: int = SEED,
-                      force: bool = False) -> list[Path]:
+def write_checkpoints(
+    out: Path = DEFAULT_OUT,
+    names: Iterable[str] | None = None,
+    *,
+    small_archs: Iterable[str] = SMALL_ARCHS,
+    seed: int = SEED,
+    force: bool = False,
+) -> list[Path]:
     """Write the stand-in weights of :func:`checkpoint_specs` under ``out/checkpoints/``;
     ``names`` picks some of them by file stem (``resnet18``, ``resnet50-cifar10``,
     ``Salman2020Do_R50``, ...). Unknown names raise an error listing the valid ones."""
@@ -406,7 +504,10 @@ def write_checkpoints(out: Path = DEFAULT_OUT, names: Iterable[str] | None = Non
     unknown = [n for n in wanted if n not in by_name]
     if unknown:
         raise ValueError(f"unknown stand-in checkpoint(s) {unknown}; valid: {sorted(by_name)}")
-    return [write_checkpoint(by_name[n], Path(out) / "checkpoints", seed=seed, force=force) for n in wanted]
+    return [
+        write_checkpoint(by_name[n], Path(out) / "checkpoints", seed=seed, force=force)
+        for n in wanted
+    ]
 
 
 def write_hub_cache(out: Path = DEFAULT_OUT, archs: Iterable[str] = IMAGENET_ARCHS) -> Path:
@@ -428,8 +529,11 @@ def write_hub_cache(out: Path = DEFAULT_OUT, archs: Iterable[str] = IMAGENET_ARC
         rev = hashlib.sha1(f"inputspace-standin-{VERSION}-{repo}".encode()).hexdigest()
         base = hub / f"models--{repo.replace('/', '--')}"
         target = base / "snapshots" / rev / "model.safetensors"
-        if not (target.is_file() and checkpoint_is_current(spec, folder)
-                and target.stat().st_mtime >= pt.stat().st_mtime):
+        if not (
+            target.is_file()
+            and checkpoint_is_current(spec, folder)
+            and target.stat().st_mtime >= pt.stat().st_mtime
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             sd = torch.load(pt, map_location="cpu", weights_only=True)
             save_file({k: v.contiguous() for k, v in sd.items()}, str(target))
@@ -444,12 +548,17 @@ def notebook_parameters(out: Path = DEFAULT_OUT) -> dict[str, str]:
     the stand-ins under ``out`` (see the module doc)."""
     out = Path(out).resolve()
     ck = out / "checkpoints"
-    return {"imagenet_root": str(out / "imagenet"), "INPUTSPACE_IMAGENET": str(out / "imagenet"),
-            "INPUTSPACE_CIFAR": str(out / "cifar"), "INPUTSPACE_SVHN": str(out / "svhn"),
-            "checkpoint (ImageNet, <arch>)": str(ck / "<arch>.pt"), "checkpoint_dir (P3)": str(ck),
-            "at_checkpoint (P2)": str(ck / RB_DIR / "imagenet" / "Linf" / f"{RB_SALMAN}.pt"),
-            "vit_at_checkpoint_dir (P2)": str(ck / RB_DIR),
-            "HF_HUB_CACHE (with --hub-cache)": str(out / "hub")}
+    return {
+        "imagenet_root": str(out / "imagenet"),
+        "INPUTSPACE_IMAGENET": str(out / "imagenet"),
+        "INPUTSPACE_CIFAR": str(out / "cifar"),
+        "INPUTSPACE_SVHN": str(out / "svhn"),
+        "checkpoint (ImageNet, <arch>)": str(ck / "<arch>.pt"),
+        "checkpoint_dir (P3)": str(ck),
+        "at_checkpoint (P2)": str(ck / RB_DIR / "imagenet" / "Linf" / f"{RB_SALMAN}.pt"),
+        "vit_at_checkpoint_dir (P2)": str(ck / RB_DIR),
+        "HF_HUB_CACHE (with --hub-cache)": str(out / "hub"),
+    }
 
 
 def _size(path: Path) -> int:
@@ -471,7 +580,9 @@ def write_torch_hub(out: Path = DEFAULT_OUT, seed: int = SEED) -> Path:
     checks a file's hash only when it downloads it. Returns the file."""
     from torchvision.models import AlexNet_Weights, alexnet
 
-    target = Path(out) / "torch" / "hub" / "checkpoints" / Path(AlexNet_Weights.IMAGENET1K_V1.url).name
+    target = (
+        Path(out) / "torch" / "hub" / "checkpoints" / Path(AlexNet_Weights.IMAGENET1K_V1.url).name
+    )
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         torch.manual_seed(seed)
@@ -483,17 +594,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m inputspace.standins [OUT_DIR] [--per-class N] [--small-per-class M]
     [--only PART,...] [--checkpoints NAME,...] [--hub-cache] [--force]``."""
     parts = ("imagenet", "cifar", "svhn", "checkpoints")
-    ap = argparse.ArgumentParser(prog="python -m inputspace.standins", description=__doc__.split("\n\n")[0])
-    ap.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
-    ap.add_argument("--per-class", type=int, default=IMAGENET_PER_CLASS, help="ImageNet JPEGs per class and split")
-    ap.add_argument("--small-per-class", type=int, default=SMALL_PER_CLASS,
-                    help="CIFAR-10/100 and SVHN images per class and split")
-    ap.add_argument("--only", default=",".join(parts), help=f"comma-separated parts among {','.join(parts)}")
-    ap.add_argument("--checkpoints", default="", help="comma-separated checkpoint stems (default: all)")
-    ap.add_argument("--small-archs", default=",".join(SMALL_ARCHS), help="CNNs of P3's checkpoint_dir")
-    ap.add_argument("--hub-cache", action="store_true",
-                    help="also fill out/hub as a Hugging Face hub cache and out/torch as a torch hub (LPIPS)")
-    ap.add_argument("--force", action="store_true", help="rewrite checkpoints whose manifests match")
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.standins", description=__doc__.split("\n\n")[0]
+    )
+    ap.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"output folder (default {DEFAULT_OUT})",
+    )
+    ap.add_argument(
+        "--per-class",
+        type=int,
+        default=IMAGENET_PER_CLASS,
+        help="ImageNet JPEGs per class and split",
+    )
+    ap.add_argument(
+        "--small-per-class",
+        type=int,
+        default=SMALL_PER_CLASS,
+        help="CIFAR-10/100 and SVHN images per class and split",
+    )
+    ap.add_argument(
+        "--only", default=",".join(parts), help=f"comma-separated parts among {','.join(parts)}"
+    )
+    ap.add_argument(
+        "--checkpoints", default="", help="comma-separated checkpoint stems (default: all)"
+    )
+    ap.add_argument(
+        "--small-archs", default=",".join(SMALL_ARCHS), help="CNNs of P3's checkpoint_dir"
+    )
+    ap.add_argument(
+        "--hub-cache",
+        action="store_true",
+        help="also fill out/hub as a Hugging Face hub cache and out/torch as a torch hub (LPIPS)",
+    )
+    ap.add_argument(
+        "--force", action="store_true", help="rewrite checkpoints whose manifests match"
+    )
     args = ap.parse_args(argv)
     only = [p for p in args.only.split(",") if p]
     bad = [p for p in only if p not in parts]
@@ -501,12 +640,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error(f"unknown part(s) {bad}; valid: {','.join(parts)}")
     out: Path = args.out
     t0 = time.perf_counter()
-    steps = {"imagenet": lambda: write_imagenet(out, args.per_class),
-             "cifar": lambda: write_cifar(out, args.small_per_class),
-             "svhn": lambda: write_svhn(out, args.small_per_class),
-             "checkpoints": lambda: write_checkpoints(
-                 out, [n for n in args.checkpoints.split(",") if n] or None,
-                 small_archs=[a for a in args.small_archs.split(",") if a], force=args.force)}
+    steps = {
+        "imagenet": lambda: write_imagenet(out, args.per_class),
+        "cifar": lambda: write_cifar(out, args.small_per_class),
+        "svhn": lambda: write_svhn(out, args.small_per_class),
+        "checkpoints": lambda: write_checkpoints(
+            out,
+            [n for n in args.checkpoints.split(",") if n] or None,
+            small_archs=[a for a in args.small_archs.split(",") if a],
+            force=args.force,
+        ),
+    }
     for part in only:
         t = time.perf_counter()
         steps[part]()
@@ -516,7 +660,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_hub_cache(out)
         write_torch_hub(out)
         print(f"hub cache: {time.perf_counter() - t:.1f} s")
-    print(f"stand-ins under {out.resolve()}: {_size(out) / 2**20:.0f} MiB, {time.perf_counter() - t0:.1f} s")
+    print(
+        f"stand-ins under {out.resolve()}: {_size(out) / 2**20:.0f} MiB, {time.perf_counter() - t0:.1f} s"
+    )
     for key, value in notebook_parameters(out).items():
         print(f"  {key} = {value}")
     return 0

@@ -10,6 +10,7 @@ steps of ``adv_step`` from a uniform random start: one step of 1.25 eps is FGSM-
 Determinism: data order and augmentation come from one seeded CPU generator, so the same seed
 gives the same weights on the CPU.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,15 +36,15 @@ class Recipe:
     name: str = "standard"
     epochs: int = 10
     batch_size: int = 64
-    optimizer: str = "sgd"          # "sgd" (Nesterov, momentum 0.9) or "adamw"
-    lr: float = 0.05                 # peak of the one-cycle schedule
+    optimizer: str = "sgd"  # "sgd" (Nesterov, momentum 0.9) or "adamw"
+    lr: float = 0.05  # peak of the one-cycle schedule
     weight_decay: float = 5e-4
-    shift: int = 2                   # max random translation (pixels), 0 = no augmentation
-    adv_eps: float = 0.0             # > 0: PGD adversarial training at this L-inf radius
+    shift: int = 2  # max random translation (pixels), 0 = no augmentation
+    adv_eps: float = 0.0  # > 0: PGD adversarial training at this L-inf radius
     adv_iters: int = 0
     adv_step: float = 0.0
-    train_fraction: float = 1.0      # < 1: a stratified-by-order subset (smoke profile)
-    init: str = ""                   # start from the trained model of this recipe (fine-tuning); "" = timm init
+    train_fraction: float = 1.0  # < 1: a stratified-by-order subset (smoke profile)
+    init: str = ""  # start from the trained model of this recipe (fine-tuning); "" = timm init
 
     def as_dict(self) -> dict:
         """The manifest form; ``init`` only when set, so manifests written before it existed still match."""
@@ -70,8 +71,9 @@ def random_shift(x: torch.Tensor, max_shift: int, generator: torch.Generator) ->
 def _optimizer(model: nn.Module, recipe: Recipe, steps: int):
     params = [p for p in model.parameters() if p.requires_grad]
     if recipe.optimizer == "sgd":
-        opt = torch.optim.SGD(params, lr=recipe.lr, momentum=0.9, nesterov=True,
-                              weight_decay=recipe.weight_decay)
+        opt = torch.optim.SGD(
+            params, lr=recipe.lr, momentum=0.9, nesterov=True, weight_decay=recipe.weight_decay
+        )
     elif recipe.optimizer == "adamw":
         opt = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
     else:
@@ -87,14 +89,22 @@ def accuracy(model: nn.Module, split: Split, device: torch.device, batch_size: i
     model.eval()
     correct = 0
     for i in range(0, len(split), batch_size):
-        xb = split.x[i:i + batch_size].to(device)
-        correct += (model(xb).argmax(1).cpu() == split.y[i:i + batch_size]).sum().item()
+        xb = split.x[i : i + batch_size].to(device)
+        correct += (model(xb).argmax(1).cpu() == split.y[i : i + batch_size]).sum().item()
     model.train(was_training)
     return correct / max(len(split), 1)
 
 
-def train_classifier(model: nn.Module, train: Split, recipe: Recipe, *, device: torch.device,
-                     seed: int, max_steps: int | None = None, progress: bool = True) -> dict:
+def train_classifier(
+    model: nn.Module,
+    train: Split,
+    recipe: Recipe,
+    *,
+    device: torch.device,
+    seed: int,
+    max_steps: int | None = None,
+    progress: bool = True,
+) -> dict:
     """Train ``model`` (a wrapper whose parameters require grad) in place.
 
     Args:
@@ -111,28 +121,45 @@ def train_classifier(model: nn.Module, train: Split, recipe: Recipe, *, device: 
     g = torch.Generator().manual_seed(seed)
     n = len(train)
     if recipe.train_fraction < 1.0:
-        keep = torch.randperm(n, generator=g)[: max(int(n * recipe.train_fraction), recipe.batch_size)]
+        keep = torch.randperm(n, generator=g)[
+            : max(int(n * recipe.train_fraction), recipe.batch_size)
+        ]
         train = train.subset(keep.sort().values)
         n = len(train)
     steps_per_epoch = math.ceil(n / recipe.batch_size)
-    total = steps_per_epoch * recipe.epochs if max_steps is None else min(max_steps, steps_per_epoch * recipe.epochs)
+    total = (
+        steps_per_epoch * recipe.epochs
+        if max_steps is None
+        else min(max_steps, steps_per_epoch * recipe.epochs)
+    )
     opt, sched = _optimizer(model, recipe, total)
     model.to(device).train()
     t0, step, loss = time.time(), 0, torch.tensor(float("nan"))
-    pbar = bar(total=total, desc=f"train {getattr(model, 'arch', '')} ({recipe.name}, {recipe.epochs} epochs)",
-               unit="batch", disable=not progress)
+    pbar = bar(
+        total=total,
+        desc=f"train {getattr(model, 'arch', '')} ({recipe.name}, {recipe.epochs} epochs)",
+        unit="batch",
+        disable=not progress,
+    )
     for _ in range(recipe.epochs):
         perm = torch.randperm(n, generator=g)
         for i in range(0, n, recipe.batch_size):
             if step >= total:
                 break
-            idx = perm[i:i + recipe.batch_size]
+            idx = perm[i : i + recipe.batch_size]
             xb = random_shift(train.x[idx], recipe.shift, g).to(device)
             yb = train.y[idx].to(device)
             if recipe.adv_eps > 0:
                 model.eval()  # BN statistics are not updated by the attack's forward passes
-                xb = pgd_linf(model, xb, yb, eps=recipe.adv_eps, iters=recipe.adv_iters,
-                              step_size=recipe.adv_step, generator=g)
+                xb = pgd_linf(
+                    model,
+                    xb,
+                    yb,
+                    eps=recipe.adv_eps,
+                    iters=recipe.adv_iters,
+                    step_size=recipe.adv_step,
+                    generator=g,
+                )
                 model.train()
             loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad(set_to_none=True)

@@ -6,6 +6,7 @@ only the description (no torch), so that the ``cost`` modules, read when a noteb
 are resolved, do not depend on the benchmark code. Nothing that computes imports it: the code
 digest of cached results (:func:`inputspace.sources.compute_digest`) does not follow it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

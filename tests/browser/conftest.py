@@ -6,6 +6,7 @@ models and caches exist and a notebook's "run all" takes seconds. ``tests/confte
 them out of ``pytest tests``. Without Chromium or Playwright the tests skip with the install
 command, except under CI (``CI`` set), where they fail: CI must not skip them silently.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,17 @@ CHROMIUM = Path(os.environ.get("INPUTSPACE_CHROMIUM", "/usr/bin/chromium"))
 DATA = os.environ.get("INPUTSPACE_DATA")  # read before tests/conftest.py isolates each test's data
 EXPLORERS = {  # notebook id -> the notebook's file
     "p1-fig03": "p1-fig03-paths-images.ipynb",
-    "p2-fig01": "p2-fig01-lst-path.ipynb",
+    "p2-example": "p2-example-lst-path.ipynb",
     "p3-fig05": "p3-fig05-bmus-resnet18.ipynb",
     "p3-fig11": "p3-fig11-pgd-vs-noise.ipynb",
     "p3-fig12": "p3-fig12-vit-pgd-vs-noise.ipynb",
 }
 LAB_SETTINGS = {  # every cell in the DOM (no windowing); no news fetched from the internet
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 SERVER_START_S = 120  # upper bounds against hangs, never timed assertions
 
@@ -58,8 +61,11 @@ class Lab:
     root: Path
 
     def api(self, method: str, route: str) -> object:
-        req = urllib.request.Request(f"{self.url}/api/{route}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"{self.url}/api/{route}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(req, timeout=30) as r:
             body = r.read()
         return json.loads(body) if body else None
@@ -104,34 +110,61 @@ def lab(tmp_path_factory) -> Lab:
     for rel, value in LAB_SETTINGS.items():
         (settings / rel).parent.mkdir(parents=True, exist_ok=True)
         (settings / rel).write_text(json.dumps(value))
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "MPLBACKEND": INLINE_BACKEND,
-           "JUPYTER_RUNTIME_DIR": str(root / "runtime"), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "MPLBACKEND": INLINE_BACKEND,
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
     env.pop("INPUTSPACE_DATA", None)
     if DATA:
         env["INPUTSPACE_DATA"] = DATA
     port, token = free_port(), secrets.token_hex(16)
     log = (root / "jupyter.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={served}", f"--LabApp.user_settings_dir={settings}",
-         f"--LabApp.workspaces_dir={root / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.extension_manager=readonly", "--allow-root"],  # CI runs as root; no PyPI queries
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=served)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={served}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={root / 'workspaces'}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.extension_manager=readonly",
+            "--allow-root",
+        ],  # CI runs as root; no PyPI queries
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=served,
+    )
     server = Lab(f"http://127.0.0.1:{port}", token, served)
     try:
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited ({proc.returncode}): "
-                            f"{(root / 'jupyter.log').read_text()[-2000:]}", pytrace=False)
+                pytest.fail(
+                    f"jupyter lab exited ({proc.returncode}): "
+                    f"{(root / 'jupyter.log').read_text()[-2000:]}",
+                    pytrace=False,
+                )
             try:
                 server.api("GET", "status")
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not answer within {SERVER_START_S} s; see "
-                                f"{root / 'jupyter.log'}", pytrace=False)
+                    pytest.fail(
+                        f"jupyter lab did not answer within {SERVER_START_S} s; see "
+                        f"{root / 'jupyter.log'}",
+                        pytrace=False,
+                    )
                 time.sleep(0.5)
         yield server
     finally:
@@ -149,11 +182,15 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        missing("playwright is not installed: `make setup` (or .venv/bin/pip install "
-                "playwright==1.64.1); no `playwright install`, the tests use the system Chromium")
+        missing(
+            "playwright is not installed: `make setup` (or .venv/bin/pip install "
+            "playwright==1.64.1); no `playwright install`, the tests use the system Chromium"
+        )
     if not CHROMIUM.is_file():
-        missing(f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
-                "(or point INPUTSPACE_CHROMIUM at a Chromium binary)")
+        missing(
+            f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+            "(or point INPUTSPACE_CHROMIUM at a Chromium binary)"
+        )
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM))
         try:

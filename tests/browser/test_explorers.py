@@ -2,6 +2,7 @@
 smoke profile, all cells run, then a slider moved and a dropdown changed in Chromium; the shown
 image (the ``<img>`` data) and the text readout of its numbers must change. Read from the DOM,
 never from screenshots; the waits are upper bounds against hangs, not timed assertions."""
+
 from __future__ import annotations
 
 import re
@@ -34,15 +35,21 @@ def run_notebook(page, lab, nid: str, call: str):
     """Open ``nid``'s smoke copy, run all cells, check there is no error; returns the explorer's
     widget (the box under the cell whose code contains ``call``)."""
     page.goto(lab.notebook_url(nid))
-    page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session"
-                           "?.kernel?.status === 'idle'", timeout=RUN_ALL_MS)
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session"
+        "?.kernel?.status === 'idle'",
+        timeout=RUN_ALL_MS,
+    )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(f"() => {{ const s = ({STATE})(); return s.done || s.errors.length > 0; }}",
-                           timeout=RUN_ALL_MS)
+    page.wait_for_function(
+        f"() => {{ const s = ({STATE})(); return s.done || s.errors.length > 0; }}",
+        timeout=RUN_ALL_MS,
+    )
     state = page.evaluate(STATE)
     assert state["errors"] == [] and state["done"], f"{nid}: {state}"
     cell = page.locator(".jp-CodeCell").filter(
-        has=page.locator(".jp-InputArea-editor", has_text=call))
+        has=page.locator(".jp-InputArea-editor", has_text=call)
+    )
     widget = cell.locator(".jp-OutputArea-output .widget-vbox").first
     widget.locator(".widget-output img").first.wait_for(timeout=UPDATE_MS)
     return widget
@@ -75,11 +82,17 @@ def changed(page, widget, before: tuple[tuple[str, ...], str], act, expect: str 
               const drawn = [...w.querySelectorAll('.widget-output')]  // each: its text, then its image
                 .every(o => o.querySelectorAll('img').length === 1);
               return drawn && now.join() !== srcs.join() && t !== text && t.includes(expect);
-            }""", arg=[widget.element_handle(), list(before[0]), before[1], expect, TEXT], timeout=UPDATE_MS)
+            }""",
+            arg=[widget.element_handle(), list(before[0]), before[1], expect, TEXT],
+            timeout=UPDATE_MS,
+        )
     except PlaywrightTimeout:
         now = view(widget)
-        pytest.fail(f"the view did not update (expected {expect!r}): text still {now[1]!r}, "
-                    f"images {'unchanged' if now[0] == before[0] else 'changed'}", pytrace=False)
+        pytest.fail(
+            f"the view did not update (expected {expect!r}): text still {now[1]!r}, "
+            f"images {'unchanged' if now[0] == before[0] else 'changed'}",
+            pytrace=False,
+        )
     after = view(widget)
     assert after[0] and after[0] != before[0] and after[1] != before[1] and expect in after[1]
     return after
@@ -104,31 +117,44 @@ def selected(select) -> int:
 
 
 def test_p2_lst_explorer_follows_slider_and_target(page, lab):
-    w = run_notebook(page, lab, "p2-fig01", "explorer.lst_paths")
+    w = run_notebook(page, lab, "p2-example", "explorer.lst_paths")
     before = view(w)
     assert re.search(r"RMS ℓ2 to target \d\.\d{4}", before[1]), before[1]
     after = changed(page, w, before, lambda: set_slider(w, 0, "0"), expect="step 0: source conf")
     src, tgt = w.locator(".widget-dropdown select").all()
     i, label = other(tgt, {selected(src), selected(tgt)})
-    after = changed(page, w, after, lambda: tgt.select_option(index=i), expect=f"→ {label}, step 0:")
+    after = changed(
+        page, w, after, lambda: tgt.select_option(index=i), expect=f"→ {label}, step 0:"
+    )
 
 
 def test_p1_barrier_explorer_follows_alpha_inputs_and_bypass(page, lab):
     w = run_notebook(page, lab, "p1-fig03", "explorer.fig03")
     before = view(w)
     assert "barrier max" in before[1] and "α=0.50: p=" in before[1], before[1]
-    after = changed(page, w, before, lambda: set_slider(w, 1, "0.25"),  # sliders: bypass it., α
-                    expect="α=0.25: p=")
+    after = changed(
+        page,
+        w,
+        before,
+        lambda: set_slider(w, 1, "0.25"),  # sliders: bypass it., α
+        expect="α=0.25: p=",
+    )
     first, second, _ = w.locator(".widget-dropdown select").all()
     i, label = other(second, {selected(first), selected(second)})
 
     def new_path() -> None:
         second.select_option(index=i)
         w.get_by_role("button", name="loss along path").click()
+
     after = changed(page, w, after, new_path, expect=f"→ {label}, class")
     set_slider(w, 0, "8")  # the fewest bypass iterations: the bypass only has to run
-    bypassed = changed(page, w, after, lambda: w.get_by_role("button", name="run bypass").click(),
-                       expect="A → B′ → C, α=0.25: p=")
+    bypassed = changed(
+        page,
+        w,
+        after,
+        lambda: w.get_by_role("button", name="run bypass").click(),
+        expect="A → B′ → C, α=0.25: p=",
+    )
     assert len(bypassed[0]) == 2, bypassed  # the loss plot, then both paths' images in one figure
 
 

@@ -6,6 +6,7 @@ Playwright for the whole session.
 tests``. Without Chromium or Playwright they skip with the install command, except under CI (``CI``
 set), where they fail, as the explorer tests in ``tests/browser`` do.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,7 +27,9 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 def unavailable(reason: str) -> None:
     """Skip locally, fail under CI."""
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the site's browser tests may not skip)", pytrace=False)
+        pytest.fail(
+            f"{reason} (CI is set, so the site's browser tests may not skip)", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -48,7 +51,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def server(site: Path):
     """Base URL (ending in ``/``) of a local HTTP server serving the site."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -63,11 +68,15 @@ def chromium():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("playwright is not installed: `make setup`; no `playwright install`, the tests use "
-                    "the system Chromium")
+        unavailable(
+            "playwright is not installed: `make setup`; no `playwright install`, the tests use "
+            "the system Chromium"
+        )
     if not CHROMIUM.is_file():
-        unavailable(f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
-                    "(or point INPUTSPACE_CHROMIUM at a Chromium binary)")
+        unavailable(
+            f"no Chromium at {CHROMIUM}: `apt-get install chromium` "
+            "(or point INPUTSPACE_CHROMIUM at a Chromium binary)"
+        )
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
@@ -89,6 +98,7 @@ def page(chromium, server):
         else:
             p.foreign.append(r.request.url)
             r.abort()
+
     p.route("**/*", route)
     try:
         yield p

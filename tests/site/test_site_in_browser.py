@@ -3,6 +3,7 @@ and the scorecard render with every image loaded; the table of contents lists ev
 ``notebooks/``; no internal link or anchor is broken; nothing is fetched from another host; the
 search box finds a claim's notebook; the explorers show their static view and how to run them.
 Read from the DOM; the waits are upper bounds against hangs, not timed assertions."""
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,18 @@ from inputspace.site.notebooks import LIVE_LINE, is_progress_bar, notebook_parts
 WAIT_MS = 60_000
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 CLAIMS = json.loads((paths.FIGURES_ROOT / "claims.json").read_text())["claims"]
-BROKEN_IMAGES = "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+BROKEN_IMAGES = (
+    "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+)
 
 
 def first_figure_notebooks() -> list[str]:
     """Per paper (P1, P2, P3), the first notebook after its overview, in site order."""
-    return [f"notebooks/{p.notebooks[1].stem}.html" for p in notebook_parts(select(None))
-            if re.fullmatch(r"p\d", p.key) and p.key != "p0" and len(p.notebooks) > 1]
+    return [
+        f"notebooks/{p.notebooks[1].stem}.html"
+        for p in notebook_parts(select(None))
+        if re.fullmatch(r"p\d", p.key) and p.key != "p0" and len(p.notebooks) > 1
+    ]
 
 
 def explorer_notebooks() -> list[str]:
@@ -33,8 +39,12 @@ def explorer_notebooks() -> list[str]:
     out = []
     for nb_path in NOTEBOOKS:
         nb = nbformat.read(nb_path, as_version=4)
-        if any(WIDGET_VIEW in o.get("data", {}) and not is_progress_bar(o)
-               for c in nb.cells if c.cell_type == "code" for o in c.outputs):
+        if any(
+            WIDGET_VIEW in o.get("data", {}) and not is_progress_bar(o)
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+        ):
             out.append(nb_path.stem)
     return out
 
@@ -51,8 +61,10 @@ def test_page_renders_with_every_image_loaded(page, server, path):
     images = page.locator("article img").count()
     if path.startswith("notebooks/"):
         assert images >= 1, f"{path}: a figure notebook without a figure"
-    page.wait_for_function(f"() => ({BROKEN_IMAGES})().length === 0 || document.readyState === 'complete'",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => ({BROKEN_IMAGES})().length === 0 || document.readyState === 'complete'",
+        timeout=WAIT_MS,
+    )
     assert page.evaluate(BROKEN_IMAGES) == [], f"{path}: images that did not load"
     assert page.foreign == [], f"{path} requested other hosts: {page.foreign}"
 
@@ -80,7 +92,10 @@ def test_table_of_contents_lists_every_notebook_with_overviews_first(page, serve
     assert check.toc_problems(hrefs, NOTEBOOKS) == []
     for caption, hs in sections:
         if re.match(r"P[123] ", caption):
-            assert re.fullmatch(rf"notebooks/{caption[:2].lower()}-00-[\w-]+\.html", hs[0]), (caption, hs[0])
+            assert re.fullmatch(rf"notebooks/{caption[:2].lower()}-00-[\w-]+\.html", hs[0]), (
+                caption,
+                hs[0],
+            )
 
 
 def test_scorecard_lists_every_claim_linked_to_its_notebook(page, server):
@@ -89,12 +104,20 @@ def test_scorecard_lists_every_claim_linked_to_its_notebook(page, server):
         const a = tr.cells[0].querySelector('a');
         return [tr.cells[0].innerText.trim(), a ? a.getAttribute('href') : ''];
     })""")
-    linked = {(cid, href) for cid, href in rows if href.startswith("notebooks/")}  # ids repeat across notebooks
+    linked = {
+        (cid, href) for cid, href in rows if href.startswith("notebooks/")
+    }  # ids repeat across notebooks
     stems = {notebook_id(nb): nb.stem for nb in NOTEBOOKS}
-    missing = [(c["claim_id"], c["notebook_id"]) for c in CLAIMS if c["notebook_id"] in stems
-               and (c["claim_id"], f"notebooks/{stems[c['notebook_id']]}.html") not in linked]
+    missing = [
+        (c["claim_id"], c["notebook_id"])
+        for c in CLAIMS
+        if c["notebook_id"] in stems
+        and (c["claim_id"], f"notebooks/{stems[c['notebook_id']]}.html") not in linked
+    ]
     assert missing == []
-    page.locator(f"article a[href^='notebooks/{stems[CLAIMS[0]['notebook_id']]}.html']").first.click()
+    page.locator(
+        f"article a[href^='notebooks/{stems[CLAIMS[0]['notebook_id']]}.html']"
+    ).first.click()
     page.wait_for_url(f"**/notebooks/{stems[CLAIMS[0]['notebook_id']]}.html", timeout=WAIT_MS)
     assert CLAIMS[0]["claim_id"] in page.locator("article").inner_text()
 
@@ -118,9 +141,13 @@ def test_search_finds_the_notebook_of_a_claim(page, server):
     box.fill(claim["claim_id"])
     box.press("Enter")
     page.wait_for_url("**/search.html?q=*", timeout=WAIT_MS)
-    page.wait_for_function("() => /Search finished/.test(document.querySelector('#search-results')?.innerText || '')",
-                           timeout=WAIT_MS)
-    found = page.locator("#search-results ul.search li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    page.wait_for_function(
+        "() => /Search finished/.test(document.querySelector('#search-results')?.innerText || '')",
+        timeout=WAIT_MS,
+    )
+    found = page.locator("#search-results ul.search li a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
     assert any(h.split("?")[0].split("#")[0] == f"notebooks/{stem}.html" for h in found), found
     assert page.foreign == []
 

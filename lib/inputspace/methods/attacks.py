@@ -9,6 +9,7 @@
 
 Models take inputs in [0, 1] (normalization lives inside the model wrapper).
 """
+
 from __future__ import annotations
 
 import torch
@@ -18,10 +19,19 @@ from torch import nn
 from . import checks
 
 
-def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, iters: int,
-             step_size: float, rand_init: bool = True, targeted: bool = False,
-             clip: tuple[float, float] = (0.0, 1.0),
-             generator: torch.Generator | None = None) -> torch.Tensor:
+def pgd_linf(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    eps: float,
+    iters: int,
+    step_size: float,
+    rand_init: bool = True,
+    targeted: bool = False,
+    clip: tuple[float, float] = (0.0, 1.0),
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """L-infinity projected gradient descent (Madry et al.; advertorch ``LinfPGDAttack``).
 
     Args:
@@ -40,7 +50,9 @@ def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, 
         ``x_adv`` with ``||x_adv - x||_inf <= eps`` and ``clip[0] <= x_adv <= clip[1]``.
     """
     if eps < 0 or iters < 0 or step_size < 0:
-        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
+        raise ValueError(
+            f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})"
+        )
     checks.require_eval(model, "PGD")
     checks.require_images(x, "x", "PGD", box=clip)
     checks.require_labels(y, len(x), "y", "PGD")
@@ -64,9 +76,18 @@ def pgd_linf(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, 
     return (x + delta).detach()
 
 
-def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: float, iters: int,
-                  step_size: float, rand_init: bool = True, clip: tuple[float, float] = (0.0, 1.0),
-                  generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def pgd_linf_kept(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    eps: float,
+    iters: int,
+    step_size: float,
+    rand_init: bool = True,
+    clip: tuple[float, float] = (0.0, 1.0),
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """:func:`pgd_linf` stopped, per input, at its last iterate the model still classifies as ``y``.
 
     A PGD adversarial that keeps the class (the cross-study notebook px-01: the straight segment
@@ -88,10 +109,21 @@ def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: fl
     """
     x = x.detach()
     # pgd_linf without steps: its checks and its random start (the same draw from ``generator``)
-    cur = pgd_linf(model, x, y, eps=eps, iters=0, step_size=step_size, rand_init=rand_init, clip=clip,
-                   generator=generator)
+    cur = pgd_linf(
+        model,
+        x,
+        y,
+        eps=eps,
+        iters=0,
+        step_size=step_size,
+        rand_init=rand_init,
+        clip=clip,
+        generator=generator,
+    )
     if iters < 0:
-        raise ValueError(f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})")
+        raise ValueError(
+            f"eps, iters and step_size must be non-negative (got {eps}, {iters}, {step_size})"
+        )
     with torch.no_grad():
         alive = model(cur).argmax(1) == y
     kept = torch.where(alive.view(-1, *[1] * (x.dim() - 1)), cur, x)
@@ -100,8 +132,16 @@ def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: fl
         rows = alive.nonzero().flatten()
         if len(rows) == 0:
             break
-        nxt = pgd_linf(model, cur[rows], y[rows], eps=step_size, iters=1, step_size=step_size,
-                       rand_init=False, clip=clip)
+        nxt = pgd_linf(
+            model,
+            cur[rows],
+            y[rows],
+            eps=step_size,
+            iters=1,
+            step_size=step_size,
+            rand_init=False,
+            clip=clip,
+        )
         nxt = torch.minimum(torch.maximum(nxt, x[rows] - eps), x[rows] + eps)
         with torch.no_grad():
             ok = model(nxt).argmax(1) == y[rows]
@@ -112,8 +152,13 @@ def pgd_linf_kept(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, eps: fl
     return kept, steps
 
 
-def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | None = (0.0, 1.0),
-                  generator: torch.Generator | None = None) -> torch.Tensor:
+def uniform_noise(
+    x: torch.Tensor,
+    eps: float,
+    *,
+    clip: tuple[float, float] | None = (0.0, 1.0),
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """P3's control: add one-sided uniform noise ``U(0, eps)`` to every pixel.
 
     The paper says "between 0 and 4/255" and does not say whether it clipped; by default the
@@ -124,8 +169,13 @@ def uniform_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | No
     return out.clamp(*clip) if clip is not None else out
 
 
-def centered_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | None = (0.0, 1.0),
-                   generator: torch.Generator | None = None) -> torch.Tensor:
+def centered_noise(
+    x: torch.Tensor,
+    eps: float,
+    *,
+    clip: tuple[float, float] | None = (0.0, 1.0),
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """A mean-free control of :func:`uniform_noise` with the same expected ℓ2 norm: ``U(-eps, eps)``
     per pixel (E[u²] = eps²/3 for both), clipped to [0, 1] by default. ``U(0, eps)`` adds a mean
     offset of ``eps / 2`` to every pixel, which on black backgrounds is all it does."""
@@ -136,12 +186,21 @@ def centered_noise(x: torch.Tensor, eps: float, *, clip: tuple[float, float] | N
 
 # --- P1: targeted attack by input optimization (Vrabel et al., Figs 4-6) -------------------
 
-def input_optimization_attack(model: nn.Module, source: torch.Tensor, target: torch.Tensor, *,
-                              lr: float = 0.005, iterations: int = 1024, mse_weight: float = 0.1,
-                              tv_weight: float = 1e-7, early_stop: float | torch.Tensor | None = None,
-                              min_iters: int = 32,
-                              bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
-                              progress: bool = False):
+
+def input_optimization_attack(
+    model: nn.Module,
+    source: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    lr: float = 0.005,
+    iterations: int = 1024,
+    mse_weight: float = 0.1,
+    tv_weight: float = 1e-7,
+    early_stop: float | torch.Tensor | None = None,
+    min_iters: int = 32,
+    bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
+    progress: bool = False,
+):
     """P1's adversarial example K' from a source K of another class
     (companion ``sec4_2.create_adversarial``): Adam from ``K`` on
     ``CE(f(x), target) + mse_weight * mean((x - K)^2) + tv_weight * TV(x - K)``.
@@ -165,6 +224,16 @@ def input_optimization_attack(model: nn.Module, source: torch.Tensor, target: to
 
     anchor = source.detach()
     penalty = deviation_penalty(anchor, mse_weight, tv_weight)
-    return optimize_inputs(model, anchor, target, lr=lr, iterations=iterations, penalty=penalty,
-                           stop=early_stop, min_iters=min_iters, bounds=bounds, progress=progress,
-                           desc="input-optimization attack")
+    return optimize_inputs(
+        model,
+        anchor,
+        target,
+        lr=lr,
+        iterations=iterations,
+        penalty=penalty,
+        stop=early_stop,
+        min_iters=min_iters,
+        bounds=bounds,
+        progress=progress,
+        desc="input-optimization attack",
+    )

@@ -26,6 +26,7 @@ Any model: :func:`layer_outputs` captures the outputs of submodules named as
 model's own forward pass; ``features=lambda x: layer_outputs(model, x, names)[1]`` feeds
 :func:`model_codes`. (timm's ``features_only=True`` models return such a list directly.)
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -70,11 +71,12 @@ def center_of_mass(fmap: torch.Tensor, mode: str = "radial") -> torch.Tensor:
         return row
     if mode == "col":
         return col
-    return torch.sqrt((row - 0.5).square() + (col - 0.5).square()) / (0.5 * 2 ** 0.5)
+    return torch.sqrt((row - 0.5).square() + (col - 0.5).square()) / (0.5 * 2**0.5)
 
 
-def vector_codes(fmap: torch.Tensor, *, com: str = "radial",
-                 unbiased: bool = False) -> torch.Tensor:
+def vector_codes(
+    fmap: torch.Tensor, *, com: str = "radial", unbiased: bool = False
+) -> torch.Tensor:
     """The ``4 C`` vector code of every map in a batch (P3 Fig. 1).
 
     Args:
@@ -97,16 +99,19 @@ def vector_codes(fmap: torch.Tensor, *, com: str = "radial",
     return torch.cat(parts, dim=1)
 
 
-def layer_codes(features: Sequence[torch.Tensor], *, com: str = "radial",
-                unbiased: bool = False) -> list[torch.Tensor]:
+def layer_codes(
+    features: Sequence[torch.Tensor], *, com: str = "radial", unbiased: bool = False
+) -> list[torch.Tensor]:
     """Codes of every analysed layer: vector codes for ``(B, C, H, W)`` maps, CLS tokens
     ``(B, D)`` unchanged (ViT)."""
-    return [vector_codes(f, com=com, unbiased=unbiased) if f.ndim == 4 else f.float()
-            for f in features]
+    return [
+        vector_codes(f, com=com, unbiased=unbiased) if f.ndim == 4 else f.float() for f in features
+    ]
 
 
-def layer_outputs(model: nn.Module, x: torch.Tensor,
-                  layers: Sequence[str]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+def layer_outputs(
+    model: nn.Module, x: torch.Tensor, layers: Sequence[str]
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits ``model(x)`` and the outputs of the submodules named ``layers``, in one forward pass.
 
     Args:
@@ -122,8 +127,10 @@ def layer_outputs(model: nn.Module, x: torch.Tensor,
     checks.require_images(x, "x", "layer_outputs")
     modules = checks.find_modules(model, layers, "layer_outputs")
     store: dict[str, torch.Tensor] = {}
-    hooks = [m.register_forward_hook(lambda _m, _i, out, n=n: store.__setitem__(n, out))
-             for n, m in zip(layers, modules)]
+    hooks = [
+        m.register_forward_hook(lambda _m, _i, out, n=n: store.__setitem__(n, out))
+        for n, m in zip(layers, modules)
+    ]
     try:
         logits = model(x)
     finally:
@@ -131,15 +138,23 @@ def layer_outputs(model: nn.Module, x: torch.Tensor,
             h.remove()
     unused = [n for n in layers if n not in store]
     if unused:
-        raise ValueError(f"layer_outputs: module {unused[0]!r} exists but the model's forward never calls it; "
-                         "choose a layer on the forward path")
+        raise ValueError(
+            f"layer_outputs: module {unused[0]!r} exists but the model's forward never calls it; "
+            "choose a layer on the forward path"
+        )
     return logits, [store[n] for n in layers]
 
 
 @torch.no_grad()
-def model_codes(features: Callable[[torch.Tensor], list[torch.Tensor]], x: torch.Tensor, *,
-                com: str = "radial", batch_size: int = 128, device: torch.device | str = "cpu",
-                unbiased: bool = False) -> list[torch.Tensor]:
+def model_codes(
+    features: Callable[[torch.Tensor], list[torch.Tensor]],
+    x: torch.Tensor,
+    *,
+    com: str = "radial",
+    batch_size: int = 128,
+    device: torch.device | str = "cpu",
+    unbiased: bool = False,
+) -> list[torch.Tensor]:
     """Codes of all analysed layers for images ``x`` (N, 3, H, W) in [0, 1], batched.
 
     Args:
@@ -152,6 +167,6 @@ def model_codes(features: Callable[[torch.Tensor], list[torch.Tensor]], x: torch
     checks.require_images(x, "x", "model_codes")
     out: list[list[torch.Tensor]] = []
     for start in range(0, len(x), batch_size):
-        feats = features(x[start:start + batch_size].to(device))
+        feats = features(x[start : start + batch_size].to(device))
         out.append([c.cpu() for c in layer_codes(feats, com=com, unbiased=unbiased)])
     return [torch.cat(layer) for layer in zip(*out)]

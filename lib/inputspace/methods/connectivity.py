@@ -25,6 +25,7 @@ and labels that are not one class per segment raise ``ValueError``. Values are *
 against [0, 1]: the inputs live in whatever space the model is given (normalized coordinates
 through :class:`NormalizedInput` by default in P1).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,7 +65,9 @@ class NormalizedInput(nn.Module):
 
     def pixel_box(self) -> tuple[torch.Tensor, torch.Tensor]:
         """``(lo, hi)`` of valid images ([0, 1] pixels) in normalized coordinates."""
-        return self.from_pixels(torch.zeros_like(self.wrapper.mean)), self.from_pixels(torch.ones_like(self.wrapper.mean))
+        return self.from_pixels(torch.zeros_like(self.wrapper.mean)), self.from_pixels(
+            torch.ones_like(self.wrapper.mean)
+        )
 
 
 def path_points(a: torch.Tensor, c: torch.Tensor, alphas: torch.Tensor) -> torch.Tensor:
@@ -78,9 +81,16 @@ def path_points(a: torch.Tensor, c: torch.Tensor, alphas: torch.Tensor) -> torch
 
 
 @torch.no_grad()
-def path_losses(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Tensor, n: int,
-                batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cross-entropy of class ``y`` along ``S`` linear segments at once (companion ``utils.linear_interpolation``, ``compute_losses``).
+def path_losses(
+    model: nn.Module,
+    a: torch.Tensor,
+    c: torch.Tensor,
+    y: torch.Tensor,
+    n: int,
+    batch_size: int = 256,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cross-entropy of class ``y`` along ``S`` linear segments at once (companion
+    ``utils.linear_interpolation``, ``compute_losses``).
 
     Args:
         model: eval-mode classifier on the space of ``a``/``c``.
@@ -99,7 +109,10 @@ def path_losses(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Ten
     flat_al = alphas.repeat(len(a))
     out = []
     for i in range(0, len(flat_seg), batch_size):
-        s, al = flat_seg[i:i + batch_size].to(a.device), flat_al[i:i + batch_size].to(a.device, a.dtype)
+        s, al = (
+            flat_seg[i : i + batch_size].to(a.device),
+            flat_al[i : i + batch_size].to(a.device, a.dtype),
+        )
         al = al.view((-1,) + (1,) * (a.dim() - 1))
         pts = (1 - al) * a[s] + al * c[s]
         out.append(F.cross_entropy(model(pts), y[s], reduction="none").cpu())
@@ -110,10 +123,10 @@ def path_losses(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Ten
 class Barrier:
     """Barrier of each of ``S`` loss curves (Fig 6 definitions): all fields ``(S,)``."""
 
-    height: torch.Tensor   # max L
-    gap: torch.Tensor      # max L - max(L_0, L_{N-1})
-    index: torch.Tensor    # argmax
-    alpha: torch.Tensor    # alpha at the argmax
+    height: torch.Tensor  # max L
+    gap: torch.Tensor  # max L - max(L_0, L_{N-1})
+    index: torch.Tensor  # argmax
+    alpha: torch.Tensor  # alpha at the argmax
 
 
 def barriers(losses: torch.Tensor, alphas: torch.Tensor | None = None) -> Barrier:
@@ -129,9 +142,9 @@ class BypassResult:
     """B -> B' for P barriers (all ``(P, ...)`` / ``(P,)``)."""
 
     b_prime: torch.Tensor
-    ce: torch.Tensor          # CE(B')
-    cosine: torch.Tensor      # cos(B' - B, C - A): 0 = in the hyperplane
-    history: torch.Tensor     # (T, P) CE during the optimization
+    ce: torch.Tensor  # CE(B')
+    cosine: torch.Tensor  # cos(B' - B, C - A): 0 = in the hyperplane
+    history: torch.Tensor  # (T, P) CE during the optimization
 
 
 def _projector(v: torch.Tensor):
@@ -143,6 +156,7 @@ def _projector(v: torch.Tensor):
         gf = g.flatten(1)
         coef = (gf * vf[rows]).sum(1) / vv[rows]
         return (gf - coef[:, None] * vf[rows]).view_as(g)
+
     return project
 
 
@@ -152,10 +166,21 @@ def cosine(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     return ((u * v).sum(1) / (u.norm(dim=1) * v.norm(dim=1)).clamp_min(1e-300)).float()
 
 
-def bypass(model: nn.Module, a: torch.Tensor, c: torch.Tensor, b: torch.Tensor, y: torch.Tensor, *,
-           variant: str = "companion", lr: float = BYPASS_LR, iterations: int = BYPASS_ITERS,
-           mse_weight: float = BYPASS_MSE, tv_weight: float = BYPASS_TV, bounds: Bounds = None,
-           progress: bool = False) -> BypassResult:
+def bypass(
+    model: nn.Module,
+    a: torch.Tensor,
+    c: torch.Tensor,
+    b: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    variant: str = "companion",
+    lr: float = BYPASS_LR,
+    iterations: int = BYPASS_ITERS,
+    mse_weight: float = BYPASS_MSE,
+    tv_weight: float = BYPASS_TV,
+    bounds: Bounds = None,
+    progress: bool = False,
+) -> BypassResult:
     """Optimize barrier points B in the hyperplane orthogonal to AC (companion ``utils.bypass_barrier``, Figs 1-3).
 
     Args:
@@ -177,21 +202,50 @@ def bypass(model: nn.Module, a: torch.Tensor, c: torch.Tensor, b: torch.Tensor, 
     anchor = b.detach()
     project = _projector(c - a)
     penalty = deviation_penalty(anchor, mse_weight, tv_weight)
-    res = optimize_inputs(model, anchor, y, lr=lr, iterations=iterations, penalty=penalty,
-                          grad_map=project, update_map=project if variant == "exact" else None,
-                          bounds=bounds, progress=progress, desc=f"bypass ({variant})")
+    res = optimize_inputs(
+        model,
+        anchor,
+        y,
+        lr=lr,
+        iterations=iterations,
+        penalty=penalty,
+        grad_map=project,
+        update_map=project if variant == "exact" else None,
+        bounds=bounds,
+        progress=progress,
+        desc=f"bypass ({variant})",
+    )
     return BypassResult(res.x, res.ce, cosine(res.x - anchor, c - a), res.history)
 
 
-def optimize_free(model: nn.Module, b: torch.Tensor, y: torch.Tensor, *, lr: float = FREE_LR,
-                  iterations: int = FREE_ITERS, weight_decay: float = FREE_WD,
-                  stop: float = FREE_STOP, bounds: Bounds = None, progress: bool = False) -> InputOptResult:
+def optimize_free(
+    model: nn.Module,
+    b: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    lr: float = FREE_LR,
+    iterations: int = FREE_ITERS,
+    weight_decay: float = FREE_WD,
+    stop: float = FREE_STOP,
+    bounds: Bounds = None,
+    progress: bool = False,
+) -> InputOptResult:
     """Sec 4.3's unconstrained barrier optimization (companion ``optimize_point``): Adam on CE
     only (no projection, no deviation penalty), stopping once ``CE < stop``."""
     checks.require_eval(model, "optimize_free")
     checks.require_labels(y, len(b), "y", "optimize_free")
-    return optimize_inputs(model, b, y, lr=lr, iterations=iterations, weight_decay=weight_decay,
-                           stop=stop, bounds=bounds, progress=progress, desc="free optimization")
+    return optimize_inputs(
+        model,
+        b,
+        y,
+        lr=lr,
+        iterations=iterations,
+        weight_decay=weight_decay,
+        stop=stop,
+        bounds=bounds,
+        progress=progress,
+        desc="free optimization",
+    )
 
 
 @dataclass
@@ -249,8 +303,15 @@ def _segment_ok(excess: torch.Tensor, b: Barrier, delta: float, criterion: str) 
     raise ValueError(f"unknown criterion {criterion!r}; valid: {list(CRITERIA)}")
 
 
-def _move(method: str, model: nn.Module, p: torch.Tensor, q: torch.Tensor, b: torch.Tensor,
-          y: torch.Tensor, kwargs: dict) -> tuple[torch.Tensor, torch.Tensor]:
+def _move(
+    method: str,
+    model: nn.Module,
+    p: torch.Tensor,
+    q: torch.Tensor,
+    b: torch.Tensor,
+    y: torch.Tensor,
+    kwargs: dict,
+) -> tuple[torch.Tensor, torch.Tensor]:
     if method == "free":
         res = optimize_free(model, b, y, **kwargs)
         return res.x, res.ce
@@ -260,17 +321,29 @@ def _move(method: str, model: nn.Module, p: torch.Tensor, q: torch.Tensor, b: to
     raise ValueError(f"unknown method {method!r}; valid: 'companion', 'exact', 'free'")
 
 
-def connect(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Tensor, *, n_points: int,
-            delta: float = DELTA, max_rounds: int = 3, min_rounds: int = 0,
-            method: str = "companion", criterion: str = "gap", batch_size: int = 256,
-            **opt_kwargs) -> list[ConnectResult]:
+def connect(
+    model: nn.Module,
+    a: torch.Tensor,
+    c: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    n_points: int,
+    delta: float = DELTA,
+    max_rounds: int = 3,
+    min_rounds: int = 0,
+    method: str = "companion",
+    criterion: str = "gap",
+    batch_size: int = 256,
+    **opt_kwargs,
+) -> list[ConnectResult]:
     """Bypass barriers recursively until every segment is below ``delta`` (companion ``sec4_3``, Figs 5, 7).
 
     Each round takes every segment whose score is ``>= delta`` (``criterion="gap"``: the
     segment's max minus its larger endpoint loss -- our operational reading of
     delta: an *interior* barrier, the only kind a further bypass can remove; ``"modes"``: the
     segment's max minus ``max(L(A), L(C))`` of the pair's modes, stricter, also failing when
-    an intermediate point B' itself stays above the modes; ``"height"``: the absolute max), moves its max-loss point (``method``: ``"companion"``/``"exact"`` bypass,
+    an intermediate point B' itself stays above the modes; ``"height"``: the absolute max), moves
+    its max-loss point (``method``: ``"companion"``/``"exact"`` bypass,
     or ``"free"`` optimization as Sec 4.3) and splits it in two. All segments of all pairs of
     a round are optimized in one batch.
 
@@ -297,16 +370,24 @@ def connect(model: nn.Module, a: torch.Tensor, c: torch.Tensor, y: torch.Tensor,
             bar = barriers(cv)
             excess = bar.height - max(float(cv[0, 0]), float(cv[-1, -1]))
             ok = _segment_ok(excess, bar, delta, criterion)
-            res.rounds.append(Round(torch.stack(nodes[i]), cv, bar, excess, ok, torch.tensor(new_ce[i])))
-            todo += [(i, j, int(bar.index[j])) for j in range(len(ok)) if r < min_rounds or not ok[j]]
+            res.rounds.append(
+                Round(torch.stack(nodes[i]), cv, bar, excess, ok, torch.tensor(new_ce[i]))
+            )
+            todo += [
+                (i, j, int(bar.index[j])) for j in range(len(ok)) if r < min_rounds or not ok[j]
+            ]
         if not todo or r == max_rounds:
             break
         new_ce = [[] for _ in range(len(a))]
-        _split_segments(model, nodes, curves, new_ce, todo, y, n_points, batch_size, method, opt_kwargs)
+        _split_segments(
+            model, nodes, curves, new_ce, todo, y, n_points, batch_size, method, opt_kwargs
+        )
     return out
 
 
-def _split_segments(model, nodes, curves, new_ce, todo, y, n_points, batch_size, method, kwargs) -> None:
+def _split_segments(
+    model, nodes, curves, new_ce, todo, y, n_points, batch_size, method, kwargs
+) -> None:
     """One round of :func:`connect`: move the max point of each listed segment, insert it."""
     p = torch.stack([nodes[i][j] for i, j, _ in todo])
     q = torch.stack([nodes[i][j + 1] for i, j, _ in todo])
@@ -315,19 +396,26 @@ def _split_segments(model, nodes, curves, new_ce, todo, y, n_points, batch_size,
     b = (1 - al) * p + al * q
     yy = torch.stack([y[i] for i, *_ in todo])
     b_new, ce = _move(method, model, p, q, b, yy, kwargs)
-    _, cv = path_losses(model, torch.cat([p, b_new]), torch.cat([b_new, q]), torch.cat([yy, yy]),
-                        n_points, batch_size)
+    _, cv = path_losses(
+        model,
+        torch.cat([p, b_new]),
+        torch.cat([b_new, q]),
+        torch.cat([yy, yy]),
+        n_points,
+        batch_size,
+    )
     m = len(todo)
-    for t in sorted(range(m), key=lambda t: -todo[t][1]):   # right to left keeps indices valid
+    for t in sorted(range(m), key=lambda t: -todo[t][1]):  # right to left keeps indices valid
         i, j, _ = todo[t]
         nodes[i].insert(j + 1, b_new[t])
-        curves[i][j:j + 1] = [cv[t], cv[m + t]]
+        curves[i][j : j + 1] = [cv[t], cv[m + t]]
         new_ce[i].insert(0, float(ce[t]))
 
 
 @torch.no_grad()
-def select_modes(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cls: int, k: int,
-                 pool_factor: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+def select_modes(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, cls: int, k: int, pool_factor: int = 3
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Real modes of a class, as the companion's ``prepare_imagenet_tensors``: the first
     ``pool_factor * k`` images of ``cls`` (data order) sorted by CE, the ``k`` lowest kept.
 

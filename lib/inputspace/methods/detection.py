@@ -12,6 +12,7 @@ numbers (possibly its Tables 1-2) are not available to this project. The protoco
 * baseline: ``1 - max softmax`` (Hendrycks & Gimpel 2017);
 * both evaluated by ROC AUC (adversarial = positive) with scikit-learn.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,7 +30,7 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.T
     """Predicted classes ``(M,)`` (batched)."""
     if len(x) == 0:
         return torch.empty(0, dtype=torch.long, device=x.device)
-    return torch.cat([model(x[i:i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)])
+    return torch.cat([model(x[i : i + batch_size]).argmax(1) for i in range(0, len(x), batch_size)])
 
 
 @torch.no_grad()
@@ -37,14 +38,24 @@ def max_softmax_scores(model: nn.Module, x: torch.Tensor, batch_size: int = 256)
     """Baseline score ``1 - max_k softmax_k(f(x))`` (higher = more suspicious), ``(M,)``."""
     if len(x) == 0:
         return torch.empty(0)
-    out = [1 - F.softmax(model(x[i:i + batch_size]), 1).max(1).values
-           for i in range(0, len(x), batch_size)]
+    out = [
+        1 - F.softmax(model(x[i : i + batch_size]), 1).max(1).values
+        for i in range(0, len(x), batch_size)
+    ]
     return torch.cat(out).cpu()
 
 
-def barrier_scores(model: nn.Module, x: torch.Tensor, refs: torch.Tensor, ref_labels: torch.Tensor,
-                   *, n_points: int = 50, reduce: str = "median", criterion: str = "gap",
-                   batch_size: int = 256) -> torch.Tensor:
+def barrier_scores(
+    model: nn.Module,
+    x: torch.Tensor,
+    refs: torch.Tensor,
+    ref_labels: torch.Tensor,
+    *,
+    n_points: int = 50,
+    reduce: str = "median",
+    criterion: str = "gap",
+    batch_size: int = 256,
+) -> torch.Tensor:
     """Barrier score of every input against the reference modes of its predicted class.
 
     Args:
@@ -100,10 +111,19 @@ def roc(scores_clean: torch.Tensor | np.ndarray, scores_adv: torch.Tensor | np.n
     from scipy.stats import mannwhitneyu
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    clean, adv = np.asarray(scores_clean, dtype=np.float64), np.asarray(scores_adv, dtype=np.float64)
+    clean, adv = (
+        np.asarray(scores_clean, dtype=np.float64),
+        np.asarray(scores_adv, dtype=np.float64),
+    )
     s = np.concatenate([clean, adv])
     lab = np.r_[np.zeros(len(clean)), np.ones(len(adv))]
     fpr, tpr, _ = roc_curve(lab, s)
     p = float(mannwhitneyu(adv, clean, alternative="greater").pvalue)
-    return {"auc": float(roc_auc_score(lab, s)), "fpr": fpr.tolist(), "tpr": tpr.tolist(), "p_value": p,
-            "n_clean": len(clean), "n_adv": len(adv)}
+    return {
+        "auc": float(roc_auc_score(lab, s)),
+        "fpr": fpr.tolist(),
+        "tpr": tpr.tolist(),
+        "p_value": p,
+        "n_clean": len(clean),
+        "n_adv": len(adv),
+    }

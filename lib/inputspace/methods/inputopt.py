@@ -2,7 +2,8 @@
 
 Every P1 procedure that moves an *input* -- the barrier bypass (companion ``utils.bypass_barrier``), the free
 optimization of untrained models (``sec4_3``), FVO synthetic modes (``utils.feature_visualization``) and the
-targeted input-optimization attack (``sec4_2.create_adversarial``) -- is "Adam on ``CE(f(x), y) + penalties``" with a different
+targeted input-optimization attack (``sec4_2.create_adversarial``) -- is "Adam on ``CE(f(x), y) +
+penalties``" with a different
 penalty, gradient projection and stop rule. :func:`optimize_inputs` runs that loop for a batch of
 independent inputs at once:
 
@@ -18,6 +19,7 @@ gives the gradient; a row stops at the first ``t >= min_iters`` with ``CE(x_t) <
 returns ``x_t`` itself, so the returned input provably meets the threshold (for FVO this is the
 companion's post-step check without its extra forward pass; ``x_0`` is also a candidate).
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,7 +38,7 @@ RowFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 """``fn(tensor_of_active_rows, row_indices) -> tensor`` (penalty, gradient or update map)."""
 
 FVO_LR, FVO_WD, FVO_NOISE = 0.05, 1e-7, 0.01
-FVO_ITERS, FVO_STOP, FVO_TV_A = 8192, 5e-4, 2.5e-7   # Sec 4.3 (App F.1: 4096 iterations, 5e-3)
+FVO_ITERS, FVO_STOP, FVO_TV_A = 8192, 5e-4, 2.5e-7  # Sec 4.3 (App F.1: 4096 iterations, 5e-3)
 
 
 @dataclass
@@ -69,10 +71,13 @@ def total_variation(z: torch.Tensor) -> torch.Tensor:
 
 def deviation_penalty(anchor: torch.Tensor, mse_weight: float, tv_weight: float) -> RowFn:
     """``mse_weight * mean((x - K)^2) + tv_weight * TV(x - K)`` per row: the bypass's and the
-    attack's "stay close to the anchor K, no high-frequency change" term (companion ``utils.bypass_barrier``, ``sec4_2.create_adversarial``)."""
+    attack's "stay close to the anchor K, no high-frequency change" term (companion
+    ``utils.bypass_barrier``, ``sec4_2.create_adversarial``)."""
+
     def penalty(x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         d = x - anchor[rows]
         return mse_weight * d.flatten(1).pow(2).mean(1) + tv_weight * total_variation(d)
+
     return penalty
 
 
@@ -80,23 +85,41 @@ def _per_row(value: float | torch.Tensor, n: int, device: torch.device) -> torch
     return torch.as_tensor(value, dtype=torch.float32, device=device).expand(n).clone()
 
 
-def _adam_update(g: torch.Tensor, m: torch.Tensor, v: torch.Tensor, t: int, lr: float,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> torch.Tensor:
+def _adam_update(
+    g: torch.Tensor,
+    m: torch.Tensor,
+    v: torch.Tensor,
+    t: int,
+    lr: float,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+) -> torch.Tensor:
     """torch.optim.Adam's step (in place on the moments ``m``, ``v``); returns the update."""
     b1, b2 = betas
     m.mul_(b1).add_(g, alpha=1 - b1)
     v.mul_(b2).addcmul_(g, g, value=1 - b2)
-    denom = (v.sqrt() / (1 - b2 ** t) ** 0.5).add_(eps)
-    return -(lr / (1 - b1 ** t)) * m / denom
+    denom = (v.sqrt() / (1 - b2**t) ** 0.5).add_(eps)
+    return -(lr / (1 - b1**t)) * m / denom
 
 
-def optimize_inputs(model: nn.Module, x0: torch.Tensor, y: torch.Tensor, *, lr: float,
-                    iterations: int, weight_decay: float = 0.0, penalty: RowFn | None = None,
-                    stop: float | torch.Tensor | None = None, min_iters: int = 0,
-                    keep_best: bool = False, grad_map: RowFn | None = None,
-                    update_map: RowFn | None = None,
-                    bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
-                    progress: bool = False, desc: str = "optimize inputs") -> InputOptResult:
+def optimize_inputs(
+    model: nn.Module,
+    x0: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    lr: float,
+    iterations: int,
+    weight_decay: float = 0.0,
+    penalty: RowFn | None = None,
+    stop: float | torch.Tensor | None = None,
+    min_iters: int = 0,
+    keep_best: bool = False,
+    grad_map: RowFn | None = None,
+    update_map: RowFn | None = None,
+    bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
+    progress: bool = False,
+    desc: str = "optimize inputs",
+) -> InputOptResult:
     """Adam on ``CE(model(x), y) + penalty(x)`` for every row of ``x0`` independently.
 
     Args:
@@ -150,8 +173,9 @@ def optimize_inputs(model: nn.Module, x0: torch.Tensor, y: torch.Tensor, *, lr: 
     return _finish(model, x, y, best, best_ce, active, its, history, keep_best, stop_t is not None)
 
 
-def _ce_and_grad(model: nn.Module, xa: torch.Tensor, ya: torch.Tensor, penalty: RowFn | None,
-                 rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _ce_and_grad(
+    model: nn.Module, xa: torch.Tensor, ya: torch.Tensor, penalty: RowFn | None, rows: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     xa = xa.detach().requires_grad_(True)
     ce = F.cross_entropy(model(xa), ya, reduction="none")
     total = ce if penalty is None else ce + penalty(xa, rows)
@@ -159,8 +183,13 @@ def _ce_and_grad(model: nn.Module, xa: torch.Tensor, ya: torch.Tensor, penalty: 
     return ce.detach(), g
 
 
-def _keep_best(best: torch.Tensor, best_ce: torch.Tensor, x: torch.Tensor, ce: torch.Tensor,
-               active: torch.Tensor) -> None:
+def _keep_best(
+    best: torch.Tensor,
+    best_ce: torch.Tensor,
+    x: torch.Tensor,
+    ce: torch.Tensor,
+    active: torch.Tensor,
+) -> None:
     better = ce < best_ce[active]
     rows = active[better]
     best_ce[rows], best[rows] = ce[better], x[rows]
@@ -173,7 +202,9 @@ def _clamp(x: torch.Tensor, bounds: tuple[torch.Tensor, torch.Tensor] | None) ->
 
 
 @torch.no_grad()
-def _finish(model, x, y, best, best_ce, active, its, history, keep_best, has_stop) -> InputOptResult:
+def _finish(
+    model, x, y, best, best_ce, active, its, history, keep_best, has_stop
+) -> InputOptResult:
     """Evaluate the last iterate of the rows still active and assemble the result."""
     if len(active):
         ce = F.cross_entropy(model(x[active]), y[active], reduction="none")
@@ -186,13 +217,21 @@ def _finish(model, x, y, best, best_ce, active, its, history, keep_best, has_sto
     return InputOptResult(best, best_ce, its.cpu(), history)
 
 
-def feature_visualization(model: nn.Module, targets: torch.Tensor, *, shape: tuple[int, ...],
-                          generator: torch.Generator, lr: float = FVO_LR,
-                          iterations: int = FVO_ITERS, stop: float = FVO_STOP,
-                          tv_weight: float | torch.Tensor = 0.0, noise: float = FVO_NOISE,
-                          weight_decay: float = FVO_WD,
-                          bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
-                          progress: bool = False) -> InputOptResult:
+def feature_visualization(
+    model: nn.Module,
+    targets: torch.Tensor,
+    *,
+    shape: tuple[int, ...],
+    generator: torch.Generator,
+    lr: float = FVO_LR,
+    iterations: int = FVO_ITERS,
+    stop: float = FVO_STOP,
+    tv_weight: float | torch.Tensor = 0.0,
+    noise: float = FVO_NOISE,
+    weight_decay: float = FVO_WD,
+    bounds: tuple[torch.Tensor, torch.Tensor] | None = None,
+    progress: bool = False,
+) -> InputOptResult:
     """Synthetic modes by feature visualization (FVO; companion
     ``feature_visualization``): Adam from ``noise * randn`` on ``CE + tv_weight * TV(x)``.
 
@@ -210,9 +249,22 @@ def feature_visualization(model: nn.Module, targets: torch.Tensor, *, shape: tup
         :class:`InputOptResult` holding the best iterate of every row.
     """
     device = targets.device
-    x0 = torch.cat([noise * torch.randn((1, *shape), generator=generator) for _ in range(len(targets))])
+    x0 = torch.cat(
+        [noise * torch.randn((1, *shape), generator=generator) for _ in range(len(targets))]
+    )
     tv = _per_row(tv_weight, len(targets), device)
     penalty = None if not bool((tv > 0).any()) else (lambda x, rows: tv[rows] * total_variation(x))
-    return optimize_inputs(model, x0.to(device), targets, lr=lr, iterations=iterations,
-                           weight_decay=weight_decay, penalty=penalty, stop=stop, keep_best=True,
-                           bounds=bounds, progress=progress, desc="FVO")
+    return optimize_inputs(
+        model,
+        x0.to(device),
+        targets,
+        lr=lr,
+        iterations=iterations,
+        weight_decay=weight_decay,
+        penalty=penalty,
+        stop=stop,
+        keep_best=True,
+        bounds=bounds,
+        progress=progress,
+        desc="FVO",
+    )

@@ -22,6 +22,7 @@ Implementation notes (behaviour identical to the official ``batch_level_set_trav
 * ``<J, J> = 0`` would divide by zero in the official code (the sample then becomes NaN, is
   rejected forever and stays at its noisy start). Here a zero gradient projects nothing away.
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,7 +79,8 @@ class LSTResult:
 
 
 def project_orthogonal(v: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
-    """Component of each row of ``v`` orthogonal to the same row of ``grad`` (Algorithm 1, the orthogonal projection step).
+    """Component of each row of ``v`` orthogonal to the same row of ``grad`` (Algorithm 1, the
+    orthogonal projection step).
 
     ``v - <J, v>/<J, J> · J``, computed with the unit gradient for numerical stability; a row
     whose gradient is exactly zero is returned unchanged (nothing to project away).
@@ -89,8 +91,9 @@ def project_orthogonal(v: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
     return (v - (unit * v).sum(1, keepdim=True) * unit).view_as(grad)
 
 
-def initial_point(x_src: torch.Tensor, noise: torch.Tensor | None = None,
-                  generator: torch.Generator | None = None) -> torch.Tensor:
+def initial_point(
+    x_src: torch.Tensor, noise: torch.Tensor | None = None, generator: torch.Generator | None = None
+) -> torch.Tensor:
     """``clamp(x_src + (4/255)(U − 0.5), 0, 1)``: the noisy start (±2/255, official l.201).
 
     ``noise`` is the U[0, 1) draw (default: drawn on the CPU from ``generator``), so a batch and
@@ -108,7 +111,9 @@ def _probs(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
         return model(x).softmax(-1)
 
 
-def _grad_probs(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _grad_probs(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Input gradient of the summed cross-entropy (per sample: independent of the batch) and
     the softmax at ``x`` from the same forward pass."""
     x = x.detach().requires_grad_(True)
@@ -118,38 +123,57 @@ def _grad_probs(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[tor
     return grad, logits.detach().softmax(-1)
 
 
-def _adv_update(delta: torch.Tensor | None, grad: torch.Tensor, adv_eps: float, scale: float = 1.0) -> torch.Tensor:
+def _adv_update(
+    delta: torch.Tensor | None, grad: torch.Tensor, adv_eps: float, scale: float = 1.0
+) -> torch.Tensor:
     """Accumulated raw-gradient term: ``clamp(Δadv + (ε/2) s J, −ε, ε)`` (official l.217–221), ``s``
     the gradient's scale (:func:`traverse`'s ``adv_scale``: 1 in the official code since 76b1cfa)."""
     step = (adv_eps / 2) * scale * grad
     return (step if delta is None else delta + step).clamp(-adv_eps, adv_eps)
 
 
-def _candidate(x: torch.Tensor, v_perp: torch.Tensor, delta: torch.Tensor, step_size: float,
-               adv_pert: bool) -> torch.Tensor:
+def _candidate(
+    x: torch.Tensor, v_perp: torch.Tensor, delta: torch.Tensor, step_size: float, adv_pert: bool
+) -> torch.Tensor:
     return (x + step_size * v_perp - (delta if adv_pert else 0)).clamp(0, 1)
 
 
-def _check(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: torch.Tensor,
-           y_tgt: torch.Tensor | None) -> torch.Tensor:
+def _check(
+    model: nn.Module,
+    x_src: torch.Tensor,
+    y_src: torch.Tensor,
+    x_tgt: torch.Tensor,
+    y_tgt: torch.Tensor | None,
+) -> torch.Tensor:
     """The user-facing checks (:mod:`inputspace.methods.checks`); returns ``x_tgt`` broadcast."""
     checks.require_eval(model, "LST")
     checks.require_images(x_src, "x_src", "LST")
     checks.require_labels(y_src, len(x_src), "y_src", "LST")
     if x_tgt.shape != x_src.shape and x_tgt.shape != x_src.shape[1:] and x_tgt.shape[0] != 1:
-        raise ValueError(f"LST: x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} "
-                         "or be one image")
+        raise ValueError(
+            f"LST: x_tgt {tuple(x_tgt.shape)} must match x_src {tuple(x_src.shape)} or be one image"
+        )
     checks.require_range(x_tgt, "x_tgt", "LST")
     if y_tgt is not None:
         checks.require_labels(y_tgt, len(x_src), "y_tgt", "LST")
     return x_tgt.expand_as(x_src)
 
 
-def reference_traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor,
-                       x_tgt: torch.Tensor, *, step_size: float = 0.01, iters: int = 400,
-                       pthresh: float = 0.2, adv_eps: float = 0.002, adv_pert: bool = True, adv_scale: float = 1.0,
-                       noise: torch.Tensor | None = None,
-                       generator: torch.Generator | None = None) -> torch.Tensor:
+def reference_traverse(
+    model: nn.Module,
+    x_src: torch.Tensor,
+    y_src: torch.Tensor,
+    x_tgt: torch.Tensor,
+    *,
+    step_size: float = 0.01,
+    iters: int = 400,
+    pthresh: float = 0.2,
+    adv_eps: float = 0.002,
+    adv_pert: bool = True,
+    adv_scale: float = 1.0,
+    noise: torch.Tensor | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """Plain port of the official loop (two passes per iteration, no logging, no filtering of
     misclassified sources): the yardstick for :func:`traverse` in tests and benchmarks."""
     x_tgt = _check(model, x_src, y_src, x_tgt, None)
@@ -178,8 +202,16 @@ class _Log:
     images: list
     widths: list
 
-    def add(self, step: int, x: torch.Tensor, probs: torch.Tensor, y: torch.Tensor,
-            y_tgt: torch.Tensor | None, x_tgt: torch.Tensor, images: bool) -> None:
+    def add(
+        self,
+        step: int,
+        x: torch.Tensor,
+        probs: torch.Tensor,
+        y: torch.Tensor,
+        y_tgt: torch.Tensor | None,
+        x_tgt: torch.Tensor,
+        images: bool,
+    ) -> None:
         self.steps.append(step)
         self.p_src.append(probs.gather(1, y[:, None])[:, 0].cpu())
         if y_tgt is not None:
@@ -209,22 +241,45 @@ class _Settings:
     width_dirs: int
 
 
-def _log_step(rec: _Log, s: _Settings, model: nn.Module, step: int, state: tuple, y: torch.Tensor,
-              y_tgt: torch.Tensor | None, x_tgt: torch.Tensor,
-              generator: torch.Generator | None) -> None:
+def _log_step(
+    rec: _Log,
+    s: _Settings,
+    model: nn.Module,
+    step: int,
+    state: tuple,
+    y: torch.Tensor,
+    y_tgt: torch.Tensor | None,
+    x_tgt: torch.Tensor,
+    generator: torch.Generator | None,
+) -> None:
     x, probs, grad = state
     rec.add(step, x, probs, y, y_tgt, x_tgt, s.log_images)
     if s.width_radii:
         v_perp = project_orthogonal(x_tgt - x, grad)
-        rec.widths.append(lst_eval.measure_widths(model, x, y, v_perp, s.width_radii, n_dirs=s.width_dirs,
-                                         generator=generator))
-    log.debug("LST step %d: mean source confidence %.4f, mean RMS-l2 to target %.4f",
-              step, float(rec.p_src[-1].mean()), float(rec.rms_l2[-1].mean()))
+        rec.widths.append(
+            lst_eval.measure_widths(
+                model, x, y, v_perp, s.width_radii, n_dirs=s.width_dirs, generator=generator
+            )
+        )
+    log.debug(
+        "LST step %d: mean source confidence %.4f, mean RMS-l2 to target %.4f",
+        step,
+        float(rec.p_src[-1].mean()),
+        float(rec.rms_l2[-1].mean()),
+    )
 
 
-def _run(model: nn.Module, x: torch.Tensor, y: torch.Tensor, x_tgt: torch.Tensor, p0: torch.Tensor,
-         y_tgt: torch.Tensor | None, s: _Settings, generator: torch.Generator | None,
-         progress: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, _Log]:
+def _run(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    x_tgt: torch.Tensor,
+    p0: torch.Tensor,
+    y_tgt: torch.Tensor | None,
+    s: _Settings,
+    generator: torch.Generator | None,
+    progress: bool,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, _Log]:
     """The LST loop on correctly classified sources; returns (x, probs, accepted, log)."""
     rec = _Log([], [], [], [], [], [], [])
     accepted = torch.zeros(len(x), dtype=torch.long)
@@ -250,8 +305,9 @@ def _run(model: nn.Module, x: torch.Tensor, y: torch.Tensor, x_tgt: torch.Tensor
     return x, probs, accepted, rec
 
 
-def _scatter(values: torch.Tensor | None, valid: torch.Tensor, fill: torch.Tensor | float,
-             dim: int = 0) -> torch.Tensor | None:
+def _scatter(
+    values: torch.Tensor | None, valid: torch.Tensor, fill: torch.Tensor | float, dim: int = 0
+) -> torch.Tensor | None:
     """Put rows computed for the valid sources back into a full-batch tensor along ``dim``."""
     if values is None:
         return None
@@ -263,13 +319,28 @@ def _scatter(values: torch.Tensor | None, valid: torch.Tensor, fill: torch.Tenso
     return out
 
 
-def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: torch.Tensor, *,
-             step_size: float = 0.01, iters: int = 400, pthresh: float = 0.2,
-             adv_eps: float = 0.002, adv_pert: bool = True, adv_scale: float = 1.0, log_every: int | None = None,
-             y_tgt: torch.Tensor | None = None, log_images: bool = False,
-             width_radii: Sequence[float] = (), width_dirs: int = 256,
-             noise: torch.Tensor | None = None, generator: torch.Generator | None = None,
-             skip_misclassified: bool = True, progress: bool = False) -> LSTResult:
+def traverse(
+    model: nn.Module,
+    x_src: torch.Tensor,
+    y_src: torch.Tensor,
+    x_tgt: torch.Tensor,
+    *,
+    step_size: float = 0.01,
+    iters: int = 400,
+    pthresh: float = 0.2,
+    adv_eps: float = 0.002,
+    adv_pert: bool = True,
+    adv_scale: float = 1.0,
+    log_every: int | None = None,
+    y_tgt: torch.Tensor | None = None,
+    log_images: bool = False,
+    width_radii: Sequence[float] = (),
+    width_dirs: int = 256,
+    noise: torch.Tensor | None = None,
+    generator: torch.Generator | None = None,
+    skip_misclassified: bool = True,
+    progress: bool = False,
+) -> LSTResult:
     """Batched Level Set Traversal (Algorithm 1; defaults = the paper's full-eval run).
 
     Args:
@@ -298,28 +369,48 @@ def traverse(model: nn.Module, x_src: torch.Tensor, y_src: torch.Tensor, x_tgt: 
         :class:`LSTResult`.
     """
     x_tgt = _check(model, x_src, y_src, x_tgt, y_tgt)
-    s = _Settings(step_size, iters, pthresh, adv_eps, adv_scale, adv_pert, int(log_every or 0), log_images,
-                  tuple(width_radii), width_dirs)
+    s = _Settings(
+        step_size,
+        iters,
+        pthresh,
+        adv_eps,
+        adv_scale,
+        adv_pert,
+        int(log_every or 0),
+        log_images,
+        tuple(width_radii),
+        width_dirs,
+    )
     p_clean = _probs(model, x_src.clamp(0, 1))
     valid = p_clean.argmax(1) == y_src
     if not bool(valid.all()):
         # info, not a warning: the count is part of the result (``valid``; the P2 tables show the
         # correct pool sources and the pairs summarised), and a warning would reach only the
         # notebook that happened to compute the cached run first
-        log.info("LST: %d of %d sources are misclassified by the model; flagged valid=False%s",
-                    int((~valid).sum()), len(valid),
-                    " and not traversed" if skip_misclassified else " (traversed anyway)")
+        log.info(
+            "LST: %d of %d sources are misclassified by the model; flagged valid=False%s",
+            int((~valid).sum()),
+            len(valid),
+            " and not traversed" if skip_misclassified else " (traversed anyway)",
+        )
     p0_all = p_clean.gather(1, y_src[:, None])[:, 0]
     start = initial_point(x_src, noise, generator)
     v = valid if skip_misclassified else torch.ones_like(valid)
     yt = y_tgt[v] if y_tgt is not None else None
-    x, probs, accepted, rec = _run(model, start[v], y_src[v], x_tgt[v], p0_all[v], yt, s,
-                                   generator, progress)
+    x, probs, accepted, rec = _run(
+        model, start[v], y_src[v], x_tgt[v], p0_all[v], yt, s, generator, progress
+    )
     vc, nan = v.cpu(), float("nan")
     return LSTResult(
-        x=_scatter(x, vc, x_src.detach().cpu()), valid=valid.cpu(), p0=p0_all.cpu(),
+        x=_scatter(x, vc, x_src.detach().cpu()),
+        valid=valid.cpu(),
+        p0=p0_all.cpu(),
         p_src=_scatter(probs.gather(1, y_src[v][:, None])[:, 0], vc, nan),
         p_tgt=_scatter(probs.gather(1, yt[:, None])[:, 0], vc, nan) if yt is not None else None,
-        accepted=_scatter(accepted, vc, torch.zeros(len(v), dtype=torch.long)), steps=rec.steps,
-        **{f"log_{k}": _scatter(rec.stacked(k), vc, nan, 1)
-           for k in ("p_src", "p_tgt", "rms_l2", "linf", "images", "widths")})
+        accepted=_scatter(accepted, vc, torch.zeros(len(v), dtype=torch.long)),
+        steps=rec.steps,
+        **{
+            f"log_{k}": _scatter(rec.stacked(k), vc, nan, 1)
+            for k in ("p_src", "p_tgt", "rms_l2", "linf", "images", "widths")
+        },
+    )

@@ -16,6 +16,7 @@ to this project. This module gives the standard model and the test the conjectur
 * :func:`slice_losses` -- the loss of a network on a random d-dimensional lattice slice of input
   space, whose low-loss sites (:func:`low_loss_mask`) get the same connectivity test.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,8 +57,9 @@ def spanning_threshold(field: np.ndarray, tol: float = 1e-3) -> float:
     return 0.5 * (lo + hi)
 
 
-def threshold_samples(d: int, side: int, trials: int, rng: np.random.Generator,
-                      tol: float = 1e-3) -> np.ndarray:
+def threshold_samples(
+    d: int, side: int, trials: int, rng: np.random.Generator, tol: float = 1e-3
+) -> np.ndarray:
     """Spanning thresholds of ``trials`` uniform fields on ``side^d``; median ~ ``p_c``."""
     return np.array([spanning_threshold(rng.random((side,) * d), tol) for _ in range(trials)])
 
@@ -70,12 +72,17 @@ def connection_probability(open_mask: np.ndarray) -> float:
     return float((sizes * (sizes - 1)).sum() / (n * (n - 1))) if n > 1 else float("nan")
 
 
-def iid_connection(d: int, side: int, fraction: float, trials: int,
-                   rng: np.random.Generator) -> np.ndarray:
+def iid_connection(
+    d: int, side: int, fraction: float, trials: int, rng: np.random.Generator
+) -> np.ndarray:
     """Connection probability on ``trials`` i.i.d. lattices whose open fraction is exactly
     ``fraction`` (the lowest ``fraction`` of a uniform field: same rule as :func:`low_loss_mask`)."""
-    return np.array([connection_probability(low_loss_mask(rng.random((side,) * d), fraction))
-                     for _ in range(trials)])
+    return np.array(
+        [
+            connection_probability(low_loss_mask(rng.random((side,) * d), fraction))
+            for _ in range(trials)
+        ]
+    )
 
 
 def low_loss_mask(values: np.ndarray, fraction: float) -> np.ndarray:
@@ -92,8 +99,16 @@ def side_for(d: int, sites: int) -> int:
 
 
 @torch.no_grad()
-def slice_losses(model: nn.Module, center: torch.Tensor, y: int, d: int, side: int, radius: float,
-                 generator: torch.Generator, batch_size: int = 256) -> np.ndarray:
+def slice_losses(
+    model: nn.Module,
+    center: torch.Tensor,
+    y: int,
+    d: int,
+    side: int,
+    radius: float,
+    generator: torch.Generator,
+    batch_size: int = 256,
+) -> np.ndarray:
     """Cross-entropy of class ``y`` on a random d-dimensional lattice slice of input space.
 
     Sites ``center + sum_k t_k u_k`` with ``t_k`` on ``linspace(-radius, radius, side)`` and
@@ -109,8 +124,9 @@ def slice_losses(model: nn.Module, center: torch.Tensor, y: int, d: int, side: i
     grid = torch.cartesian_prod(*([axes] * d)).view(-1, d).to(center.device)
     out = []
     for i in range(0, len(grid), batch_size):
-        pts = center.flatten()[None] + grid[i:i + batch_size] @ basis.T
+        pts = center.flatten()[None] + grid[i : i + batch_size] @ basis.T
         target = torch.full((len(pts),), y, dtype=torch.long, device=center.device)
-        out.append(F.cross_entropy(model(pts.view(-1, *center.shape)), target, reduction="none").cpu())
+        out.append(
+            F.cross_entropy(model(pts.view(-1, *center.shape)), target, reduction="none").cpu()
+        )
     return torch.cat(out).view((side,) * d).numpy()
-

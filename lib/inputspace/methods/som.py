@@ -21,6 +21,7 @@ weight norms, so one step costs two ``(B, m*n, dim)`` matrix products and one pa
 Top-k BMUs (:func:`bmus`) are computed correctly in chunks (QuickSOM 1.0.0's
 ``inference_call(n_bmu>1)`` slices the wrong axis).
 """
+
 from __future__ import annotations
 
 import logging
@@ -96,8 +97,12 @@ class SOM:
 
     def to_dict(self) -> dict:
         """Plain tensors/numbers (for :mod:`inputspace.cache`)."""
-        return {"weights": self.weights.cpu(), "config": self.config.as_dict(),
-                "loss": self.loss.cpu(), "steps": self.steps.cpu()}
+        return {
+            "weights": self.weights.cpu(),
+            "config": self.config.as_dict(),
+            "loss": self.loss.cpu(),
+            "steps": self.steps.cpu(),
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> SOM:
@@ -133,7 +138,9 @@ def _check_codes(codes: torch.Tensor) -> None:
         raise ValueError(f"codes must be a non-empty (N, dim) tensor, got {tuple(codes.shape)}")
     # amax/amin propagate NaN and show +-inf without an (N, dim) mask
     if not (torch.isfinite(codes.amax()) and torch.isfinite(codes.amin())):
-        raise ValueError("codes contain NaN/inf: check the vector codes (inputspace.methods.codes) first")
+        raise ValueError(
+            "codes contain NaN/inf: check the vector codes (inputspace.methods.codes) first"
+        )
 
 
 def _factors(total: int, steps: torch.Tensor, sched: str) -> torch.Tensor:
@@ -142,8 +149,9 @@ def _factors(total: int, steps: torch.Tensor, sched: str) -> torch.Tensor:
     return torch.tensor(factors, dtype=torch.float32)
 
 
-def _batches(n: int, epochs: int, batch_size: int, generator: torch.Generator | None
-             ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _batches(
+    n: int, epochs: int, batch_size: int, generator: torch.Generator | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Row order of all epochs (a fresh shuffle each epoch, like QuickSOM's DataLoader), the
     start row of every batch in that order (plus the end) and QuickSOM's ``step`` per batch."""
     order = torch.cat([torch.randperm(n, generator=generator) for _ in range(epochs)])
@@ -153,10 +161,16 @@ def _batches(n: int, epochs: int, batch_size: int, generator: torch.Generator | 
     return order, starts, steps
 
 
-def train_som(codes: torch.Tensor, config: SOMConfig = SOMConfig(), *,
-              generator: torch.Generator | None = None, device: torch.device | str = "cpu",
-              init: torch.Tensor | None = None, block_rows: int | None = None,
-              algorithm: str = "blocked") -> SOM:
+def train_som(
+    codes: torch.Tensor,
+    config: SOMConfig = SOMConfig(),
+    *,
+    generator: torch.Generator | None = None,
+    device: torch.device | str = "cpu",
+    init: torch.Tensor | None = None,
+    block_rows: int | None = None,
+    algorithm: str = "blocked",
+) -> SOM:
     """Train a SOM on ``codes`` (N, dim) with QuickSOM 1.0.0's algorithm (module docstring).
 
     Args:
@@ -191,24 +205,36 @@ def train_som(codes: torch.Tensor, config: SOMConfig = SOMConfig(), *,
         rows = block_rows or (64 if x.shape[1] <= 1024 else 128)
         per_block = max(1, rows // config.batch_size)
         w, loss = _train_blocked(w, x, order, starts.tolist(), factors, g, config, per_block)
-    log.info("SOM %dx%d on %s codes: final loss %.4f", config.m, config.n, tuple(x.shape),
-             float(loss[-1]))
+    log.info(
+        "SOM %dx%d on %s codes: final loss %.4f",
+        config.m,
+        config.n,
+        tuple(x.shape),
+        float(loss[-1]),
+    )
     return SOM(w, config, loss, steps.float())
 
 
-def _train_direct(w: torch.Tensor, x: torch.Tensor, order: torch.Tensor, starts: list[int],
-                  factors: list[float], g: torch.Tensor,
-                  config: SOMConfig) -> tuple[torch.Tensor, torch.Tensor]:
+def _train_direct(
+    w: torch.Tensor,
+    x: torch.Tensor,
+    order: torch.Tensor,
+    starts: list[int],
+    factors: list[float],
+    g: torch.Tensor,
+    config: SOMConfig,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The plain loop: one :func:`_step` per batch (rows ``order[starts[t]:starts[t+1]]``)."""
     loss = torch.empty(len(factors), device=x.device)
     for t, f in enumerate(factors):
-        xb = x.index_select(0, order[starts[t]:starts[t + 1]])
+        xb = x.index_select(0, order[starts[t] : starts[t + 1]])
         w, loss[t] = _step(w, xb, f, g, config)
     return w, loss
 
 
-def _step(w: torch.Tensor, xb: torch.Tensor, factor: float, g: torch.Tensor,
-          config: SOMConfig) -> tuple[torch.Tensor, torch.Tensor]:
+def _step(
+    w: torch.Tensor, xb: torch.Tensor, factor: float, g: torch.Tensor, config: SOMConfig
+) -> tuple[torch.Tensor, torch.Tensor]:
     """One QuickSOM batch update (module docstring); returns ``(new weights, batch loss)``."""
     d = code_distances(xb, w, config.metric)
     best, bmu = d.min(1)
@@ -216,9 +242,16 @@ def _step(w: torch.Tensor, xb: torch.Tensor, factor: float, g: torch.Tensor,
     return torch.addmm(w * (1.0 - h.sum(0))[:, None], h.T, xb), best.mean()
 
 
-def _train_blocked(w: torch.Tensor, x_all: torch.Tensor, order: torch.Tensor, starts: list[int],
-                   factors: list[float], g: torch.Tensor, config: SOMConfig,
-                   per_block: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _train_blocked(
+    w: torch.Tensor,
+    x_all: torch.Tensor,
+    order: torch.Tensor,
+    starts: list[int],
+    factors: list[float],
+    g: torch.Tensor,
+    config: SOMConfig,
+    per_block: int,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The same updates as :func:`_train_direct`, with the weights materialised once per block.
 
     Within a block starting at weights ``W0`` the weights after step ``t`` are
@@ -233,7 +266,7 @@ def _train_blocked(w: torch.Tensor, x_all: torch.Tensor, order: torch.Tensor, st
     for b0 in range(0, len(factors), per_block):
         b1 = min(b0 + per_block, len(factors))
         r0 = starts[b0]
-        x = x_all.index_select(0, order[r0:starts[b1]])  # per block: no copy of all epochs
+        x = x_all.index_select(0, order[r0 : starts[b1]])  # per block: no copy of all epochs
         xsq = x.square().sum(1)
         xnorm = xsq.sqrt() if cosine else torch.ones_like(xsq)  # euclidean: raw = x.V itself
         xq = x / xnorm.clamp_min(_EPS)[:, None]
@@ -251,7 +284,9 @@ def _train_blocked(w: torch.Tensor, x_all: torch.Tensor, order: torch.Tensor, st
                 best, bmu = d2.min(1)
                 best = best.sqrt_()
             loss[t] = best.mean()
-            h = neighbourhood(g, bmu, config.sigma * factors[t], config.alpha * factors[t] / (b - a))
+            h = neighbourhood(
+                g, bmu, config.sigma * factors[t], config.alpha * factors[t] / (b - a)
+            )
             dk = dk * (1.0 - h.sum(0))
             ht = h.div_(dk)
             # |V + ht^T X|^2 = |V|^2 + sum_b ht_b (2 x_b.V + sum_b' G_bb' ht_b')
@@ -261,8 +296,9 @@ def _train_blocked(w: torch.Tensor, x_all: torch.Tensor, order: torch.Tensor, st
     return w, (1.0 - loss) if cosine else loss
 
 
-def neighbourhood(g: torch.Tensor, bmu: torch.Tensor, sigma: float, scale: float = 1.0,
-                  flush: float = FLUSH) -> torch.Tensor:
+def neighbourhood(
+    g: torch.Tensor, bmu: torch.Tensor, sigma: float, scale: float = 1.0, flush: float = FLUSH
+) -> torch.Tensor:
     """``scale`` times Eq. 1's ``exp(-G[u_b, k] / (2 sigma^2 + 1e-5))`` for the BMUs ``u_b``: ``(B, m*n)``.
 
     No value is subnormal: the exponent is clipped at -87 (``exp(-87)`` ~ 1.6e-38, the smallest
@@ -279,8 +315,14 @@ def neighbourhood(g: torch.Tensor, bmu: torch.Tensor, sigma: float, scale: float
     return h.masked_fill_(h < flush / scale, 0.0).mul_(scale)
 
 
-def bmus(codes: torch.Tensor, som: SOM, k: int = 10, *, chunk: int = 4096,
-         device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def bmus(
+    codes: torch.Tensor,
+    som: SOM,
+    k: int = 10,
+    *,
+    chunk: int = 4096,
+    device: torch.device | str | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Top-``k`` best-matching units of every code, nearest first (P3: k = 10).
 
     Computed in chunks of ``chunk`` codes (memory ``chunk x m*n``), with ``torch.topk`` on the
@@ -295,7 +337,7 @@ def bmus(codes: torch.Tensor, som: SOM, k: int = 10, *, chunk: int = 4096,
     k = min(k, len(w))
     idx, dist = [], []
     for start in range(0, len(codes), chunk):
-        part = codes[start:start + chunk].to(device=device, dtype=torch.float32)
+        part = codes[start : start + chunk].to(device=device, dtype=torch.float32)
         d = code_distances(part, w, som.config.metric)
         v, i = torch.topk(d, k, dim=1, largest=False, sorted=True)
         idx.append(i.cpu())

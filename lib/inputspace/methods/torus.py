@@ -18,6 +18,7 @@ A trained ``m x n`` SOM with periodic boundaries is a torus. Following the paper
 Grid positions are float tensors ``(..., 2)`` of ``(row, col)``; unit ``k`` sits at
 ``(k // n, k % n)`` (QuickSOM's ``locations`` order).
 """
+
 from __future__ import annotations
 
 import torch
@@ -54,8 +55,9 @@ def torus_distance(p: torch.Tensor, q: torch.Tensor, m: int, n: int) -> torch.Te
     return torch.minimum(d, size - d).norm(dim=-1)
 
 
-def bmu_center_distances(units: torch.Tensor, classes: torch.Tensor, centers: torch.Tensor,
-                     m: int, n: int) -> torch.Tensor:
+def bmu_center_distances(
+    units: torch.Tensor, classes: torch.Tensor, centers: torch.Tensor, m: int, n: int
+) -> torch.Tensor:
     """Torus distance (Fig. 2A, :func:`torus_distance`) from units of an already trained SOM to
     the centre of a given class, for any inputs (e.g. the BMUs of LST outputs or adversarials).
 
@@ -72,8 +74,9 @@ def bmu_center_distances(units: torch.Tensor, classes: torch.Tensor, centers: to
     return torus_distance(loc, centers.to(loc.device)[classes].unsqueeze(-2), m, n)
 
 
-def grid_sq_distances(m: int, n: int, *, periodic: bool = True,
-                      device: torch.device | str | None = None) -> torch.Tensor:
+def grid_sq_distances(
+    m: int, n: int, *, periodic: bool = True, device: torch.device | str | None = None
+) -> torch.Tensor:
     """``(m*n, m*n)`` squared grid distances between all units: QuickSOM's ``distance_mat``.
 
     With ``periodic=True`` this is the squared torus distance (9 copies); otherwise the plain
@@ -101,8 +104,8 @@ def unfold(points: torch.Tensor, anchor: torch.Tensor, m: int, n: int) -> torch.
         ``(..., 2)`` unfolded positions in the 3x larger map ``[-m, 2m) x [-n, 2n)``.
     """
     points = points.float()
-    cand = points.unsqueeze(-2) + offsets(m, n, device=points.device)      # (..., 9, 2)
-    d = (cand - anchor.float().unsqueeze(-2)).norm(dim=-1)                   # (..., 9)
+    cand = points.unsqueeze(-2) + offsets(m, n, device=points.device)  # (..., 9, 2)
+    d = (cand - anchor.float().unsqueeze(-2)).norm(dim=-1)  # (..., 9)
     best = d.argmin(-1, keepdim=True)  # ties: the first offset, (0, 0) = no move
     return cand.gather(-2, best.unsqueeze(-1).expand(*best.shape, 2)).squeeze(-2)
 
@@ -112,8 +115,9 @@ def most_frequent_unit(units: torch.Tensor, m: int, n: int) -> int:
     return int(torch.bincount(units.reshape(-1).long(), minlength=m * n).argmax())
 
 
-def class_centers(bmus: torch.Tensor, labels: torch.Tensor, m: int, n: int,
-                  num_classes: int | None = None) -> dict[str, torch.Tensor]:
+def class_centers(
+    bmus: torch.Tensor, labels: torch.Tensor, m: int, n: int, num_classes: int | None = None
+) -> dict[str, torch.Tensor]:
     """Class modes and centres from SOM-tr BMUs (Sec. 2.4).
 
     Args:
@@ -140,8 +144,15 @@ def class_centers(bmus: torch.Tensor, labels: torch.Tensor, m: int, n: int,
     return {"mode": modes, "mode_loc": mode_loc, "center": centers}
 
 
-def distance_to_centers(bmus: torch.Tensor, targets: torch.Tensor, centers: dict[str, torch.Tensor],
-                        m: int, n: int, *, anchor: str = "mode") -> torch.Tensor:
+def distance_to_centers(
+    bmus: torch.Tensor,
+    targets: torch.Tensor,
+    centers: dict[str, torch.Tensor],
+    m: int,
+    n: int,
+    *,
+    anchor: str = "mode",
+) -> torch.Tensor:
     """Distance of every BMU to the centre of a given class, in the unfolded map.
 
     Each BMU is unfolded around the class's SOM-tr ``mode`` (default) or ``center``
@@ -156,15 +167,22 @@ def distance_to_centers(bmus: torch.Tensor, targets: torch.Tensor, centers: dict
     """
     if anchor not in ("mode", "center"):
         raise ValueError(f"anchor must be 'mode' or 'center', got {anchor!r}")
-    loc = unit_locations(m, n, device=bmus.device)[bmus]                    # (N, k, 2)
-    ref = centers["mode_loc" if anchor == "mode" else "center"][targets]     # (N, 2)
+    loc = unit_locations(m, n, device=bmus.device)[bmus]  # (N, k, 2)
+    ref = centers["mode_loc" if anchor == "mode" else "center"][targets]  # (N, 2)
     center = centers["center"][targets]
     unfolded = unfold(loc, ref[:, None], m, n)
     return (unfolded - center[:, None]).norm(dim=-1)
 
 
-def d_class(bmus: torch.Tensor, labels: torch.Tensor, centers: dict[str, torch.Tensor],
-            m: int, n: int, *, anchor: str = "mode") -> torch.Tensor:
+def d_class(
+    bmus: torch.Tensor,
+    labels: torch.Tensor,
+    centers: dict[str, torch.Tensor],
+    m: int,
+    n: int,
+    *,
+    anchor: str = "mode",
+) -> torch.Tensor:
     """D_class per class (Fig. 6A/B): mean distance of the class's BMUs to its centre.
 
     Returns ``(C,)``; NaN for classes without inputs.

@@ -1,4 +1,5 @@
 """The figure of p0-00: held-out accuracy of every zoo model against the 97 % bar."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -19,9 +20,17 @@ def zoo(table: pd.DataFrame, profile: str) -> plt.Figure:
     ax.barh(labels, acc - lo, left=lo, color="#1f77b4")
     for y, a in enumerate(acc):
         ax.text(a + 0.002, y, f"{a:.1%}", va="center", fontsize=8)
-    ax.axvline(MIN_CNN_ACCURACY, color="#d62728", ls="--", label=f"{MIN_CNN_ACCURACY:.0%} (quick CNNs' bar)")
-    ax.set(xlim=(lo, 1.0 + 0.03 * (1 - lo)), xlabel=f"held-out accuracy (axis starts at {lo:.2f})",
-           title=f"Quick model zoo ({profile})")
+    ax.axvline(
+        MIN_CNN_ACCURACY,
+        color="#d62728",
+        ls="--",
+        label=f"{MIN_CNN_ACCURACY:.0%} (quick CNNs' bar)",
+    )
+    ax.set(
+        xlim=(lo, 1.0 + 0.03 * (1 - lo)),
+        xlabel=f"held-out accuracy (axis starts at {lo:.2f})",
+        title=f"Quick model zoo ({profile})",
+    )
     ax.invert_yaxis()
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()

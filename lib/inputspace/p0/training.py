@@ -6,6 +6,7 @@ trained 1.21x faster than one two-thread process, because small-batch 32 px trai
 two threads busy. A model fine-tuned from another (``Recipe.init``, e.g. the adversarially trained ResNet-18 from
 the standard one) trains in the same worker right after it.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -23,7 +24,15 @@ from .knobs import ZOO
 
 Entry = tuple[str, str, str]
 
-COLUMNS = ("model", "data", "parameters (M)", "held-out accuracy", "epochs", "train time (s)", "trained on")
+COLUMNS = (
+    "model",
+    "data",
+    "parameters (M)",
+    "held-out accuracy",
+    "epochs",
+    "train time (s)",
+    "trained on",
+)
 
 
 def selected(cfg: Config) -> list[tuple[str, str, str]]:
@@ -43,8 +52,10 @@ def train_zoo(cfg: Config) -> pd.DataFrame:
     trains nothing (its models are pretrained weights or local checkpoints, passed to each
     notebook): the table is empty and a line says so."""
     if cfg.profile == "paper":
-        print("paper profile: no model is trained here; each notebook loads pretrained weights or the "
-              "local checkpoints given through its parameters")
+        print(
+            "paper profile: no model is trained here; each notebook loads pretrained weights or the "
+            "local checkpoints given through its parameters"
+        )
         return pd.DataFrame(columns=COLUMNS)
     entries = selected(cfg)
     missing = [e for e in entries if not is_trained(*e, cfg.profile)]
@@ -52,14 +63,24 @@ def train_zoo(cfg: Config) -> pd.DataFrame:
     if missing and jobs > 1:
         t0 = time.time()
         train_parallel(missing, cfg.profile, jobs)
-        print(f"trained {len(missing)} models in {(time.time() - t0) / 60:.1f} min wall time, "
-              f"{jobs} at once")
+        print(
+            f"trained {len(missing)} models in {(time.time() - t0) / 60:.1f} min wall time, "
+            f"{jobs} at once"
+        )
     rows = []
     for arch, dataset, recipe in entries:
         _, m = load_quick_model(arch, dataset, cfg.profile, device=cfg.device, recipe=recipe)
-        rows.append({"model": f"{arch} ({recipe})", "data": dataset, "parameters (M)": m["parameters"] / 1e6,
-                     "held-out accuracy": m["heldout_accuracy"], "epochs": m["recipe"]["epochs"],
-                     "train time (s)": m["train_seconds"], "trained on": m["device"]})
+        rows.append(
+            {
+                "model": f"{arch} ({recipe})",
+                "data": dataset,
+                "parameters (M)": m["parameters"] / 1e6,
+                "held-out accuracy": m["heldout_accuracy"],
+                "epochs": m["recipe"]["epochs"],
+                "train time (s)": m["train_seconds"],
+                "trained on": m["device"],
+            }
+        )
     torch.set_grad_enabled(True)
     return pd.DataFrame(rows)
 
@@ -87,8 +108,10 @@ def _train_chain(chain: list[Entry], profile: str, threads: int, seed: int) -> l
 
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     torch.set_num_threads(threads)
-    return [load_quick_model(a, d, profile, device=torch.device("cpu"), seed=seed, recipe=r)[1]["name"]
-            for a, d, r in chain]
+    return [
+        load_quick_model(a, d, profile, device=torch.device("cpu"), seed=seed, recipe=r)[1]["name"]
+        for a, d, r in chain
+    ]
 
 
 def train_parallel(entries: list[Entry], profile: str, jobs: int) -> list[str]:
@@ -97,5 +120,8 @@ def train_parallel(entries: list[Entry], profile: str, jobs: int) -> list[str]:
     threads = max(1, torch.get_num_threads() // jobs)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(_train_chain, c, profile, threads, paths.model_seed()) for c in chains(entries, profile)]
+        futures = [
+            pool.submit(_train_chain, c, profile, threads, paths.model_seed())
+            for c in chains(entries, profile)
+        ]
         return [name for f in futures for name in f.result()]

@@ -4,6 +4,7 @@ barrier-based detector (p1-detection, our protocol for the abstract's "potential
 adversarial detection"). Attacks: companion ``create_adversarial``
 (:func:`inputspace.methods.attacks.input_optimization_attack`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,13 +26,28 @@ def other_class(c: int, n: int, g: torch.Generator) -> int:
     return (c + 1 + int(torch.randint(n - 1, (1,), generator=g))) % n
 
 
-def early_stopped_attack(sp: OptSpace, source: torch.Tensor, target: torch.Tensor, stop: torch.Tensor,
-                         iters: int, chunk: int = 64) -> torch.Tensor:
+def early_stopped_attack(
+    sp: OptSpace,
+    source: torch.Tensor,
+    target: torch.Tensor,
+    stop: torch.Tensor,
+    iters: int,
+    chunk: int = 64,
+) -> torch.Tensor:
     """Fig 6's attack (TV :data:`~inputspace.p1.knobs.STAT_TV`, early stop once the target CE is
     below ``stop``) in chunks of rows; returns K'."""
-    out = [input_optimization_attack(sp.model, source[i:i + chunk], target[i:i + chunk],
-                                     iterations=iters, tv_weight=STAT_TV, early_stop=stop[i:i + chunk],
-                                     bounds=sp.bounds).x for i in range(0, len(source), chunk)]
+    out = [
+        input_optimization_attack(
+            sp.model,
+            source[i : i + chunk],
+            target[i : i + chunk],
+            iterations=iters,
+            tv_weight=STAT_TV,
+            early_stop=stop[i : i + chunk],
+            bounds=sp.bounds,
+        ).x
+        for i in range(0, len(source), chunk)
+    ]
     return torch.cat(out)
 
 
@@ -42,13 +58,31 @@ def _ce(sp: OptSpace, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 # --- Figure 4: the targeted input-optimization attack ---------------------------------------
 
+
 def attack_demo(cfg: Config) -> dict:
     """Fig 4 (cached, shared with Fig 5): A = 2nd mode of the target class, K = 2nd mode of the
     source class (companion ``class_*_sel_1``), K' = the attack from K, no early stop."""
-    keys = ("arch", "space", "clamp", "checkpoint", "imagenet_root", "target_class", "source_class", "attack_iters",
-            "attack_tv", "n_modes", "mode_pool")
-    return cached(cfg, "p1.attack_demo", lambda: _attack_demo(cfg), shared=True, seed=cfg.seed,
-                  **{k: getattr(cfg, k) for k in keys})
+    keys = (
+        "arch",
+        "space",
+        "clamp",
+        "checkpoint",
+        "imagenet_root",
+        "target_class",
+        "source_class",
+        "attack_iters",
+        "attack_tv",
+        "n_modes",
+        "mode_pool",
+    )
+    return cached(
+        cfg,
+        "p1.attack_demo",
+        lambda: _attack_demo(cfg),
+        shared=True,
+        seed=cfg.seed,
+        **{k: getattr(cfg, k) for k in keys},
+    )
 
 
 def _attack_demo(cfg: Config) -> dict:
@@ -57,18 +91,30 @@ def _attack_demo(cfg: Config) -> dict:
     k, _ = modes(cfg, sp, cfg.source_class, cfg.n_modes)
     a, k = a[[1]], k[[1]]
     y = class_labels(cfg.target_class, 1, a.device)
-    res = input_optimization_attack(sp.model, k, y, iterations=cfg.attack_iters, tv_weight=cfg.attack_tv,
-                                    bounds=sp.bounds)
+    res = input_optimization_attack(
+        sp.model, k, y, iterations=cfg.attack_iters, tv_weight=cfg.attack_tv, bounds=sp.bounds
+    )
     with torch.no_grad():
         probs = F.softmax(sp.model(torch.cat([a, k, res.x])), 1).cpu()
     pix = sp.decode(torch.cat([a, k, res.x])).cpu()
-    return {"A": pix[0], "K": pix[1], "K_adv": pix[2], "pattern": pix[2] - pix[1],
-            "A_z": a[0].cpu(), "K_adv_z": res.x[0].cpu(), "probs": probs,
-            "ce_A": float(ce_a[1]), "ce_K_adv": float(res.ce[0]), "history": res.history[:, 0],
-            "target": cfg.target_class, "source": cfg.source_class}
+    return {
+        "A": pix[0],
+        "K": pix[1],
+        "K_adv": pix[2],
+        "pattern": pix[2] - pix[1],
+        "A_z": a[0].cpu(),
+        "K_adv_z": res.x[0].cpu(),
+        "probs": probs,
+        "ce_A": float(ce_a[1]),
+        "ce_K_adv": float(res.ce[0]),
+        "history": res.history[:, 0],
+        "target": cfg.target_class,
+        "source": cfg.source_class,
+    }
 
 
 # --- Figure 5: path complexity ------------------------------------------------------------
+
 
 def adversarial_paths(cfg: Config) -> dict:
     """Fig 5 (cached): repeated bypass on the Fig 4 pair (A, K') and on ``n_pairs`` real<->real
@@ -104,15 +150,31 @@ def _adversarial_paths(cfg: Config) -> dict:
     c = torch.cat([demo["K_adv_z"][None].to(a.device), c])
     y = torch.cat([torch.tensor([demo["target"]], device=a.device), y])
     kind = ["demo"] + ["real-real"] * cfg.n_pairs + ["real-adversarial"] * cfg.n_pairs
-    res = conn.connect(sp.model, a, c, y, n_points=cfg.path_points, max_rounds=cfg.max_rounds,
-                       method="companion", iterations=cfg.path_bypass_iters, bounds=sp.bounds)
+    res = conn.connect(
+        sp.model,
+        a,
+        c,
+        y,
+        n_points=cfg.path_points,
+        max_rounds=cfg.max_rounds,
+        method="companion",
+        iterations=cfg.path_bypass_iters,
+        bounds=sp.bounds,
+    )
     rows = [_summary(r, k, int(yy)) for r, k, yy in zip(res, kind, y)]
     first = res[0].rounds
     b_idx = int(first[0].barrier.index[0])
     b = conn.path_points(a[:1], c[:1], torch.tensor([b_idx / (cfg.path_points - 1)]))[:, 0]
-    return {"rows": rows, "B": sp.decode(b)[0].cpu(), "A": demo["A"], "K_adv": demo["K_adv"],
-            "curves": [rd.curves for rd in first], "nodes_alpha": [_node_alphas(rd) for rd in first],
-            "ok": [rd.ok for rd in first], "delta": conn.DELTA}
+    return {
+        "rows": rows,
+        "B": sp.decode(b)[0].cpu(),
+        "A": demo["A"],
+        "K_adv": demo["K_adv"],
+        "curves": [rd.curves for rd in first],
+        "nodes_alpha": [_node_alphas(rd) for rd in first],
+        "ok": [rd.ok for rd in first],
+        "delta": conn.DELTA,
+    }
 
 
 def _node_alphas(rd: conn.Round) -> torch.Tensor:
@@ -125,14 +187,21 @@ def _node_alphas(rd: conn.Round) -> torch.Tensor:
 def _summary(res: conn.ConnectResult, kind: str, cls: int) -> dict:
     r0 = res.rounds[0]
     after1 = res.rounds[1] if len(res.rounds) > 1 else r0
-    return {"kind": kind, "class": cls, "rounds_needed": -1 if res.rounds_needed is None else res.rounds_needed,
-            "primary_height": float(r0.barrier.height[0]), "primary_gap": float(r0.barrier.gap[0]),
-            "secondary_above_delta": int((~after1.ok).sum()), "secondary_max_gap": float(after1.barrier.gap.max()),
-            "excess_per_round": [rd.path_excess for rd in res.rounds],
-            "segments_per_round": [len(rd.ok) for rd in res.rounds]}
+    return {
+        "kind": kind,
+        "class": cls,
+        "rounds_needed": -1 if res.rounds_needed is None else res.rounds_needed,
+        "primary_height": float(r0.barrier.height[0]),
+        "primary_gap": float(r0.barrier.gap[0]),
+        "secondary_above_delta": int((~after1.ok).sum()),
+        "secondary_max_gap": float(after1.barrier.gap.max()),
+        "excess_per_round": [rd.path_excess for rd in res.rounds],
+        "segments_per_round": [len(rd.ok) for rd in res.rounds],
+    }
 
 
 # --- Figure 6: barrier statistics -------------------------------------------------------------
+
 
 def barrier_stats(cfg: Config) -> dict:
     """Fig 6 (cached): within-class and adversarial barriers, ``pairs_per_class`` per class."""
@@ -149,7 +218,10 @@ def _stat_pairs(cfg: Config, sp: OptSpace) -> tuple[torch.Tensor, ...]:
         x = sp.encode(class_images(cfg, c, 2 * ppc))
         t1.append(x[0::2])
         t2.append(x[1::2])
-        src += [sp.encode(class_images(cfg, other_class(c, num_classes(cfg), g), 2 * ppc))[2 * p] for p in range(ppc)]
+        src += [
+            sp.encode(class_images(cfg, other_class(c, num_classes(cfg), g), 2 * ppc))[2 * p]
+            for p in range(ppc)
+        ]
         cls += [c] * ppc
     return torch.cat(t1), torch.cat(t2), torch.stack(src), torch.tensor(cls, device=t1[0].device)
 
@@ -162,11 +234,23 @@ def _barrier_stats(cfg: Config) -> dict:
     for kind, ends in (("within", t2), ("adversarial", adv)):
         _, losses = conn.path_losses(sp.model, t1, ends, cls, cfg.path_points)
         bar = conn.barriers(losses)
-        rows += [{"kind": kind, "class": int(c), "pair": i % cfg.pairs_per_class, "L1": float(ls[0]),
-                  "L2": float(ls[-1]), "max": float(h), "gap": float(gp)}
-                 for i, (c, ls, h, gp) in enumerate(zip(cls, losses, bar.height, bar.gap))]
-    return {"rows": drop_largest_diff(rows, cfg.drop_per_class), "delta": conn.DELTA,
-            "adv_success": float((detection.predict(sp.model, adv) == cls).float().mean())}
+        rows += [
+            {
+                "kind": kind,
+                "class": int(c),
+                "pair": i % cfg.pairs_per_class,
+                "L1": float(ls[0]),
+                "L2": float(ls[-1]),
+                "max": float(h),
+                "gap": float(gp),
+            }
+            for i, (c, ls, h, gp) in enumerate(zip(cls, losses, bar.height, bar.gap))
+        ]
+    return {
+        "rows": drop_largest_diff(rows, cfg.drop_per_class),
+        "delta": conn.DELTA,
+        "adv_success": float((detection.predict(sp.model, adv) == cls).float().mean()),
+    }
 
 
 def drop_largest_diff(rows: list[dict], drop: int) -> list[dict]:
@@ -184,6 +268,7 @@ def drop_largest_diff(rows: list[dict], drop: int) -> list[dict]:
 
 
 # --- p1-detection ----------------------------------------------------------------------------
+
 
 def detection_study(cfg: Config) -> dict:
     """Barrier detector vs max-softmax on clean, PGD and input-optimization inputs (cached)."""
@@ -210,7 +295,9 @@ class References:
         """References of ``classes`` (sorted, unique) and their labels."""
         cs = sorted({int(c) for c in classes})
         z = [self.of(c)[0] for c in cs]
-        return torch.cat(z), torch.tensor([c for c, r in zip(cs, z) for _ in range(len(r))], device=z[0].device)
+        return torch.cat(z), torch.tensor(
+            [c for c, r in zip(cs, z) for _ in range(len(r))], device=z[0].device
+        )
 
 
 def clean_classes(n_clean: int, n_classes: int) -> tuple[list[int], int]:
@@ -235,20 +322,27 @@ def clean_inputs(cfg: Config, sp: OptSpace) -> tuple[torch.Tensor, torch.Tensor,
     return x[keep], y[keep], float(keep.float().mean())
 
 
-def inputopt_adversarials(cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor,
-                          tgt: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def inputopt_adversarials(
+    cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor, tgt: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """K' of p1-detection: Fig 6's targeted input-optimization attack from each clean input ``x``
     (pixels) towards class ``tgt[i]``, ``detect_attack_iters`` iterations, early-stopped once the
     target CE is below that of the target's lowest-loss reference mode; returns ``(K' in pixels,
     success)``, success = classified as the target."""
-    stop = torch.stack([refs.min_ce(int(t)) for t in tgt]).to(x.device) if len(tgt) else torch.zeros(0, device=x.device)
+    stop = (
+        torch.stack([refs.min_ce(int(t)) for t in tgt]).to(x.device)
+        if len(tgt)
+        else torch.zeros(0, device=x.device)
+    )
     adv = sp.decode(early_stopped_attack(sp, sp.encode(x), tgt, stop, cfg.detect_attack_iters))
     return adv, detection.predict(sp.pixel_model, adv) == tgt
 
 
 def random_targets(y: torch.Tensor, n_classes: int, g: torch.Generator) -> torch.Tensor:
     """Per label a random other class (:func:`other_class`, drawn in order from ``g``): the targets of K'."""
-    return torch.tensor([other_class(int(c), n_classes, g) for c in y], device=y.device, dtype=torch.long)
+    return torch.tensor(
+        [other_class(int(c), n_classes, g) for c in y], device=y.device, dtype=torch.long
+    )
 
 
 def detection_inputs(cfg: Config, sp: OptSpace, refs: References) -> dict:
@@ -259,33 +353,62 @@ def detection_inputs(cfg: Config, sp: OptSpace, refs: References) -> dict:
     images ``"clean"``, ``"pgd"``, ``"inputopt"`` and the success ``"rates"``."""
     x, y, kept = clean_inputs(cfg, sp)
     g = torch.Generator().manual_seed(cfg.seed)
-    pgd = pgd_linf(sp.pixel_model, x, y, eps=cfg.pgd_eps, iters=cfg.pgd_iters, step_size=cfg.pgd_eps / 4, generator=g)
+    pgd = pgd_linf(
+        sp.pixel_model,
+        x,
+        y,
+        eps=cfg.pgd_eps,
+        iters=cfg.pgd_iters,
+        step_size=cfg.pgd_eps / 4,
+        generator=g,
+    )
     adv, adv_ok = inputopt_adversarials(cfg, sp, refs, x, random_targets(y, num_classes(cfg), g))
     pgd_ok = detection.predict(sp.pixel_model, pgd) != y
-    return {"clean": x, "pgd": pgd[pgd_ok], "inputopt": adv[adv_ok],
-            "rates": {"clean_kept": kept, "pgd_success": float(pgd_ok.float().mean()),
-                      "inputopt_success": float(adv_ok.float().mean())}}
+    return {
+        "clean": x,
+        "pgd": pgd[pgd_ok],
+        "inputopt": adv[adv_ok],
+        "rates": {
+            "clean_kept": kept,
+            "pgd_success": float(pgd_ok.float().mean()),
+            "inputopt_success": float(adv_ok.float().mean()),
+        },
+    }
 
 
-def detector_scores(cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor) -> dict[str, torch.Tensor]:
+def detector_scores(
+    cfg: Config, sp: OptSpace, refs: References, x: torch.Tensor
+) -> dict[str, torch.Tensor]:
     """p1-detection's two scores of inputs ``x`` (pixels): ``"barrier"``, the ``reduce`` (median)
     over the references of x's predicted class of the barrier gap on the straight path x → reference
     (``detect_points`` points, ``sp``'s coordinates, :func:`inputspace.methods.detection.barrier_scores`),
     and ``"softmax"``, 1 − max softmax."""
     z = sp.encode(x)
     ref_z, labels = refs.stacked(detection.predict(sp.model, z).tolist()) if len(z) else (z, z)
-    return {"barrier": detection.barrier_scores(sp.model, z, ref_z, labels, n_points=cfg.detect_points,
-                                                reduce=cfg.reduce),
-            "softmax": detection.max_softmax_scores(sp.pixel_model, x)}
+    return {
+        "barrier": detection.barrier_scores(
+            sp.model, z, ref_z, labels, n_points=cfg.detect_points, reduce=cfg.reduce
+        ),
+        "softmax": detection.max_softmax_scores(sp.pixel_model, x),
+    }
 
 
 def _detection_study(cfg: Config) -> dict:
     sp = trained_space(cfg)
     refs = References(cfg, sp)
     inputs = detection_inputs(cfg, sp, refs)
-    scores = {name: detector_scores(cfg, sp, refs, inputs[name]) for name in ("clean", "pgd", "inputopt")}
-    rocs = {f"{det}:{adv}": detection.roc(scores["clean"][det], scores[adv][det])
-            for det in ("barrier", "softmax") for adv in ("pgd", "inputopt")
-            if len(scores[adv][det]) and len(scores["clean"][det])}
-    return {"scores": scores, "roc": rocs, "rates": inputs["rates"],
-            "counts": {k: len(inputs[k]) for k in ("clean", "pgd", "inputopt")}}
+    scores = {
+        name: detector_scores(cfg, sp, refs, inputs[name]) for name in ("clean", "pgd", "inputopt")
+    }
+    rocs = {
+        f"{det}:{adv}": detection.roc(scores["clean"][det], scores[adv][det])
+        for det in ("barrier", "softmax")
+        for adv in ("pgd", "inputopt")
+        if len(scores[adv][det]) and len(scores["clean"][det])
+    }
+    return {
+        "scores": scores,
+        "roc": rocs,
+        "rates": inputs["rates"],
+        "counts": {k: len(inputs[k]) for k in ("clean", "pgd", "inputopt")},
+    }

@@ -11,6 +11,7 @@ from, its 95 % bootstrap interval and a certainty label under the same rule; a v
 pair (Figs 1-5, 7) is labelled a single example. Claims without evidence: P1.9-4b of p1-fig04 (not
 evaluated), P1.9-10b (not judged) and P1.7-6 (its networks are a fixed design, not a sample).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -131,7 +132,9 @@ def fraction_with_barrier(gaps: Sequence[float], delta: float = DELTA) -> tuple[
     return frac, most(frac)
 
 
-def fraction_reached(ce_modes: Sequence[float], ce_adversarial: Sequence[float]) -> tuple[float, bool]:
+def fraction_reached(
+    ce_modes: Sequence[float], ce_adversarial: Sequence[float]
+) -> tuple[float, bool]:
     """Early-stopped attacks: the fraction of pairs with CE(K′) ≤ CE(A), passing only when it
     is 1 (every attack reached its mode's loss; no pairs: fraction 0)."""
     reached = sum(k <= a for a, k in zip(ce_modes, ce_adversarial)) / max(len(ce_modes), 1)
@@ -143,8 +146,9 @@ def below_stop(ce: Sequence[float], stop: float) -> bool:
     return max(ce) < stop
 
 
-def untrained_connected(maxima: Sequence[float], mode_ce: Sequence[float],
-                        delta: float = DELTA) -> tuple[int, float, bool]:
+def untrained_connected(
+    maxima: Sequence[float], mode_ce: Sequence[float], delta: float = DELTA
+) -> tuple[int, float, bool]:
     """Sec 4.3: after k = min(2, rounds) rounds of bypass the path's max loss exceeds the modes'
     (larger CE) by < δ and is < 0.1 × the primary barrier. ``maxima[r]`` is the max loss after
     r rounds (r = 0: primary). Returns (k, excess, passed)."""
@@ -176,8 +180,9 @@ def steps_down(step: float) -> bool:
     return step < 0
 
 
-def converged_barriers(gaps: Sequence[float], fvo_ce: Sequence[float], stop: float,
-                       delta: float = DELTA) -> bool | None:
+def converged_barriers(
+    gaps: Sequence[float], fvo_ce: Sequence[float], stop: float, delta: float = DELTA
+) -> bool | None:
     """Fig 10: at every checkpoint whose FVO endpoints reached the stop loss (max CE < ``stop``)
     the mean gap exceeds δ; ``None`` when no checkpoint converged (not evaluated)."""
     conv = [ce < stop for ce in fvo_ce]
@@ -186,7 +191,9 @@ def converged_barriers(gaps: Sequence[float], fvo_ce: Sequence[float], stop: flo
     return all(g > delta for g, c in zip(gaps, conv) if c)
 
 
-def q99_spread(q99: Sequence[float], half1: Sequence[float], half2: Sequence[float]) -> tuple[float, bool]:
+def q99_spread(
+    q99: Sequence[float], half1: Sequence[float], half2: Sequence[float]
+) -> tuple[float, bool]:
     """Lemma C.1's M at p = 0.99 is well estimated: the largest relative difference
     |q99(half 1) − q99(half 2)| / q99 over all networks, passing when < 0.25."""
     spread = max(abs(a - b) / q for q, a, b in zip(q99, half1, half2))
@@ -230,8 +237,15 @@ def chance_p(auc: float, p_value: float) -> float:
 
 # --- evidence: statistics the API of inputspace.certainty does not resample -----------------------
 
-def group_evidence(groups: Sequence[np.ndarray], statistic: Callable[..., float], rule: Rule, *,
-                   threshold: float | None = None, observed: float | None = None) -> Evidence | None:
+
+def group_evidence(
+    groups: Sequence[np.ndarray],
+    statistic: Callable[..., float],
+    rule: Rule,
+    *,
+    threshold: float | None = None,
+    observed: float | None = None,
+) -> Evidence | None:
     """:func:`inputspace.certainty.stratified_evidence` for a statistic of several independent groups
     of items given as arrays (within-class and adversarial pairs kept by different filters, trials at
     different lattice dimensions, clean and adversarial inputs, FVO pairs of different checkpoints):
@@ -240,14 +254,22 @@ def group_evidence(groups: Sequence[np.ndarray], statistic: Callable[..., float]
     ``observed``: the statistic as the verdict computed it (sklearn's trapezoid AUC vs the
     Mann-Whitney count, :func:`inputspace.certainty.auc`)."""
     arrays = [np.asarray(g) for g in groups]
-    return certainty.stratified_evidence([len(a) for a in arrays],
-                                         lambda idx: statistic(*(a[i] for a, i in zip(arrays, idx))),
-                                         rule, threshold, observed=observed)
+    return certainty.stratified_evidence(
+        [len(a) for a in arrays],
+        lambda idx: statistic(*(a[i] for a, i in zip(arrays, idx))),
+        rule,
+        threshold,
+        observed=observed,
+    )
 
 
 def _fraction_evidence(indicators: Sequence[bool], rule: Rule, threshold: float) -> Evidence | None:
     """Evidence of a fraction-of-items verdict from its per-item 0/1 values (None without items)."""
-    return certainty.evidence(np.asarray(indicators, dtype=float), rule, threshold=threshold) if len(indicators) else None
+    return (
+        certainty.evidence(np.asarray(indicators, dtype=float), rule, threshold=threshold)
+        if len(indicators)
+        else None
+    )
 
 
 def _mean_difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -263,8 +285,10 @@ def _detector_chance_p(clean: np.ndarray, adv: np.ndarray) -> float:
     "adversarial scores are larger", the test of :func:`inputspace.methods.detection.roc`."""
     from scipy.stats import mannwhitneyu
 
-    return chance_p(certainty.auc(adv[:, 0], clean[:, 0]),
-                    float(mannwhitneyu(adv[:, 0], clean[:, 0], alternative="greater").pvalue))
+    return chance_p(
+        certainty.auc(adv[:, 0], clean[:, 0]),
+        float(mannwhitneyu(adv[:, 0], clean[:, 0], alternative="greater").pvalue),
+    )
 
 
 def _auc_difference(clean: np.ndarray, adv: np.ndarray) -> float:
@@ -277,8 +301,18 @@ def _positive(difference: float) -> bool:
     return exceeds(difference, 0.0)
 
 
-def _record(card: Scorecard, claim_id: str, statement: str, paper_value: str, measured: str, *, passed: bool | None,
-            evidence: Evidence | None, ci: str, note: str = "") -> None:
+def _record(
+    card: Scorecard,
+    claim_id: str,
+    statement: str,
+    paper_value: str,
+    measured: str,
+    *,
+    passed: bool | None,
+    evidence: Evidence | None,
+    ci: str,
+    note: str = "",
+) -> None:
     """``card.record`` of a claim whose interval is not of the measured value itself (a difference,
     a deviation, a gated p): the note says what it is of (``ci``) when the evidence has one."""
     if evidence is not None and evidence.low is not None:
@@ -288,43 +322,80 @@ def _record(card: Scorecard, claim_id: str, statement: str, paper_value: str, me
 
 # --- notebooks -----------------------------------------------------------------------------------
 
+
 def fig01(card: Scorecard, demo: dict) -> pd.DataFrame:
     """p1-fig01: the barrier, B′ against B, the bypass and the endpoints (from ``bypass_demo``)."""
     v, ve = demo["variants"]["companion"], demo["variants"]["exact"]
     scan = tables.fig01(demo, DELTA)
-    n_bar, n_all = (int(scan["pairs_with_barrier"].sum()), int(scan["pairs"].sum())) if len(scan) else ("-", "-")
-    card.record("P1.7-1a", "A loss barrier exists on the linear path between two modes of a class (Fig 1)",
-                "qualitative (jackfruit example)",
-                f"gap {demo['gap']:.3g} (max {demo['height']:.3g}) on the shown pair; {n_bar} of {n_all} scanned mode pairs have a gap > δ",
-                passed=barrier_exists(demo["gap"]), note="class_id = -1 shows the largest-gap pair of the scan; typicality: p1-fig06",
-                evidence=certainty.single_example(demo["gap"], barrier_exists, DELTA))
-    card.record("P1.7-3a", "B′ is nearly indistinguishable from B: max|B′ − B| is 1–5 % of max|B| (pixels)", "1–5 %",
-                f"{100 * v['rel_linf']:.1f} % (exact variant {100 * ve['rel_linf']:.1f} %)",
-                passed=nearly_indistinguishable(v["rel_linf"]),
-                evidence=certainty.single_example(v["rel_linf"], nearly_indistinguishable, NEARLY_SAME))
-    card.record("P1.7-3b", "B′ stays in the hyperplane orthogonal to AC: |cos(B′ − B, C − A)| < 0.1", "≈ 0 (constrained)",
-                f"companion {v['cosine']:.3g}; exact variant {ve['cosine']:.1e}", passed=in_hyperplane(v["cosine"]),
-                note="not evidence for the paper's claim (fidelity audit, 2026-12-07): judged on the companion code's "
-                     "variant, whose Adam step leaves the hyperplane the caption constrains B′ to (a finding about the "
-                     "companion code: the gradient is projected, then Adam rescales it); P1.7-3b-exact judges the paper",
-                evidence=certainty.single_example(v["cosine"], in_hyperplane, COSINE_MAX))
-    card.record("P1.7-3b-exact", "B′ stays in the hyperplane orthogonal to AC, as Fig 1's caption constrains it (exact "
-                "variant: the update is projected too): |cos(B′ − B, C − A)| < 0.1", "≈ 0 (constrained)",
-                f"exact variant {ve['cosine']:.1e} (companion {v['cosine']:.3g})", passed=in_hyperplane(ve["cosine"]),
-                note="added 2026-12-07 (fidelity audit): P1.7-3b's rule on the variant that keeps the paper's constraint",
-                evidence=certainty.single_example(ve["cosine"], in_hyperplane, COSINE_MAX))
-    card.record("P1.9-1", "The bypass removes the barrier: CE(B′) < 0.1 · CE(B)", "B′ minimizes the loss",
-                f"CE(B) {demo['height']:.3g} → CE(B′) {v['ce']:.3g}", passed=bypass_removes_barrier(v["ce"], demo["height"]),
-                evidence=certainty.single_example(v["ce"], lambda ce: bypass_removes_barrier(ce, demo["height"]),
-                                                  TENTH * demo["height"]))
+    n_bar, n_all = (
+        (int(scan["pairs_with_barrier"].sum()), int(scan["pairs"].sum()))
+        if len(scan)
+        else ("-", "-")
+    )
+    card.record(
+        "P1.7-1a",
+        "A loss barrier exists on the linear path between two modes of a class (Fig 1)",
+        "qualitative (jackfruit example)",
+        f"gap {demo['gap']:.3g} (max {demo['height']:.3g}) on the shown pair; {n_bar} of {n_all} scanned "
+        "mode pairs have a gap > δ",
+        passed=barrier_exists(demo["gap"]),
+        note="class_id = -1 shows the largest-gap pair of the scan; typicality: p1-fig06",
+        evidence=certainty.single_example(demo["gap"], barrier_exists, DELTA),
+    )
+    card.record(
+        "P1.7-3a",
+        "B′ is nearly indistinguishable from B: max|B′ − B| is 1–5 % of max|B| (pixels)",
+        "1–5 %",
+        f"{100 * v['rel_linf']:.1f} % (exact variant {100 * ve['rel_linf']:.1f} %)",
+        passed=nearly_indistinguishable(v["rel_linf"]),
+        evidence=certainty.single_example(v["rel_linf"], nearly_indistinguishable, NEARLY_SAME),
+    )
+    card.record(
+        "P1.7-3b",
+        "B′ stays in the hyperplane orthogonal to AC: |cos(B′ − B, C − A)| < 0.1",
+        "≈ 0 (constrained)",
+        f"companion {v['cosine']:.3g}; exact variant {ve['cosine']:.1e}",
+        passed=in_hyperplane(v["cosine"]),
+        note="not evidence for the paper's claim (fidelity audit, 2026-12-07): judged on the companion code's "
+        "variant, whose Adam step leaves the hyperplane the caption constrains B′ to (a finding about the "
+        "companion code: the gradient is projected, then Adam rescales it); P1.7-3b-exact judges the paper",
+        evidence=certainty.single_example(v["cosine"], in_hyperplane, COSINE_MAX),
+    )
+    card.record(
+        "P1.7-3b-exact",
+        "B′ stays in the hyperplane orthogonal to AC, as Fig 1's caption constrains it (exact "
+        "variant: the update is projected too): |cos(B′ − B, C − A)| < 0.1",
+        "≈ 0 (constrained)",
+        f"exact variant {ve['cosine']:.1e} (companion {v['cosine']:.3g})",
+        passed=in_hyperplane(ve["cosine"]),
+        note="added 2026-12-07 (fidelity audit): P1.7-3b's rule on the variant that keeps the paper's constraint",
+        evidence=certainty.single_example(ve["cosine"], in_hyperplane, COSINE_MAX),
+    )
+    card.record(
+        "P1.9-1",
+        "The bypass removes the barrier: CE(B′) < 0.1 · CE(B)",
+        "B′ minimizes the loss",
+        f"CE(B) {demo['height']:.3g} → CE(B′) {v['ce']:.3g}",
+        passed=bypass_removes_barrier(v["ce"], demo["height"]),
+        evidence=certainty.single_example(
+            v["ce"], lambda ce: bypass_removes_barrier(ce, demo["height"]), TENTH * demo["height"]
+        ),
+    )
     ends = (float(demo["primary"][0]), float(demo["primary"][-1]))
-    card.record("P1.9-1b", "The barrier lies strictly inside the path and the endpoints are low-loss modes: 0 < α_B < 1, "
-                "CE(A), CE(C) < 0.1 · CE(B)", "Fig 1 (barrier inside the path, low-loss modes)",
-                f"α_B {demo['alpha_b']:.3f}; CE(A) {ends[0]:.2e}, CE(C) {ends[1]:.2e}, CE(B) {demo['height']:.3g}",
-                passed=interior_barrier(demo["alpha_b"], ends[0], ends[1], demo["height"]),
-                # statistic: the larger endpoint CE (interior_barrier uses max(CE(A), CE(C)))
-                evidence=certainty.single_example(max(ends), lambda m: interior_barrier(demo["alpha_b"], m, m, demo["height"]),
-                                                  TENTH * demo["height"]))
+    card.record(
+        "P1.9-1b",
+        "The barrier lies strictly inside the path and the endpoints are low-loss modes: 0 < α_B < 1, "
+        "CE(A), CE(C) < 0.1 · CE(B)",
+        "Fig 1 (barrier inside the path, low-loss modes)",
+        f"α_B {demo['alpha_b']:.3f}; CE(A) {ends[0]:.2e}, CE(C) {ends[1]:.2e}, CE(B) {demo['height']:.3g}",
+        passed=interior_barrier(demo["alpha_b"], ends[0], ends[1], demo["height"]),
+        # statistic: the larger endpoint CE (interior_barrier uses max(CE(A), CE(C)))
+        evidence=certainty.single_example(
+            max(ends),
+            lambda m: interior_barrier(demo["alpha_b"], m, m, demo["height"]),
+            TENTH * demo["height"],
+        ),
+    )
     return card.table()
 
 
@@ -332,16 +403,27 @@ def fig02(card: Scorecard, demo: dict) -> pd.DataFrame:
     """p1-fig02: one bypass suffices, and the secondary barrier is far below the primary one."""
     v, ve = demo["variants"]["companion"], demo["variants"]["exact"]
     level = max(float(demo["primary"][0]), float(demo["primary"][-1]))
-    card.record("P1.7-2", "One bypass suffices for a trained model: no barrier on A → B′ → C above max(L_A, L_C) + δ, δ = 0.001 (Fig 2)",
-                "secondary barriers < δ, disregarded",
-                f"excess {v['secondary_excess']:.2g} (exact variant {ve['secondary_excess']:.2g}); largest interior gap {max(v['secondary_gaps']):.2g}",
-                passed=connected(v["secondary_excess"]),
-                evidence=certainty.single_example(v["secondary_excess"], connected, DELTA))
-    card.record("P1.7-2b", "The secondary barrier is far below the primary one (< 10 %)", "qualitative (Fig 2)",
-                f"primary {demo['height'] - level:.3g} above the endpoints, secondary {max(v['secondary_excess'], 0):.2g}",
-                passed=far_below(v["secondary_excess"], demo["height"] - level),
-                evidence=certainty.single_example(v["secondary_excess"], lambda s: far_below(s, demo["height"] - level),
-                                                  TENTH * (demo["height"] - level)))
+    card.record(
+        "P1.7-2",
+        "One bypass suffices for a trained model: no barrier on A → B′ → C above max(L_A, L_C) + δ, δ = 0.001 (Fig 2)",
+        "secondary barriers < δ, disregarded",
+        f"excess {v['secondary_excess']:.2g} (exact variant {ve['secondary_excess']:.2g}); largest "
+        f"interior gap {max(v['secondary_gaps']):.2g}",
+        passed=connected(v["secondary_excess"]),
+        evidence=certainty.single_example(v["secondary_excess"], connected, DELTA),
+    )
+    card.record(
+        "P1.7-2b",
+        "The secondary barrier is far below the primary one (< 10 %)",
+        "qualitative (Fig 2)",
+        f"primary {demo['height'] - level:.3g} above the endpoints, secondary {max(v['secondary_excess'], 0):.2g}",
+        passed=far_below(v["secondary_excess"], demo["height"] - level),
+        evidence=certainty.single_example(
+            v["secondary_excess"],
+            lambda s: far_below(s, demo["height"] - level),
+            TENTH * (demo["height"] - level),
+        ),
+    )
     return card.table()
 
 
@@ -349,34 +431,54 @@ def fig03(card: Scorecard, demo: dict, strips: dict) -> pd.DataFrame:
     """p1-fig03: the predicted class along the bypassed path (from ``path_strips``): one path, the
     fraction of its points predicted as the class is a single example."""
     on_class = float(np.mean(np.asarray(strips["bypass_pred"]) == demo["class"]))
-    card.record("P1.9-3", "The predicted class stays constant along A → B′ → C (Fig 3)", "images along both paths keep the class",
-                f"bypass: {sorted(set(strips['bypass_pred'].tolist()))}, min p {float(strips['bypass_p'].min()):.4f}; "
-                f"linear: min p {float(strips['linear_p'].min()):.4f}",
-                passed=class_constant(strips["bypass_pred"].tolist(), demo["class"]),
-                evidence=certainty.single_example(on_class, every, 1.0))
+    card.record(
+        "P1.9-3",
+        "The predicted class stays constant along A → B′ → C (Fig 3)",
+        "images along both paths keep the class",
+        f"bypass: {sorted(set(strips['bypass_pred'].tolist()))}, min p {float(strips['bypass_p'].min()):.4f}; "
+        f"linear: min p {float(strips['linear_p'].min()):.4f}",
+        passed=class_constant(strips["bypass_pred"].tolist(), demo["class"]),
+        evidence=certainty.single_example(on_class, every, 1.0),
+    )
     return card.table()
 
 
 def fig04(card: Scorecard, att: dict, cfg: Config) -> pd.DataFrame:
     """p1-fig04: K′ is predicted as A's class; CE(K′) ≤ CE(A) is left to p1-fig06 (no early stop here)."""
     p = att["probs"]
-    card.record("P1.9-4a", "The network predicts K′ as A's class (Fig 4)", "K′ predicted as golf ball",
-                f"predicted {int(p[2].argmax())} (target {att['target']}), p = {float(p[2, att['target']]):.4f}",
-                passed=predicted_as(int(p[2].argmax()), att["target"]),
-                evidence=certainty.single_example(int(p[2].argmax()), lambda c: predicted_as(int(c), att["target"])))
-    card.record("P1.9-4b", "K′ minimizes the target loss as well as the real mode A: CE(K′) ≤ CE(A)", "K′ 'minimizes the loss' like A",
-                f"CE(K′) {att['ce_K_adv']:.2e} vs CE(A) {att['ce_A']:.2e} after {cfg.attack_iters} iterations",
-                passed=None, note="not evaluated here: the test assumes early stopping at CE(A), which the "
-                "Fig 4 demo (companion: 1024 iterations) does not use; evaluated on the early-stopped attacks of p1-fig06")
+    card.record(
+        "P1.9-4a",
+        "The network predicts K′ as A's class (Fig 4)",
+        "K′ predicted as golf ball",
+        f"predicted {int(p[2].argmax())} (target {att['target']}), p = {float(p[2, att['target']]):.4f}",
+        passed=predicted_as(int(p[2].argmax()), att["target"]),
+        evidence=certainty.single_example(
+            int(p[2].argmax()), lambda c: predicted_as(int(c), att["target"])
+        ),
+    )
+    card.record(
+        "P1.9-4b",
+        "K′ minimizes the target loss as well as the real mode A: CE(K′) ≤ CE(A)",
+        "K′ 'minimizes the loss' like A",
+        f"CE(K′) {att['ce_K_adv']:.2e} vs CE(A) {att['ce_A']:.2e} after {cfg.attack_iters} iterations",
+        passed=None,
+        note="not evaluated here: the test assumes early stopping at CE(A), which the "
+        "Fig 4 demo (companion: 1024 iterations) does not use; evaluated on the early-stopped attacks of p1-fig06",
+    )
     return card.table()
 
 
 def _paired_kinds(cmp: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Fig 5's per-pair ``column`` of the real ↔ adversarial and the real ↔ real pairs: pair i of
     both kinds starts at the same real mode A (mode 0 of class i mod n), so they are paired items."""
-    ra, rr = (cmp.loc[cmp["kind"] == k, column].to_numpy(dtype=float) for k in ("real-adversarial", "real-real"))
+    ra, rr = (
+        cmp.loc[cmp["kind"] == k, column].to_numpy(dtype=float)
+        for k in ("real-adversarial", "real-real")
+    )
     if ra.shape != rr.shape:
-        raise ValueError(f"Fig 5 needs as many real-adversarial as real-real pairs, got {len(ra)} and {len(rr)}")
+        raise ValueError(
+            f"Fig 5 needs as many real-adversarial as real-real pairs, got {len(ra)} and {len(rr)}"
+        )
     return ra, rr
 
 
@@ -391,32 +493,70 @@ def fig05(card: Scorecard, paths: dict, cfg: Config) -> pd.DataFrame:
     rounds = _paired_kinds(cmp, "rounds (unconnected = max_rounds + 1)")
     heights = _paired_kinds(cmp, "primary_height")
     has_secondary = _paired_kinds(cmp.assign(has=cmp["secondary_above_delta"] > 0), "has")
-    ci = "of the difference real ↔ adversarial − real ↔ real ({}), pairs resampled with their mode A"
-    card.record("P1.9-5a", "A primary barrier separates the real mode A from the adversarial K′ (Fig 5 left)", "barrier present",
-                f"gap {demo_row['primary_gap']:.3g}", passed=barrier_exists(demo_row["primary_gap"]),
-                evidence=certainty.single_example(demo_row["primary_gap"], barrier_exists, DELTA))
-    card.record("P1.9-5b", "After one bypass, secondary barriers (lower) emerge on A → B′ → K′ (Fig 5 right)", "secondary barriers emerge",
-                f"{demo_row['secondary_above_delta']} segment(s) with interior gap > δ, largest {demo_row['secondary_max_gap']:.3g} "
-                f"(primary {demo_row['primary_gap']:.3g}); rounds needed: {demo_row['rounds_needed']}",
-                passed=secondary_barriers_emerge(demo_row["secondary_above_delta"], demo_row["secondary_max_gap"],
-                                                 demo_row["primary_gap"]),
-                evidence=certainty.single_example(
-                    demo_row["secondary_max_gap"], lambda g: secondary_barriers_emerge(demo_row["secondary_above_delta"], g,
-                                                                                      demo_row["primary_gap"]),
-                    demo_row["primary_gap"]))
-    _record(card, "P1.7-4a", "Real ↔ adversarial paths need more bypass rounds than real ↔ real", "more complex (Fig 5)",
-                f"mean rounds {ra['rounds_mean']:.2f} vs {rr['rounds_mean']:.2f} ({cfg.n_pairs} pairs each)",
-                passed=exceeds(ra["rounds_mean"], rr["rounds_mean"]), ci=ci.format("mean rounds"),
-                evidence=certainty.paired_evidence(*rounds, _mean_difference, _positive, threshold=0.0))
-    _record(card, "P1.7-4b", "Real ↔ adversarial primary barriers are higher (median) than real ↔ real", "higher",
-                f"median {ra['primary_height_median']:.3g} vs {rr['primary_height_median']:.3g}",
-                passed=exceeds(ra["primary_height_median"], rr["primary_height_median"]), ci=ci.format("medians"),
-                evidence=certainty.paired_evidence(*heights, _median_difference, _positive, threshold=0.0))
+    ci = (
+        "of the difference real ↔ adversarial − real ↔ real ({}), pairs resampled with their mode A"
+    )
+    card.record(
+        "P1.9-5a",
+        "A primary barrier separates the real mode A from the adversarial K′ (Fig 5 left)",
+        "barrier present",
+        f"gap {demo_row['primary_gap']:.3g}",
+        passed=barrier_exists(demo_row["primary_gap"]),
+        evidence=certainty.single_example(demo_row["primary_gap"], barrier_exists, DELTA),
+    )
+    card.record(
+        "P1.9-5b",
+        "After one bypass, secondary barriers (lower) emerge on A → B′ → K′ (Fig 5 right)",
+        "secondary barriers emerge",
+        f"{demo_row['secondary_above_delta']} segment(s) with interior gap > δ, largest "
+        f"{demo_row['secondary_max_gap']:.3g} "
+        f"(primary {demo_row['primary_gap']:.3g}); rounds needed: {demo_row['rounds_needed']}",
+        passed=secondary_barriers_emerge(
+            demo_row["secondary_above_delta"],
+            demo_row["secondary_max_gap"],
+            demo_row["primary_gap"],
+        ),
+        evidence=certainty.single_example(
+            demo_row["secondary_max_gap"],
+            lambda g: secondary_barriers_emerge(
+                demo_row["secondary_above_delta"], g, demo_row["primary_gap"]
+            ),
+            demo_row["primary_gap"],
+        ),
+    )
+    _record(
+        card,
+        "P1.7-4a",
+        "Real ↔ adversarial paths need more bypass rounds than real ↔ real",
+        "more complex (Fig 5)",
+        f"mean rounds {ra['rounds_mean']:.2f} vs {rr['rounds_mean']:.2f} ({cfg.n_pairs} pairs each)",
+        passed=exceeds(ra["rounds_mean"], rr["rounds_mean"]),
+        ci=ci.format("mean rounds"),
+        evidence=certainty.paired_evidence(*rounds, _mean_difference, _positive, threshold=0.0),
+    )
+    _record(
+        card,
+        "P1.7-4b",
+        "Real ↔ adversarial primary barriers are higher (median) than real ↔ real",
+        "higher",
+        f"median {ra['primary_height_median']:.3g} vs {rr['primary_height_median']:.3g}",
+        passed=exceeds(ra["primary_height_median"], rr["primary_height_median"]),
+        ci=ci.format("medians"),
+        evidence=certainty.paired_evidence(*heights, _median_difference, _positive, threshold=0.0),
+    )
     sec = cmp.assign(has=cmp["secondary_above_delta"] > 0).groupby("kind")["has"].mean()
-    _record(card, "P1.7-4e", "After one bypass, secondary barriers remain more often for real ↔ adversarial than real ↔ real pairs",
-                "more often (Fig 5)", f"pairs with a secondary gap > δ: {sec['real-adversarial']:.0%} vs {sec['real-real']:.0%}",
-                passed=exceeds(sec["real-adversarial"], sec["real-real"]), ci=ci.format("fractions"),
-                evidence=certainty.paired_evidence(*has_secondary, _mean_difference, _positive, threshold=0.0))
+    _record(
+        card,
+        "P1.7-4e",
+        "After one bypass, secondary barriers remain more often for real ↔ adversarial than real ↔ real pairs",
+        "more often (Fig 5)",
+        f"pairs with a secondary gap > δ: {sec['real-adversarial']:.0%} vs {sec['real-real']:.0%}",
+        passed=exceeds(sec["real-adversarial"], sec["real-real"]),
+        ci=ci.format("fractions"),
+        evidence=certainty.paired_evidence(
+            *has_secondary, _mean_difference, _positive, threshold=0.0
+        ),
+    )
     return card.table()
 
 
@@ -429,28 +569,62 @@ def fig06(card: Scorecard, stats: dict, cfg: Config) -> pd.DataFrame:
     frac, typical = fraction_with_barrier([r["gap"] for r in kept_within])
 
     def median_evidence(key: str) -> Evidence:
-        return group_evidence([[r[key] for r in kept_adv], [r[key] for r in kept_within]], _median_difference,
-                                   _positive, threshold=0.0)
+        return group_evidence(
+            [[r[key] for r in kept_adv], [r[key] for r in kept_within]],
+            _median_difference,
+            _positive,
+            threshold=0.0,
+        )
+
     ci = "of the difference of the medians adversarial − within, kept pairs resampled per kind"
-    _record(card, "P1.7-4c", "Adversarial pairs have a higher median barrier max than within-class pairs (Fig 6)", "adversarial > within (values not available)",
-                f"median {med.loc['adversarial', 'max']:.3g} vs {med.loc['within', 'max']:.3g}",
-                passed=exceeds(med.loc["adversarial", "max"], med.loc["within", "max"]), ci=ci,
-                evidence=median_evidence("max"))
-    _record(card, "P1.7-4d", "Adversarial pairs have a higher median barrier gap than within-class pairs (Fig 6)", "adversarial > within (values not available)",
-                f"median {med.loc['adversarial', 'gap']:.3g} vs {med.loc['within', 'gap']:.3g}",
-                passed=exceeds(med.loc["adversarial", "gap"], med.loc["within", "gap"]), ci=ci,
-                evidence=median_evidence("gap"))
-    card.record("P1.7-1b", "Barriers are typical: most within-class pairs have a linear-path barrier (gap > δ)", "barriers between modes (Fig 1)",
-                f"{frac:.0%} of {len(kept_within)} kept within-class pairs", passed=typical,
-                evidence=_fraction_evidence([barrier_exists(r["gap"]) for r in kept_within], most, MOST))
-    _barrier_rows(card, "P1.7-1b", "within-class pairs", *(np.array([r[k] for r in kept_within], dtype=float)
-                                                             for k in ("gap", "L1", "L2")), typical=True, absolute=False)
+    _record(
+        card,
+        "P1.7-4c",
+        "Adversarial pairs have a higher median barrier max than within-class pairs (Fig 6)",
+        "adversarial > within (values not available)",
+        f"median {med.loc['adversarial', 'max']:.3g} vs {med.loc['within', 'max']:.3g}",
+        passed=exceeds(med.loc["adversarial", "max"], med.loc["within", "max"]),
+        ci=ci,
+        evidence=median_evidence("max"),
+    )
+    _record(
+        card,
+        "P1.7-4d",
+        "Adversarial pairs have a higher median barrier gap than within-class pairs (Fig 6)",
+        "adversarial > within (values not available)",
+        f"median {med.loc['adversarial', 'gap']:.3g} vs {med.loc['within', 'gap']:.3g}",
+        passed=exceeds(med.loc["adversarial", "gap"], med.loc["within", "gap"]),
+        ci=ci,
+        evidence=median_evidence("gap"),
+    )
+    card.record(
+        "P1.7-1b",
+        "Barriers are typical: most within-class pairs have a linear-path barrier (gap > δ)",
+        "barriers between modes (Fig 1)",
+        f"{frac:.0%} of {len(kept_within)} kept within-class pairs",
+        passed=typical,
+        evidence=_fraction_evidence([barrier_exists(r["gap"]) for r in kept_within], most, MOST),
+    )
+    _barrier_rows(
+        card,
+        "P1.7-1b",
+        "within-class pairs",
+        *(np.array([r[k] for r in kept_within], dtype=float) for k in ("gap", "L1", "L2")),
+        typical=True,
+        absolute=False,
+    )
     adv_rows = [r for r in stats["rows"] if r["kind"] == "adversarial"]
-    reached, all_reached = fraction_reached([r["L1"] for r in adv_rows], [r["L2"] for r in adv_rows])
-    card.record("P1.9-4b", "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
-                "Fig 4 (K′ 'as good a mode as A')",
-                f"{reached:.0%} of {len(adv_rows)} attacks within {cfg.stat_attack_iters} iterations", passed=all_reached,
-                evidence=_fraction_evidence([r["L2"] <= r["L1"] for r in adv_rows], every, 1.0))
+    reached, all_reached = fraction_reached(
+        [r["L1"] for r in adv_rows], [r["L2"] for r in adv_rows]
+    )
+    card.record(
+        "P1.9-4b",
+        "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
+        "Fig 4 (K′ 'as good a mode as A')",
+        f"{reached:.0%} of {len(adv_rows)} attacks within {cfg.stat_attack_iters} iterations",
+        passed=all_reached,
+        evidence=_fraction_evidence([r["L2"] <= r["L1"] for r in adv_rows], every, 1.0),
+    )
     return card.table()
 
 
@@ -458,26 +632,51 @@ def fig07(card: Scorecard, res: dict, cfg: Config) -> pd.DataFrame:
     """p1-fig07: FVO modes of the untrained network, connectivity after ≤ 2 rounds, decreasing maxima
     (one FVO pair: its two modes are too few items, the path a single example)."""
     maxima = [float(rd["height"].max()) for rd in res["rounds"]]
-    card.record("P1.9-7a", "FVO modes of the untrained network reach the stop loss", f"CE < stop ({cfg.fvo_stop:g})",
-                f"CE(A) {res['fvo_ce'][0]:.2e}, CE(C) {res['fvo_ce'][1]:.2e}", passed=below_stop(res["fvo_ce"], cfg.fvo_stop),
-                evidence=certainty.evidence(res["fvo_ce"], lambda m: below_stop([m], cfg.fvo_stop), np.max,
-                                            threshold=cfg.fvo_stop))
+    card.record(
+        "P1.9-7a",
+        "FVO modes of the untrained network reach the stop loss",
+        f"CE < stop ({cfg.fvo_stop:g})",
+        f"CE(A) {res['fvo_ce'][0]:.2e}, CE(C) {res['fvo_ce'][1]:.2e}",
+        passed=below_stop(res["fvo_ce"], cfg.fvo_stop),
+        evidence=certainty.evidence(
+            res["fvo_ce"], lambda m: below_stop([m], cfg.fvo_stop), np.max, threshold=cfg.fvo_stop
+        ),
+    )
     k, excess, ok = untrained_connected(maxima, res["fvo_ce"])
-    card.record("P1.7-5", "Untrained networks are connected after ≤ 2 rounds of bypass: the path's max loss exceeds the modes' "
-                "by < δ and is ≪ (< 0.1 ×) the primary barrier", "connected (Sec 4.3)",
-                f"after {k} rounds: max {maxima[k]:.2e}, excess over the modes {excess:.2e} (δ = {DELTA:g}); primary {maxima[0]:.2e}",
-                passed=ok,
-                note="criterion of Sec 4.3 and Fig 2's P1.7-2 (excess over the endpoint modes), adopted in an audit "
-                "(2026-11-30) with the quick numbers known; the earlier per-segment criterion is kept as P1.7-5s",
-                evidence=certainty.single_example(excess, lambda e: connected(e) and far_below(maxima[k], maxima[0]), DELTA))
-    card.record("P1.7-5s", "Stricter, ours: every segment's own gap (max − max of its two ends) < δ after ≤ 2 rounds", "not stated",
-                f"rounds needed: {res['rounds_needed'] if res['rounds_needed'] >= 0 else 'not within ' + str(cfg.rounds)}",
-                passed=rounds_within(res["rounds_needed"], 2),
-                note=f"bypass points stop at CE < 5e-4 (Sec 4.3), the FVO modes at {cfg.fvo_stop:g}: interior segments sit lower than the modes",
-                evidence=certainty.single_example(res["rounds_needed"], lambda r: rounds_within(int(r), 2), 2))
-    card.record("P1.9-7b", "The maximum loss decreases primary → secondary → tertiary", "decreasing (Fig 7 y-limits)",
-                " → ".join(f"{m:.2e}" for m in maxima), passed=strictly_decreasing(maxima),
-                evidence=certainty.single_example(largest_step(maxima), steps_down, 0.0))
+    card.record(
+        "P1.7-5",
+        "Untrained networks are connected after ≤ 2 rounds of bypass: the path's max loss exceeds the modes' "
+        "by < δ and is ≪ (< 0.1 ×) the primary barrier",
+        "connected (Sec 4.3)",
+        f"after {k} rounds: max {maxima[k]:.2e}, excess over the modes {excess:.2e} (δ = {DELTA:g}); "
+        f"primary {maxima[0]:.2e}",
+        passed=ok,
+        note="criterion of Sec 4.3 and Fig 2's P1.7-2 (excess over the endpoint modes), adopted in an audit "
+        "(2026-11-30) with the quick numbers known; the earlier per-segment criterion is kept as P1.7-5s",
+        evidence=certainty.single_example(
+            excess, lambda e: connected(e) and far_below(maxima[k], maxima[0]), DELTA
+        ),
+    )
+    card.record(
+        "P1.7-5s",
+        "Stricter, ours: every segment's own gap (max − max of its two ends) < δ after ≤ 2 rounds",
+        "not stated",
+        f"rounds needed: {res['rounds_needed'] if res['rounds_needed'] >= 0 else 'not within ' + str(cfg.rounds)}",
+        passed=rounds_within(res["rounds_needed"], 2),
+        note=f"bypass points stop at CE < 5e-4 (Sec 4.3), the FVO modes at {cfg.fvo_stop:g}: "
+        "interior segments sit lower than the modes",
+        evidence=certainty.single_example(
+            res["rounds_needed"], lambda r: rounds_within(int(r), 2), 2
+        ),
+    )
+    card.record(
+        "P1.9-7b",
+        "The maximum loss decreases primary → secondary → tertiary",
+        "decreasing (Fig 7 y-limits)",
+        " → ".join(f"{m:.2e}" for m in maxima),
+        passed=strictly_decreasing(maxima),
+        evidence=certainty.single_example(largest_step(maxima), steps_down, 0.0),
+    )
     return card.table()
 
 
@@ -487,21 +686,44 @@ def fig10(card: Scorecard, evo: dict, cfg: Config) -> pd.DataFrame:
     evo_table = tables.fig10(evo)
     gaps = evo_table["barrier gap (mean)"]
     first, last = evo_table["barrier max (mean)"].iloc[0], evo_table["barrier max (mean)"].iloc[-1]
-    conv = evo_table["FVO CE (max)"] < cfg.fvo_stop  # checkpoints whose FVO endpoints reached the stop loss
+    conv = (
+        evo_table["FVO CE (max)"] < cfg.fvo_stop
+    )  # checkpoints whose FVO endpoints reached the stop loss
     passed = converged_barriers(gaps.tolist(), evo_table["FVO CE (max)"].tolist(), cfg.fvo_stop)
     converged = [c["gap"].detach().cpu().numpy() for c, ok in zip(evo["checkpoints"], conv) if ok]
     # the mean as tables.fig10 takes it (a float32 tensor's mean): the evidence reproduces its numbers
-    evidence = None if passed is None else group_evidence(
-        converged, lambda *g: float(np.min([float(torch.as_tensor(x).mean()) for x in g])), barrier_exists, threshold=DELTA)
-    _record(card, "P1.9-10a", "Barriers exist between FVO modes at every checkpoint whose endpoints are modes (mean gap > δ)",
-                "App F.1 (values not available)", f"mean gaps {', '.join(f'{g:.3g}' for g in gaps)}; endpoints converged at "
-                f"{int(conv.sum())} of {len(conv)} checkpoints",
-                passed=passed, evidence=evidence,
-                note="" if conv.all() else f"checkpoints whose FVO stopped above {cfg.fvo_stop:g} (fvo_iters cap) are left out",
-                ci="of the least mean gap of the converged checkpoints, FVO pairs resampled per checkpoint")
-    card.record("P1.9-10b", "Trend of the barrier during the first training steps", "not available (App F.1)",
-                f"mean barrier max {first:.3g} at batch 0 → {last:.3g} at batch {len(gaps) - 1}", passed=None,
-                note="no paper value to compare with; FVO endpoints capped at fvo_iters (see table)")
+    evidence = (
+        None
+        if passed is None
+        else group_evidence(
+            converged,
+            lambda *g: float(np.min([float(torch.as_tensor(x).mean()) for x in g])),
+            barrier_exists,
+            threshold=DELTA,
+        )
+    )
+    _record(
+        card,
+        "P1.9-10a",
+        "Barriers exist between FVO modes at every checkpoint whose endpoints are modes (mean gap > δ)",
+        "App F.1 (values not available)",
+        f"mean gaps {', '.join(f'{g:.3g}' for g in gaps)}; endpoints converged at "
+        f"{int(conv.sum())} of {len(conv)} checkpoints",
+        passed=passed,
+        evidence=evidence,
+        note=""
+        if conv.all()
+        else f"checkpoints whose FVO stopped above {cfg.fvo_stop:g} (fvo_iters cap) are left out",
+        ci="of the least mean gap of the converged checkpoints, FVO pairs resampled per checkpoint",
+    )
+    card.record(
+        "P1.9-10b",
+        "Trend of the barrier during the first training steps",
+        "not available (App F.1)",
+        f"mean barrier max {first:.3g} at batch 0 → {last:.3g} at batch {len(gaps) - 1}",
+        passed=None,
+        note="no paper value to compare with; FVO endpoints capped at fvo_iters (see table)",
+    )
     return card.table()
 
 
@@ -509,13 +731,20 @@ def lipschitz(card: Scorecard, lip: dict) -> pd.DataFrame:
     """p1-lipschitz: Lemma C.1's M at p = 0.99, judged by the stability of the q99 estimate."""
     rows = lip["rows"]
     under = all(r["q99"] <= r["bound"] for r in rows if r["model"] == "MLP")
-    stable, ok = q99_spread([r["q99"] for r in rows], [r["q99_half1"] for r in rows], [r["q99_half2"] for r in rows])
-    card.record("P1.7-6", "At initialization, a finite M bounds ‖f(x+Δx) − f(x)‖ ≤ M‖Δx‖ with probability p = 0.99 (Lemma C.1)",
-                "exists (Lemma C.1; no numbers)",
-                f"q99 finite for all {len(rows)} (model, ε); MLP q99 ≤ spectral bound: {under}; largest q99 {max(r['q99'] for r in rows):.3g}; "
-                f"q99 of the two halves of each sample differ by ≤ {stable:.0%}",
-                passed=ok,
-                note="finite q99 and the MLP spectral bound hold by construction (sanity checks); the test is the stability of q99")
+    stable, ok = q99_spread(
+        [r["q99"] for r in rows], [r["q99_half1"] for r in rows], [r["q99_half2"] for r in rows]
+    )
+    card.record(
+        "P1.7-6",
+        "At initialization, a finite M bounds ‖f(x+Δx) − f(x)‖ ≤ M‖Δx‖ with probability p = 0.99 (Lemma C.1)",
+        "exists (Lemma C.1; no numbers)",
+        f"q99 finite for all {len(rows)} (model, ε); MLP q99 ≤ spectral bound: {under}; largest q99 "
+        f"{max(r['q99'] for r in rows):.3g}; "
+        f"q99 of the two halves of each sample differ by ≤ {stable:.0%}",
+        passed=ok,
+        note="finite q99 and the MLP spectral bound hold by construction (sanity checks); the test "
+        "is the stability of q99",
+    )
     return card.table()
 
 
@@ -529,31 +758,70 @@ def percolation(card: Scorecard, perc: dict) -> pd.DataFrame:
     by_d: dict[int, list[float]] = {}
     for r in sorted(perc["slices"], key=lambda r: r["d"]):
         by_d.setdefault(int(r["d"]), []).append(r["connection"])
-    net = {d: float(np.mean(c)) for d, c in by_d.items()}  # mean connection per dimension (the evidence's mean)
+    net = {
+        d: float(np.mean(c)) for d, c in by_d.items()
+    }  # mean connection per dimension (the evidence's mean)
     for i, d in enumerate(v.index):
         if d in (2, 3):
             lit = float(v.loc[d, "literature"])
-            _record(card, f"PERC-{d}D", f"The simulation reproduces the {d}-D site-percolation threshold within ±0.02",
-                        f"{v.loc[d, 'literature']:.4f} (literature)", f"{v.loc[d, 'median']:.4f} (side {v.loc[d, 'side']})",
-                        passed=threshold_reproduced(v.loc[d, "median"], v.loc[d, "literature"]),
-                        ci="of |median − literature| (the deviation), fields resampled",
-                        evidence=certainty.evidence(thresholds[i], within_tol, lambda t, lit=lit: abs(float(np.median(t)) - lit),
-                                                    threshold=PC_TOL))
-    _record(card, "PERC-dim", "The spanning threshold decreases with dimension (toward 1/(2d))", "p_c: 0.593, 0.312, 0.197, 0.141, 0.109",
-                ", ".join(f"{m:.3f}" for m in v["median"]), passed=strictly_decreasing(v["median"].tolist()),
-                ci="of the largest step between the medians of consecutive dimensions (< 0: decreasing), "
-                "fields resampled per dimension",
-                evidence=group_evidence(thresholds, lambda *s: largest_step([np.median(x) for x in s]),
-                                             steps_down, threshold=0.0))
-    last_minus_first = "of the difference of the means highest − lowest d, {} resampled per dimension"
-    _record(card, "P1.7-7a", "At a fixed open fraction, two random open sites are more often connected in higher d (i.i.d.)",
-                "Conjecture 5.1 (geometric effect)", ", ".join(f"d={d}: {m:.3f}" for d, m in zip(iid["d"], iid["mean"])),
-                passed=grows(iid["mean"].tolist()), ci=last_minus_first.format("lattices"),
-                evidence=group_evidence([iid_trials[-1], iid_trials[0]], _mean_difference, _positive, threshold=0.0))
-    _record(card, "P1.7-7b", "The same on the low-loss set of an untrained ResNet-18 on random input-space slices",
-                "Conjecture 5.1 (present in untrained models)", ", ".join(f"d={d}: {m:.3f}" for d, m in net.items()),
-                passed=grows(list(net.values())), ci=last_minus_first.format("slices"),
-                evidence=group_evidence([by_d[max(by_d)], by_d[min(by_d)]], _mean_difference, _positive, threshold=0.0))
+            _record(
+                card,
+                f"PERC-{d}D",
+                f"The simulation reproduces the {d}-D site-percolation threshold within ±0.02",
+                f"{v.loc[d, 'literature']:.4f} (literature)",
+                f"{v.loc[d, 'median']:.4f} (side {v.loc[d, 'side']})",
+                passed=threshold_reproduced(v.loc[d, "median"], v.loc[d, "literature"]),
+                ci="of |median − literature| (the deviation), fields resampled",
+                evidence=certainty.evidence(
+                    thresholds[i],
+                    within_tol,
+                    lambda t, lit=lit: abs(float(np.median(t)) - lit),
+                    threshold=PC_TOL,
+                ),
+            )
+    _record(
+        card,
+        "PERC-dim",
+        "The spanning threshold decreases with dimension (toward 1/(2d))",
+        "p_c: 0.593, 0.312, 0.197, 0.141, 0.109",
+        ", ".join(f"{m:.3f}" for m in v["median"]),
+        passed=strictly_decreasing(v["median"].tolist()),
+        ci="of the largest step between the medians of consecutive dimensions (< 0: decreasing), "
+        "fields resampled per dimension",
+        evidence=group_evidence(
+            thresholds,
+            lambda *s: largest_step([np.median(x) for x in s]),
+            steps_down,
+            threshold=0.0,
+        ),
+    )
+    last_minus_first = (
+        "of the difference of the means highest − lowest d, {} resampled per dimension"
+    )
+    _record(
+        card,
+        "P1.7-7a",
+        "At a fixed open fraction, two random open sites are more often connected in higher d (i.i.d.)",
+        "Conjecture 5.1 (geometric effect)",
+        ", ".join(f"d={d}: {m:.3f}" for d, m in zip(iid["d"], iid["mean"])),
+        passed=grows(iid["mean"].tolist()),
+        ci=last_minus_first.format("lattices"),
+        evidence=group_evidence(
+            [iid_trials[-1], iid_trials[0]], _mean_difference, _positive, threshold=0.0
+        ),
+    )
+    _record(
+        card,
+        "P1.7-7b",
+        "The same on the low-loss set of an untrained ResNet-18 on random input-space slices",
+        "Conjecture 5.1 (present in untrained models)",
+        ", ".join(f"d={d}: {m:.3f}" for d, m in net.items()),
+        passed=grows(list(net.values())),
+        ci=last_minus_first.format("slices"),
+        evidence=group_evidence(
+            [by_d[max(by_d)], by_d[min(by_d)]], _mean_difference, _positive, threshold=0.0
+        ),
+    )
     return card.table()
 
 
@@ -567,51 +835,112 @@ def detection(card: Scorecard, det: dict, baseline: bool = True) -> pd.DataFrame
     for adv, label in (("pgd", "PGD (ε = 16/255)"), ("inputopt", "input-optimization")):
         b, s = auc.get(f"barrier:{adv}"), auc.get(f"softmax:{adv}")
         if b is None:
-            card.record(f"DET-{adv}", f"Barrier score detects {label} adversarials", "potential (abstract)", "no adversarials", passed=None)
+            card.record(
+                f"DET-{adv}",
+                f"Barrier score detects {label} adversarials",
+                "potential (abstract)",
+                "no adversarials",
+                passed=None,
+            )
             continue
         r = det["roc"][f"barrier:{adv}"]
-        scores = [np.stack([np.asarray(det["scores"][name][d], dtype=np.float64) for d in ("barrier", "softmax")], 1)
-                  for name in ("clean", adv)]
-        _record(card, f"DET-{adv}-a", f"The barrier score separates clean inputs from {label} adversarials better than chance "
-                    "(AUC > 0.5, one-sided Mann-Whitney p < 0.05)", "'potential for adversarial detection' (no numbers)",
-                    f"AUC {b:.3f}, p = {r['p_value']:.3g} ({r['n_clean']} clean vs {r['n_adv']} adversarial)",
-                    passed=better_than_chance(b, r["p_value"]),
-                    ci="of the one-sided p (1 when AUC ≤ 0.5), clean and adversarial inputs resampled separately",
-                    evidence=group_evidence(scores, _detector_chance_p, significant, threshold=P_LEVEL,
-                                                 observed=chance_p(b, r["p_value"])))
+        scores = [
+            np.stack(
+                [
+                    np.asarray(det["scores"][name][d], dtype=np.float64)
+                    for d in ("barrier", "softmax")
+                ],
+                1,
+            )
+            for name in ("clean", adv)
+        ]
+        _record(
+            card,
+            f"DET-{adv}-a",
+            f"The barrier score separates clean inputs from {label} adversarials better than chance "
+            "(AUC > 0.5, one-sided Mann-Whitney p < 0.05)",
+            "'potential for adversarial detection' (no numbers)",
+            f"AUC {b:.3f}, p = {r['p_value']:.3g} ({r['n_clean']} clean vs {r['n_adv']} adversarial)",
+            passed=better_than_chance(b, r["p_value"]),
+            ci="of the one-sided p (1 when AUC ≤ 0.5), clean and adversarial inputs resampled separately",
+            evidence=group_evidence(
+                scores,
+                _detector_chance_p,
+                significant,
+                threshold=P_LEVEL,
+                observed=chance_p(b, r["p_value"]),
+            ),
+        )
         if not baseline:
             continue
-        _record(card, f"DET-{adv}-b", "… and better than the max-softmax baseline", "not stated", f"AUC {b:.3f} vs baseline {s:.3f}",
-                    passed=exceeds(b, s), ci="of the difference of the AUCs barrier − max-softmax, on the same inputs",
-                    evidence=group_evidence(scores, _auc_difference, _positive, threshold=0.0, observed=b - s))
+        _record(
+            card,
+            f"DET-{adv}-b",
+            "… and better than the max-softmax baseline",
+            "not stated",
+            f"AUC {b:.3f} vs baseline {s:.3f}",
+            passed=exceeds(b, s),
+            ci="of the difference of the AUCs barrier − max-softmax, on the same inputs",
+            evidence=group_evidence(
+                scores, _auc_difference, _positive, threshold=0.0, observed=b - s
+            ),
+        )
     return card.table()
 
 
 # --- the real network's sections (inputspace.real.modes) -----------------------------------------
 
-def _barrier_rows(card: Scorecard, cid: str, what: str, gap: np.ndarray, l_a: np.ndarray, l_c: np.ndarray,
-                  typical: bool, absolute: bool = True) -> None:
+
+def _barrier_rows(
+    card: Scorecard,
+    cid: str,
+    what: str,
+    gap: np.ndarray,
+    l_a: np.ndarray,
+    l_c: np.ndarray,
+    typical: bool,
+    absolute: bool = True,
+) -> None:
     """A barrier claim on pairs, with the absolute δ (``cid``; unless ``absolute`` is False) and the
     loss-relative one (``cid-rel``): on one pair "a barrier exists" (a single example), on several
     "most pairs have one" (> 0.5)."""
     relative = np.array([relative_delta(float(a), float(c)) for a, c in zip(l_a, l_c)])
-    readings = (("", np.full(len(gap), DELTA), "δ", f"δ = {DELTA:g}", ""),
-                ("-rel", relative, "δ · max(L_A, L_C)", f"δ · max(L_A, L_C) = {relative.min():.2g}…{relative.max():.2g}",
-                 "loss-relative δ, added 2026-12-07 (fidelity audit): δ = 0.001 is an absolute CE"))
-    for suffix, bars, name, shown, note in readings[0 if absolute else 1:]:
+    readings = (
+        ("", np.full(len(gap), DELTA), "δ", f"δ = {DELTA:g}", ""),
+        (
+            "-rel",
+            relative,
+            "δ · max(L_A, L_C)",
+            f"δ · max(L_A, L_C) = {relative.min():.2g}…{relative.max():.2g}",
+            "loss-relative δ, added 2026-12-07 (fidelity audit): δ = 0.001 is an absolute CE",
+        ),
+    )
+    for suffix, bars, name, shown, note in readings[0 if absolute else 1 :]:
         ok = [barrier_exists(float(g), float(b)) for g, b in zip(gap, bars)]
         if typical:
             frac = float(np.mean(ok))
-            card.record(cid + suffix, f"Barriers are typical: most {what} have a linear-path barrier (gap > {name})",
-                        "barriers between modes (Fig 1)",
-                        f"{frac:.0%} of {len(ok)} pairs (gaps {', '.join(f'{g:.2g}' for g in gap)}; {shown})",
-                        passed=most(frac), note=note, evidence=_fraction_evidence(ok, most, MOST))
+            card.record(
+                cid + suffix,
+                f"Barriers are typical: most {what} have a linear-path barrier (gap > {name})",
+                "barriers between modes (Fig 1)",
+                f"{frac:.0%} of {len(ok)} pairs (gaps {', '.join(f'{g:.2g}' for g in gap)}; {shown})",
+                passed=most(frac),
+                note=note,
+                evidence=_fraction_evidence(ok, most, MOST),
+            )
         else:
             bar = float(bars[0])
-            card.record(cid + suffix, f"A loss barrier exists on the linear path between {what} (gap > {name})",
-                        "qualitative (Fig 1)", f"gap {float(gap[0]):.3g} (L_A {float(l_a[0]):.2g}, L_C {float(l_c[0]):.2g}; {shown})",
-                        passed=ok[0], note=note,
-                        evidence=certainty.single_example(float(gap[0]), lambda g, bar=bar: barrier_exists(g, bar), bar))
+            card.record(
+                cid + suffix,
+                f"A loss barrier exists on the linear path between {what} (gap > {name})",
+                "qualitative (Fig 1)",
+                f"gap {float(gap[0]):.3g} (L_A {float(l_a[0]):.2g}, L_C {float(l_c[0]):.2g}; {shown})",
+                passed=ok[0],
+                note=note,
+                evidence=certainty.single_example(
+                    float(gap[0]), lambda g, bar=bar: barrier_exists(g, bar), bar
+                ),
+            )
 
 
 def same_class(card: Scorecard, paths: dict) -> pd.DataFrame:
@@ -621,15 +950,35 @@ def same_class(card: Scorecard, paths: dict) -> pd.DataFrame:
     kinds = np.asarray(paths["kind"])
     gap, l_a, l_c = (np.asarray(paths[k], dtype=float) for k in ("gap", "L_A", "L_C"))
     synthetic = kinds == "photo-synthetic"
-    _barrier_rows(card, "P1.7-1b", "photo ↔ synthetic-mode pairs of a class", gap[synthetic], l_a[synthetic],
-                  l_c[synthetic], typical=True)
+    _barrier_rows(
+        card,
+        "P1.7-1b",
+        "photo ↔ synthetic-mode pairs of a class",
+        gap[synthetic],
+        l_a[synthetic],
+        l_c[synthetic],
+        typical=True,
+    )
     stereo = kinds == "stereo pair"
     if stereo.any():
-        _barrier_rows(card, "P1.7-1a-stereo", "the two views of the motorcycle stereo pair (one class)", gap[stereo],
-                      l_a[stereo], l_c[stereo], typical=False)
+        _barrier_rows(
+            card,
+            "P1.7-1a-stereo",
+            "the two views of the motorcycle stereo pair (one class)",
+            gap[stereo],
+            l_a[stereo],
+            l_c[stereo],
+            typical=False,
+        )
     else:
-        card.record("P1.7-1a-stereo", "A loss barrier exists on the linear path between the two views of the motorcycle "
-                    "stereo pair", "qualitative (Fig 1)", "the views do not share an accepted top-1 class", passed=None)
+        card.record(
+            "P1.7-1a-stereo",
+            "A loss barrier exists on the linear path between the two views of the motorcycle "
+            "stereo pair",
+            "qualitative (Fig 1)",
+            "the views do not share an accepted top-1 class",
+            passed=None,
+        )
     return card.table()
 
 
@@ -640,17 +989,26 @@ def adversarial_modes(card: Scorecard, adv: dict, cfg: Config) -> pd.DataFrame:
     ce_a, ce = np.asarray(adv["ce_A"], dtype=float), np.asarray(adv["ce"], dtype=float)
     reached, all_reached = fraction_reached(ce_a.tolist(), ce.tolist())
     success = float(np.asarray(adv["success"], dtype=float).mean())
-    card.record("P1.9-4b", "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
-                "Fig 4 (K′ 'as good a mode as A')",
-                f"{reached:.0%} of {len(ce)} attacks within {cfg.real_attack_iters} iterations; "
-                f"{success:.0%} predicted as their target", passed=all_reached,
-                evidence=_fraction_evidence((ce <= ce_a).tolist(), every, 1.0))
+    card.record(
+        "P1.9-4b",
+        "With early stopping at CE(A), every adversarial K′ reaches CE(K′) ≤ CE(A)",
+        "Fig 4 (K′ 'as good a mode as A')",
+        f"{reached:.0%} of {len(ce)} attacks within {cfg.real_attack_iters} iterations; "
+        f"{success:.0%} predicted as their target",
+        passed=all_reached,
+        evidence=_fraction_evidence((ce <= ce_a).tolist(), every, 1.0),
+    )
     a_gap = np.asarray(adv["adversarial"]["gap"], dtype=float)
     w_gap = np.asarray(adv["same_class"]["gap"], dtype=float)
-    _record(card, "P1.7-4d", "Adversarial pairs have a higher median barrier gap than same-class pairs (Fig 6)",
-            "adversarial > within (values not available)",
-            f"median {np.median(a_gap):.3g} ({len(a_gap)} A → K′) vs {np.median(w_gap):.3g} ({len(w_gap)} same-class), "
-            f"{cfg.real_adv_points} points per path", passed=exceeds(float(np.median(a_gap)), float(np.median(w_gap))),
-            ci="of the difference of the medians adversarial − same-class, pairs resampled per kind",
-            evidence=group_evidence([a_gap, w_gap], _median_difference, _positive, threshold=0.0))
+    _record(
+        card,
+        "P1.7-4d",
+        "Adversarial pairs have a higher median barrier gap than same-class pairs (Fig 6)",
+        "adversarial > within (values not available)",
+        f"median {np.median(a_gap):.3g} ({len(a_gap)} A → K′) vs {np.median(w_gap):.3g} ({len(w_gap)} same-class), "
+        f"{cfg.real_adv_points} points per path",
+        passed=exceeds(float(np.median(a_gap)), float(np.median(w_gap))),
+        ci="of the difference of the medians adversarial − same-class, pairs resampled per kind",
+        evidence=group_evidence([a_gap, w_gap], _median_difference, _positive, threshold=0.0),
+    )
     return card.table()

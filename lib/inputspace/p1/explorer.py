@@ -8,6 +8,7 @@ executes every code path except the button callbacks' user clicks; that first vi
 the path and the images at α = 0.5) is saved as ``figures/p1-fig03-explorer.png``
 (:func:`inputspace.plotting.static_view`).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -25,8 +26,15 @@ from .space import OptSpace, num_classes, trained_space
 class BarrierExplorer:
     """State and callbacks of the explorer; :attr:`children` are the ipywidgets to display in a box."""
 
-    def __init__(self, sp: OptSpace, inputs: dict[str, torch.Tensor], cls: int, n_points: int = 100,
-                 bypass_iters: int = 64, num_classes: int = 10) -> None:
+    def __init__(
+        self,
+        sp: OptSpace,
+        inputs: dict[str, torch.Tensor],
+        cls: int,
+        n_points: int = 100,
+        bypass_iters: int = 64,
+        num_classes: int = 10,
+    ) -> None:
         import ipywidgets as w
 
         self.sp, self.inputs, self.n_points = sp, inputs, n_points
@@ -35,18 +43,29 @@ class BarrierExplorer:
         self.first = w.Dropdown(options=names, value=names[0], description="input 1")
         self.second = w.Dropdown(options=names, value=names[1], description="input 2")
         self.cls = w.Dropdown(options=list(range(num_classes)), value=cls, description="class")
-        self.iters = w.IntSlider(value=bypass_iters, min=8, max=1024, step=8, description="bypass it.")
+        self.iters = w.IntSlider(
+            value=bypass_iters, min=8, max=1024, step=8, description="bypass it."
+        )
         self.alpha = w.FloatSlider(value=0.5, min=0, max=1, step=0.01, description="α")
-        path_btn, bypass_btn = w.Button(description="loss along path"), w.Button(description="run bypass")
+        path_btn, bypass_btn = (
+            w.Button(description="loss along path"),
+            w.Button(description="run bypass"),
+        )
         self.plot_out, self.img_out = w.Output(), w.Output()
         # the numbers as text, in widget state (not printed into an Output: see p2.explorer.lst_paths)
         self.plot_text, self.img_text = w.Label(), w.Label()
         path_btn.on_click(lambda _: self.compute_path())
         bypass_btn.on_click(lambda _: self.run_bypass())
         self.alpha.observe(lambda _: self.browse(), names="value")
-        self.children = [w.HBox([self.first, self.second, self.cls]),
-                         w.HBox([path_btn, self.iters, bypass_btn]), self.plot_text, self.plot_out,
-                         self.alpha, self.img_text, self.img_out]
+        self.children = [
+            w.HBox([self.first, self.second, self.cls]),
+            w.HBox([path_btn, self.iters, bypass_btn]),
+            self.plot_text,
+            self.plot_out,
+            self.alpha,
+            self.img_text,
+            self.img_out,
+        ]
         self.compute_path()
 
     def _ends(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -67,10 +86,17 @@ class BarrierExplorer:
         """Bypass the max-loss point (companion variant) and evaluate A -> B' -> C."""
         a, c, y = self._ends()
         b = conn.path_points(a, c, self.alphas[self.bar.index])[:, 0]
-        res = conn.bypass(self.sp.model, a, c, b, y, iterations=self.iters.value, bounds=self.sp.bounds)
+        res = conn.bypass(
+            self.sp.model, a, c, b, y, iterations=self.iters.value, bounds=self.sp.bounds
+        )
         self.b_prime = res.b_prime
-        _, self.secondary = conn.path_losses(self.sp.model, torch.cat([a, res.b_prime]),
-                                             torch.cat([res.b_prime, c]), torch.cat([y, y]), self.n_points // 2)
+        _, self.secondary = conn.path_losses(
+            self.sp.model,
+            torch.cat([a, res.b_prime]),
+            torch.cat([res.b_prime, c]),
+            torch.cat([y, y]),
+            self.n_points // 2,
+        )
         self.draw()
 
     def draw(self) -> None:
@@ -89,7 +115,9 @@ class BarrierExplorer:
             title = f"barrier max {float(self.bar.height[0]):.3g}, gap {float(self.bar.gap[0]):.3g}"
             ax.set_title(title)
             ax.legend(fontsize=8)
-            self.plot_text.value = f"{self.first.value} → {self.second.value}, class {self.cls.value}: {title}"
+            self.plot_text.value = (
+                f"{self.first.value} → {self.second.value}, class {self.cls.value}: {title}"
+            )
             display(fig)
             plt.close(fig)
             self.figures["path"] = fig
@@ -101,7 +129,11 @@ class BarrierExplorer:
         al, a_b = self.alpha.value, float(self.bar.alpha[0])
         shown = [("linear", (1 - al) * a + al * c)]
         if self.b_prime is not None:
-            p = a + (al / a_b) * (self.b_prime - a) if al <= a_b else self.b_prime + (al - a_b) / (1 - a_b) * (c - self.b_prime)
+            p = (
+                a + (al / a_b) * (self.b_prime - a)
+                if al <= a_b
+                else self.b_prime + (al - a_b) / (1 - a_b) * (c - self.b_prime)
+            )
             shown.append(("A → B′ → C", p))
         with self.img_out:
             clear_output(wait=True)
@@ -122,6 +154,12 @@ def fig03(cfg: Config, cls: int, bypass_iters: int = 64):
     """p1-fig03's explorer widget for the notebook's trained model and the cached candidate inputs
     of :func:`inputspace.p1.barriers.explorer_inputs` (``explorer_points`` points per path); its
     first view saved (:func:`inputspace.plotting.explorer_box`)."""
-    ex = BarrierExplorer(trained_space(cfg), explorer_inputs(cfg, cls), cls, n_points=cfg.explorer_points,
-                         bypass_iters=bypass_iters, num_classes=num_classes(cfg))
+    ex = BarrierExplorer(
+        trained_space(cfg),
+        explorer_inputs(cfg, cls),
+        cls,
+        n_points=cfg.explorer_points,
+        bypass_iters=bypass_iters,
+        num_classes=num_classes(cfg),
+    )
     return explorer_box(ex.children, [ex.figures["path"], ex.figures["images"]], cfg)

@@ -1,5 +1,6 @@
 """P1 figures (each function returns a matplotlib Figure), named after their notebook: ``fig01`` …
 ``fig07``, ``fig10`` and ``lipschitz`` (Lemma C.1), ``percolation`` (Conjecture 5.1), ``detection``."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -46,13 +47,21 @@ def fig01(demo: dict, variant: str = "companion") -> plt.Figure:
     fig = plt.figure(figsize=(10, 5.6))
     gs = fig.add_gridspec(2, 5, height_ratios=[1, 1.25])
     cls = demo["class"]
-    for i, (img, t) in enumerate(((demo["A"], f"A (CE {demo['primary'][0]:.1e})"),
-                                  (demo["B"], f"B (CE {demo['height']:.2g})"),
-                                  (v["b_prime"], f"B′ (CE {v['ce']:.1e})"),
-                                  (demo["C"], f"C (CE {demo['primary'][-1]:.1e})"))):
+    for i, (img, t) in enumerate(
+        (
+            (demo["A"], f"A (CE {demo['primary'][0]:.1e})"),
+            (demo["B"], f"B (CE {demo['height']:.2g})"),
+            (v["b_prime"], f"B′ (CE {v['ce']:.1e})"),
+            (demo["C"], f"C (CE {demo['primary'][-1]:.1e})"),
+        )
+    ):
         show(fig.add_subplot(gs[0, i]), img, t)
-    show(fig.add_subplot(gs[0, 4]), (v["b_prime"] - demo["B"]).abs(),
-         f"|B′ − B| normalized\n(max = {100 * v['rel_linf']:.1f} % of max |B|)", normalize=True)
+    show(
+        fig.add_subplot(gs[0, 4]),
+        (v["b_prime"] - demo["B"]).abs(),
+        f"|B′ − B| normalized\n(max = {100 * v['rel_linf']:.1f} % of max |B|)",
+        normalize=True,
+    )
     ax = fig.add_subplot(gs[1, :3])
     ax.plot(demo["alphas"], demo["primary"], color=BLUE)
     ax.axvline(demo["alpha_b"], color="grey", ls=":")
@@ -77,7 +86,9 @@ def fig02(demo: dict, delta: float, variant: str = "companion") -> plt.Figure:
     ax1.set_title("Primary A → C")
     ax2.plot(np.linspace(0, a_b, sec.shape[1]), sec[0], color=GREEN, label="A → B′")
     ax2.plot(np.linspace(a_b, 1, sec.shape[1]), sec[1], color=RED, label="B′ → C")
-    ax2.axhline(level + delta, color="grey", ls="--", lw=1, label=f"max(L_A, L_C) + δ (δ = {delta:g})")
+    ax2.axhline(
+        level + delta, color="grey", ls="--", lw=1, label=f"max(L_A, L_C) + δ (δ = {delta:g})"
+    )
     ax2.set_title(f"Bypassed A → B′ → C (secondary excess {v['secondary_excess']:.2g})")
     ax2.legend(fontsize=8)
     for ax in (ax1, ax2):
@@ -104,11 +115,22 @@ def fig03(strips: dict, cls: int) -> plt.Figure:
             s.set_visible(True)
             s.set_edgecolor(BLUE)
             s.set_linewidth(3)
-    fig.suptitle("Images along the bypassed path (dashed box) and the linear path; B′ / B boxed in blue")
+    fig.suptitle(
+        "Images along the bypassed path (dashed box) and the linear path; B′ / B boxed in blue"
+    )
     fig.tight_layout(rect=(0.01, 0, 1, 0.93), h_pad=3.5)
     box = axes[0, 0].get_position().union([ax.get_position() for ax in axes[0]])
-    fig.add_artist(Rectangle((box.x0 - 0.025, box.y0 - 0.01), box.width + 0.035, box.height + 0.12,
-                             transform=fig.transFigure, fill=False, ls="--", lw=1.2))
+    fig.add_artist(
+        Rectangle(
+            (box.x0 - 0.025, box.y0 - 0.01),
+            box.width + 0.035,
+            box.height + 0.12,
+            transform=fig.transFigure,
+            fill=False,
+            ls="--",
+            lw=1.2,
+        )
+    )
     return fig
 
 
@@ -119,27 +141,50 @@ def fig04(att: dict) -> plt.Figure:
 
     def lab(i):
         return f"pred {int(p[i].argmax())} (p={float(p[i].max()):.3f})"
+
     show(axes[0], att["A"], f"A: real mode of {att['target']}\n{lab(0)}")
     show(axes[1], att["K"], f"K: source, class {att['source']}\n{lab(1)}")
-    show(axes[2], att["pattern"], f"pattern K′ − K (normalized)\nmax |·| = {float(att['pattern'].abs().max()):.3f}",
-         normalize=True)
+    show(
+        axes[2],
+        att["pattern"],
+        f"pattern K′ − K (normalized)\nmax |·| = {float(att['pattern'].abs().max()):.3f}",
+        normalize=True,
+    )
     show(axes[3], att["K_adv"], f"K′: adversarial\n{lab(2)}")
-    fig.suptitle(f"Targeted input-optimization attack {att['source']} → {att['target']}: "
-                 f"CE(K′) = {att['ce_K_adv']:.2e}, CE(A) = {att['ce_A']:.2e}")
+    fig.suptitle(
+        f"Targeted input-optimization attack {att['source']} → {att['target']}: "
+        f"CE(K′) = {att['ce_K_adv']:.2e}, CE(A) = {att['ce_A']:.2e}"
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
 
 
-def _rounds_axes(ax, curves: list[torch.Tensor], node_alphas: list[torch.Tensor], delta: float,
-                level: float, logy: bool = True, start: int = 0) -> None:
+def _rounds_axes(
+    ax,
+    curves: list[torch.Tensor],
+    node_alphas: list[torch.Tensor],
+    delta: float,
+    level: float,
+    logy: bool = True,
+    start: int = 0,
+) -> None:
     """Loss along every round's piecewise-linear path (x = normalized path length); the first
     curve is round ``start`` (0 = primary)."""
     colors = (BLUE, GREEN, ORANGE, PALETTE[4], PALETTE[5])
     for r, (cv, na) in enumerate(zip(curves, node_alphas), start=start):
         for j in range(len(cv)):
             x = np.linspace(float(na[j]), float(na[j + 1]), cv.shape[1])
-            ax.plot(x, cv[j].numpy(), color=colors[r % len(colors)], lw=1.3,
-                    label=(["primary", "after 1 bypass", "after 2", "after 3", "after 4"][r] if j == 0 else None))
+            ax.plot(
+                x,
+                cv[j].numpy(),
+                color=colors[r % len(colors)],
+                lw=1.3,
+                label=(
+                    ["primary", "after 1 bypass", "after 2", "after 3", "after 4"][r]
+                    if j == 0
+                    else None
+                ),
+            )
     ax.axhline(level + delta, color="grey", ls="--", lw=1, label="endpoint level + δ")
     if logy:
         ax.set_yscale("log")
@@ -157,7 +202,9 @@ def fig05(paths: dict) -> plt.Figure:
     c0 = paths["curves"][0][0]
     level = max(float(c0[0]), float(c0[-1]))
     ax = fig.add_subplot(gs[1])
-    _rounds_axes(ax, paths["curves"][:1], paths["nodes_alpha"][:1], paths["delta"], level, logy=False)
+    _rounds_axes(
+        ax, paths["curves"][:1], paths["nodes_alpha"][:1], paths["delta"], level, logy=False
+    )
     ax.set_title("Primary barrier A → K′")
     ax = fig.add_subplot(gs[2])
     _rounds_axes(ax, paths["curves"][1:], paths["nodes_alpha"][1:], paths["delta"], level, start=1)
@@ -197,7 +244,9 @@ def fig07(res: dict) -> plt.Figure:
     """Fig 7: untrained network, primary / secondary / tertiary loss curves and the FVO inputs."""
     fig = plt.figure(figsize=(13, 3.6))
     gs = fig.add_gridspec(1, 5, width_ratios=[0.7, 0.7, 2, 2, 2])
-    show(fig.add_subplot(gs[0]), res["A"], f"A (FVO, TV)\nCE {res['fvo_ce'][0]:.1e}", normalize=True)
+    show(
+        fig.add_subplot(gs[0]), res["A"], f"A (FVO, TV)\nCE {res['fvo_ce'][0]:.1e}", normalize=True
+    )
     show(fig.add_subplot(gs[1]), res["C"], f"C (FVO)\nCE {res['fvo_ce'][1]:.1e}", normalize=True)
     names = ("Primary", "Secondary", "Tertiary")
     for r, rd in enumerate(res["rounds"][:3]):
@@ -205,8 +254,12 @@ def fig07(res: dict) -> plt.Figure:
         cv = rd["curves"]
         k = len(cv)
         for j in range(k):
-            ax.plot(np.linspace(j / k, (j + 1) / k, cv.shape[1]), cv[j].numpy(), lw=1.5,
-                    color=(BLUE, GREEN, RED, ORANGE)[j % 4])
+            ax.plot(
+                np.linspace(j / k, (j + 1) / k, cv.shape[1]),
+                cv[j].numpy(),
+                lw=1.5,
+                color=(BLUE, GREEN, RED, ORANGE)[j % 4],
+            )
         ax.axhline(float(cv.max()), color="k", ls="--", lw=0.8, label=f"max {float(cv.max()):.2e}")
         ax.set_title(f"{names[r]} loss curve ({k} segment{'s' * (k > 1)})")
         ax.set_xlabel("segment position (equal width per segment)")
@@ -217,6 +270,7 @@ def fig07(res: dict) -> plt.Figure:
 
 
 # --- p1-fig10 and the theory / detection notebooks ----------------------------------------
+
 
 def fig10(evo: dict) -> plt.Figure:
     """Fig 10: (i) one FVO pair on the untrained network; (ii) mean ± std primary curves at
@@ -276,8 +330,11 @@ def lipschitz(rows: list[dict]) -> plt.Figure:
         ax.set_xlabel("depth (hidden layers)")
     np.atleast_1d(axes)[0].set_ylabel("‖f(x+Δx) − f(x)‖ / ‖Δx‖")
     np.atleast_1d(axes)[0].legend(fontsize=6)
-    fig.suptitle("Lipschitz ratio at initialization: q99 (solid), median (dotted), spectral bound (dashed); "
-                 "★ untrained ResNet-18 (plotted at depth 18)", y=0.99)
+    fig.suptitle(
+        "Lipschitz ratio at initialization: q99 (solid), median (dotted), spectral bound (dashed); "
+        "★ untrained ResNet-18 (plotted at depth 18)",
+        y=0.99,
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
 
@@ -286,20 +343,47 @@ def percolation(res: dict, fraction: float) -> plt.Figure:
     """Thresholds vs literature; connection probability vs d (i.i.d. and network slices)."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
     v = pd.DataFrame(res["validation"])
-    ax1.errorbar(v["d"], v["median"], yerr=[v["median"] - v["q25"], v["q75"] - v["median"]], marker="o",
-                 color=BLUE, capsize=3, label="simulated (median, IQR)")
+    ax1.errorbar(
+        v["d"],
+        v["median"],
+        yerr=[v["median"] - v["q25"], v["q75"] - v["median"]],
+        marker="o",
+        color=BLUE,
+        capsize=3,
+        label="simulated (median, IQR)",
+    )
     ax1.plot(v["d"], v["literature"], "x--", color="k", label="literature p_c")
     ax1.plot(v["d"], 1 / (2 * v["d"]), ":", color="grey", label="1/(2d)")
     ax1.set_xlabel("lattice dimension d")
     ax1.set_ylabel("spanning threshold")
     ax1.set_title("Site percolation: validation")
     ax1.legend(fontsize=8)
-    iid, iis, sl = pd.DataFrame(res["iid"]), pd.DataFrame(res["iid_slices"]), pd.DataFrame(res["slices"])
-    ax2.errorbar(iid["d"], iid["mean"], yerr=iid["std"], marker="o", color=BLUE, capsize=3,
-                 label=f"i.i.d. lattice (~{int(iid['side'].iloc[0]) ** int(iid['d'].iloc[0])} sites)")
-    ax2.errorbar(iis["d"], iis["mean"], yerr=iis["std"], marker="s", color=GREEN, capsize=3,
-                 label="i.i.d., slice lattices")
-    ax2.scatter(sl["d"], sl["connection"], color=RED, marker="*", s=50, label="untrained ResNet-18 slices")
+    iid, iis, sl = (
+        pd.DataFrame(res["iid"]),
+        pd.DataFrame(res["iid_slices"]),
+        pd.DataFrame(res["slices"]),
+    )
+    ax2.errorbar(
+        iid["d"],
+        iid["mean"],
+        yerr=iid["std"],
+        marker="o",
+        color=BLUE,
+        capsize=3,
+        label=f"i.i.d. lattice (~{int(iid['side'].iloc[0]) ** int(iid['d'].iloc[0])} sites)",
+    )
+    ax2.errorbar(
+        iis["d"],
+        iis["mean"],
+        yerr=iis["std"],
+        marker="s",
+        color=GREEN,
+        capsize=3,
+        label="i.i.d., slice lattices",
+    )
+    ax2.scatter(
+        sl["d"], sl["connection"], color=RED, marker="*", s=50, label="untrained ResNet-18 slices"
+    )
     g = sl.groupby("d")["connection"].mean()
     ax2.plot(g.index, g.values, color=RED, lw=1)
     ax2.set_xlabel("dimension d")

@@ -8,6 +8,7 @@ ResNet-18 trained on scikit-learn digits stands for the paper's GoogLeNet on Ima
 is one of the ``k`` lowest-loss held-out images among the first ``3k`` of a class (companion
 ``prepare_imagenet_tensors``; knob ``mode_pool``: the factor 3).
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,16 +30,19 @@ class OptSpace:
     """A classifier seen in the coordinates where paths and optimization happen."""
 
     model: nn.Module
-    encode: Callable[[torch.Tensor], torch.Tensor]    # pixels -> coordinates
-    decode: Callable[[torch.Tensor], torch.Tensor]    # coordinates -> pixels
+    encode: Callable[[torch.Tensor], torch.Tensor]  # pixels -> coordinates
+    decode: Callable[[torch.Tensor], torch.Tensor]  # coordinates -> pixels
     bounds: tuple[torch.Tensor, torch.Tensor] | None  # clamp box in coordinates, or None
-    pixel_model: nn.Module                              # the same classifier on [0, 1] pixels
+    pixel_model: nn.Module  # the same classifier on [0, 1] pixels
 
 
 def opt_space(wrapper: ModelWrapper, space: str = "normalized", clamp: bool = False) -> OptSpace:
     """:class:`OptSpace` of a pixel-space wrapper (``space``: normalized | pixel)."""
     if space == "pixel":
-        box = (torch.zeros(1, device=wrapper.mean.device), torch.ones(1, device=wrapper.mean.device))
+        box = (
+            torch.zeros(1, device=wrapper.mean.device),
+            torch.ones(1, device=wrapper.mean.device),
+        )
         return OptSpace(wrapper, lambda x: x, lambda z: z, box if clamp else None, wrapper)
     if space != "normalized":
         raise ValueError(f"unknown space {space!r}; valid: 'normalized', 'pixel'")
@@ -50,7 +54,9 @@ def trained_space(cfg: Config) -> OptSpace:
     """The notebook's trained classifier (zoo quick/smoke model, paper: pretrained ImageNet, or
     the local weights file ``checkpoint``)."""
     if cfg.profile == "paper":
-        wrapper = zoo.load_model(cfg.arch, "imagenet", "paper", device=cfg.device, checkpoint=cfg.checkpoint or None)
+        wrapper = zoo.load_model(
+            cfg.arch, "imagenet", "paper", device=cfg.device, checkpoint=cfg.checkpoint or None
+        )
     else:
         wrapper = zoo.load_model(cfg.arch, "digits", cfg.profile, device=cfg.device)
     return opt_space(wrapper, cfg.space, cfg.clamp)
@@ -89,7 +95,9 @@ def num_classes(cfg: Config) -> int:
     return 1000 if cfg.profile == "paper" else 10
 
 
-def modes(cfg: Config, sp: OptSpace, cls: int, k: int, split: str = "heldout") -> tuple[torch.Tensor, torch.Tensor]:
+def modes(
+    cfg: Config, sp: OptSpace, cls: int, k: int, split: str = "heldout"
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The ``k`` modes of a class in optimization coordinates, and their CE (ascending): the
     ``k`` lowest-loss of its first ``mode_pool · k`` images (companion: 3k)."""
     pool = sp.encode(class_images(cfg, cls, cfg.mode_pool * k, split))

@@ -4,6 +4,7 @@ initialization) and Conjecture 5.1 (geometric input-space connectivity, percolat
 Neither statement is available in full (the paper's text could not be read beyond its abstract
 and the captions of Figs 1-5); the tests here are ours and say so in their notebooks.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,12 +34,21 @@ def mlp(in_dim: int, width: int, depth: int, out_dim: int) -> nn.Sequential:
 
 def spectral_bound(net: nn.Sequential) -> float:
     """Global Lipschitz bound of a ReLU MLP: the product of its layers' spectral norms."""
-    return float(np.prod([torch.linalg.matrix_norm(m.weight, ord=2).item()
-                          for m in net if isinstance(m, nn.Linear)]))
+    return float(
+        np.prod(
+            [
+                torch.linalg.matrix_norm(m.weight, ord=2).item()
+                for m in net
+                if isinstance(m, nn.Linear)
+            ]
+        )
+    )
 
 
 @torch.no_grad()
-def lipschitz_ratios(model: nn.Module, x: torch.Tensor, eps: float, g: torch.Generator) -> torch.Tensor:
+def lipschitz_ratios(
+    model: nn.Module, x: torch.Tensor, eps: float, g: torch.Generator
+) -> torch.Tensor:
     """``||f(x + dx) - f(x)||_2 / ||dx||_2`` (logits) for random directions of norm ``eps``."""
     d = torch.randn(x.shape, generator=g).to(x.device)
     d = eps * d / d.flatten(1).norm(dim=1).view(-1, *[1] * (x.dim() - 1))
@@ -48,9 +58,15 @@ def lipschitz_ratios(model: nn.Module, x: torch.Tensor, eps: float, g: torch.Gen
 def _quantiles(r: torch.Tensor) -> dict:
     q = torch.quantile(r.double(), torch.tensor([0.5, 0.9, 0.99, 0.999], dtype=torch.float64))
     half = len(r) // 2
-    return {"q50": float(q[0]), "q90": float(q[1]), "q99": float(q[2]), "q999": float(q[3]),
-            "max": float(r.max()), "q99_half1": float(torch.quantile(r[:half].double(), 0.99)),
-            "q99_half2": float(torch.quantile(r[half:].double(), 0.99))}
+    return {
+        "q50": float(q[0]),
+        "q90": float(q[1]),
+        "q99": float(q[2]),
+        "q999": float(q[3]),
+        "max": float(r.max()),
+        "q99_half1": float(torch.quantile(r[:half].double(), 0.99)),
+        "q99_half2": float(torch.quantile(r[half:].double(), 0.99)),
+    }
 
 
 def lipschitz_study(cfg: Config) -> dict:
@@ -86,15 +102,34 @@ def _lipschitz_study(cfg: Config) -> dict:
             bound = spectral_bound(net)
             for eps in cfg.eps:
                 r = lipschitz_ratios(net, _sample_x(cfg, cfg.n_samples, g), eps, g)
-                rows.append({"model": "MLP", "width": width, "depth": depth, "eps": eps, "bound": bound, **_quantiles(r)})
+                rows.append(
+                    {
+                        "model": "MLP",
+                        "width": width,
+                        "depth": depth,
+                        "eps": eps,
+                        "bound": bound,
+                        **_quantiles(r),
+                    }
+                )
     cnn = untrained_model("resnet18", 10, 32, cfg.seed, cfg.zero_init_last, cfg.device)
     for eps in cfg.eps:
         r = lipschitz_ratios(cnn, _sample_x(cfg, cfg.cnn_samples, g), eps, g)
-        rows.append({"model": "ResNet-18", "width": 64, "depth": 18, "eps": eps, "bound": float("nan"), **_quantiles(r)})
+        rows.append(
+            {
+                "model": "ResNet-18",
+                "width": 64,
+                "depth": 18,
+                "eps": eps,
+                "bound": float("nan"),
+                **_quantiles(r),
+            }
+        )
     return {"rows": rows}
 
 
 # --- Conjecture 5.1 ----------------------------------------------------------------------------
+
 
 def percolation_study(cfg: Config) -> dict:
     """Thresholds, i.i.d. connection probability vs d, and the same on untrained-network slices."""
@@ -106,13 +141,23 @@ def _validation(cfg: Config, rng: np.random.Generator) -> tuple[list[dict], list
     rows, trials = [], []
     for d, side in zip(cfg.dims, cfg.validation_sides):
         s = percolation.threshold_samples(d, side, cfg.trials, rng)
-        rows.append({"d": d, "side": side, "median": float(np.median(s)), "q25": float(np.quantile(s, 0.25)),
-                     "q75": float(np.quantile(s, 0.75)), "literature": percolation.LITERATURE_PC.get(d, float("nan"))})
+        rows.append(
+            {
+                "d": d,
+                "side": side,
+                "median": float(np.median(s)),
+                "q25": float(np.quantile(s, 0.25)),
+                "q75": float(np.quantile(s, 0.75)),
+                "literature": percolation.LITERATURE_PC.get(d, float("nan")),
+            }
+        )
         trials.append(s.tolist())
     return rows, trials
 
 
-def _iid(cfg: Config, rng: np.random.Generator, dims, sites: int) -> tuple[list[dict], list[list[float]]]:
+def _iid(
+    cfg: Config, rng: np.random.Generator, dims, sites: int
+) -> tuple[list[dict], list[list[float]]]:
     """Per dimension: the i.i.d. connection probability's summary row and its per-lattice values."""
     rows, trials = [], []
     for d in dims:
@@ -136,8 +181,15 @@ def _slices(cfg: Config, g: torch.Generator) -> list[dict]:
             y = int(sp.model(center[None]).argmax())
             losses = percolation.slice_losses(sp.model, center, y, d, side, radius, g)
             mask = percolation.low_loss_mask(losses, cfg.open_fraction)
-            rows.append({"d": d, "side": side, "slice": s, "radius": radius,
-                         "connection": percolation.connection_probability(mask)})
+            rows.append(
+                {
+                    "d": d,
+                    "side": side,
+                    "slice": s,
+                    "radius": radius,
+                    "connection": percolation.connection_probability(mask),
+                }
+            )
     return rows
 
 
@@ -147,7 +199,15 @@ def _percolation_study(cfg: Config) -> dict:
     order."""
     rng = np.random.default_rng(cfg.seed)
     g = torch.Generator().manual_seed(cfg.seed)
-    (validation, thresholds), (iid, iid_trials) = _validation(cfg, rng), _iid(cfg, rng, cfg.dims, cfg.lattice_sites)
+    (validation, thresholds), (iid, iid_trials) = (
+        _validation(cfg, rng),
+        _iid(cfg, rng, cfg.dims, cfg.lattice_sites),
+    )
     iid_slices, slice_trials = _iid(cfg, rng, cfg.slice_dims, cfg.slice_sites)
-    return {"validation": validation, "iid": iid, "iid_slices": iid_slices, "slices": _slices(cfg, g),
-            "per_trial": {"validation": thresholds, "iid": iid_trials, "iid_slices": slice_trials}}
+    return {
+        "validation": validation,
+        "iid": iid,
+        "iid_slices": iid_slices,
+        "slices": _slices(cfg, g),
+        "per_trial": {"validation": thresholds, "iid": iid_trials, "iid_slices": slice_trials},
+    }

@@ -6,6 +6,7 @@ uses torchvision's resnet18 with its 224-style stem on CIFAR-shaped inputs and C
 normalization, here the wrapper's ImageNet normalization. Optimization in normalized
 coordinates, as the companion.
 """
+
 from __future__ import annotations
 
 import torch
@@ -23,8 +24,9 @@ from .knobs import SHAPE
 from .space import opt_space
 
 
-def untrained_net(arch: str, num_classes: int, input_size: int, seed: int,
-                  zero_init_last: bool = False) -> nn.Module:
+def untrained_net(
+    arch: str, num_classes: int, input_size: int, seed: int, zero_init_last: bool = False
+) -> nn.Module:
     """A randomly initialized timm network (small-input adapted), seeded.
 
     The companion's untrained model is torchvision's ``resnet18(weights=None)``, whose residual
@@ -32,21 +34,31 @@ def untrained_net(arch: str, num_classes: int, input_size: int, seed: int,
     which makes every block an identity at init. ``zero_init_last=False`` (default) restores
     the torchvision initialization; ``True`` keeps timm's.
     """
-    torch.manual_seed(seed)   # timm initialization draws from the global generator
+    torch.manual_seed(seed)  # timm initialization draws from the global generator
     net = build_net(arch, num_classes, input_size)
     if not zero_init_last:
         for m in net.modules():
-            if hasattr(m, "zero_init_last"):  # the block's last BN: bn3 (Bottleneck) or bn2 (BasicBlock)
+            if hasattr(
+                m, "zero_init_last"
+            ):  # the block's last BN: bn3 (Bottleneck) or bn2 (BasicBlock)
                 last = getattr(m, "bn3", None) or getattr(m, "bn2", None)
                 if last is not None:
                     nn.init.ones_(last.weight)
     return net
 
 
-def untrained_model(arch: str, num_classes: int, input_size: int, seed: int,
-                    zero_init_last: bool, device: torch.device) -> ModelWrapper:
+def untrained_model(
+    arch: str,
+    num_classes: int,
+    input_size: int,
+    seed: int,
+    zero_init_last: bool,
+    device: torch.device,
+) -> ModelWrapper:
     """Frozen, eval-mode wrapper of :func:`untrained_net` (BatchNorm uses its initial 0/1 stats)."""
-    return wrap(untrained_net(arch, num_classes, input_size, seed, zero_init_last), arch, input_size).to(device)
+    return wrap(
+        untrained_net(arch, num_classes, input_size, seed, zero_init_last), arch, input_size
+    ).to(device)
 
 
 def _fvo_pairs(sp, classes: list[int], runs: int, iters: int, stop: float, g: torch.Generator):
@@ -54,11 +66,19 @@ def _fvo_pairs(sp, classes: list[int], runs: int, iters: int, stop: float, g: to
     targets = torch.tensor([c for c in classes for _ in range(runs) for _ in range(2)])
     tv = torch.tensor([FVO_TV_A, 0.0]).repeat(len(classes) * runs)
     dev = next(sp.model.parameters()).device
-    return feature_visualization(sp.model, targets.to(dev), shape=SHAPE, generator=g, iterations=iters,
-                                 stop=stop, tv_weight=tv.to(dev))
+    return feature_visualization(
+        sp.model,
+        targets.to(dev),
+        shape=SHAPE,
+        generator=g,
+        iterations=iters,
+        stop=stop,
+        tv_weight=tv.to(dev),
+    )
 
 
 # --- Figure 7 ----------------------------------------------------------------------------------
+
 
 def untrained_connect(cfg: Config) -> dict:
     """Fig 7 (cached): two FVO modes of an untrained ResNet-18, two rounds of free bypass."""
@@ -70,16 +90,40 @@ def _untrained_connect(cfg: Config) -> dict:
     g = torch.Generator().manual_seed(cfg.seed)
     fvo = _fvo_pairs(sp, [cfg.target_class], 1, cfg.fvo_iters, cfg.fvo_stop, g)
     y = torch.tensor([cfg.target_class], device=fvo.x.device)
-    res = conn.connect(sp.model, fvo.x[:1], fvo.x[1:], y, n_points=cfg.n_points, max_rounds=cfg.rounds,
-                       min_rounds=cfg.rounds, method="free", iterations=cfg.free_iters)[0]
-    return {"A": sp.decode(fvo.x[:1])[0].cpu(), "C": sp.decode(fvo.x[1:])[0].cpu(),
-            "fvo_ce": fvo.ce.tolist(), "fvo_iterations": fvo.iterations.tolist(),
-            "rounds": [{"curves": rd.curves, "ok": rd.ok, "height": rd.barrier.height, "gap": rd.barrier.gap,
-                        "excess": rd.excess, "new_ce": rd.new_ce} for rd in res.rounds],
-            "rounds_needed": -1 if res.rounds_needed is None else res.rounds_needed, "delta": conn.DELTA}
+    res = conn.connect(
+        sp.model,
+        fvo.x[:1],
+        fvo.x[1:],
+        y,
+        n_points=cfg.n_points,
+        max_rounds=cfg.rounds,
+        min_rounds=cfg.rounds,
+        method="free",
+        iterations=cfg.free_iters,
+    )[0]
+    return {
+        "A": sp.decode(fvo.x[:1])[0].cpu(),
+        "C": sp.decode(fvo.x[1:])[0].cpu(),
+        "fvo_ce": fvo.ce.tolist(),
+        "fvo_iterations": fvo.iterations.tolist(),
+        "rounds": [
+            {
+                "curves": rd.curves,
+                "ok": rd.ok,
+                "height": rd.barrier.height,
+                "gap": rd.barrier.gap,
+                "excess": rd.excess,
+                "new_ce": rd.new_ce,
+            }
+            for rd in res.rounds
+        ],
+        "rounds_needed": -1 if res.rounds_needed is None else res.rounds_needed,
+        "delta": conn.DELTA,
+    }
 
 
 # --- Figure 10 ---------------------------------------------------------------------------------
+
 
 def barrier_evolution(cfg: Config) -> dict:
     """Fig 10 (cached): primary barriers between FVO pairs after 0..K Adam steps of training."""
@@ -92,9 +136,15 @@ def _measure(sp, cfg: Config, g: torch.Generator) -> dict:
     y = torch.tensor([c for c in classes for _ in range(cfg.runs)], device=fvo.x.device)
     _, curves = conn.path_losses(sp.model, fvo.x[0::2], fvo.x[1::2], y, cfg.n_points)
     bar = conn.barriers(curves)
-    return {"curves": curves, "height": bar.height, "gap": bar.gap, "fvo_ce": fvo.ce.cpu(),
-            "area": torch.trapezoid(curves, dx=1.0 / (cfg.n_points - 1), dim=1),
-            "A0": sp.decode(fvo.x[:1])[0].cpu(), "C0": sp.decode(fvo.x[1:2])[0].cpu()}
+    return {
+        "curves": curves,
+        "height": bar.height,
+        "gap": bar.gap,
+        "fvo_ce": fvo.ce.cpu(),
+        "area": torch.trapezoid(curves, dx=1.0 / (cfg.n_points - 1), dim=1),
+        "A0": sp.decode(fvo.x[:1])[0].cpu(),
+        "C0": sp.decode(fvo.x[1:2])[0].cpu(),
+    }
 
 
 def _train_split(cfg: Config) -> data.Split:

@@ -8,6 +8,6 @@ Vision Models", NeurIPS 2023 (arXiv 2310.19889; official code ``SriramB-98/blind
 ``geometry``  star-like segments and triangular convex hulls of the LST outputs (Table 2, hull figure)
 ``tables``    the printed tables (Tables 1 and 2, path summaries, grid captions, widths, models)
 ``plots``     the figures (path strip, LST grid, star segments, triangles, width surfaces)
-``explorer``  the interactive LST path explorer of p2-fig01
+``explorer``  the interactive LST path explorer of p2-example
 ``claims``    the verdict rules of the notebooks' claims
 """

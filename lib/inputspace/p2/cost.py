@@ -2,6 +2,7 @@
 digest of cached results does not follow it (``docs/house.md``): what each knob holds on the GPU
 (``MEMORY``), the paper check's reduced work (``PAPER_CHECK``), the paper-cost work model.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -9,21 +10,32 @@ from collections.abc import Callable, Mapping
 from ..workmodel import CONVSTEM, Bench
 from .knobs import KNOBS
 
-_GRID_MEMORY = {"grid_n": "the grid_n·(grid_n − 1) pairs of the grid are traversed by LST in one batch, "
-                          "with input gradients"}
-_RUNS_MEMORY = {"n_runs": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch, "
-                          "with input gradients",
-                "pool_classes": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch"}
-_LATTICE_MEMORY = {"lattice_n": "the (lattice_n + 1)(lattice_n + 2)/2 probe images of a triangle are built "
-                                "on the device at once"}
+_GRID_MEMORY = {
+    "grid_n": "the grid_n·(grid_n − 1) pairs of the grid are traversed by LST in one batch, "
+    "with input gradients"
+}
+_RUNS_MEMORY = {
+    "n_runs": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch, "
+    "with input gradients",
+    "pool_classes": "n_runs·len(pool_classes) source → target pairs traversed by LST in one batch",
+}
+_LATTICE_MEMORY = {
+    "lattice_n": "the (lattice_n + 1)(lattice_n + 2)/2 probe images of a triangle are built "
+    "on the device at once"
+}
 MEMORY: dict[str, dict[str, str]] = {
     "p2-00": {},
-    "p2-fig01": dict(_GRID_MEMORY),
-    "p2-fig02": dict(_GRID_MEMORY),
-    "p2-fig03": {**_RUNS_MEMORY, "n_points": "pairs × n_points segment images built on the device at once"},
-    "p2-fig04": {**_GRID_MEMORY, **_LATTICE_MEMORY},
-    "p2-fig05": {"width_pairs": "the pairs traversed by LST in one batch, with input gradients",
-                 "width_dirs": "width_dirs perturbed images per width probe on the device at once"},
+    "p2-example": dict(_GRID_MEMORY),
+    "p2-grid": dict(_GRID_MEMORY),
+    "p2-star": {
+        **_RUNS_MEMORY,
+        "n_points": "pairs × n_points segment images built on the device at once",
+    },
+    "p2-triangles": {**_GRID_MEMORY, **_LATTICE_MEMORY},
+    "p2-widths": {
+        "width_pairs": "the pairs traversed by LST in one batch, with input gradients",
+        "width_dirs": "width_dirs perturbed images per width probe on the device at once",
+    },
     "p2-tab01": dict(_RUNS_MEMORY),
     "p2-tab02": {**_RUNS_MEMORY, **_LATTICE_MEMORY},
 }
@@ -45,11 +57,11 @@ CHECK_LST = {"iters": 2, "pool_classes": (99, 199, 299), **RANDOM_WEIGHTS}
 the 224 px images are the paper's."""
 PAPER_CHECK: dict[str, dict[str, object]] = {
     "p2-00": {},
-    "p2-fig01": {**CHECK_LST, "grid_n": 3},
-    "p2-fig02": {**CHECK_LST, "grid_n": 3},
-    "p2-fig03": {**CHECK_LST, "n_runs": 2, "n_points": 3},
-    "p2-fig04": {**CHECK_LST, "grid_n": 3, "lattice_n": 2},
-    "p2-fig05": {**CHECK_LST, "width_pairs": ((0, 1),), "width_dirs": 4},
+    "p2-example": {**CHECK_LST, "grid_n": 3},
+    "p2-grid": {**CHECK_LST, "grid_n": 3},
+    "p2-star": {**CHECK_LST, "n_runs": 2, "n_points": 3},
+    "p2-triangles": {**CHECK_LST, "grid_n": 3, "lattice_n": 2},
+    "p2-widths": {**CHECK_LST, "width_pairs": ((0, 1),), "width_dirs": 4},
     "p2-tab01": {**CHECK_LST, "n_runs": 2},
     "p2-tab02": {**CHECK_LST, "n_runs": 2, "lattice_n": 2},
 }
@@ -85,18 +97,26 @@ def _triangle_forwards(k: Mapping[str, object]) -> float:
 
 PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     "p2-00": ("notebook (computes nothing)", lambda k: 1.0),
-    "p2-fig01": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 1)),
-    "p2-fig02": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 1)),
-    "p2-fig03": ("LST step × pair", lambda k: _lst_steps(k, _derangement_pairs(k), 3)),
-    "p2-fig04": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 2)),
-    "p2-fig05": ("image forward (an LST step ≈ 3)", lambda k: 2 * len(k["width_pairs"])  # type: ignore[arg-type]
-                 * (_width_forwards(k) + 3 * float(k["iters"]))),
+    "p2-example": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 1)),
+    "p2-grid": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 1)),
+    "p2-star": ("LST step × pair", lambda k: _lst_steps(k, _derangement_pairs(k), 3)),
+    "p2-triangles": ("LST step × pair", lambda k: _lst_steps(k, _grid_pairs(k), 2)),
+    "p2-widths": (
+        "image forward (an LST step ≈ 3)",
+        lambda k: (
+            2
+            * len(k["width_pairs"])  # type: ignore[arg-type]
+            * (_width_forwards(k) + 3 * float(k["iters"]))
+        ),
+    ),
     "p2-tab01": ("LST step × pair", lambda k: _lst_steps(k, _derangement_pairs(k), 4)),
-    "p2-tab02": ("image forward (an LST step ≈ 3)", lambda k: 4 * (3 * _lst_steps(k, _derangement_pairs(k), 1)
-                                                                  + _triangle_forwards(k))),
+    "p2-tab02": (
+        "image forward (an LST step ≈ 3)",
+        lambda k: 4 * (3 * _lst_steps(k, _derangement_pairs(k), 1) + _triangle_forwards(k)),
+    ),
 }
 """Work model of the GPU-cost table: (dominant unit, number of units from the resolved knobs).
-Rows: fig01/02 one model (ResNet-50 normal), fig04 two (normal, AT), fig03 three (no AT ViT),
+Rows: p2-example/p2-grid one model (ResNet-50 normal), p2-triangles two (normal, AT), p2-star three (no AT ViT),
 Tables 1/2 all four. Left out: loading the models and scanning ImageNet val for the pool (once
 per notebook, not per unit); Fig. 3's straight segments (2 × ``n_points`` forwards per pair),
 Fig. 4's example triangles (≤ 6 × 66 forwards), Table 1's SSIM/LPIPS; and the sharing of the
@@ -105,10 +125,10 @@ a notebook run after another of its group pays only what is new."""
 
 
 PAPER_BENCH: dict[str, Bench] = {
-    **{nid: Bench(("arch",)) for nid in ("p2-fig01", "p2-fig02", "p2-fig04")},
-    "p2-fig03": Bench(("arch", "vit_arch")),
+    **{nid: Bench(("arch",)) for nid in ("p2-example", "p2-grid", "p2-triangles")},
+    "p2-star": Bench(("arch", "vit_arch")),
     "p2-tab01": Bench(("arch", "vit_arch"), extra_archs=(CONVSTEM,)),
-    "p2-fig05": Bench(("arch",), grad=False),
+    "p2-widths": Bench(("arch",), grad=False),
     "p2-tab02": Bench(("arch", "vit_arch"), extra_archs=(CONVSTEM,), grad=False),
 }
 """How ``make paper-cost`` times one unit (:mod:`inputspace.papercost`): an LST step is a forward +
@@ -117,4 +137,6 @@ ConvStem DeiT-S where the notebook has their rows); an image forward is a forwar
 
 
 # Counts `make paper-cost` must not double: the grid cannot be larger than the check's pool.
-PAPER_CHECK_FIXED: dict[str, tuple[str, ...]] = {nid: ("grid_n",) for nid in PAPER_CHECK if "grid_n" in KNOBS[nid]}
+PAPER_CHECK_FIXED: dict[str, tuple[str, ...]] = {
+    nid: ("grid_n",) for nid in PAPER_CHECK if "grid_n" in KNOBS[nid]
+}

@@ -6,6 +6,7 @@ Triangular hulls (official ``visualize_nplane`` and ``eval_utils.get_avg_conf_fo
 Table 2): the confidence on the lattice of the triangle (source, LST₁, LST₂). The evaluations
 themselves are :mod:`inputspace.methods.lst_eval`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from .roles import per_row, pool, role_model
 
 def table2_stats(cfg: Config, role: str) -> torch.Tensor | None:
     """Per-source Table 2 statistics ``(S_valid, 8)`` (:data:`lst_eval.TABLE2_COLUMNS`)."""
+
     def compute():
         run, rm = derangement_runs(cfg, role), role_model(cfg, role)
         if run is None:
@@ -29,8 +31,15 @@ def table2_stats(cfg: Config, role: str) -> torch.Tensor | None:
         pl, n, rr = pool(cfg), len(cfg.pool_classes), cfg.n_runs
         ok = summarised_rows(run).view(rr, n).all(0)
         outputs = run["x"].view(rr, n, *pl.x.shape[1:]).transpose(0, 1)
-        return lst_eval.table2_rows(rm.model, pl.x[ok].to(cfg.device), pl.y[ok],
-                                    outputs[ok].to(cfg.device), n=cfg.lattice_n, exact=cfg.exact_lattice)
+        return lst_eval.table2_rows(
+            rm.model,
+            pl.x[ok].to(cfg.device),
+            pl.y[ok],
+            outputs[ok].to(cfg.device),
+            n=cfg.lattice_n,
+            exact=cfg.exact_lattice,
+        )
+
     return cached(cfg, f"p2.table2.{role}", compute, role=role)
 
 
@@ -39,11 +48,13 @@ def table2_means(stats: dict[str, torch.Tensor]) -> dict[str, dict[str, float]]:
     return {m: dict(zip(lst_eval.TABLE2_COLUMNS, s.mean(0).tolist())) for m, s in stats.items()}
 
 
-def star_segments(cfg: Config, role: str = "normal",
-                  runs: Callable[[Config, str], dict | None] = derangement_runs) -> dict | None:
+def star_segments(
+    cfg: Config, role: str = "normal", runs: Callable[[Config, str], dict | None] = derangement_runs
+) -> dict | None:
     """Source-class confidence on the straight segments source → LST output (star-likeness) and,
     as a contrast, source → target image, for every pair of ``runs`` (the derangements; the real
     network: its grid, :func:`~inputspace.p2.lst.grid_runs`)."""
+
     def compute():
         run, rm = runs(cfg, role), role_model(cfg, role)
         if run is None:
@@ -51,11 +62,18 @@ def star_segments(cfg: Config, role: str = "normal",
         pl, r = pool(cfg), summarised_rows(run)
         src, tgt = run["src"][r], run["tgt"][r]
         xs, y = pl.x[src].to(cfg.device), pl.y[src].to(cfg.device)
-        return {"lst": lst_eval.segment_confidences(rm.model, xs, run["x"][r].to(cfg.device), y,
-                                                    n_points=cfg.n_points),
-                "direct": lst_eval.segment_confidences(rm.model, xs, pl.x[tgt].to(cfg.device), y,
-                                                       n_points=cfg.n_points),
-                "p0": run["p0"][r], "src": src, "tgt": tgt}
+        return {
+            "lst": lst_eval.segment_confidences(
+                rm.model, xs, run["x"][r].to(cfg.device), y, n_points=cfg.n_points
+            ),
+            "direct": lst_eval.segment_confidences(
+                rm.model, xs, pl.x[tgt].to(cfg.device), y, n_points=cfg.n_points
+            ),
+            "p0": run["p0"][r],
+            "src": src,
+            "tgt": tgt,
+        }
+
     return cached(cfg, f"p2.star.{role}", compute, role=role, runs=runs.__name__)
 
 
@@ -82,8 +100,17 @@ def matched_triangles(cfg: Config) -> list[dict] | None:
             i = int((curve - target).abs().argmin())
             steps.append(normal["steps"][i]), covered.append((target, float(curve[i])))
             vertices.append(normal["log_images"][i, k])
-        probs = lst_eval.triangle_confidences(rm.model, pl.x[0], vertices[0], vertices[1], int(pl.y[0]), w)
-        out.append({"pair": (t1, t2), "steps": steps, "covered": covered, "stats": lst_eval.triangle_stats(probs, w)})
+        probs = lst_eval.triangle_confidences(
+            rm.model, pl.x[0], vertices[0], vertices[1], int(pl.y[0]), w
+        )
+        out.append(
+            {
+                "pair": (t1, t2),
+                "steps": steps,
+                "covered": covered,
+                "stats": lst_eval.triangle_stats(probs, w),
+            }
+        )
     return out
 
 
@@ -105,9 +132,16 @@ def example_triangles(cfg: Config, role: str) -> list[dict] | None:
     for t1, t2 in (p for p in TRIANGLE_PAIRS if max(p) < n):
         xs, x1, x2 = pl.x[0], run["x"][index[0, t1]], run["x"][index[0, t2]]
         probs = lst_eval.triangle_confidences(rm.model, xs, x1, x2, int(pl.y[0]), w)
-        out.append({"pair": (t1, t2), "images": torch.stack([xs, x1, x2]), "weights": w,
-                    "probs": probs, "vertices": lst_eval.isometric_vertices(xs, x1, x2),
-                    "stats": lst_eval.triangle_stats(probs, w)})
+        out.append(
+            {
+                "pair": (t1, t2),
+                "images": torch.stack([xs, x1, x2]),
+                "weights": w,
+                "probs": probs,
+                "vertices": lst_eval.isometric_vertices(xs, x1, x2),
+                "stats": lst_eval.triangle_stats(probs, w),
+            }
+        )
     return out
 
 
@@ -119,10 +153,16 @@ def table2_by_row(cfg: Config, roles: tuple[str, ...] | None = None) -> dict[str
 def control_stars(cfg: Config) -> dict[str, tuple[str, Config, dict]]:
     """:func:`star_segments` of the normal and AT rows under each LST control
     (:func:`~inputspace.p2.lst.controls`): ``{key: (what, control configuration, {row: star})}``."""
-    return {key: (what, ccfg, per_row(ccfg, star_segments, CONTROL_ROLES)) for key, (what, ccfg) in controls(cfg).items()}
+    return {
+        key: (what, ccfg, per_row(ccfg, star_segments, CONTROL_ROLES))
+        for key, (what, ccfg) in controls(cfg).items()
+    }
 
 
 def control_table2(cfg: Config) -> dict[str, tuple[str, Config, dict]]:
     """Table 2's per-source statistics of the normal and AT rows under each LST control:
     ``{key: (what, control configuration, {row: statistics})}``."""
-    return {key: (what, ccfg, table2_by_row(ccfg, CONTROL_ROLES)) for key, (what, ccfg) in controls(cfg).items()}
+    return {
+        key: (what, ccfg, table2_by_row(ccfg, CONTROL_ROLES))
+        for key, (what, ccfg) in controls(cfg).items()
+    }

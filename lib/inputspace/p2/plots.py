@@ -5,6 +5,7 @@ sources as columns with the source-class confidence under each cell (4 decimals)
 originals on the boxed diagonal; triangles are drawn isometrically with ``tricontourf`` of the
 source-class confidence (100 levels, vmin 0, vmax 1, red probe points, thumbnails at vertices).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -32,8 +33,9 @@ def show_image(ax, x: torch.Tensor, caption: str = "", title: str = "") -> None:
         ax.set_title(title, fontsize=8)
 
 
-def path_strip(run: dict, k: int, wanted: Sequence[int], target: torch.Tensor, pthresh: float,
-               title: str) -> plt.Figure:
+def path_strip(
+    run: dict, k: int, wanted: Sequence[int], target: torch.Tensor, pthresh: float, title: str
+) -> plt.Figure:
     """The README path figure: iterates of pair ``k`` at the wanted steps with the source-class
     confidence under each, then the target; below, confidences and distances over iterations."""
     idx = strip_indices(run["steps"], wanted)
@@ -41,8 +43,12 @@ def path_strip(run: dict, k: int, wanted: Sequence[int], target: torch.Tensor, p
     outer = fig.add_gridspec(2, 1, height_ratios=[1, 1.5], hspace=0.35)
     top, bottom = outer[0].subgridspec(1, len(idx) + 1), outer[1].subgridspec(1, 2, wspace=0.25)
     for c, i in enumerate(idx):
-        show_image(fig.add_subplot(top[0, c]), run["log_images"][i, k],
-              f"{run['log_p_src'][i, k]:.4f}", f"step {run['steps'][i]}")
+        show_image(
+            fig.add_subplot(top[0, c]),
+            run["log_images"][i, k],
+            f"{run['log_p_src'][i, k]:.4f}",
+            f"step {run['steps'][i]}",
+        )
     show_image(fig.add_subplot(top[0, -1]), target, "", "target")
     steps, p0 = np.asarray(run["steps"]), float(run["p0"][k])
     ax = fig.add_subplot(bottom[0, 0])
@@ -60,7 +66,9 @@ def path_strip(run: dict, k: int, wanted: Sequence[int], target: torch.Tensor, p
     return fig
 
 
-def lst_grid(run: dict, pool_x: torch.Tensor, names: Sequence[str], n: int, title: str) -> plt.Figure:
+def lst_grid(
+    run: dict, pool_x: torch.Tensor, names: Sequence[str], n: int, title: str
+) -> plt.Figure:
     """N×S grid: row i = target, column j = source (the run's sources: all N, or the real
     network's pool photos); cell = LST output from j towards i with the confidence of class j
     under it; diagonal = the originals (boxed)."""
@@ -88,12 +96,19 @@ def star_plot(star: dict, pthresh: float, title: str) -> plt.Figure:
     limbs) and source → target image (right, the contrast)."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
     t = np.linspace(0, 1, star["lst"].shape[1])
-    for ax, key, name in zip(axes, ("lst", "direct"), ("source → LST output", "source → target image")):
+    for ax, key, name in zip(
+        axes, ("lst", "direct"), ("source → LST output", "source → target image")
+    ):
         ax.plot(t, star[key].T.numpy(), color=PALETTE[0 if key == "lst" else 3], alpha=0.25, lw=0.8)
         ax.plot(t, star[key].mean(0).numpy(), color="black", lw=2, label="mean over pairs")
-        ax.axhline(float(star["p0"].mean()) - pthresh, ls="--", color="grey", lw=1, label="mean p0 − δ")
-        ax.set(title=f"{name} ({len(star[key])} pairs)", xlabel="position t on the segment",
-               ylim=(-0.02, 1.02))
+        ax.axhline(
+            float(star["p0"].mean()) - pthresh, ls="--", color="grey", lw=1, label="mean p0 − δ"
+        )
+        ax.set(
+            title=f"{name} ({len(star[key])} pairs)",
+            xlabel="position t on the segment",
+            ylim=(-0.02, 1.02),
+        )
         ax.legend(fontsize=7, loc="best")
     axes[0].set_ylabel("source-class confidence")
     fig.suptitle(title, fontsize=10)
@@ -109,8 +124,10 @@ def _thumb(ax, x: torch.Tensor, xy: tuple[float, float], w: float) -> None:
 
 MARGIN_FLOOR = 1e-6
 """The ``margin`` scale's floor: confidences above 1 − 10⁻⁶ share its top colour."""
-SCALES = {"confidence": ("source-class conf.", (0.0, 1.0), [0, 0.5, 1]),
-          "margin": ("−log10(1 − source-class conf.)", (0.0, -np.log10(MARGIN_FLOOR)), [0, 2, 4, 6])}
+SCALES = {
+    "confidence": ("source-class conf.", (0.0, 1.0), [0, 0.5, 1]),
+    "margin": ("−log10(1 − source-class conf.)", (0.0, -np.log10(MARGIN_FLOOR)), [0, 2, 4, 6]),
+}
 """Colour scales of the confidence figures: the confidence itself, or ``margin`` = −log10(1 − p),
 the second view where the confidence saturates (a digits model at 0.99 and at 0.999999 differ by
 4 units there, by 0.01 on the confidence scale)."""
@@ -127,8 +144,15 @@ def _triangle(ax, tri: dict, w: float = 0.25, scale: str = "confidence"):
     v, wt = tri["vertices"].numpy(), tri["weights"].numpy()
     xy = (1 - wt.sum(1, keepdims=True)) * v[0] + wt[:, :1] * v[1] + wt[:, 1:] * v[2]
     lo, hi = SCALES[scale][1]
-    cf = ax.tricontourf(xy[:, 0], xy[:, 1], on_scale(tri["probs"].numpy().astype(float), scale),
-                        levels=np.linspace(lo, hi, 101), vmin=lo, vmax=hi, extend="both")
+    cf = ax.tricontourf(
+        xy[:, 0],
+        xy[:, 1],
+        on_scale(tri["probs"].numpy().astype(float), scale),
+        levels=np.linspace(lo, hi, 101),
+        vmin=lo,
+        vmax=hi,
+        extend="both",
+    )
     ax.plot(xy[:, 0], xy[:, 1], "r.", ms=2.5)
     _thumb(ax, tri["images"][0], (v[0, 0] - w, v[0, 1] - w), w)
     _thumb(ax, tri["images"][1], (v[1, 0], v[1, 1] - w), w)
@@ -140,7 +164,9 @@ def _triangle(ax, tri: dict, w: float = 0.25, scale: str = "confidence"):
     return cf
 
 
-def triangles_plot(rows: dict[str, list[dict]], names: Sequence[str], scale: str = "confidence") -> plt.Figure:
+def triangles_plot(
+    rows: dict[str, list[dict]], names: Sequence[str], scale: str = "confidence"
+) -> plt.Figure:
     """Triangular hulls (source, LST₁, LST₂), one row per model, one column per target pair;
     coloured by the source-class confidence or, where it saturates, by ``scale="margin"``."""
     ncol = max(len(v) for v in rows.values())
@@ -150,17 +176,24 @@ def triangles_plot(rows: dict[str, list[dict]], names: Sequence[str], scale: str
         for ax, tri in zip(axes, tris):
             cf = _triangle(ax, tri, scale=scale)
             t1, t2 = tri["pair"]
-            ax.set_title(f"→ {names[t1]} & → {names[t2]}\nfrac(δ=0.2) = {tri['stats']['frac_0.2']:.2f}",
-                         fontsize=8)
-        for ax in axes[len(tris):]:
+            ax.set_title(
+                f"→ {names[t1]} & → {names[t2]}\nfrac(δ=0.2) = {tri['stats']['frac_0.2']:.2f}",
+                fontsize=8,
+            )
+        for ax in axes[len(tris) :]:
             ax.set_axis_off()
         sub.suptitle(f"{label}\nsource {names[0]} at lower left", fontsize=9)
         sub.colorbar(cf, ax=list(axes), ticks=SCALES[scale][2], shrink=0.8, label=SCALES[scale][0])
     return fig
 
 
-def widths_plot(runs: dict[str, dict], radii: Sequence[float], names: Sequence[str],
-                pairs: Sequence[Sequence[int]], scale: str = "confidence") -> plt.Figure:
+def widths_plot(
+    runs: dict[str, dict],
+    radii: Sequence[float],
+    names: Sequence[str],
+    pairs: Sequence[Sequence[int]],
+    scale: str = "confidence",
+) -> plt.Figure:
     """Official ``visualize_path_radius``: 3-D surface over (iteration, ±ℓ2 radius) of the 5 %
     quantile of the source-class confidence, one row per model, one column per pair; with
     ``scale="margin"`` the height is −log10(1 − q), the view where the confidence saturates."""
@@ -170,16 +203,20 @@ def widths_plot(runs: dict[str, dict], radii: Sequence[float], names: Sequence[s
         steps = np.asarray(run["steps"], dtype=float)
         for c, (s, t) in enumerate(pairs):
             ax = fig.add_subplot(len(runs), len(pairs), row * len(pairs) + c + 1, projection="3d")
-            q05 = on_scale(run["log_widths"][:, c, :, 0].numpy().astype(float), scale)  # (steps, radii)
+            q05 = on_scale(
+                run["log_widths"][:, c, :, 0].numpy().astype(float), scale
+            )  # (steps, radii)
             lo, hi = SCALES[scale][1]
             X, Y = np.meshgrid(steps, r, indexing="ij")
             for sign in (1, -1):
                 ax.plot_surface(X, sign * Y, q05, cmap="viridis", vmin=lo, vmax=hi, linewidth=0)
-            ax.set(xlabel="iteration", ylabel="±ℓ2 radius", zlabel="5 % conf." if scale == "confidence"
-                   else "−log10(1 − 5 % conf.)", zlim=(lo, hi))
+            ax.set(
+                xlabel="iteration",
+                ylabel="±ℓ2 radius",
+                zlabel="5 % conf." if scale == "confidence" else "−log10(1 − 5 % conf.)",
+                zlim=(lo, hi),
+            )
             ax.set_title(f"{label}\n{names[s]} → {names[t]}", fontsize=8)
             ax.view_init(35, -60)
     fig.tight_layout()
     return fig
-
-

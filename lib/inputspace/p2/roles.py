@@ -11,6 +11,7 @@ Pool (official ``get_targets``): per requested class the first image that every 
 (official: 0.6 for all four; quick: 0.6 for both ResNet-18s); the pool images are both sources
 and targets.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,10 +35,18 @@ VIT_AT_ARCH = "deit_small_patch16_224"
 
 log = logging.getLogger(__name__)
 
-PAPER_ROWS = {"normal": "ResNet-50 (Normal)", "at": "ResNet-50 (AT)", "vit": "DeiT-S (Normal)",
-              "vit-at": "DeiT-S (AT)"}
-QUICK_ROWS = {"normal": "ResNet-18 (Normal)", "at": "ResNet-18 (FGSM-AT)", "vit": "ViT-tiny (Normal)",
-              "vit-at": "ViT (AT)"}
+PAPER_ROWS = {
+    "normal": "ResNet-50 (Normal)",
+    "at": "ResNet-50 (AT)",
+    "vit": "DeiT-S (Normal)",
+    "vit-at": "DeiT-S (AT)",
+}
+QUICK_ROWS = {
+    "normal": "ResNet-18 (Normal)",
+    "at": "ResNet-18 (FGSM-AT)",
+    "vit": "ViT-tiny (Normal)",
+    "vit-at": "ViT (AT)",
+}
 CPU = torch.device("cpu")
 
 
@@ -73,27 +82,58 @@ def label_of(cfg: Config, role: str) -> str:
 
 
 @lru_cache(maxsize=8)  # notebooks ask for the same frozen model many times
-def load_role(role: str, profile: str, *, device: torch.device, arch: str, vit_arch: str, checkpoint: str = "",
-              at_checkpoint: str = "", vit_at_checkpoint_dir: str = "", seed: int = 0) -> RoleModel:
+def load_role(
+    role: str,
+    profile: str,
+    *,
+    device: torch.device,
+    arch: str,
+    vit_arch: str,
+    checkpoint: str = "",
+    at_checkpoint: str = "",
+    vit_at_checkpoint_dir: str = "",
+    seed: int = 0,
+) -> RoleModel:
     """The model of one table row; quick/smoke from the zoo, paper from timm or local files
     (``checkpoint``: the normal row's weights file, any timm architecture ``arch``)."""
     label = row_label(role, profile)
     if profile != "paper":
         if role == "vit-at":
-            return RoleModel(role, label, None, "not available in quick: no adversarially trained "
-                             "ViT in the quick zoo (paper: RobustBench ViT-S ConvStem)")
+            return RoleModel(
+                role,
+                label,
+                None,
+                "not available in quick: no adversarially trained "
+                "ViT in the quick zoo (paper: RobustBench ViT-S ConvStem)",
+            )
         a = vit_arch if role == "vit" else arch
-        return RoleModel(role, label, zoo.load_model(a, "digits", profile, device=device, seed=seed,
-                                                     recipe=quick_recipe(role)))
+        return RoleModel(
+            role,
+            label,
+            zoo.load_model(
+                a, "digits", profile, device=device, seed=seed, recipe=quick_recipe(role)
+            ),
+        )
     if role in ("normal", "vit"):
-        return RoleModel(role, label, zoo.load_model(arch if role == "normal" else vit_arch, "imagenet", "paper",
-                                                     device=device, checkpoint=(checkpoint or None) if role == "normal"
-                                                     else None))
+        return RoleModel(
+            role,
+            label,
+            zoo.load_model(
+                arch if role == "normal" else vit_arch,
+                "imagenet",
+                "paper",
+                device=device,
+                checkpoint=(checkpoint or None) if role == "normal" else None,
+            ),
+        )
     if role == "at":
         if not at_checkpoint:
             return RoleModel(role, label, None, "give at_checkpoint=<local Salman2020Do_R50.pt>")
-        return RoleModel(role, label, zoo.load_model(arch, "imagenet", "paper", device=device,
-                                                     checkpoint=at_checkpoint))
+        return RoleModel(
+            role,
+            label,
+            zoo.load_model(arch, "imagenet", "paper", device=device, checkpoint=at_checkpoint),
+        )
     return _robustbench_vit(label, vit_at_checkpoint_dir, device)
 
 
@@ -107,9 +147,16 @@ def _robustbench_vit(label: str, model_dir: str, device: torch.device) -> RoleMo
     ``model.`` prefixes), so a file of another architecture raises an error naming its keys."""
     path = Path(model_dir) / "imagenet" / "Linf" / f"{RB_VIT_AT}.pt" if model_dir else None
     if path is None or not path.is_file():
-        return RoleModel("vit-at", label, None, f"give vit_at_checkpoint_dir=<RobustBench model_dir "
-                         f"holding imagenet/Linf/{RB_VIT_AT}.pt>")
-    with torch.random.fork_rng(devices=[]):  # its random initialisation must not move the notebook's RNG
+        return RoleModel(
+            "vit-at",
+            label,
+            None,
+            f"give vit_at_checkpoint_dir=<RobustBench model_dir "
+            f"holding imagenet/Linf/{RB_VIT_AT}.pt>",
+        )
+    with torch.random.fork_rng(
+        devices=[]
+    ):  # its random initialisation must not move the notebook's RNG
         net = models.vit_s_convstem()
     models.load_checkpoint(net, path, arch=RB_VIT_AT)
     model = models.wrap(net, VIT_AT_ARCH, 224, mean=models.IMAGENET_MEAN, std=models.IMAGENET_STD)
@@ -125,12 +172,24 @@ def role_model(cfg: Config, role: str) -> RoleModel:
     if real_pool.is_real(cfg):
         if role == "normal":
             return RoleModel(role, label_of(cfg, role), real_pool.model(cfg))
-        return RoleModel(role, label_of(cfg, role), None, f"no {role} row on the real network: only the "
-                         "pretrained EfficientNet-Lite is available offline")
-    return load_role(role, cfg.profile, device=cfg.device, arch=cfg.arch, vit_arch=cfg.vit_arch,
-                     checkpoint=cfg.checkpoint, at_checkpoint=cfg.at_checkpoint,
-                     vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
-                     seed=paths.model_seed())
+        return RoleModel(
+            role,
+            label_of(cfg, role),
+            None,
+            f"no {role} row on the real network: only the "
+            "pretrained EfficientNet-Lite is available offline",
+        )
+    return load_role(
+        role,
+        cfg.profile,
+        device=cfg.device,
+        arch=cfg.arch,
+        vit_arch=cfg.vit_arch,
+        checkpoint=cfg.checkpoint,
+        at_checkpoint=cfg.at_checkpoint,
+        vit_at_checkpoint_dir=cfg.vit_at_checkpoint_dir,
+        seed=paths.model_seed(),
+    )
 
 
 def grid_sources(cfg: Config) -> int:
@@ -142,15 +201,21 @@ def grid_sources(cfg: Config) -> int:
 
 def model_spec(cfg: Config, role: str) -> dict:
     """Everything that identifies a row's model (part of the cache keys)."""
-    spec = {"role": role, "arch": cfg.arch, "vit_arch": cfg.vit_arch, "seed": cfg.seed,
-            **({"checkpoint": cfg.checkpoint} if role == "normal" and cfg.checkpoint else {}),
-            "at_checkpoint": cfg.at_checkpoint if role == "at" else "",
-            "vit_at": cfg.vit_at_checkpoint_dir if role == "vit-at" else ""}
+    spec = {
+        "role": role,
+        "arch": cfg.arch,
+        "vit_arch": cfg.vit_arch,
+        "seed": cfg.seed,
+        **({"checkpoint": cfg.checkpoint} if role == "normal" and cfg.checkpoint else {}),
+        "at_checkpoint": cfg.at_checkpoint if role == "at" else "",
+        "vit_at": cfg.vit_at_checkpoint_dir if role == "vit-at" else "",
+    }
     return {**spec, "network": real_pool.NETWORK} if real_pool.is_real(cfg) else spec
 
 
-def per_row(cfg: Config, compute: Callable[[Config, str], Any],
-            roles: Sequence[str] = ROLES) -> dict[str, Any]:
+def per_row(
+    cfg: Config, compute: Callable[[Config, str], Any], roles: Sequence[str] = ROLES
+) -> dict[str, Any]:
     """``{row label: compute(cfg, role)}`` for the rows whose result is not ``None`` (a model
     that cannot be loaded offline yields ``None`` and drops out), in ``roles`` order."""
     out = {label_of(cfg, r): compute(cfg, r) for r in roles}
@@ -161,14 +226,22 @@ def per_row(cfg: Config, compute: Callable[[Config, str], Any],
 def predicted(cfg: Config, role: str, x: torch.Tensor) -> torch.Tensor:
     """Predicted classes of images under a row's model."""
     model = role_model(cfg, role).model
-    return torch.cat([model(x[i:i + 256].to(cfg.device)).argmax(1).cpu() for i in range(0, len(x), 256)])
+    return torch.cat(
+        [model(x[i : i + 256].to(cfg.device)).argmax(1).cpu() for i in range(0, len(x), 256)]
+    )
 
 
 # ----------------------------------------------------------------------------- the pool
 @torch.no_grad()
-def select_pool(models: list[nn.Module], batches, classes: tuple[int, ...], *, rule: str = "strict",
-                min_conf: Sequence[float] | float = 0.6,
-                device: torch.device = CPU) -> tuple[list[int], torch.Tensor]:
+def select_pool(
+    models: list[nn.Module],
+    batches,
+    classes: tuple[int, ...],
+    *,
+    rule: str = "strict",
+    min_conf: Sequence[float] | float = 0.6,
+    device: torch.device = CPU,
+) -> tuple[list[int], torch.Tensor]:
     """Official ``get_targets``: per class, the first image every model classifies correctly with
     probability > its ``min_conf`` (``rule="first"``: the first image of the class).
 
@@ -195,8 +268,10 @@ def select_pool(models: list[nn.Module], batches, classes: tuple[int, ...], *, r
             break
     missing = [c for c in classes if c not in found]
     if missing:
-        raise RuntimeError(f"no pool image for classes {missing} (rule {rule!r}, bars {bars}); use "
-                           "other pool_classes, pool_min_conf or pool_rule='first'")
+        raise RuntimeError(
+            f"no pool image for classes {missing} (rule {rule!r}, bars {bars}); use "
+            "other pool_classes, pool_min_conf or pool_rule='first'"
+        )
     return [found[c][0] for c in classes], torch.stack([found[c][1] for c in classes])
 
 
@@ -208,11 +283,18 @@ def pool_batches(cfg: Config):
         held = data.digits("heldout")
         return [(held.x, held.y, torch.arange(len(held)))]
     ds = data.imagenet("val", cfg.imagenet_root or None)
-    order = torch.randperm(len(ds), generator=torch.Generator().manual_seed(0))  # random_split seed 0
+    order = torch.randperm(
+        len(ds), generator=torch.Generator().manual_seed(0)
+    )  # random_split seed 0
     wanted = [int(i) for i in order if ds.targets[int(i)] in cfg.pool_classes]
-    return ((torch.stack([ds[i][0] for i in wanted[s:s + 64]]),
-             torch.tensor([ds.targets[i] for i in wanted[s:s + 64]]), torch.tensor(wanted[s:s + 64]))
-            for s in range(0, len(wanted), 64))
+    return (
+        (
+            torch.stack([ds[i][0] for i in wanted[s : s + 64]]),
+            torch.tensor([ds.targets[i] for i in wanted[s : s + 64]]),
+            torch.tensor(wanted[s : s + 64]),
+        )
+        for s in range(0, len(wanted), 64)
+    )
 
 
 def pool(cfg: Config) -> data.Split:
@@ -222,24 +304,41 @@ def pool(cfg: Config) -> data.Split:
     if real_pool.is_real(cfg):
         return real_pool.pool(cfg)
     if len(cfg.pool_min_conf) != len(cfg.pool_roles):
-        raise ValueError(f"pool_min_conf {cfg.pool_min_conf} needs one bar per pool role "
-                         f"{cfg.pool_roles}")
+        raise ValueError(
+            f"pool_min_conf {cfg.pool_min_conf} needs one bar per pool role {cfg.pool_roles}"
+        )
 
     def compute() -> dict:
         rows = [(role_model(cfg, r), bar) for r, bar in zip(cfg.pool_roles, cfg.pool_min_conf)]
         missing = [r for r, (rm, _) in zip(cfg.pool_roles, rows) if rm.model is None]
         if missing:  # e.g. the paper profile without at_checkpoint / vit_at_checkpoint_dir
-            log.warning("pool rule: no model for the role(s) %s; the rule asks only %s (pass the missing "
-                        "checkpoints, or set pool_roles, to choose explicitly)", missing,
-                        [r for r in cfg.pool_roles if r not in missing])
+            log.warning(
+                "pool rule: no model for the role(s) %s; the rule asks only %s (pass the missing "
+                "checkpoints, or set pool_roles, to choose explicitly)",
+                missing,
+                [r for r in cfg.pool_roles if r not in missing],
+            )
         rows = [(rm.model, bar) for rm, bar in rows if rm.model is not None]
-        idx, x = select_pool([m for m, _ in rows], pool_batches(cfg), tuple(cfg.pool_classes),
-                             rule=cfg.pool_rule, min_conf=[b for _, b in rows], device=cfg.device)
+        idx, x = select_pool(
+            [m for m, _ in rows],
+            pool_batches(cfg),
+            tuple(cfg.pool_classes),
+            rule=cfg.pool_rule,
+            min_conf=[b for _, b in rows],
+            device=cfg.device,
+        )
         return {"index": idx, "x": x}
 
-    res = cached(cfg, "p2.pool", compute, shared=True, classes=list(cfg.pool_classes),
-                 rule=cfg.pool_rule,
-                 models=[model_spec(cfg, r) for r in cfg.pool_roles], bars=list(cfg.pool_min_conf),
-                 root=cfg.imagenet_root)
+    res = cached(
+        cfg,
+        "p2.pool",
+        compute,
+        shared=True,
+        classes=list(cfg.pool_classes),
+        rule=cfg.pool_rule,
+        models=[model_spec(cfg, r) for r in cfg.pool_roles],
+        bars=list(cfg.pool_min_conf),
+        root=cfg.imagenet_root,
+    )
     names = tuple(str(c) for c in cfg.pool_classes)
     return data.Split(res["x"], torch.tensor(cfg.pool_classes), names, f"p2-pool-{cfg.profile}")

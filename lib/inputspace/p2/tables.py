@@ -1,6 +1,7 @@
 """The tables and printed numbers of the P2 notebooks (no cached computation here: everything
 reads the cached runs of :mod:`inputspace.p2.lst` and :mod:`inputspace.p2.geometry`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -29,8 +30,11 @@ def mean_std(t: torch.Tensor, digits: int = 3) -> str:
     return f"{float(t.mean()):.{digits}f} ± {float(t.std(unbiased=False)):.{digits}f}"
 
 
-def table1(cfg: Config, runs: Callable[[Config, str], dict | None] = derangement_runs,
-           roles: Sequence[str] = ROLES) -> pd.DataFrame:
+def table1(
+    cfg: Config,
+    runs: Callable[[Config, str], dict | None] = derangement_runs,
+    roles: Sequence[str] = ROLES,
+) -> pd.DataFrame:
     """Table 1 rows: mean ± std over (source, run) pairs of RMS-ℓ2, ℓ∞, SSIM, LPIPS between
     LST outputs and targets (official ``print_tables.py``, 3 decimals), over the pairs of ``runs``
     (the derangements; the real network: its grid, whose distances are computed here)."""
@@ -41,12 +45,24 @@ def table1(cfg: Config, runs: Callable[[Config, str], dict | None] = derangement
             rows.append({"model": label_of(cfg, role), "note": role_model(cfg, role).note})
             continue
         r = summarised_rows(run)
-        d = run["distances"] if "distances" in run else lst_eval.table1_distances(run["x"], pool(cfg).x[run["tgt"]])
+        d = (
+            run["distances"]
+            if "distances" in run
+            else lst_eval.table1_distances(run["x"], pool(cfg).x[run["tgt"]])
+        )
         lp = d["lpips"] if isinstance(d["lpips"], str) else mean_std(d["lpips"][r])
-        rows.append({"model": label_of(cfg, role), "pairs": f"{int(r.sum())}/{len(r)}",
-                     "ℓ2 (RMS)": mean_std(d["rms_l2"][r]), "ℓ∞": mean_std(d["linf"][r]),
-                     "SSIM": mean_std(d["ssim"][r]), "LPIPS": lp,
-                     "source→target ℓ2 (RMS)": mean_std(run["start_rms_l2"][r]), "note": ""})
+        rows.append(
+            {
+                "model": label_of(cfg, role),
+                "pairs": f"{int(r.sum())}/{len(r)}",
+                "ℓ2 (RMS)": mean_std(d["rms_l2"][r]),
+                "ℓ∞": mean_std(d["linf"][r]),
+                "SSIM": mean_std(d["ssim"][r]),
+                "LPIPS": lp,
+                "source→target ℓ2 (RMS)": mean_std(run["start_rms_l2"][r]),
+                "note": "",
+            }
+        )
     return pd.DataFrame(rows).fillna("")
 
 
@@ -75,19 +91,30 @@ def width_table(runs: dict[str, dict], radii: Sequence[float]) -> pd.DataFrame:
     rows = []
     for label, run in runs.items():
         w = width_summary(run)
-        rows += [{"model": label, "radius (ℓ2)": r, "5 % quantile": float(w[k, 0]),
-                  "95 % quantile": float(w[k, 1])} for k, r in enumerate((0.0, *radii))]
+        rows += [
+            {
+                "model": label,
+                "radius (ℓ2)": r,
+                "5 % quantile": float(w[k, 0]),
+                "95 % quantile": float(w[k, 1]),
+            }
+            for k, r in enumerate((0.0, *radii))
+        ]
     return pd.DataFrame(rows).round(DIGITS)
 
 
 def path_table(run: dict, k: int, wanted: Sequence[int]) -> pd.DataFrame:
     """Confidences and distances of pair ``k`` at the logged steps nearest ``wanted``."""
     idx = strip_indices(run["steps"], wanted)
-    return pd.DataFrame({"step": [run["steps"][i] for i in idx],
-                         "source conf": run["log_p_src"][idx, k].numpy(),
-                         "target conf": run["log_p_tgt"][idx, k].numpy(),
-                         "RMS ℓ2 to target": run["log_rms_l2"][idx, k].numpy(),
-                         "ℓ∞ to target": run["log_linf"][idx, k].numpy()}).round(DIGITS)
+    return pd.DataFrame(
+        {
+            "step": [run["steps"][i] for i in idx],
+            "source conf": run["log_p_src"][idx, k].numpy(),
+            "target conf": run["log_p_tgt"][idx, k].numpy(),
+            "RMS ℓ2 to target": run["log_rms_l2"][idx, k].numpy(),
+            "ℓ∞ to target": run["log_linf"][idx, k].numpy(),
+        }
+    ).round(DIGITS)
 
 
 def summary_frame(summaries: dict[str, dict], columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -103,8 +130,11 @@ def grid_captions(cfg: Config, run: dict, role: str = "normal") -> tuple[pd.Data
     diagonal holds the originals' confidence) and how many LST outputs keep argmax = source."""
     names = pool(cfg).classes
     n = cfg.grid_n
-    cap = pd.DataFrame(index=[f"target {names[i]}" for i in range(n)],
-                       columns=[f"source {names[j]}" for j in range(grid_sources(cfg))], dtype=float)
+    cap = pd.DataFrame(
+        index=[f"target {names[i]}" for i in range(n)],
+        columns=[f"source {names[j]}" for j in range(grid_sources(cfg))],
+        dtype=float,
+    )
     for k, (j, i) in enumerate(zip(run["src"].tolist(), run["tgt"].tolist())):
         cap.iloc[i, j] = float(run["p_src"][k])
         cap.iloc[j, j] = float(run["p0"][k])
@@ -128,7 +158,10 @@ def star_table(stars: dict[str, dict], pthresh: float) -> pd.DataFrame:
     rows, per_pair = [], {}
     for label, st in stars.items():
         floor = (st["p0"] - pthresh)[:, None]
-        row, per_pair[label] = {"model": label, "pairs": len(st["p0"]), "mean p0": float(st["p0"].mean())}, {}
+        row, per_pair[label] = (
+            {"model": label, "pairs": len(st["p0"]), "mean p0": float(st["p0"].mean())},
+            {},
+        )
         for key, name in (("lst", "→ LST output"), ("direct", "→ target image")):
             above = (st[key] > floor).all(1)
             row[f"segments above p0−δ {name}"] = float(above.double().mean())
@@ -142,8 +175,11 @@ def star_table(stars: dict[str, dict], pthresh: float) -> pd.DataFrame:
 
 def triangle_table(rows: dict[str, list[dict]]) -> pd.DataFrame:
     """Statistics of each example triangle (Table 2's columns for one triangle)."""
-    out = [{"model": label, "targets": f"{t['pair'][0]} & {t['pair'][1]}", **t["stats"]}
-           for label, tris in rows.items() for t in tris]
+    out = [
+        {"model": label, "targets": f"{t['pair'][0]} & {t['pair'][1]}", **t["stats"]}
+        for label, tris in rows.items()
+        for t in tris
+    ]
     return pd.DataFrame(out).round(DIGITS)
 
 
@@ -164,16 +200,24 @@ def model_table(cfg: Config) -> pd.DataFrame:
         row["held-out accuracy"] = manifests.get(name, {}).get("heldout_accuracy", float("nan"))
         p0 = lst_eval.class_confidence(rm.model, pl.x.to(cfg.device), pl.y)
         ok = predicted(cfg, role, pl.x) == pl.y
-        rows.append({**row, "pool sources correct": f"{int(ok.sum())}/{len(ok)}",
-                     "mean p0 (pool)": float(p0.mean()), f"sources with p0 ≤ δ={cfg.pthresh}":
-                     str(int((p0 <= cfg.pthresh).sum())), "note": ""})
+        rows.append(
+            {
+                **row,
+                "pool sources correct": f"{int(ok.sum())}/{len(ok)}",
+                "mean p0 (pool)": float(p0.mean()),
+                f"sources with p0 ≤ δ={cfg.pthresh}": str(int((p0 <= cfg.pthresh).sum())),
+                "note": "",
+            }
+        )
     return pd.DataFrame(rows).round(DIGITS).fillna("")
 
 
 def control_star_table(controls: dict, pthresh: float) -> pd.DataFrame:
     """:func:`star_table` of every LST control (:func:`inputspace.p2.geometry.control_stars`), one
     block per control."""
-    frames = [star_table(stars, pthresh).assign(control=what) for what, _, stars in controls.values()]
+    frames = [
+        star_table(stars, pthresh).assign(control=what) for what, _, stars in controls.values()
+    ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -195,7 +239,15 @@ def matched_table(matched: list[dict] | None) -> pd.DataFrame:
     matched_triangles`): per target pair, the iterates' steps and coverage and the triangle's statistics."""
     if matched is None:
         return pd.DataFrame()
-    return pd.DataFrame([{"targets": f"{m['pair'][0]} & {m['pair'][1]}", "steps": m["steps"],
-                          "coverage AT": [round(c[0], 3) for c in m["covered"]],
-                          "coverage normal": [round(c[1], 3) for c in m["covered"]], **m["stats"]}
-                         for m in matched]).round(DIGITS)
+    return pd.DataFrame(
+        [
+            {
+                "targets": f"{m['pair'][0]} & {m['pair'][1]}",
+                "steps": m["steps"],
+                "coverage AT": [round(c[0], 3) for c in m["covered"]],
+                "coverage normal": [round(c[1], 3) for c in m["covered"]],
+                **m["stats"],
+            }
+            for m in matched
+        ]
+    ).round(DIGITS)

@@ -14,6 +14,7 @@ smallest ε on :data:`EPS_GRID` at which PGD accuracy on the attacked images dro
 ``collapse_acc`` (10 %), with the noise control at the same ε. The search probes the paper's ε
 first and bisects the grid (PGD accuracy is taken to be non-increasing in ε).
 """
+
 from __future__ import annotations
 
 import torch
@@ -53,17 +54,24 @@ KEEP_IMAGES_MAX_SIZE = 64  # store perturbed images (for the explorer) only for 
 
 def pgd_params(cfg: Config) -> dict:
     """Table 2 as used (advertorch names), from the notebook's configuration."""
-    return {"loss_fn": "CrossEntropyLoss (sum over the batch, advertorch default)",
-            "eps": cfg.paper_eps,
-            "nb_iter": cfg.pgd_iters, "eps_iter": cfg.paper_eps * STEP_FRACTION, "rand_init": True,
-            "targeted": False, "clip_min": 0.0, "clip_max": 1.0, "norm": "Linf"}
+    return {
+        "loss_fn": "CrossEntropyLoss (sum over the batch, advertorch default)",
+        "eps": cfg.paper_eps,
+        "nb_iter": cfg.pgd_iters,
+        "eps_iter": cfg.paper_eps * STEP_FRACTION,
+        "rand_init": True,
+        "targeted": False,
+        "clip_min": 0.0,
+        "clip_max": 1.0,
+        "norm": "Linf",
+    }
 
 
 def attack_positions(cfg: Config, arch: str) -> torch.Tensor:
     """Positions (into the SOM-val sample) of the attacked images."""
     n_val = len(split_meta(cfg, arch, "val")["y"])
     g = torch.Generator().manual_seed(cfg.seed + 17)
-    return torch.randperm(n_val, generator=g)[:min(cfg.n_attack, n_val)]
+    return torch.randperm(n_val, generator=g)[: min(cfg.n_attack, n_val)]
 
 
 @torch.no_grad()
@@ -79,11 +87,18 @@ def _perturb(cfg: Config, arch: str, eps: float, kind: str) -> dict:
     x, y = load_images(cfg.dataset, "val", val["idx"][pos], cfg.profile, cfg.imagenet_root)
     outs, layers, preds = [], [], []
     for start in range(0, len(x), 50):
-        xb, yb = x[start:start + 50].to(cfg.device), y[start:start + 50].to(cfg.device)
+        xb, yb = x[start : start + 50].to(cfg.device), y[start : start + 50].to(cfg.device)
         gen = torch.Generator().manual_seed(cfg.seed * 7919 + start + KINDS.index(kind))
         if kind == "pgd":
-            xp = pgd_linf(net, xb, yb, eps=eps, iters=cfg.pgd_iters,
-                          step_size=eps * STEP_FRACTION, generator=gen)
+            xp = pgd_linf(
+                net,
+                xb,
+                yb,
+                eps=eps,
+                iters=cfg.pgd_iters,
+                step_size=eps * STEP_FRACTION,
+                generator=gen,
+            )
         elif kind == "noise":
             xp = uniform_noise(xb, eps, generator=gen)
         else:
@@ -93,9 +108,16 @@ def _perturb(cfg: Config, arch: str, eps: float, kind: str) -> dict:
         layers.append(c)
         preds.append(p)
     xp = torch.cat(outs)
-    res = {"pos": pos, "y": y, "pred": torch.cat(preds), "eps": eps,
-           "codes": [torch.cat(c) for c in zip(*layers)], "linf": float((xp - x).abs().amax()),
-           "min": float(xp.min()), "max": float(xp.max())}
+    res = {
+        "pos": pos,
+        "y": y,
+        "pred": torch.cat(preds),
+        "eps": eps,
+        "codes": [torch.cat(c) for c in zip(*layers)],
+        "linf": float((xp - x).abs().amax()),
+        "min": float(xp.min()),
+        "max": float(xp.max()),
+    }
     if x.shape[-1] <= KEEP_IMAGES_MAX_SIZE:
         res["x"] = xp
     return res
@@ -110,12 +132,25 @@ def perturbed(cfg: Config, arch: str, eps: float, kind: str) -> dict:
     predictions, max |δ|."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {list(KINDS)}, got {kind!r}")
-    return cached(cfg, f"p3.{kind}.{arch}.{eps:.5f}", lambda: _perturb(cfg, arch, eps, kind),
-                  shared=True, arch=arch, dataset=cfg.dataset, eps=round(eps, 8), kind=kind,
-                  n_attack=cfg.n_attack,
-                  iters=cfg.pgd_iters if kind == "pgd" else 0, per_class=cfg.per_class, com=cfg.com,
-                  seed=cfg.seed, model=model_key(cfg, arch), version=CODES_VERSION, **classes_key(cfg),
-                  **data_key(cfg))
+    return cached(
+        cfg,
+        f"p3.{kind}.{arch}.{eps:.5f}",
+        lambda: _perturb(cfg, arch, eps, kind),
+        shared=True,
+        arch=arch,
+        dataset=cfg.dataset,
+        eps=round(eps, 8),
+        kind=kind,
+        n_attack=cfg.n_attack,
+        iters=cfg.pgd_iters if kind == "pgd" else 0,
+        per_class=cfg.per_class,
+        com=cfg.com,
+        seed=cfg.seed,
+        model=model_key(cfg, arch),
+        version=CODES_VERSION,
+        **classes_key(cfg),
+        **data_key(cfg),
+    )
 
 
 def correctness(cfg: Config, arch: str, eps: float) -> dict[str, torch.Tensor]:
@@ -142,6 +177,7 @@ def eps_rule(cfg: Config, arch: str) -> dict:
     Returns ``{"eps": ε*, "found": bool, "probes": {ε: PGD accuracy}}``; when no grid ε
     collapses the model, ε* is the largest grid value and ``found`` is False.
     """
+
     def pgd_acc(i: int) -> float:
         r = perturbed(cfg, arch, EPS_GRID[i], "pgd")
         probes[EPS_GRID[i]] = float((r["pred"] == r["y"]).float().mean())
@@ -158,11 +194,16 @@ def eps_rule(cfg: Config, arch: str) -> dict:
             lo = mid + 1
         mid = (lo + hi) // 2
     found = hi < len(EPS_GRID)
-    return {"eps": EPS_GRID[min(hi, len(EPS_GRID) - 1)], "found": found,
-            "probes": dict(sorted(probes.items()))}
+    return {
+        "eps": EPS_GRID[min(hi, len(EPS_GRID) - 1)],
+        "found": found,
+        "probes": dict(sorted(probes.items())),
+    }
 
 
-def bmu_displacement(cfg: Config, soms: list[LayerSOM], eps: float, kind: str) -> list[torch.Tensor]:
+def bmu_displacement(
+    cfg: Config, soms: list[LayerSOM], eps: float, kind: str
+) -> list[torch.Tensor]:
     """Per layer ``(n_attack, k)`` torus distances between rank-matched clean and perturbed BMUs."""
     arch = soms[0].arch
     r = perturbed(cfg, arch, eps, kind)
@@ -175,10 +216,21 @@ def bmu_displacement(cfg: Config, soms: list[LayerSOM], eps: float, kind: str) -
     return out
 
 
-def _disp_rows(label: str, which: str, kind: str, names: list[str], disp: list[torch.Tensor]) -> list[dict]:
+def _disp_rows(
+    label: str, which: str, kind: str, names: list[str], disp: list[torch.Tensor]
+) -> list[dict]:
     """One ``disp_table`` row per layer: mean and median displacement."""
-    return [{"model": label, "ε": which, "kind": kind, "layer": name, "mean": float(v.float().mean()),
-             "median": float(v.float().median())} for name, v in zip(names, disp)]
+    return [
+        {
+            "model": label,
+            "ε": which,
+            "kind": kind,
+            "layer": name,
+            "mean": float(v.float().mean()),
+            "median": float(v.float().median()),
+        }
+        for name, v in zip(names, disp)
+    ]
 
 
 def mid_eps(cfg: Config, arch: str) -> dict:
@@ -192,10 +244,15 @@ def mid_eps(cfg: Config, arch: str) -> dict:
             probes[eps] = float((r["pred"] == r["y"]).float().mean())
     lo, hi = MID_ACCURACY
     inside = [e for e, a in probes.items() if lo < a < hi]
-    return {"probes": dict(sorted(probes.items())), "eps": min(inside, key=lambda e: abs(probes[e] - 0.5)) if inside else None}
+    return {
+        "probes": dict(sorted(probes.items())),
+        "eps": min(inside, key=lambda e: abs(probes[e] - 0.5)) if inside else None,
+    }
 
 
-def _controls(cfg: Config, arch: str, soms: list[LayerSOM], res: dict, label: str, names: list[str]) -> list[dict]:
+def _controls(
+    cfg: Config, arch: str, soms: list[LayerSOM], res: dict, label: str, names: list[str]
+) -> list[dict]:
     """The fidelity controls of Figs 11-12 (added 2026-12-07, after the numbers were known), into
     ``res``: mean-free noise of equal ℓ2 at both ε (``disp[(arch, which, "centered")]``), the floor
     at ε = 1/255 (``floor1[arch][kind]``), the saturation level of the map (``random_pair[arch]``:
@@ -205,7 +262,9 @@ def _controls(cfg: Config, arch: str, soms: list[LayerSOM], res: dict, label: st
     for which, eps in res["eps"][arch].items():
         res["disp"][(arch, which, "centered")] = d = bmu_displacement(cfg, soms, eps, "centered")
         rows += _disp_rows(label, which, "centered", names, d)
-    res.setdefault("floor1", {})[arch] = {k: bmu_displacement(cfg, soms, FLOOR_EPS, k) for k in ("pgd", "noise")}
+    res.setdefault("floor1", {})[arch] = {
+        k: bmu_displacement(cfg, soms, FLOOR_EPS, k) for k in ("pgd", "noise")
+    }
     rows += _disp_rows(label, "1/255 (floor)", "pgd", names, res["floor1"][arch]["pgd"])
     res.setdefault("random_pair", {})[arch] = mean_pair_distance(soms[0].m, soms[0].n)
     mid = mid_eps(cfg, arch)
@@ -239,9 +298,15 @@ def pgd_vs_noise(cfg: Config, archs) -> dict:
         for which, eps in res["eps"][arch].items():
             res["correct"][(arch, which)] = correct = correctness(cfg, arch, eps)
             res["acc"][(arch, which)] = acc = accuracies(correct)
-            acc_rows.append({"model": LABELS.get(arch, arch),
-                             "ε": f"{eps * 255:.0f}/255 ({which})",
-                             "clean": acc["clean"], "PGD": acc["pgd"], "noise": acc["noise"]})
+            acc_rows.append(
+                {
+                    "model": LABELS.get(arch, arch),
+                    "ε": f"{eps * 255:.0f}/255 ({which})",
+                    "clean": acc["clean"],
+                    "PGD": acc["pgd"],
+                    "noise": acc["noise"],
+                }
+            )
             for kind in ("noise", "pgd"):
                 d = bmu_displacement(cfg, soms, eps, kind)
                 res["disp"][(arch, which, kind)] = d

@@ -2,7 +2,8 @@
 the numbers of its result, applies the rules and records the claims on the scorecard.
 
 Every ``figNN`` / ``tabNN`` function (and the three shared by two notebooks each:
-:func:`density_inhomogeneity`, :func:`class_clustering`, :func:`pgd_vs_noise_codes`) returns ``card.table()`` (the notebook displays it). The rules
+:func:`density_inhomogeneity`, :func:`class_clustering`, :func:`pgd_vs_noise_codes`) returns
+``card.table()`` (the notebook displays it). The rules
 were fixed before any result was seen; each states its threshold in its docstring.
 
 **Trend rule.** A per-layer statistic "grows with depth" when the Spearman rank correlation between
@@ -24,6 +25,7 @@ SOM updates of the last epoch (Fig. 3). Claims on the configuration (Tables 1, 2
 dimensions), on a synthetic construction (Fig. 2B), on every cached run (P3-linf) or not evaluated
 carry no evidence; P3-unfold-real rests on one class (a single example).
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,22 +43,27 @@ from .geometry import size_ratio
 from .knobs import LABELS
 
 TREND_RHO = 0.8
-SEAM_SPREAD_MAX = 8 ** 0.5
+SEAM_SPREAD_MAX = 8**0.5
 """Largest pairwise distance of the unfolded synthetic seam cluster (its points lie in a 3x3 block)."""
 CENTER_TOL = 1e-6
 NOISE_DROP_MAX = 0.02
 """Largest accuracy change noise may cause and still "not collapse" accuracy (1 image of 50)."""
 PAPER_ATTACK = {
     "p3-fig11": ("ResNet-18 77.8 → 3.6 %, ResNet-50 93.0 → 6.6 %; noise unchanged", "Fig. 11"),
-    "p3-fig12": ("ViT: equivalent to the ResNets (Fig. 12; no accuracies given); noise unchanged", "Fig. 12"),
+    "p3-fig12": (
+        "ViT: equivalent to the ResNets (Fig. 12; no accuracies given); noise unchanged",
+        "Fig. 12",
+    ),
 }
 """Per notebook: the paper's accuracies under PGD and noise (Sec. 3.4) and the figure quoted."""
 SATURATION = 0.8
 """A displacement at or above this fraction of the map's random-pair torus distance is saturated:
 BMUs land anywhere, so no trend over layers is evaluable (the fidelity audit, 2026-12-07)."""
 CONTROL_NOTE = "control, added 2026-12-07 after the numbers were known (fidelity audit)"
-NOT_SIGNIFICANT = ("not evaluated: the paper gives no measure of 'significant'; the depth trend is "
-                   "tested at every size above")
+NOT_SIGNIFICANT = (
+    "not evaluated: the paper gives no measure of 'significant'; the depth trend is "
+    "tested at every size above"
+)
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -88,7 +95,9 @@ def code_dims_ok(dims: Sequence[int], channels: Sequence[int], arch: str) -> boo
     """Sec. 2.2: the vector code of a layer has exactly 4 x channels numbers (max, mean, std, centre
     of mass); for ResNet-18 exactly 256 / 512 / 1024 / 2048."""
     dims = list(dims)
-    return dims == [4 * c for c in channels] and (arch != "resnet18" or dims == [256, 512, 1024, 2048])
+    return dims == [4 * c for c in channels] and (
+        arch != "resnet18" or dims == [256, 512, 1024, 2048]
+    )
 
 
 def seam_unfolds(center, expected, spread_unfolded: float, spread_folded: float) -> bool:
@@ -130,7 +139,9 @@ def pgd_amplified(pgd: Sequence[float], noise: Sequence[float]) -> bool:
     return pgd[-1] > pgd[0] and pgd[-1] > noise[-1]
 
 
-def collapse_verdict(clean: float, pgd: float, noise: float, by_rule: bool, collapse_acc: float) -> bool:
+def collapse_verdict(
+    clean: float, pgd: float, noise: float, by_rule: bool, collapse_acc: float
+) -> bool:
     """Figs 11-12: "PGD collapses accuracy, noise does not": |clean - noise| <= 0.02 (rounded to 6
     digits, so one image of 50 counts as 0.02 exactly) and PGD accuracy < ``collapse_acc``, the
     latter taken as given when ε* was found by the ε rule (``by_rule``)."""
@@ -155,10 +166,16 @@ def table1_matches(checks: dict, e_minus_5: float) -> bool:
     """Table 1 / Sec. 3.1: σ0 10, α0 0.1, 'exp' schedule starting at factor 1.0 and ending within
     1e-12 of e^-5, periodic grid, cosine metric, batch 10 (DenseNet-121: 50) for every model."""
     c = checks
-    return bool(c["sigma"] == 10 and c["alpha"] == 0.1 and c["sched"] == "exp" and c["periodic"]
-                and c["metric"] == "cosine" and c["factor_start"] == 1.0
-                and abs(c["factor_end"] - e_minus_5) < 1e-12
-                and all(b == c["paper_batch"].get(a, 10) for a, b in c["batch"].items()))
+    return bool(
+        c["sigma"] == 10
+        and c["alpha"] == 0.1
+        and c["sched"] == "exp"
+        and c["periodic"]
+        and c["metric"] == "cosine"
+        and c["factor_start"] == 1.0
+        and abs(c["factor_end"] - e_minus_5) < 1e-12
+        and all(b == c["paper_batch"].get(a, 10) for a, b in c["batch"].items())
+    )
 
 
 def epochs_verdict(epochs: int, profile: str) -> bool | None:
@@ -176,9 +193,14 @@ def table2_matches(params: dict) -> bool:
     """Table 2: ε and step ε·2/100 within 1e-12 of 4/255 and 4/255·2/100, random init,
     untargeted, clip [0, 1], L∞ norm."""
     p = params
-    return bool(abs(p["eps"] - 4 / 255) < 1e-12 and abs(p["eps_iter"] - 4 / 255 * 2 / 100) < 1e-12
-                and p["rand_init"] and not p["targeted"] and (p["clip_min"], p["clip_max"]) == (0.0, 1.0)
-                and p["norm"] == "Linf")
+    return bool(
+        abs(p["eps"] - 4 / 255) < 1e-12
+        and abs(p["eps_iter"] - 4 / 255 * 2 / 100) < 1e-12
+        and p["rand_init"]
+        and not p["targeted"]
+        and (p["clip_min"], p["clip_max"]) == (0.0, 1.0)
+        and p["norm"] == "Linf"
+    )
 
 
 # ------------------------------------------------------------------- rules as one number
@@ -196,7 +218,9 @@ def trend_score(values: Sequence[float], direction: str) -> float:
 def dense_ranks(values: Sequence[float]) -> tuple[int, ...]:
     """Ranks 0, 1, ... of the distinct values (ties share one): the same order and ties as
     ``values``, so the same Spearman ρ."""
-    return tuple(np.unique(np.asarray(values, dtype=float), return_inverse=True)[1].reshape(-1).tolist())
+    return tuple(
+        np.unique(np.asarray(values, dtype=float), return_inverse=True)[1].reshape(-1).tolist()
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -267,7 +291,9 @@ def _same_items(counts: Sequence[int]) -> int:
     images in every layer), which are resampled together as one stratum."""
     distinct = set(counts)
     if len(distinct) != 1:
-        raise ValueError(f"per-layer values over the same items must have one length, got {sorted(distinct)}")
+        raise ValueError(
+            f"per-layer values over the same items must have one length, got {sorted(distinct)}"
+        )
     return distinct.pop()
 
 
@@ -318,21 +344,30 @@ class PairDistances:
         return float(self._sorted[np.searchsorted(cum, (cum[-1] - 1) // 2, side="right")])
 
 
-def _trend_evidence(sizes: Sequence[int], profiles: Callable[[list[np.ndarray]], list[list[float]]],
-                    directions: Sequence[str]) -> Evidence | None:
+def _trend_evidence(
+    sizes: Sequence[int],
+    profiles: Callable[[list[np.ndarray]], list[list[float]]],
+    directions: Sequence[str],
+) -> Evidence | None:
     """Evidence of trend rules that must all hold: the smallest :func:`trend_score` of the
     per-layer ``profiles`` (one per direction) recomputed on the resampled items."""
     return stratified_evidence(
-        sizes, lambda idx: min(trend_score(v, d) for v, d in zip(profiles(idx), directions)),
-        _trend_holds, TREND_RHO)
+        sizes,
+        lambda idx: min(trend_score(v, d) for v, d in zip(profiles(idx), directions)),
+        _trend_holds,
+        TREND_RHO,
+    )
 
 
 def _layer_pairs_trend(cds: Sequence[torch.Tensor], stat: str, direction: str) -> Evidence | None:
     """Trend of a per-layer pair-distance statistic (``"mean"`` / ``"median"``) over SOM units:
     every layer's SOM is an independent stratum."""
     pairs = [PairDistances(v) for v in cds]
-    return _trend_evidence([p.k for p in pairs],
-                           lambda idx: [[getattr(p, stat)(i) for p, i in zip(pairs, idx)]], [direction])
+    return _trend_evidence(
+        [p.k for p in pairs],
+        lambda idx: [[getattr(p, stat)(i) for p, i in zip(pairs, idx)]],
+        [direction],
+    )
 
 
 def _class_pairs(models: Sequence[Sequence[torch.Tensor]]) -> tuple[list[int], Callable]:
@@ -355,27 +390,43 @@ def _means(values) -> list[float]:
 
 def fig01(card: Scorecard, r: dict):
     """p3-fig01: the vector-code dimensions (Sec. 2.2)."""
-    card.record("P3-code-dim", "vector code = 4 × channels per CL (ResNet-18: 256, 512, 1024, 2048)",
-                "256 / 512 / 1024 / 2048", " / ".join(map(str, r["dims"])),
-                passed=code_dims_ok(r["dims"], r["channels"], r["arch"]))
+    card.record(
+        "P3-code-dim",
+        "vector code = 4 × channels per CL (ResNet-18: 256, 512, 1024, 2048)",
+        "256 / 512 / 1024 / 2048",
+        " / ".join(map(str, r["dims"])),
+        passed=code_dims_ok(r["dims"], r["channels"], r["arch"]),
+    )
     return card.table()
 
 
 def fig02(card: Scorecard, r: dict):
     """p3-fig02: unfolding a synthetic seam cluster and the most seam-wrapping real class."""
     syn = r["synthetic"]
-    card.record("P3-unfold-synthetic", "a cluster across the seam unfolds into a compact cluster with the right centre",
-                "Fig. 2B", f"centre {syn['center'].tolist()} (expected {syn['expected'].tolist()}); spread "
-                f"{syn['spread_unfolded']:.2f} vs folded {syn['spread_folded']:.2f}",
-                passed=seam_unfolds(syn["center"], syn["expected"], syn["spread_unfolded"], syn["spread_folded"]))
+    card.record(
+        "P3-unfold-synthetic",
+        "a cluster across the seam unfolds into a compact cluster with the right centre",
+        "Fig. 2B",
+        f"centre {syn['center'].tolist()} (expected {syn['expected'].tolist()}); spread "
+        f"{syn['spread_unfolded']:.2f} vs folded {syn['spread_folded']:.2f}",
+        passed=seam_unfolds(
+            syn["center"], syn["expected"], syn["spread_unfolded"], syn["spread_folded"]
+        ),
+    )
     t = r["table"][r["table"]["wrapped BMUs"] > 0]
     unfolded, naive = t["D (unfolded)"].tolist(), t["D (no unfolding)"].tolist()
     passed = unfolding_shrinks(unfolded, naive)
-    card.record("P3-unfold-real", "unfolding shrinks the spread of a seam-wrapping class (layers where it wraps)",
-                "Fig. 2B (qualitative)", f"class {r['cls']}: D unfolded {fmt(t['D (unfolded)'])} vs without "
-                f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}", passed=passed,
-                evidence=None if passed is None else certainty.single_example(
-                    smallest_gap(naive, unfolded), _positive, threshold=0.0))  # one class shown
+    card.record(
+        "P3-unfold-real",
+        "unfolding shrinks the spread of a seam-wrapping class (layers where it wraps)",
+        "Fig. 2B (qualitative)",
+        f"class {r['cls']}: D unfolded {fmt(t['D (unfolded)'])} vs without "
+        f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}",
+        passed=passed,
+        evidence=None
+        if passed is None
+        else certainty.single_example(smallest_gap(naive, unfolded), _positive, threshold=0.0),
+    )  # one class shown
     return card.table()
 
 
@@ -384,12 +435,21 @@ def fig03(card: Scorecard, r: dict):
     epoch (each layer's SOM a stratum)."""
     for arch, f in r["final"].items():
         losses = r["last_epoch"][arch]
-        ev = stratified_evidence([len(v) for v in losses],
-                                 lambda idx, losses=losses: last_minus_rest([_mean(v, i) for v, i in zip(losses, idx)]),
-                                 _non_negative, 0.0)
-        card.record(f"P3-loss-{arch}", f"{LABELS[arch]}: SOM loss is highest in CL4 at the end of training",
-                    "CL4 highest (Fig. 3)", fmt(f, 4), passed=last_is_highest(f), note=f"CL1 < CL4: {f[0] < f[-1]}",
-                    evidence=ev)
+        ev = stratified_evidence(
+            [len(v) for v in losses],
+            lambda idx, losses=losses: last_minus_rest([_mean(v, i) for v, i in zip(losses, idx)]),
+            _non_negative,
+            0.0,
+        )
+        card.record(
+            f"P3-loss-{arch}",
+            f"{LABELS[arch]}: SOM loss is highest in CL4 at the end of training",
+            "CL4 highest (Fig. 3)",
+            fmt(f, 4),
+            passed=last_is_highest(f),
+            note=f"CL1 < CL4: {f[0] < f[-1]}",
+            evidence=ev,
+        )
     return card.table()
 
 
@@ -403,15 +463,25 @@ def density_inhomogeneity(card: Scorecard, r: dict):
         dens = [r["density"][(arch, li)] for li in r["layers"]]
         never = [(d["counts"] == 0).float().reshape(-1) for d in dens]
         uniform = [d["never_uniform"] for d in dens]
-        ev = stratified_evidence([len(v) for v in never],
-                                 lambda idx, never=never, uniform=uniform:
-                                 smallest_gap([_mean(v, i) for v, i in zip(never, idx)], uniform), _positive, 0.0)
-        card.record(f"P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
-                    f"{LABELS[arch]}: BMUs spread inhomogeneously (more units never BMU than uniform placement gives)",
-                    "some units rarely BMUs (Fig. 4 / Supp. Fig. 1)",
-                    "never BMU " + fmt(s["units never BMU"], 2) + " vs uniform " + fmt(s["uniform expectation"], 2),
-                    passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()),
-                    evidence=ev)
+        ev = stratified_evidence(
+            [len(v) for v in never],
+            lambda idx, never=never, uniform=uniform: smallest_gap(
+                [_mean(v, i) for v, i in zip(never, idx)], uniform
+            ),
+            _positive,
+            0.0,
+        )
+        card.record(
+            f"P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
+            f"{LABELS[arch]}: BMUs spread inhomogeneously (more units never BMU than uniform placement gives)",
+            "some units rarely BMUs (Fig. 4 / Supp. Fig. 1)",
+            "never BMU "
+            + fmt(s["units never BMU"], 2)
+            + " vs uniform "
+            + fmt(s["uniform expectation"], 2),
+            passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()),
+            evidence=ev,
+        )
     return card.table()
 
 
@@ -426,13 +496,23 @@ def class_clustering(card: Scorecard, r: dict):
         ev = stratified_evidence(
             [_same_items([len(v) for v in true])] + [len(v) for v in shuffled],
             lambda idx, true=true, shuffled=shuffled: smallest_gap(
-                [_mean(v, i) for v, i in zip(shuffled, idx[1:])], [_mean(v, idx[0]) for v in true]),
-            _positive, 0.0)
-        card.record(f"P3-cluster-{arch}-{split}", f"{LABELS[arch]}: same-class BMUs cluster "
-                    f"(SOM-{split}: D_class true < shuffled labels, every CL)", "clusters (Fig. 5)",
-                    "true " + fmt(t[f"D_class {split}"], 2) + " vs shuffled " + fmt(t[f"shuffled {split}"], 2),
-                    passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()),
-                    evidence=ev)
+                [_mean(v, i) for v, i in zip(shuffled, idx[1:])], [_mean(v, idx[0]) for v in true]
+            ),
+            _positive,
+            0.0,
+        )
+        card.record(
+            f"P3-cluster-{arch}-{split}",
+            f"{LABELS[arch]}: same-class BMUs cluster "
+            f"(SOM-{split}: D_class true < shuffled labels, every CL)",
+            "clusters (Fig. 5)",
+            "true "
+            + fmt(t[f"D_class {split}"], 2)
+            + " vs shuffled "
+            + fmt(t[f"shuffled {split}"], 2),
+            passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()),
+            evidence=ev,
+        )
     return card.table()
 
 
@@ -443,16 +523,29 @@ def fig06(card: Scorecard, r: dict):
         for split, name in (("tr", "SOM-tr"), ("val", "SOM-val")):
             med = _medians(res[split])
             ok, rho = trend(med, "down")
-            ev = _trend_evidence([_same_items([len(v) for v in res[split]])],
-                                 lambda idx, d=res[split]: [[_median(v, idx[0]) for v in d]], ["down"])
-            card.record(f"P3-dclass-{arch}-{split}", f"{LABELS[arch]}: D_class shrinks with depth ({name}, median)",
-                        "shorter in deep layers (Fig. 6A/B)", fmt(med, 2) + f" (ρ = {rho:.2f})", passed=ok,
-                        evidence=ev)
+            ev = _trend_evidence(
+                [_same_items([len(v) for v in res[split]])],
+                lambda idx, d=res[split]: [[_median(v, idx[0]) for v in d]],
+                ["down"],
+            )
+            card.record(
+                f"P3-dclass-{arch}-{split}",
+                f"{LABELS[arch]}: D_class shrinks with depth ({name}, median)",
+                "shorter in deep layers (Fig. 6A/B)",
+                fmt(med, 2) + f" (ρ = {rho:.2f})",
+                passed=ok,
+                evidence=ev,
+            )
         med = _medians(res["wcd"])
         ok, rho = trend(med, "up")
-        card.record(f"P3-wcd-{arch}", f"{LABELS[arch]}: pairwise weight CD grows with depth (median)",
-                    "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)", fmt(med, 3) + f" (ρ = {rho:.2f})", passed=ok,
-                    evidence=_layer_pairs_trend(res["wcd"], "median", "up"))
+        card.record(
+            f"P3-wcd-{arch}",
+            f"{LABELS[arch]}: pairwise weight CD grows with depth (median)",
+            "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)",
+            fmt(med, 3) + f" (ρ = {rho:.2f})",
+            passed=ok,
+            evidence=_layer_pairs_trend(res["wcd"], "median", "up"),
+        )
     return card.table()
 
 
@@ -464,17 +557,25 @@ def fig07(card: Scorecard, r: dict):
         means = {arch: _means(r["res"][(size, arch)]) for arch in r["archs"]}
         verdicts = [trend(v, "up")[0] for v in means.values()]
         sizes, profiles = _class_pairs([r["res"][(size, arch)] for arch in r["archs"]])
-        card.record(f"P3-ccd-size{size}", f"{size}×{size} SOM: class-centre CD grows with depth for every CNN",
-                    "grows with depth, any size (Fig. 7)",
-                    "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in means.items()),
-                    passed=all(verdicts), note=f"{sum(verdicts)}/{len(verdicts)} models pass",
-                    evidence=_trend_evidence(sizes, profiles, ["up"] * len(sizes)))
+        card.record(
+            f"P3-ccd-size{size}",
+            f"{size}×{size} SOM: class-centre CD grows with depth for every CNN",
+            "grows with depth, any size (Fig. 7)",
+            "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in means.items()),
+            passed=all(verdicts),
+            note=f"{sum(verdicts)}/{len(verdicts)} models pass",
+            evidence=_trend_evidence(sizes, profiles, ["up"] * len(sizes)),
+        )
     ratios = {a: size_ratio(r["res"], r["sizes"], a) for a in r["archs"]}
-    card.record("P3-ccd-size-dependence", f"No significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
-                "no significant dependency (Sec. 2.3)",
-                "max/min of the mean centre CD over sizes, CL1…CL4: "
-                + "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in ratios.items()),
-                passed=None, note=NOT_SIGNIFICANT)
+    card.record(
+        "P3-ccd-size-dependence",
+        f"No significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
+        "no significant dependency (Sec. 2.3)",
+        "max/min of the mean centre CD over sizes, CL1…CL4: "
+        + "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in ratios.items()),
+        passed=None,
+        note=NOT_SIGNIFICANT,
+    )
     return card.table()
 
 
@@ -487,12 +588,23 @@ def fig08(card: Scorecard, r: dict):
         d, c = _means(dclass), _means(r["res"][ds]["ccd"])
         (ok_d, rho_d), (ok_c, rho_c) = trend(d, "down"), trend(c, "up")
         (n_ccd,), ccd = _class_pairs([r["res"][ds]["ccd"]])
-        ev = _trend_evidence([_same_items([len(v) for v in dclass]), n_ccd],
-                             lambda idx, dclass=dclass, ccd=ccd: [[_mean(v, idx[0]) for v in dclass],
-                                                                   ccd(idx[1:])[0]], ["down", "up"])
-        card.record(f"P3-fig8-{ds}", f"ResNet-50 on {ds}: D_class shrinks and class-centre CD grows with depth",
-                    "same trend as ImageNet (Fig. 8)", f"D_class {fmt(d, 2)} (ρ {rho_d:.2f}); centre CD {fmt(c, 3)} "
-                    f"(ρ {rho_c:.2f})", passed=ok_d and ok_c, note="quick: offline analog data set", evidence=ev)
+        ev = _trend_evidence(
+            [_same_items([len(v) for v in dclass]), n_ccd],
+            lambda idx, dclass=dclass, ccd=ccd: [
+                [_mean(v, idx[0]) for v in dclass],
+                ccd(idx[1:])[0],
+            ],
+            ["down", "up"],
+        )
+        card.record(
+            f"P3-fig8-{ds}",
+            f"ResNet-50 on {ds}: D_class shrinks and class-centre CD grows with depth",
+            "same trend as ImageNet (Fig. 8)",
+            f"D_class {fmt(d, 2)} (ρ {rho_d:.2f}); centre CD {fmt(c, 3)} (ρ {rho_c:.2f})",
+            passed=ok_d and ok_c,
+            note="quick: offline analog data set",
+            evidence=ev,
+        )
     return card.table()
 
 
@@ -501,9 +613,14 @@ def fig09(card: Scorecard, r: dict):
     SOM units (each block a stratum)."""
     mean = r["table"]["mean weight CD"].tolist()
     ok, rho = trend(mean, "up")
-    card.record("P3-vit-wcd", "ViT: pairwise SOM-weight CD grows with depth (mean per block)",
-                "consistent with CNNs (Fig. 9)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok,
-                evidence=_layer_pairs_trend(r["wcd"], "mean", "up"))
+    card.record(
+        "P3-vit-wcd",
+        "ViT: pairwise SOM-weight CD grows with depth (mean per block)",
+        "consistent with CNNs (Fig. 9)",
+        fmt(mean, 3) + f" (ρ = {rho:.2f})",
+        passed=ok,
+        evidence=_layer_pairs_trend(r["wcd"], "mean", "up"),
+    )
     return card.table()
 
 
@@ -515,13 +632,23 @@ def fig10(card: Scorecard, r: dict):
         mean = _means(r["res"][(size, vit)])
         ok, rho = trend(mean, "up")
         sizes, profiles = _class_pairs([r["res"][(size, vit)]])
-        card.record(f"P3-vit-ccd-size{size}", f"ViT, {size}×{size} SOM: class-centre CD grows with depth",
-                    "consistent with CNNs (Fig. 10)", fmt(mean, 3) + f" (ρ = {rho:.2f})", passed=ok,
-                    evidence=_trend_evidence(sizes, profiles, ["up"]))
+        card.record(
+            f"P3-vit-ccd-size{size}",
+            f"ViT, {size}×{size} SOM: class-centre CD grows with depth",
+            "consistent with CNNs (Fig. 10)",
+            fmt(mean, 3) + f" (ρ = {rho:.2f})",
+            passed=ok,
+            evidence=_trend_evidence(sizes, profiles, ["up"]),
+        )
     ratio = size_ratio(r["res"], r["sizes"], vit)
-    card.record("P3-vit-ccd-size-dependence", f"ViT: no significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
-                "no significant dependency (Sec. 2.3)", "max/min of the mean centre CD over sizes, per block: " + fmt(ratio, 2),
-                passed=None, note=NOT_SIGNIFICANT)
+    card.record(
+        "P3-vit-ccd-size-dependence",
+        f"ViT: no significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
+        "no significant dependency (Sec. 2.3)",
+        "max/min of the mean centre CD over sizes, per block: " + fmt(ratio, 2),
+        passed=None,
+        note=NOT_SIGNIFICANT,
+    )
     return card.table()
 
 
@@ -533,68 +660,123 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
     for arch in r["eps"]:
         for which in ("paper", "rule"):
             eps = r["eps"][arch][which]
-            by_rule = which == "rule" and r["rule"][arch]["found"]  # ε* makes PGD collapse on these images
-            attack_rows(card, f"{arch}-{which}", f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})",
-                        (paper_acc, f"PGD moves BMUs in all layers, noise does not ({figure})"),
-                        r["correct"][(arch, which)], r["disp"][(arch, which, "pgd")], r["disp"][(arch, which, "noise")],
-                        by_rule, cfg.collapse_acc)
+            by_rule = (
+                which == "rule" and r["rule"][arch]["found"]
+            )  # ε* makes PGD collapse on these images
+            attack_rows(
+                card,
+                f"{arch}-{which}",
+                f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})",
+                (paper_acc, f"PGD moves BMUs in all layers, noise does not ({figure})"),
+                r["correct"][(arch, which)],
+                r["disp"][(arch, which, "pgd")],
+                r["disp"][(arch, which, "noise")],
+                by_rule,
+                cfg.collapse_acc,
+            )
     control_rows(card, r)
     for arch, floor in r["floor"].items():
         ok, worst = zero_floor([float(v.float().max()) for v in floor])
-        moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(dim=0)  # per image, any layer
-        card.record(f"P3-disp-floor-{arch}", f"{LABELS[arch]}: control, ε = 0 moves no BMU in any layer",
-                    "control (ours): the displacements above are not float noise",
-                    f"largest displacement at ε = 0: {worst:.2f}", passed=ok,
-                    evidence=certainty.evidence((moved == 0).double().numpy(), _all, threshold=1.0))
+        moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(
+            dim=0
+        )  # per image, any layer
+        card.record(
+            f"P3-disp-floor-{arch}",
+            f"{LABELS[arch]}: control, ε = 0 moves no BMU in any layer",
+            "control (ours): the displacements above are not float noise",
+            f"largest displacement at ε = 0: {worst:.2f}",
+            passed=ok,
+            evidence=certainty.evidence((moved == 0).double().numpy(), _all, threshold=1.0),
+        )
     return card.table()
 
 
-def attack_rows(card: Scorecard, key: str, tag: str, paper: tuple[str, str], correct: dict[str, torch.Tensor],
-                pgd: Sequence[torch.Tensor], noise: Sequence[torch.Tensor], by_rule: bool, collapse_acc: float,
-                what: str = "BMU displacement") -> None:
+def attack_rows(
+    card: Scorecard,
+    key: str,
+    tag: str,
+    paper: tuple[str, str],
+    correct: dict[str, torch.Tensor],
+    pgd: Sequence[torch.Tensor],
+    noise: Sequence[torch.Tensor],
+    by_rule: bool,
+    collapse_acc: float,
+    what: str = "BMU displacement",
+) -> None:
     """The three attack claims of one model and ε: accuracy (:func:`collapse_verdict`), median
     ``what`` PGD > noise in every layer (:func:`all_above`) and mean PGD ``what`` growing with depth
     (trend rule). ``paper``: the paper's accuracies and displacement finding; ``correct``: per image,
     clean / PGD / noise correctness (the real network: agreement with the clean top-1). Evidence over
     the attacked images (one stratum: the same images clean, under PGD and noise, in every layer)."""
     acc = {k: float(v.float().mean()) for k, v in correct.items()}
-    card.record(f"P3-pgd-acc-{key}", f"{tag}: PGD collapses accuracy, noise does not", paper[0],
-                f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
-                passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, collapse_acc),
-                note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
-                evidence=_collapse_evidence(correct, by_rule, collapse_acc))
+    card.record(
+        f"P3-pgd-acc-{key}",
+        f"{tag}: PGD collapses accuracy, noise does not",
+        paper[0],
+        f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
+        passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, collapse_acc),
+        note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
+        evidence=_collapse_evidence(correct, by_rule, collapse_acc),
+    )
     pgd, noise = [v.float() for v in pgd], [v.float() for v in noise]
     med_p, med_n = _medians(pgd), _medians(noise)
     mean_p, mean_n = _means(pgd), _means(noise)
     n_images = [_same_items([len(v) for v in pgd + noise])]
-    card.record(f"P3-disp-{key}", f"{tag}: {what} PGD > noise in every layer (median)", paper[1],
-                f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}", passed=all_above(med_p, med_n),
-                note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
-                evidence=stratified_evidence(
-                    n_images, lambda idx: smallest_gap([_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]),
-                    _positive, 0.0))
+    card.record(
+        f"P3-disp-{key}",
+        f"{tag}: {what} PGD > noise in every layer (median)",
+        paper[1],
+        f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}",
+        passed=all_above(med_p, med_n),
+        note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
+        evidence=stratified_evidence(
+            n_images,
+            lambda idx: smallest_gap(
+                [_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]
+            ),
+            _positive,
+            0.0,
+        ),
+    )
     ok, rho = trend(mean_p, "up")
-    card.record(f"P3-disp-grow-{key}", f"{tag}: PGD {what} grows from first to last layer (mean)",
-                "small in CL1, larger in CL4", fmt(mean_p, 2) + f" (ρ = {rho:.2f})", passed=ok,
-                evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]))
+    card.record(
+        f"P3-disp-grow-{key}",
+        f"{tag}: PGD {what} grows from first to last layer (mean)",
+        "small in CL1, larger in CL4",
+        fmt(mean_p, 2) + f" (ρ = {rho:.2f})",
+        passed=ok,
+        evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]),
+    )
 
 
-def _grow_evaluable(card: Scorecard, cid: str, tag: str, pgd: Sequence[torch.Tensor], random_pair: float) -> None:
+def _grow_evaluable(
+    card: Scorecard, cid: str, tag: str, pgd: Sequence[torch.Tensor], random_pair: float
+) -> None:
     """The displacement-growth trend with the saturation flag: not evaluated when saturated."""
     pgd = [v.float() for v in pgd]
     means = _means(pgd)
     if saturated(means, random_pair):
-        card.record(cid, f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
-                    "small in CL1, larger in CL4", fmt(means, 2), passed=None,
-                    note=f"{CONTROL_NOTE}; not evaluable: a layer's mean displacement reaches {SATURATION:g} × the "
-                         f"random-pair torus distance {random_pair:.2f} (BMUs land anywhere)")
+        card.record(
+            cid,
+            f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
+            "small in CL1, larger in CL4",
+            fmt(means, 2),
+            passed=None,
+            note=f"{CONTROL_NOTE}; not evaluable: a layer's mean displacement reaches {SATURATION:g} × the "
+            f"random-pair torus distance {random_pair:.2f} (BMUs land anywhere)",
+        )
         return
     ok, rho = trend(means, "up")
     n_images = [_same_items([len(v) for v in pgd])]
-    card.record(cid, f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
-                "small in CL1, larger in CL4", fmt(means, 2) + f" (ρ = {rho:.2f}; saturation at "
-                f"{SATURATION * random_pair:.2f})", passed=ok, note=CONTROL_NOTE,
-                evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]))
+    card.record(
+        cid,
+        f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
+        "small in CL1, larger in CL4",
+        fmt(means, 2) + f" (ρ = {rho:.2f}; saturation at {SATURATION * random_pair:.2f})",
+        passed=ok,
+        note=CONTROL_NOTE,
+        evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]),
+    )
 
 
 def control_rows(card: Scorecard, r: dict) -> None:
@@ -607,55 +789,119 @@ def control_rows(card: Scorecard, r: dict) -> None:
         for which in ("paper", "rule"):
             eps = r["eps"][arch][which]
             tag = f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})"
-            pgd, noise, centered = ([v.float() for v in r["disp"][(arch, which, k)]] for k in ("pgd", "noise", "centered"))
+            pgd, noise, centered = (
+                [v.float() for v in r["disp"][(arch, which, k)]]
+                for k in ("pgd", "noise", "centered")
+            )
             n_images = [_same_items([len(v) for v in pgd + centered])]
-            card.record(f"P3-disp-centered-{arch}-{which}", f"{tag}: BMU displacement PGD > mean-free noise of equal ℓ2 "
-                        "(U(−ε, ε)) in every layer (median)", "PGD moves BMUs in all layers, noise does not",
-                        f"median PGD {fmt(_medians(pgd), 2)} vs centered noise {fmt(_medians(centered), 2)}",
-                        passed=all_above(_medians(pgd), _medians(centered)), note=CONTROL_NOTE,
-                        evidence=stratified_evidence(n_images, lambda idx, p=pgd, c=centered: smallest_gap(
-                            [_median(v, idx[0]) for v in p], [_median(v, idx[0]) for v in c]), _positive, 0.0))
-            card.record(f"P3-noise-offset-{arch}-{which}", f"{tag}: U(0, ε) moves CL1 BMUs more than mean-free noise of "
-                        "equal ℓ2 (median): its mean offset of ε/2 is what moves them", "mechanism (ours)",
-                        f"CL1 median: U(0, ε) {float(noise[0].median()):.2f} vs U(−ε, ε) {float(centered[0].median()):.2f}",
-                        passed=_positive(float(noise[0].median()) - float(centered[0].median())), note=CONTROL_NOTE,
-                        evidence=stratified_evidence(n_images, lambda idx, a=noise[0], c=centered[0]: _median(a, idx[0])
-                                                     - _median(c, idx[0]), _positive, 0.0))
+            card.record(
+                f"P3-disp-centered-{arch}-{which}",
+                f"{tag}: BMU displacement PGD > mean-free noise of equal ℓ2 "
+                "(U(−ε, ε)) in every layer (median)",
+                "PGD moves BMUs in all layers, noise does not",
+                f"median PGD {fmt(_medians(pgd), 2)} vs centered noise {fmt(_medians(centered), 2)}",
+                passed=all_above(_medians(pgd), _medians(centered)),
+                note=CONTROL_NOTE,
+                evidence=stratified_evidence(
+                    n_images,
+                    lambda idx, p=pgd, c=centered: smallest_gap(
+                        [_median(v, idx[0]) for v in p], [_median(v, idx[0]) for v in c]
+                    ),
+                    _positive,
+                    0.0,
+                ),
+            )
+            card.record(
+                f"P3-noise-offset-{arch}-{which}",
+                f"{tag}: U(0, ε) moves CL1 BMUs more than mean-free noise of "
+                "equal ℓ2 (median): its mean offset of ε/2 is what moves them",
+                "mechanism (ours)",
+                f"CL1 median: U(0, ε) {float(noise[0].median()):.2f} vs U(−ε, ε) {float(centered[0].median()):.2f}",
+                passed=_positive(float(noise[0].median()) - float(centered[0].median())),
+                note=CONTROL_NOTE,
+                evidence=stratified_evidence(
+                    n_images,
+                    lambda idx, a=noise[0], c=centered[0]: _median(a, idx[0]) - _median(c, idx[0]),
+                    _positive,
+                    0.0,
+                ),
+            )
             _grow_evaluable(card, f"P3-disp-grow-{arch}-{which}-eval", tag, pgd, pair)
-        floor, star = [v.float() for v in r["floor1"][arch]["pgd"]], [v.float() for v in r["disp"][(arch, "rule", "pgd")]]
+        floor, star = (
+            [v.float() for v in r["floor1"][arch]["pgd"]],
+            [v.float() for v in r["disp"][(arch, "rule", "pgd")]],
+        )
         n_images = [_same_items([len(v) for v in floor + star])]
-        card.record(f"P3-floor1-{arch}", f"{LABELS[arch]}: PGD at ε* moves BMUs more than PGD at ε = 1/255 in every "
-                    "layer (median): the displacements measure the attack, not the rank order's fragility",
-                    "control (ours)", f"median ε* {fmt(_medians(star), 2)} vs 1/255 {fmt(_medians(floor), 2)}",
-                    passed=all_above(_medians(star), _medians(floor)), note=CONTROL_NOTE,
-                    evidence=stratified_evidence(n_images, lambda idx, a=star, b=floor: smallest_gap(
-                        [_median(v, idx[0]) for v in a], [_median(v, idx[0]) for v in b]), _positive, 0.0))
+        card.record(
+            f"P3-floor1-{arch}",
+            f"{LABELS[arch]}: PGD at ε* moves BMUs more than PGD at ε = 1/255 in every "
+            "layer (median): the displacements measure the attack, not the rank order's fragility",
+            "control (ours)",
+            f"median ε* {fmt(_medians(star), 2)} vs 1/255 {fmt(_medians(floor), 2)}",
+            passed=all_above(_medians(star), _medians(floor)),
+            note=CONTROL_NOTE,
+            evidence=stratified_evidence(
+                n_images,
+                lambda idx, a=star, b=floor: smallest_gap(
+                    [_median(v, idx[0]) for v in a], [_median(v, idx[0]) for v in b]
+                ),
+                _positive,
+                0.0,
+            ),
+        )
         mid = r["mid"][arch]
         if mid["eps"] is None:
-            card.record(f"P3-disp-grow-{arch}-mid", f"{LABELS[arch]}: at an ε with PGD accuracy between 10 and 90 %, "
-                        "PGD BMU displacement grows from first to last layer (mean)", "small in CL1, larger in CL4",
-                        "no probed ε", passed=None, note=f"{CONTROL_NOTE}; PGD accuracy at the probed ε: "
-                        + ", ".join(f"{e * 255:.0f}/255 {a:.0%}" for e, a in mid["probes"].items()))
+            card.record(
+                f"P3-disp-grow-{arch}-mid",
+                f"{LABELS[arch]}: at an ε with PGD accuracy between 10 and 90 %, "
+                "PGD BMU displacement grows from first to last layer (mean)",
+                "small in CL1, larger in CL4",
+                "no probed ε",
+                passed=None,
+                note=f"{CONTROL_NOTE}; PGD accuracy at the probed ε: "
+                + ", ".join(f"{e * 255:.0f}/255 {a:.0%}" for e, a in mid["probes"].items()),
+            )
         else:
-            _grow_evaluable(card, f"P3-disp-grow-{arch}-mid", f"{LABELS[arch]}, ε = {mid['eps'] * 255:.0f}/255 (PGD "
-                            f"accuracy {mid['probes'][mid['eps']]:.0%})", mid["disp"], pair)
+            _grow_evaluable(
+                card,
+                f"P3-disp-grow-{arch}-mid",
+                f"{LABELS[arch]}, ε = {mid['eps'] * 255:.0f}/255 (PGD "
+                f"accuracy {mid['probes'][mid['eps']]:.0%})",
+                mid["disp"],
+                pair,
+            )
 
 
 def real_network(card: Scorecard, r: dict, cfg: Config):
     """p3-fig11's real-network section (:func:`inputspace.real.attack.pgd_vs_noise`): the attack
     claims of :func:`attack_rows` on EfficientNet-Lite0 at the paper's ε, "correct" read as "keeps
     the clean top-1" (no labels), the codes' relative displacement in place of BMUs."""
-    attack_rows(card, "lite", f"EfficientNet-Lite0, ε = {r['eps'] * 255:.0f}/255 (paper)",
-                (PAPER_ATTACK["p3-fig11"][0], "PGD moves the codes in all layers, noise does not (Fig. 11)"),
-                r["agree"], r["disp"]["pgd"], r["disp"]["noise"], False, cfg.collapse_acc, what="code displacement")
+    attack_rows(
+        card,
+        "lite",
+        f"EfficientNet-Lite0, ε = {r['eps'] * 255:.0f}/255 (paper)",
+        (
+            PAPER_ATTACK["p3-fig11"][0],
+            "PGD moves the codes in all layers, noise does not (Fig. 11)",
+        ),
+        r["agree"],
+        r["disp"]["pgd"],
+        r["disp"]["noise"],
+        False,
+        cfg.collapse_acc,
+        what="code displacement",
+    )
     return card.table()
 
 
-def _collapse_evidence(correct: dict[str, torch.Tensor], by_rule: bool, collapse_acc: float) -> Evidence | None:
+def _collapse_evidence(
+    correct: dict[str, torch.Tensor], by_rule: bool, collapse_acc: float
+) -> Evidence | None:
     """Evidence of :func:`collapse_verdict` over the attacked images: the noise drop ``|clean -
     noise|`` against its 0.02 when ε* settles the PGD half (``by_rule``), else the verdict itself
     (1 passes, 0 fails) recomputed on each resample, as its two halves have a strict and a
     non-strict bar."""
+
     def acc(idx: list[np.ndarray]) -> dict[str, float]:
         return {k: _accuracy(v, idx[0]) for k, v in correct.items()}
 
@@ -664,9 +910,15 @@ def _collapse_evidence(correct: dict[str, torch.Tensor], by_rule: bool, collapse
 
     n = [_same_items([len(v) for v in correct.values()])]
     if by_rule:
-        return stratified_evidence(n, lambda idx: noise_drop(acc(idx)), _noise_drop_ok, NOISE_DROP_MAX)
+        return stratified_evidence(
+            n, lambda idx: noise_drop(acc(idx)), _noise_drop_ok, NOISE_DROP_MAX
+        )
     return stratified_evidence(
-        n, lambda idx: float(collapse_verdict(**acc(idx), by_rule=False, collapse_acc=collapse_acc)), _all, 1.0)
+        n,
+        lambda idx: float(collapse_verdict(**acc(idx), by_rule=False, collapse_acc=collapse_acc)),
+        _all,
+        1.0,
+    )
 
 
 def figS3(card: Scorecard, r: dict, cfg: Config):
@@ -680,16 +932,30 @@ def figS3(card: Scorecard, r: dict, cfg: Config):
         n_bad = int(s["n incorrect"].iloc[0])
         bad = [lc["distance"][~lc["correct"]] for lc in r["res"][arch]]
         good = [lc["distance"][lc["correct"]] for lc in r["res"][arch]]
-        ev = None if not n_bad else stratified_evidence(
-            [_same_items([len(v) for v in bad]), _same_items([len(v) for v in good])],
-            lambda idx, bad=bad, good=good: smallest_gap([_mean(v, idx[0]) for v in bad],
-                                                         [_mean(v, idx[1]) for v in good]), _positive, 0.0)
-        card.record(f"P3-labelcenter-{arch}", f"{LABELS[arch]}: misclassified SOM-val inputs lie farther from their "
-                    f"label centre, every CL (mean over {cfg.aggregate} means)", "ED bigger on average for InCorr (Supp. Fig. 3)",
-                    f"InCorr {fmt(s['mean ED incorrect'], 2)} vs Corr {fmt(s['mean ED correct'], 2)} "
-                    f"(InCorr: {n_bad} {cfg.aggregate}{'es' if cfg.aggregate == 'class' else 's'})",
-                    passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist()) if n_bad else None,
-                    evidence=ev)
+        ev = (
+            None
+            if not n_bad
+            else stratified_evidence(
+                [_same_items([len(v) for v in bad]), _same_items([len(v) for v in good])],
+                lambda idx, bad=bad, good=good: smallest_gap(
+                    [_mean(v, idx[0]) for v in bad], [_mean(v, idx[1]) for v in good]
+                ),
+                _positive,
+                0.0,
+            )
+        )
+        card.record(
+            f"P3-labelcenter-{arch}",
+            f"{LABELS[arch]}: misclassified SOM-val inputs lie farther from their "
+            f"label centre, every CL (mean over {cfg.aggregate} means)",
+            "ED bigger on average for InCorr (Supp. Fig. 3)",
+            f"InCorr {fmt(s['mean ED incorrect'], 2)} vs Corr {fmt(s['mean ED correct'], 2)} "
+            f"(InCorr: {n_bad} {cfg.aggregate}{'es' if cfg.aggregate == 'class' else 's'})",
+            passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist())
+            if n_bad
+            else None,
+            evidence=ev,
+        )
     return card.table()
 
 
@@ -705,12 +971,19 @@ def figS4(card: Scorecard, r: dict):
 
     def passing(idx: list[np.ndarray]) -> float:
         means = [p.mean(i) for p, i in zip(layers, idx)]
-        return float(np.mean([condensed_then_expanded(means[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]))
+        return float(
+            np.mean([condensed_then_expanded(means[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
+        )
 
-    card.record("P3-telescope", "code diversity is smallest in shallow layers and grows to the last layer, every model",
-                "condensed → expanded (Supp. Fig. 4)", "; ".join(f"{k} {fmt(v, 3)}" for k, v in r["diversity"].items()),
-                passed=all(shape), note=f"{sum(shape)}/{len(shape)} models",
-                evidence=stratified_evidence([p.k for p in layers], passing, _all, 1.0))
+    card.record(
+        "P3-telescope",
+        "code diversity is smallest in shallow layers and grows to the last layer, every model",
+        "condensed → expanded (Supp. Fig. 4)",
+        "; ".join(f"{k} {fmt(v, 3)}" for k, v in r["diversity"].items()),
+        passed=all(shape),
+        note=f"{sum(shape)}/{len(shape)} models",
+        evidence=stratified_evidence([p.k for p in layers], passing, _all, 1.0),
+    )
     amp = [pgd_amplified(v, r["noise_disp"][k]) for k, v in r["pgd_disp"].items()]
     items = r["disp_items"]
 
@@ -721,12 +994,28 @@ def figS4(card: Scorecard, r: dict):
             gaps.append(smallest_gap([p[-1], p[-1]], [p[0], n[-1]]))
         return min(gaps, default=math.inf)
 
-    card.record("P3-telescope-pgd", "at ε*, PGD moves the last layer's codes more than the first layer's, and more "
-                "than noise does in the last layer", "small in CL1, large in CL4 (Figs 11, S4)",
-                "; ".join(f"{k} PGD {fmt(v, 2)}, noise {fmt(r['noise_disp'][k], 2)}" for k, v in r["pgd_disp"].items()),
-                passed=all(amp), evidence=stratified_evidence(
-                    [_same_items([len(v) for v in items["pgd"][k] + items["noise"][k]]) for k in items["pgd"]],
-                    amplification, _positive, 0.0) if items["pgd"] else None)
+    card.record(
+        "P3-telescope-pgd",
+        "at ε*, PGD moves the last layer's codes more than the first layer's, and more "
+        "than noise does in the last layer",
+        "small in CL1, large in CL4 (Figs 11, S4)",
+        "; ".join(
+            f"{k} PGD {fmt(v, 2)}, noise {fmt(r['noise_disp'][k], 2)}"
+            for k, v in r["pgd_disp"].items()
+        ),
+        passed=all(amp),
+        evidence=stratified_evidence(
+            [
+                _same_items([len(v) for v in items["pgd"][k] + items["noise"][k]])
+                for k in items["pgd"]
+            ],
+            amplification,
+            _positive,
+            0.0,
+        )
+        if items["pgd"]
+        else None,
+    )
     return card.table()
 
 
@@ -734,12 +1023,25 @@ def tab01(card: Scorecard, r: dict, cfg: Config):
     """p3-tab01: the SOM parameters used are Table 1's (:func:`table1_matches`); the epochs are
     evaluated in the paper profile only (:func:`epochs_verdict`)."""
     c = r["checks"]
-    card.record("P3-table1", "SOM parameters used = Table 1 except the epochs (σ0 10, α0 0.1, exp decay, torus, "
-                "cosine; batch 10 / 50)", "Table 1", f"σ0 {c['sigma']}, α0 {c['alpha']}, {c['sched']}, periodic "
-                f"{c['periodic']}, {c['metric']}, batch {c['batch']}", passed=table1_matches(c, r["e_minus_5"]))
-    card.record("P3-table1-epochs", "SOM training epochs = Table 1's 5", "5", c["epochs"],
-                passed=epochs_verdict(c["epochs"], cfg.profile),
-                note="" if cfg.profile == "paper" else "not evaluated: the quick/smoke profiles deviate by design (see the note above)")
+    card.record(
+        "P3-table1",
+        "SOM parameters used = Table 1 except the epochs (σ0 10, α0 0.1, exp decay, torus, "
+        "cosine; batch 10 / 50)",
+        "Table 1",
+        f"σ0 {c['sigma']}, α0 {c['alpha']}, {c['sched']}, periodic "
+        f"{c['periodic']}, {c['metric']}, batch {c['batch']}",
+        passed=table1_matches(c, r["e_minus_5"]),
+    )
+    card.record(
+        "P3-table1-epochs",
+        "SOM training epochs = Table 1's 5",
+        "5",
+        c["epochs"],
+        passed=epochs_verdict(c["epochs"], cfg.profile),
+        note=""
+        if cfg.profile == "paper"
+        else "not evaluated: the quick/smoke profiles deviate by design (see the note above)",
+    )
     return card.table()
 
 
@@ -747,10 +1049,19 @@ def tab02(card: Scorecard, r: dict):
     """p3-tab02: the PGD parameters used are Table 2's (:func:`table2_matches`) and every cached
     perturbation stays within ε + 1e-7 and in [0, 1] (all runs)."""
     p, chk = r["params"], r["checks"]
-    card.record("P3-table2", "PGD parameters used = Table 2 (ε 4/255, step ε·2/100, random init, untargeted, clip [0,1])",
-                "Table 2", f"ε {p['eps'] * 255:.1f}/255, step {p['eps_iter']:.2e}, iters {p['nb_iter']}",
-                passed=table2_matches(p), note="50 iterations in quick/paper; the smoke profile uses 3")
-    card.record("P3-linf", "every cached perturbation satisfies ‖δ‖∞ ≤ ε + 1e-7 and stays in [0, 1]", "by construction",
-                f"{int(chk['bound ok'].sum())}/{len(chk)} runs within ε, {int(chk['in [0,1]'].sum())}/{len(chk)} in [0,1]",
-                passed=runs_within_bounds(chk["bound ok"].tolist(), chk["in [0,1]"].tolist()))
+    card.record(
+        "P3-table2",
+        "PGD parameters used = Table 2 (ε 4/255, step ε·2/100, random init, untargeted, clip [0,1])",
+        "Table 2",
+        f"ε {p['eps'] * 255:.1f}/255, step {p['eps_iter']:.2e}, iters {p['nb_iter']}",
+        passed=table2_matches(p),
+        note="50 iterations in quick/paper; the smoke profile uses 3",
+    )
+    card.record(
+        "P3-linf",
+        "every cached perturbation satisfies ‖δ‖∞ ≤ ε + 1e-7 and stays in [0, 1]",
+        "by construction",
+        f"{int(chk['bound ok'].sum())}/{len(chk)} runs within ε, {int(chk['in [0,1]'].sum())}/{len(chk)} in [0,1]",
+        passed=runs_within_bounds(chk["bound ok"].tolist(), chk["in [0,1]"].tolist()),
+    )
     return card.table()

@@ -2,6 +2,7 @@
 digest of cached results does not follow it (``docs/house.md``): what each knob holds on the GPU
 (``MEMORY``), the paper check's reduced work (``PAPER_CHECK``), the paper-cost work model.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -15,7 +16,8 @@ _CODES_MEMORY = {
     "per_class": "the SOM-tr codes of n_classes·per_class inputs are all on the device while a SOM trains",
 }
 MEMORY: dict[str, dict[str, str]] = {
-    "p3-00": {}, "p3-tab01": {},  # compute nothing
+    "p3-00": {},
+    "p3-tab01": {},  # compute nothing
     **{nid: dict(_CODES_MEMORY) for nid in KNOBS if nid not in ("p3-00", "p3-tab01", "p3-tab02")},
     "p3-tab02": {},  # p3-fig11's attacks: PGD in fixed batches of 50, codes on the CPU
 }
@@ -38,11 +40,29 @@ check's p3-tab02 therefore fails, by design: only the amount of work is reduced)
 CHECK_SIZES = {"sizes": (10, 20)}
 """Figs 7, 10: two of the four SOM sizes (each size is a set of maps)."""
 PAPER_CHECK: dict[str, dict[str, object]] = {
-    "p3-00": {}, "p3-tab01": {},  # compute nothing
-    **{nid: CHECK for nid in ("p3-fig01", "p3-fig02", "p3-fig03", "p3-fig04", "p3-fig05", "p3-fig06",
-                              "p3-fig08", "p3-fig09", "p3-figS1", "p3-figS2", "p3-figS3")},
-    "p3-fig07": {**CHECK, **CHECK_SIZES}, "p3-fig10": {**CHECK, **CHECK_SIZES},
-    "p3-fig11": CHECK_ATTACK, "p3-fig12": CHECK_ATTACK, "p3-figS4": CHECK_ATTACK,
+    "p3-00": {},
+    "p3-tab01": {},  # compute nothing
+    **{
+        nid: CHECK
+        for nid in (
+            "p3-fig01",
+            "p3-fig02",
+            "p3-fig03",
+            "p3-fig04",
+            "p3-fig05",
+            "p3-fig06",
+            "p3-fig08",
+            "p3-fig09",
+            "p3-figS1",
+            "p3-figS2",
+            "p3-figS3",
+        )
+    },
+    "p3-fig07": {**CHECK, **CHECK_SIZES},
+    "p3-fig10": {**CHECK, **CHECK_SIZES},
+    "p3-fig11": CHECK_ATTACK,
+    "p3-fig12": CHECK_ATTACK,
+    "p3-figS4": CHECK_ATTACK,
     "p3-tab02": {k: v for k, v in CHECK_ATTACK.items() if k != "epochs"},
 }
 
@@ -80,9 +100,14 @@ PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     # reused from the shared cache of an earlier notebook (each notebook is costed alone).
     "p3-00": ("notebook run (computes nothing)", lambda k: 1.0),
     "p3-tab01": ("notebook run (computes nothing)", lambda k: 1.0),
-    **{nid: (UNIT, lambda k: code_passes(k)) for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")},
-    **{nid: (UNIT, lambda k: code_passes(k, _n(k["archs"])))
-       for nid in ("p3-fig03", "p3-fig04", "p3-fig06", "p3-figS1", "p3-figS3")},
+    **{
+        nid: (UNIT, lambda k: code_passes(k))
+        for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")
+    },
+    **{
+        nid: (UNIT, lambda k: code_passes(k, _n(k["archs"])))
+        for nid in ("p3-fig03", "p3-fig04", "p3-fig06", "p3-figS1", "p3-figS3")
+    },
     "p3-fig07": (UNIT, lambda k: code_passes(k, _n(k["archs"]))),
     "p3-fig08": (UNIT, lambda k: code_passes(k, datasets=tuple(k["datasets"]))),
     "p3-fig09": (UNIT, lambda k: code_passes(k)),
@@ -90,15 +115,30 @@ PAPER_WORK: dict[str, tuple[str, Callable[[Mapping[str, object]], float]]] = {
     "p3-fig11": (UNIT, lambda k: code_passes(k, _n(k["archs"])) + attack_passes(k, _n(k["archs"]))),
     "p3-fig12": (UNIT, lambda k: code_passes(k) + attack_passes(k, 1)),
     "p3-tab02": (UNIT, lambda k: attack_passes(k, 2)),  # reads p3-fig11's attacks (2 models)
-    "p3-figS4": (UNIT, lambda k: code_passes(k, _n(k["archs"]) + 1)
-                 + attack_passes(k, _n(k["attack_archs"]))),
+    "p3-figS4": (
+        UNIT,
+        lambda k: code_passes(k, _n(k["archs"]) + 1) + attack_passes(k, _n(k["attack_archs"])),
+    ),
 }
 
 
 PAPER_BENCH: dict[str, Bench] = {
-    **{nid: Bench(("arch",), grad=False) for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")},
-    **{nid: Bench(("archs",), grad=False)
-       for nid in ("p3-fig03", "p3-fig04", "p3-fig06", "p3-fig07", "p3-figS1", "p3-figS3", "p3-fig11")},
+    **{
+        nid: Bench(("arch",), grad=False)
+        for nid in ("p3-fig01", "p3-fig02", "p3-fig05", "p3-figS2")
+    },
+    **{
+        nid: Bench(("archs",), grad=False)
+        for nid in (
+            "p3-fig03",
+            "p3-fig04",
+            "p3-fig06",
+            "p3-fig07",
+            "p3-figS1",
+            "p3-figS3",
+            "p3-fig11",
+        )
+    },
     **{nid: Bench(("vit_arch",), grad=False) for nid in ("p3-fig09", "p3-fig10", "p3-fig12")},
     "p3-fig08": Bench(("arch",), size=32, classes=100, grad=False),
     "p3-figS4": Bench(("archs", "vit_arch"), grad=False),

@@ -7,6 +7,7 @@ view is saved as ``figures/<notebook-id>-explorer.png`` (:func:`inputspace.plott
 * :func:`attack_explorer` -- pick a model, ε and attacked image: clean, PGD and noise images and
   their 10 BMUs per layer (Figs 11 / 12 per image).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -53,8 +54,10 @@ def _class_figure(soms, layer: int, cls: int) -> tuple[plt.Figure, str]:
         ax.scatter(pts[:, 1], pts[:, 0], s=10, alpha=0.2)
         ax.scatter(ctr[1], ctr[0], marker="*", s=160, c="k", label="SOM-tr centre")
     axes[0].legend(loc="lower left", fontsize=7)
-    text = (f"class {cls}, {layer_names(soms)[layer]}: {', '.join(counts)}; "
-            f"SOM-tr centre (row {float(ctr[0]):.2f}, col {float(ctr[1]):.2f})")
+    text = (
+        f"class {cls}, {layer_names(soms)[layer]}: {', '.join(counts)}; "
+        f"SOM-tr centre (row {float(ctr[0]):.2f}, col {float(ctr[1]):.2f})"
+    )
     return fig, text
 
 
@@ -67,8 +70,9 @@ def fig05(cfg: Config) -> object:
     soms = {a: model_soms(cfg, a) for a in archs}
     first = soms[archs[0]]
     arch = w.Dropdown(options=[(LABELS.get(a, a), a) for a in archs], description="model")
-    layer = w.Dropdown(options=[(name, i) for i, name in enumerate(layer_names(first))],
-                       description="layer")
+    layer = w.Dropdown(
+        options=[(name, i) for i, name in enumerate(layer_names(first))], description="layer"
+    )
     cls = w.Dropdown(options=list(range(first[0].num_classes)), description="class")
     out, text = w.Output(), w.Label()
 
@@ -88,25 +92,33 @@ def _attack_figure(cfg: Config, soms, eps: float, i: int) -> tuple[plt.Figure, s
         strip = torch.cat([runs["pgd"]["x"][i], runs["noise"]["x"][i]], dim=2)
         axes[0].imshow(strip.permute(1, 2, 0).clamp(0, 1).numpy())
     pred = f"{int(runs['pgd']['pred'][i])} | {int(runs['noise']['pred'][i])}"
-    axes[0].set(xticks=[], yticks=[],
-                title=f"PGD | noise (label {int(runs['pgd']['y'][i])})\npred {pred}")
+    axes[0].set(
+        xticks=[], yticks=[], title=f"PGD | noise (label {int(runs['pgd']['y'][i])})\npred {pred}"
+    )
     moved = []
     for ax, ls, name, li in zip(axes[1:], soms, layer_names(soms), range(len(soms))):
         loc = unit_locations(ls.m, ls.n)
         grid_axes(ax, ls.m, ls.n, name)
         shown = {}
-        for kind, color, label in (("clean", "#1f77b4", "clean"), ("noise", "0.5", "noise"),
-                                   ("pgd", "#d62728", "PGD")):
+        for kind, color, label in (
+            ("clean", "#1f77b4", "clean"),
+            ("noise", "0.5", "noise"),
+            ("pgd", "#d62728", "PGD"),
+        ):
             if kind == "clean":
                 b = ls.bmu_val[pos]
             else:
-                b = bmus(runs[kind]["codes"][li][i:i + 1], ls.som, ls.bmu_val.shape[1])[0][0]
+                b = bmus(runs[kind]["codes"][li][i : i + 1], ls.som, ls.bmu_val.shape[1])[0][0]
             shown[kind] = set(b.tolist())
             ax.scatter(loc[b, 1], loc[b, 0], s=16, c=color, alpha=0.7, label=label)
-        moved.append(f"{name} {len(shown['pgd'] - shown['clean'])}|{len(shown['noise'] - shown['clean'])}")
+        moved.append(
+            f"{name} {len(shown['pgd'] - shown['clean'])}|{len(shown['noise'] - shown['clean'])}"
+        )
     axes[1].legend(fontsize=6, loc="lower left")
-    text = (f"image {i} (label {int(runs['pgd']['y'][i])}), ε {eps:.4f}: pred PGD|noise {pred}; "
-            f"BMUs not among the clean ones, PGD|noise: {', '.join(moved)}")
+    text = (
+        f"image {i} (label {int(runs['pgd']['y'][i])}), ε {eps:.4f}: pred PGD|noise {pred}; "
+        f"BMUs not among the clean ones, PGD|noise: {', '.join(moved)}"
+    )
     return fig, text
 
 
@@ -117,8 +129,9 @@ def attack_explorer(cfg: Config, study: dict) -> object:
     archs = list(study["eps"])
     soms = {a: model_soms(cfg, a) for a in archs}
     arch = w.Dropdown(options=[(LABELS.get(a, a), a) for a in archs], description="model")
-    which = w.Dropdown(options=[("paper ε", "paper"), ("rule ε*", "rule")], value="rule",
-                       description="ε")
+    which = w.Dropdown(
+        options=[("paper ε", "paper"), ("rule ε*", "rule")], value="rule", description="ε"
+    )
     n = len(perturbed(cfg, archs[0], study["eps"][archs[0]]["paper"], "pgd")["y"])
     image = w.IntSlider(value=0, min=0, max=n - 1, description="image")
     out, text = w.Output(), w.Label()

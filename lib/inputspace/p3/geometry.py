@@ -4,6 +4,7 @@ centres, the seam-wrapping fraction of unfolding (Fig. 2) and the SOM-size ratio
 Every function takes a :class:`.maps.LayerSOM` (or plain tensors) and is cheap, so nothing here
 is cached.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -23,8 +24,9 @@ from ..methods.torus import (
 from .maps import LayerSOM
 
 
-def d_class_split(ls: LayerSOM, split: str, labels: torch.Tensor | None = None,
-                  centers: dict | None = None) -> torch.Tensor:
+def d_class_split(
+    ls: LayerSOM, split: str, labels: torch.Tensor | None = None, centers: dict | None = None
+) -> torch.Tensor:
     """D_class per class (Fig. 6A/B) of SOM-tr (``"tr"``) or SOM-val (``"val"``, SOM-tr centres).
 
     ``labels`` replaces the true labels (shuffled-label control); ``centers`` defaults to the
@@ -43,7 +45,10 @@ def shuffled_d_class_per_class(ls: LayerSOM, generator: torch.Generator) -> dict
     y_tr = ls.y_tr[torch.randperm(len(ls.y_tr), generator=generator)]
     y_val = ls.y_val[torch.randperm(len(ls.y_val), generator=generator)]
     centers = class_centers(ls.bmu_tr, y_tr, ls.m, ls.n, ls.num_classes)
-    return {"tr": d_class_split(ls, "tr", y_tr, centers), "val": d_class_split(ls, "val", y_val, centers)}
+    return {
+        "tr": d_class_split(ls, "tr", y_tr, centers),
+        "val": d_class_split(ls, "val", y_val, centers),
+    }
 
 
 def shuffled_d_class(ls: LayerSOM, generator: torch.Generator) -> dict[str, float]:
@@ -79,8 +84,11 @@ def bmu_density(ls: LayerSOM, k: int = 1, resolution: int = 4) -> dict:
     units = ls.bmu_tr[:, :k].reshape(-1)
     loc = unit_locations(ls.m, ls.n)[units].numpy().T
     counts = torch.bincount(units, minlength=ls.m * ls.n).reshape(ls.m, ls.n)
-    rr, cc = np.meshgrid(np.linspace(0, ls.m - 1, ls.m * resolution),
-                         np.linspace(0, ls.n - 1, ls.n * resolution), indexing="ij")
+    rr, cc = np.meshgrid(
+        np.linspace(0, ls.m - 1, ls.m * resolution),
+        np.linspace(0, ls.n - 1, ls.n * resolution),
+        indexing="ij",
+    )
     jitter = np.random.default_rng(0).normal(0, 1e-3, loc.shape)  # all BMUs equal: singular KDE
     kde = gaussian_kde(loc + jitter)(np.vstack([rr.ravel(), cc.ravel()])).reshape(rr.shape)
     never = float((counts == 0).float().mean())
@@ -110,8 +118,11 @@ def per_class_means(r: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
                 dist.append(r["distance"][sel].float().mean())
                 ok.append(group)
                 y.append(c)
-    return {"distance": torch.stack(dist) if dist else torch.zeros(0), "correct": torch.tensor(ok, dtype=torch.bool),
-            "y": torch.tensor(y, dtype=torch.long)}
+    return {
+        "distance": torch.stack(dist) if dist else torch.zeros(0),
+        "correct": torch.tensor(ok, dtype=torch.bool),
+        "y": torch.tensor(y, dtype=torch.long),
+    }
 
 
 def wrapped_fraction(ls: LayerSOM, cls: int) -> float:

@@ -13,6 +13,7 @@ ILSVRC2012 train, SOM-val from val (``imagenet_root``), 50 per class of all 1000
 ``n_classes`` keeps the first classes only: the same per-class samples as the full run (the paper
 check; a class range of the codes for a cluster job is a part of the full run in the same way).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def _source(dataset: str, which: str, profile: str, root: str = ""):
     if dataset in offline:
         return offline[dataset]("train" if which == "tr" else "heldout")
     if profile != "paper":
-        raise ValueError(f"data set {dataset!r} needs the paper profile; offline: "
-                         f"{sorted(offline)}")
+        raise ValueError(
+            f"data set {dataset!r} needs the paper profile; offline: {sorted(offline)}"
+        )
     if dataset == "imagenet":
         return data.imagenet("train" if which == "tr" else "val", root or None)
     return data.torchvision_set(dataset, "train" if which == "tr" else "test")
@@ -66,8 +68,15 @@ def _targets(source) -> torch.Tensor:
     raise TypeError(f"cannot read the labels of {type(source).__name__}")
 
 
-def sample_indices(dataset: str, which: str, per_class: int, seed: int,
-                   profile: str, n_classes: int | None = None, root: str = "") -> torch.Tensor:
+def sample_indices(
+    dataset: str,
+    which: str,
+    per_class: int,
+    seed: int,
+    profile: str,
+    n_classes: int | None = None,
+    root: str = "",
+) -> torch.Tensor:
     """Class-balanced sample (SOM-tr / SOM-val); ``per_class`` is capped at the smallest class
     (LFW held-out: 30 per class).
 
@@ -84,8 +93,9 @@ def sample_indices(dataset: str, which: str, per_class: int, seed: int,
     return idx
 
 
-def load_images(dataset: str, which: str, idx: torch.Tensor,
-                profile: str, root: str = "") -> tuple[torch.Tensor, torch.Tensor]:
+def load_images(
+    dataset: str, which: str, idx: torch.Tensor, profile: str, root: str = ""
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Images ``(N, 3, H, W)`` in [0, 1] and labels of some items of a SOM-tr/SOM-val source."""
     src = _source(dataset, which, profile, root)
     if isinstance(src, data.Split):
@@ -98,15 +108,16 @@ LOADER_WORKERS = 8
 """Processes decoding the images of a paper-profile data set (ImageNet JPEGs) for the codes."""
 
 
-def _batches(dataset: str, which: str, idx: torch.Tensor, profile: str, root: str = "",
-             batch: int = 256):
+def _batches(
+    dataset: str, which: str, idx: torch.Tensor, profile: str, root: str = "", batch: int = 256
+):
     """Batches ``(x, y)`` of the items ``idx`` in order; a torch Dataset (paper profile) is read by
     a DataLoader with up to :data:`LOADER_WORKERS` processes when there is more than one batch
     (decoding 50 000 JPEGs in one process takes longer than their codes on a GPU)."""
     src = _source(dataset, which, profile, root)
     if isinstance(src, data.Split):
         for start in range(0, len(idx), batch):
-            yield src.x[idx[start:start + batch]], src.y[idx[start:start + batch]]
+            yield src.x[idx[start : start + batch]], src.y[idx[start : start + batch]]
         return
     from torch.utils.data import DataLoader, Subset
 
@@ -158,8 +169,9 @@ def model_key(cfg: Config, arch: str, dataset: str | None = None) -> str:
 # -------------------------------------------------------------------------------------- codes
 def _extract(cfg: Config, arch: str, dataset: str, which: str) -> dict:
     net = model(cfg, arch, dataset)
-    idx = sample_indices(dataset, which, cfg.per_class, cfg.seed, cfg.profile, cfg.n_classes,
-                         cfg.imagenet_root)
+    idx = sample_indices(
+        dataset, which, cfg.per_class, cfg.seed, cfg.profile, cfg.n_classes, cfg.imagenet_root
+    )
     layers, ys, preds = [], [], []
     for x, y in _batches(dataset, which, idx, cfg.profile, cfg.imagenet_root):
         with torch.no_grad():
@@ -167,8 +179,13 @@ def _extract(cfg: Config, arch: str, dataset: str, which: str) -> dict:
         layers.append([c.cpu() for c in vcodes.layer_codes(feats, com=cfg.com)])
         ys.append(y)
         preds.append(logits.argmax(1).cpu())
-    return {"codes": [torch.cat(layer) for layer in zip(*layers)], "y": torch.cat(ys),
-            "pred": torch.cat(preds), "idx": idx, "stages": list(net.stage_names)}
+    return {
+        "codes": [torch.cat(layer) for layer in zip(*layers)],
+        "y": torch.cat(ys),
+        "pred": torch.cat(preds),
+        "idx": idx,
+        "stages": list(net.stage_names),
+    }
 
 
 def classes_key(cfg: Config) -> dict:
@@ -185,18 +202,31 @@ def data_key(cfg: Config) -> dict:
 
 
 def _codes_key(cfg: Config, arch: str, dataset: str, which: str) -> dict:
-    return {"arch": arch, "dataset": dataset, "which": which, "per_class": cfg.per_class,
-            "com": cfg.com, "seed": cfg.seed, "model": model_key(cfg, arch, dataset),
-            "version": CODES_VERSION, **classes_key(cfg), **data_key(cfg)}
+    return {
+        "arch": arch,
+        "dataset": dataset,
+        "which": which,
+        "per_class": cfg.per_class,
+        "com": cfg.com,
+        "seed": cfg.seed,
+        "model": model_key(cfg, arch, dataset),
+        "version": CODES_VERSION,
+        **classes_key(cfg),
+        **data_key(cfg),
+    }
 
 
 def split_codes(cfg: Config, arch: str, which: str, dataset: str | None = None) -> dict:
     """Cached vector codes of SOM-tr or SOM-val (Sec. 2.2, one tensor per composite layer):
     ``{"codes": [(N, dim) per layer], "y", "pred", "idx", "stages"}``."""
     dataset = dataset or cfg.dataset
-    return cached(cfg, f"p3.codes.{arch}.{dataset}.{which}",
-                  lambda: _extract(cfg, arch, dataset, which), shared=True,
-                  **_codes_key(cfg, arch, dataset, which))
+    return cached(
+        cfg,
+        f"p3.codes.{arch}.{dataset}.{which}",
+        lambda: _extract(cfg, arch, dataset, which),
+        shared=True,
+        **_codes_key(cfg, arch, dataset, which),
+    )
 
 
 def split_meta(cfg: Config, arch: str, which: str, dataset: str | None = None) -> dict:
@@ -208,8 +238,13 @@ def split_meta(cfg: Config, arch: str, which: str, dataset: str | None = None) -
         d = split_codes(cfg, arch, which, dataset)
         return {"y": d["y"], "pred": d["pred"], "idx": d["idx"], "n_layers": len(d["codes"])}
 
-    return cached(cfg, f"p3.meta.{arch}.{dataset}.{which}", meta, shared=True,
-                  **_codes_key(cfg, arch, dataset, which))
+    return cached(
+        cfg,
+        f"p3.meta.{arch}.{dataset}.{which}",
+        meta,
+        shared=True,
+        **_codes_key(cfg, arch, dataset, which),
+    )
 
 
 # --------------------------------------------------------------------------------------- SOMs
@@ -244,27 +279,40 @@ def _train_layer(cfg: Config, arch: str, dataset: str, layer: int, size: int) ->
     tr, val = split_codes(cfg, arch, "tr", dataset), split_codes(cfg, arch, "val", dataset)
     gen = torch.Generator().manual_seed(cfg.seed * 1000 + layer * 10 + size)
     s = train_som(tr["codes"][layer], som_config(cfg, arch, size), generator=gen, device=cfg.device)
-    return {**s.to_dict(), "bmu_tr": bmus(tr["codes"][layer], s, cfg.n_bmus)[0],
-            "bmu_val": bmus(val["codes"][layer], s, cfg.n_bmus)[0]}
+    return {
+        **s.to_dict(),
+        "bmu_tr": bmus(tr["codes"][layer], s, cfg.n_bmus)[0],
+        "bmu_val": bmus(val["codes"][layer], s, cfg.n_bmus)[0],
+    }
 
 
-def layer_som(cfg: Config, arch: str, layer: int, size: int | None = None,
-              dataset: str | None = None) -> LayerSOM:
+def layer_som(
+    cfg: Config, arch: str, layer: int, size: int | None = None, dataset: str | None = None
+) -> LayerSOM:
     """The (shared, cached) SOM of one layer of ``arch`` with its SOM-tr/SOM-val BMUs."""
     dataset, size = dataset or cfg.dataset, size or cfg.som_size
-    d = cached(cfg, f"p3.som.{arch}.{dataset}.L{layer}.s{size}",
-               lambda: _train_layer(cfg, arch, dataset, layer, size), shared=True,
-               **_codes_key(cfg, arch, dataset, "tr+val"), layer=layer, size=size,
-               n_bmus=cfg.n_bmus, som=som_config(cfg, arch, size).as_dict(),
-               som_version=SOM_VERSION)
+    d = cached(
+        cfg,
+        f"p3.som.{arch}.{dataset}.L{layer}.s{size}",
+        lambda: _train_layer(cfg, arch, dataset, layer, size),
+        shared=True,
+        **_codes_key(cfg, arch, dataset, "tr+val"),
+        layer=layer,
+        size=size,
+        n_bmus=cfg.n_bmus,
+        som=som_config(cfg, arch, size).as_dict(),
+        som_version=SOM_VERSION,
+    )
     tr, val = split_meta(cfg, arch, "tr", dataset), split_meta(cfg, arch, "val", dataset)
     k = int(max(tr["y"].max(), val["y"].max())) + 1
-    return LayerSOM(arch, layer, SOM.from_dict(d), d["bmu_tr"], d["bmu_val"], tr["y"], val["y"],
-                    val["pred"], k)
+    return LayerSOM(
+        arch, layer, SOM.from_dict(d), d["bmu_tr"], d["bmu_val"], tr["y"], val["y"], val["pred"], k
+    )
 
 
-def model_soms(cfg: Config, arch: str, size: int | None = None,
-               dataset: str | None = None) -> list[LayerSOM]:
+def model_soms(
+    cfg: Config, arch: str, size: int | None = None, dataset: str | None = None
+) -> list[LayerSOM]:
     """One :class:`LayerSOM` per analysed layer of ``arch`` (CL1-CL4, or every ViT block)."""
     n_layers = split_meta(cfg, arch, "tr", dataset)["n_layers"]
     return [layer_som(cfg, arch, i, size, dataset) for i in range(n_layers)]

@@ -20,6 +20,7 @@ classified as the source; a source whose first iterate already changes class has
 and drops out). The bypass round is run for the normal model's LST segments only (the subject of
 X1.1-X1.5).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -65,8 +66,9 @@ class BlindSpots:
         return len(self.row)
 
 
-def lst_outputs(cfg: Config, role: str,
-                runs: Callable[[Config, str], dict | None] | None = None) -> BlindSpots | None:
+def lst_outputs(
+    cfg: Config, role: str, runs: Callable[[Config, str], dict | None] | None = None
+) -> BlindSpots | None:
     """The items of a row (``None`` when its model is not available, e.g. the paper profile without
     ``at_checkpoint``): the traversed outputs of ``runs`` (the derangements; the real network: its
     grid) that keep argmax = source class (``lst_outputs="kept"``, as P2's ``kept_cells``) or all of
@@ -82,8 +84,19 @@ def lst_outputs(cfg: Config, role: str,
     rows = chosen.nonzero().flatten()
     src, tgt = run["src"][rows], run["tgt"][rows]
     covered = 1 - run["log_rms_l2"][-1, rows] / run["start_rms_l2"][rows]
-    return BlindSpots(role, run["x"][rows], pl.x[src], pl.x[tgt], pl.y[src], pl.y[tgt], src, rows,
-                      covered, int(traversed.sum()), int(kept.sum()))
+    return BlindSpots(
+        role,
+        run["x"][rows],
+        pl.x[src],
+        pl.x[tgt],
+        pl.y[src],
+        pl.y[tgt],
+        src,
+        rows,
+        covered,
+        int(traversed.sum()),
+        int(kept.sum()),
+    )
 
 
 def device_of(sp: OptSpace) -> torch.device:
@@ -96,37 +109,51 @@ def space_of(cfg: Config, role: str) -> OptSpace:
     return opt_space(role_model(cfg, role).model, cfg.space, cfg.clamp)
 
 
-def segment_gaps(sp: OptSpace, start: torch.Tensor, end: torch.Tensor, y: torch.Tensor,
-                 n_points: int) -> dict[str, torch.Tensor]:
+def segment_gaps(
+    sp: OptSpace, start: torch.Tensor, end: torch.Tensor, y: torch.Tensor, n_points: int
+) -> dict[str, torch.Tensor]:
     """Source-class CE along the straight segments start → end (pixels; evaluated in ``sp``'s
     coordinates) and their barrier gaps: ``{"gap" (S,), "losses" (S, n_points)}``."""
     if len(start) == 0:
         return {"gap": torch.zeros(0), "losses": torch.zeros(0, n_points)}
     dev = device_of(sp)
-    _, losses = conn.path_losses(sp.model, sp.encode(start.to(dev)), sp.encode(end.to(dev)), y.to(dev), n_points)
+    _, losses = conn.path_losses(
+        sp.model, sp.encode(start.to(dev)), sp.encode(end.to(dev)), y.to(dev), n_points
+    )
     return {"gap": conn.barriers(losses).gap, "losses": losses}
 
 
-def real_partners(cfg: Config, sources: torch.Tensor, classes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def real_partners(
+    cfg: Config, sources: torch.Tensor, classes: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Per source, the first ``real_partners`` held-out images of its class other than itself
     (:func:`inputspace.p1.space.class_images`); returns ``(partners, owner)``: the images and the
     index of their source."""
     out, owner = [], []
     for i, (x, c) in enumerate(zip(sources, classes.tolist())):
         cand = class_images(cfg, c, cfg.real_partners + 1).cpu()
-        others = [p for p in cand if not torch.equal(p, x)][:cfg.real_partners]
+        others = [p for p in cand if not torch.equal(p, x)][: cfg.real_partners]
         out += others
         owner += [i] * len(others)
     return torch.stack(out), torch.tensor(owner, dtype=torch.long)
 
 
-def kept_pgd(cfg: Config, sp: OptSpace, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def kept_pgd(
+    cfg: Config, sp: OptSpace, x: torch.Tensor, y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
     """The class-keeping PGD of every source (module doc): ``(points, steps)``, ``steps`` −1 where
     none keeps the class."""
     dev = device_of(sp)
     g = torch.Generator().manual_seed(cfg.seed)
-    pts, steps = pgd_linf_kept(sp.pixel_model, x.to(dev), y.to(dev), eps=cfg.pgd_eps, iters=cfg.pgd_iters,
-                               step_size=cfg.pgd_eps / 4, generator=g)
+    pts, steps = pgd_linf_kept(
+        sp.pixel_model,
+        x.to(dev),
+        y.to(dev),
+        eps=cfg.pgd_eps,
+        iters=cfg.pgd_iters,
+        step_size=cfg.pgd_eps / 4,
+        generator=g,
+    )
     return pts.cpu(), steps.cpu()
 
 
@@ -136,16 +163,34 @@ def bypass_round(cfg: Config, sp: OptSpace, bs: BlindSpots) -> dict[str, torch.T
     segment that had no barrier) and the two sub-segments' gaps (NaN where not bypassed)."""
     if len(bs) == 0:
         none = torch.zeros(0, dtype=torch.bool)
-        return {"bypassed": none, "connected": none, "sub_gaps": torch.zeros(0, 2), "primary_gap": torch.zeros(0)}
+        return {
+            "bypassed": none,
+            "connected": none,
+            "sub_gaps": torch.zeros(0, 2),
+            "primary_gap": torch.zeros(0),
+        }
     dev = device_of(sp)
-    res = conn.connect(sp.model, sp.encode(bs.source.to(dev)), sp.encode(bs.x.to(dev)), bs.y_src.to(dev),
-                       n_points=cfg.path_points, max_rounds=1, method="companion",
-                       iterations=cfg.path_bypass_iters, bounds=sp.bounds)
+    res = conn.connect(
+        sp.model,
+        sp.encode(bs.source.to(dev)),
+        sp.encode(bs.x.to(dev)),
+        bs.y_src.to(dev),
+        n_points=cfg.path_points,
+        max_rounds=1,
+        method="companion",
+        iterations=cfg.path_bypass_iters,
+        bounds=sp.bounds,
+    )
     bypassed = torch.tensor([not bool(r.rounds[0].ok[0]) for r in res], dtype=torch.bool)  # gap ≥ δ
     nan = torch.full((2,), float("nan"))
-    return {"bypassed": bypassed, "connected": torch.tensor([r.connected for r in res], dtype=torch.bool),
-            "sub_gaps": torch.stack([r.rounds[1].barrier.gap if b else nan for r, b in zip(res, bypassed.tolist())]),
-            "primary_gap": torch.stack([r.rounds[0].barrier.gap[0] for r in res])}
+    return {
+        "bypassed": bypassed,
+        "connected": torch.tensor([r.connected for r in res], dtype=torch.bool),
+        "sub_gaps": torch.stack(
+            [r.rounds[1].barrier.gap if b else nan for r, b in zip(res, bypassed.tolist())]
+        ),
+        "primary_gap": torch.stack([r.rounds[0].barrier.gap[0] for r in res]),
+    }
 
 
 def _segments(cfg: Config, role: str) -> dict | None:
@@ -155,10 +200,21 @@ def _segments(cfg: Config, role: str) -> dict | None:
     sp, pl = space_of(cfg, role), pool(cfg)
     sources = torch.unique(bs.src)
     x_src, y_src = pl.x[sources], pl.y[sources]
-    out: dict = {"role": role, "counts": {"traversed": bs.traversed, "kept": bs.kept, "items": len(bs),
-                                          "sources": len(sources)},
-                 "lst": {**segment_gaps(sp, bs.source, bs.x, bs.y_src, cfg.path_points),
-                         "src": bs.src, "y_tgt": bs.y_tgt, "row": bs.row}}
+    out: dict = {
+        "role": role,
+        "counts": {
+            "traversed": bs.traversed,
+            "kept": bs.kept,
+            "items": len(bs),
+            "sources": len(sources),
+        },
+        "lst": {
+            **segment_gaps(sp, bs.source, bs.x, bs.y_src, cfg.path_points),
+            "src": bs.src,
+            "y_tgt": bs.y_tgt,
+            "row": bs.row,
+        },
+    }
     if len(sources):
         partners, owner = real_partners(cfg, x_src, y_src)
         pts, steps = kept_pgd(cfg, sp, x_src, y_src)
@@ -166,9 +222,15 @@ def _segments(cfg: Config, role: str) -> dict | None:
         partners, owner = x_src, torch.zeros(0, dtype=torch.long)
         pts, steps = x_src, torch.zeros(0, dtype=torch.long)
     moved = steps > 0
-    out["real"] = {**segment_gaps(sp, x_src[owner], partners, y_src[owner], cfg.path_points), "src": sources[owner]}
-    out["pgd"] = {**segment_gaps(sp, x_src[moved], pts[moved], y_src[moved], cfg.path_points),
-                  "src": sources[moved], "steps": steps}
+    out["real"] = {
+        **segment_gaps(sp, x_src[owner], partners, y_src[owner], cfg.path_points),
+        "src": sources[owner],
+    }
+    out["pgd"] = {
+        **segment_gaps(sp, x_src[moved], pts[moved], y_src[moved], cfg.path_points),
+        "src": sources[moved],
+        "steps": steps,
+    }
     if role == "normal":
         out["bypass"] = bypass_round(cfg, sp, bs)
     return out

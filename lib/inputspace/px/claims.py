@@ -22,6 +22,7 @@ and "at least half". Two statistics on the same items (the two models on one pai
 or class; one LST output in two layers) are resampled together (:func:`inputspace.certainty.
 paired_evidence`); independent groups as strata (:func:`inputspace.certainty.stratified_evidence`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -48,68 +49,68 @@ HYPOTHESES: dict[str, str] = {
     "X1.1": "For the normal model, the median gap along source → LST output is below δ.",
     "X1.2": "For the normal model, at least 90 % of the source → LST output segments have a gap below δ.",
     "X1.3": "For the normal model, the median gap along source → another real image of the source class is larger "
-            "than the median gap along source → LST output.",
+    "than the median gap along source → LST output.",
     "X1.4": "For the normal model, the median gap along source → a PGD adversarial that keeps the source class "
-            "(the companion's PGD at P2's ε, stopped while the argmax is still the source) is below δ.",
+    "(the companion's PGD at P2's ε, stopped while the argmax is still the source) is below δ.",
     "X1.5": "Where source → LST output has a gap of at least δ, one bypass round (P1, connectivity.bypass) brings "
-            "the gaps of both sub-segments below δ on at least half of those segments.",
+    "the gaps of both sub-segments below δ on at least half of those segments.",
     "X1.6": "For the AT model, at least 90 % of the source → LST output segments have a gap below δ.",
     "X2.1": "In CL1, more than half of the LST outputs have their BMU closer to the target-class centre than to "
-            "the source-class centre.",
+    "the source-class centre.",
     "X2.2": "In CL4, more than half of the LST outputs have their BMU closer to the source-class centre than to "
-            "the target-class centre.",
+    "the target-class centre.",
     "X2.3": "The fraction of LST outputs closer to the source-class centre is larger in CL4 than in CL1.",
     "X2.4": "PGD adversarials that change the class: in CL4 more than half have their BMU closer to the "
-            "predicted-class centre than to the true-class centre, and in CL1 more than half are closer to the "
-            "true-class centre.",
+    "predicted-class centre than to the true-class centre, and in CL1 more than half are closer to the "
+    "true-class centre.",
     "X2.5": "P1's input-optimization adversarials K' that reach their target class: in CL4 more than half have "
-            "their BMU closer to the target-class centre than to the true-class centre, and in CL1 more than half "
-            "are closer to the true-class centre.",
+    "their BMU closer to the target-class centre than to the true-class centre, and in CL1 more than half "
+    "are closer to the true-class centre.",
     "X3.1": "The max-softmax score separates clean inputs from LST outputs with a ROC AUC of at most 0.6.",
     "X3.2": "P1's barrier score separates clean inputs from LST outputs with a ROC AUC of at least 0.7.",
     "X3.3": "P1's barrier score separates clean inputs from LST outputs less well (lower AUC) than it separates "
-            "clean inputs from PGD adversarials in the same protocol.",
+    "clean inputs from PGD adversarials in the same protocol.",
     "X4.1": "(P1): The median within-class gap (pairs of real images of the same class) is lower for the AT model "
-            "than for the normal model.",
+    "than for the normal model.",
     "X4.2": "(P2): The AT model's LST outputs cover less of the source → target RMS-ℓ2 distance than the normal "
-            "model's (paired over the same pairs).",
+    "model's (paired over the same pairs).",
     "X4.3": "(P2): The fraction of triangle points above p_src − δ is larger for the AT model than for the normal "
-            "model.",
+    "model.",
     "X4.4": "(P3): The PGD-vs-noise BMU displacement in CL4 is smaller for the AT model than for the normal model.",
     "X4.5": "(P3): D_class in CL4 is lower for the AT model than for the normal model.",
     "X4.6": "(all three): X4.1, X4.3 and X4.4 all hold (the three lenses agree that the AT model is the smoother "
-            "one).",
+    "one).",
 }
 """The hypotheses verbatim, by id (px-01: X1.*, px-02: X2.*, px-03: X3.*, px-04: X4.*)."""
 ADDED_AFTER_THE_RUN: dict[str, str] = {
     "X2.5": "2026-12-02, after px-02's first quick run (X2.1-X2.4 known, X2.4's PGD fractions among them), "
-            "before any number of K' in px-02 was computed",
+    "before any number of K' in px-02 was computed",
 }
 """Hypotheses added after their notebook's first run (the issue's rule: a new question becomes a new row,
 marked as such, never an edit of a stated one): id -> when it was written, and what was known then."""
 HYPOTHESES_REAL: dict[str, str] = {
     "XR1.1": "On EfficientNet-Lite0, at least 90 % of the source photo → LST output segments have a gap below δ.",
     "XR1.2": "On EfficientNet-Lite0, at least 90 % of the source photo → LST output segments have a gap below the "
-             "loss-relative δ · max(L_source, L_output).",
+    "loss-relative δ · max(L_source, L_output).",
     "XR1.3": "On EfficientNet-Lite0, where a source photo → LST output segment has a gap of at least δ, one bypass "
-             "round brings the gaps of both sub-segments below δ on at least half of those segments.",
+    "round brings the gaps of both sub-segments below δ on at least half of those segments.",
     "XR3.1": "On EfficientNet-Lite0, max-softmax separates clean photos from their LST outputs with a ROC AUC of at "
-             "most 0.6.",
+    "most 0.6.",
     "XR3.2": "On EfficientNet-Lite0, P1's barrier score (references: synthetic modes of the predicted class) "
-             "separates clean photos from LST outputs with a ROC AUC of at least 0.7.",
+    "separates clean photos from LST outputs with a ROC AUC of at least 0.7.",
     "XR3.3": "On EfficientNet-Lite0, P1's barrier score separates clean photos from LST outputs less well (lower AUC) "
-             "than from PGD adversarials of the same photos.",
+    "than from PGD adversarials of the same photos.",
 }
 """The real-network hypotheses verbatim (px-01: XR1.*, px-03: XR3.*), stated on 2026-12-07 before any
 real-network number existed (``docs/real-network.md``; a test keeps the two texts identical)."""
 PAPER_VALUE_ADDED = "hypothesis, added after the run (stated before its own numbers were computed)"
 CORRECTED: dict[str, str] = {
     "X1.2r": "For the normal model, at least 90 % of the source → LST output segments have a gap below the "
-             "loss-relative δ · max(L_source, L_output).",
+    "loss-relative δ · max(L_source, L_output).",
     "X1.3f": "For the normal model, the fraction of source → real-image segments with a gap of at least δ is larger "
-             "than the fraction of source → LST output segments with one.",
+    "than the fraction of source → LST output segments with one.",
     "X4.1f": "(P1): The fraction of within-class pairs with a gap of at least δ is lower for the AT model than for "
-             "the normal model (the same pairs).",
+    "the normal model (the same pairs).",
     "X4.6f": "(all three): X4.1f, X4.3 and X4.4 all hold.",
 }
 """Corrected readings of hypotheses whose rule tested something else (the fidelity audit, 2026-12-07,
@@ -117,7 +118,10 @@ written after the numbers were known; the hypotheses stay as written, with their
 X4.1 and X4.6 compare medians of gaps that are mostly exactly 0, so they tie at 0 (the fraction of
 segments with a barrier is compared instead); X1.2 puts P1's absolute δ = 0.001 against LST outputs
 whose own loss can be 0.2 in probability below the source's (a loss-relative δ beside it)."""
-PAPER_VALUE_CORRECTED = "corrected reading, added 2026-12-07 after the numbers were known (the hypothesis stays as written)"
+PAPER_VALUE_CORRECTED = (
+    "corrected reading, added 2026-12-07 after the numbers were known "
+    "(the hypothesis stays as written)"
+)
 VERDICT = {True: "PASS", False: "FAIL", None: "N/A"}
 
 
@@ -175,45 +179,89 @@ def _np(t) -> np.ndarray:
     return np.asarray(torch.as_tensor(t, dtype=torch.float64).cpu())
 
 
-def _indexed(n: int, statistic: Callable[[np.ndarray], float], rule: Callable[[float], bool],
-             threshold: float) -> Evidence:
+def _indexed(
+    n: int,
+    statistic: Callable[[np.ndarray], float],
+    rule: Callable[[float], bool],
+    threshold: float,
+) -> Evidence:
     """Evidence of a statistic computed from several per-item columns: the bootstrap resamples item
     indices and ``statistic(indices)`` recomputes the verdict's number (on ``arange(n)``: exactly it)."""
-    return certainty.evidence(np.arange(n), rule, lambda i: statistic(np.asarray(i, dtype=int)), threshold=threshold)
+    return certainty.evidence(
+        np.arange(n), rule, lambda i: statistic(np.asarray(i, dtype=int)), threshold=threshold
+    )
 
 
-def _record(card: Scorecard, cid: str, measured: str, passed: bool | None, note: str = "",
-            evidence: Evidence | None = None) -> None:
-    paper = (PAPER_VALUE_CORRECTED if cid in CORRECTED else PAPER_VALUE_ADDED if cid in ADDED_AFTER_THE_RUN
-             else PAPER_VALUE)
-    card.record(cid, {**HYPOTHESES, **HYPOTHESES_REAL, **CORRECTED}[cid], paper, measured, passed, note=note,
-                evidence=evidence)
+def _record(
+    card: Scorecard,
+    cid: str,
+    measured: str,
+    passed: bool | None,
+    note: str = "",
+    evidence: Evidence | None = None,
+) -> None:
+    paper = (
+        PAPER_VALUE_CORRECTED
+        if cid in CORRECTED
+        else PAPER_VALUE_ADDED
+        if cid in ADDED_AFTER_THE_RUN
+        else PAPER_VALUE
+    )
+    card.record(
+        cid,
+        {**HYPOTHESES, **HYPOTHESES_REAL, **CORRECTED}[cid],
+        paper,
+        measured,
+        passed,
+        note=note,
+        evidence=evidence,
+    )
 
 
 def _not_evaluated(card: Scorecard, cid: str, why: str) -> None:
     _record(card, cid, "not evaluated", None, note=why)
 
 
-def _gap_median(card: Scorecard, cid: str, gaps: torch.Tensor, what: str, note: str = "") -> bool | None:
+def _gap_median(
+    card: Scorecard, cid: str, gaps: torch.Tensor, what: str, note: str = ""
+) -> bool | None:
     """A "median gap below δ" hypothesis on ``gaps``; returns the verdict."""
     g = _np(gaps)
     if len(g) == 0:
         _not_evaluated(card, cid, f"no {what}")
         return None
     ev = certainty.evidence(g, below_delta, np.median, threshold=DELTA)
-    _record(card, cid, f"median gap {ev.statistic:.3g} over {len(g)} {what} (δ = {DELTA:g}); max {g.max():.3g}",
-            ev.passes, note=note, evidence=ev)
+    _record(
+        card,
+        cid,
+        f"median gap {ev.statistic:.3g} over {len(g)} {what} (δ = {DELTA:g}); max {g.max():.3g}",
+        ev.passes,
+        note=note,
+        evidence=ev,
+    )
     return ev.passes
 
 
 def _gap_fraction(card: Scorecard, cid: str, gaps: torch.Tensor | None, what: str) -> bool | None:
     """An "at least 90 % of the segments have a gap below δ" hypothesis; returns the verdict."""
     if gaps is None or len(gaps) == 0:
-        _not_evaluated(card, cid, f"no {what}" if gaps is not None else "no AT model in this run (paper: give at_checkpoint)")
+        _not_evaluated(
+            card,
+            cid,
+            f"no {what}"
+            if gaps is not None
+            else "no AT model in this run (paper: give at_checkpoint)",
+        )
         return None
     below = (_np(gaps) < DELTA).astype(float)
     ev = certainty.evidence(below, nearly_all, threshold=NEARLY_ALL)
-    _record(card, cid, f"{ev.statistic:.1%} of {len(below)} {what} have a gap below δ = {DELTA:g}", ev.passes, evidence=ev)
+    _record(
+        card,
+        cid,
+        f"{ev.statistic:.1%} of {len(below)} {what} have a gap below δ = {DELTA:g}",
+        ev.passes,
+        evidence=ev,
+    )
     return ev.passes
 
 
@@ -229,25 +277,50 @@ def px01(card: Scorecard, seg: dict):
     _gap_fraction(card, "X1.2", lst, "LST segments")
     if len(lst) and len(real):
         r, s = _np(real), _np(lst)
-        ev = stratified_evidence([len(r), len(s)], lambda idx: float(np.median(r[idx[0]]) - np.median(s[idx[1]])),
-                                 positive, 0.0)
-        _record(card, "X1.3", f"median gap source → real {np.median(r):.3g} ({len(r)} segments) vs → LST output "
-                f"{np.median(s):.3g} ({len(s)})", ev.passes,
-                note="95 % CI: of the difference real − LST, the two sets resampled separately", evidence=ev)
+        ev = stratified_evidence(
+            [len(r), len(s)],
+            lambda idx: float(np.median(r[idx[0]]) - np.median(s[idx[1]])),
+            positive,
+            0.0,
+        )
+        _record(
+            card,
+            "X1.3",
+            f"median gap source → real {np.median(r):.3g} ({len(r)} segments) vs → LST output "
+            f"{np.median(s):.3g} ({len(s)})",
+            ev.passes,
+            note="95 % CI: of the difference real − LST, the two sets resampled separately",
+            evidence=ev,
+        )
     else:
         _not_evaluated(card, "X1.3", "no LST or no real segment")
     steps = normal["pgd"]["steps"]
-    _gap_median(card, "X1.4", pgd, "PGD segments",
-                note=f"{int((steps > 0).sum())} of {len(steps)} sources keep their class for at least one PGD step")
+    _gap_median(
+        card,
+        "X1.4",
+        pgd,
+        "PGD segments",
+        note=f"{int((steps > 0).sum())} of {len(steps)} sources keep their class for at least one PGD step",
+    )
     _bypass_claim(card, "X1.5", normal["bypass"], "normal model, companion bypass, one round")
-    _gap_fraction(card, "X1.6", None if at is None else at["lst"]["gap"], "LST segments of the AT model")
+    _gap_fraction(
+        card, "X1.6", None if at is None else at["lst"]["gap"], "LST segments of the AT model"
+    )
     _relative_fraction(card, "X1.2r", normal["lst"])
     if len(lst) and len(real):
         r, s = (_np(g) >= DELTA for g in (real, lst))
-        ev = stratified_evidence([len(r), len(s)], lambda idx: float(r[idx[0]].mean() - s[idx[1]].mean()), positive, 0.0)
-        _record(card, "X1.3f", f"with a gap ≥ δ: {r.mean():.0%} of {len(r)} real segments vs {s.mean():.0%} of {len(s)} "
-                "LST segments", ev.passes, note="95 % CI: of the difference real − LST, the two sets resampled separately",
-                evidence=ev)
+        ev = stratified_evidence(
+            [len(r), len(s)], lambda idx: float(r[idx[0]].mean() - s[idx[1]].mean()), positive, 0.0
+        )
+        _record(
+            card,
+            "X1.3f",
+            f"with a gap ≥ δ: {r.mean():.0%} of {len(r)} real segments vs {s.mean():.0%} of {len(s)} "
+            "LST segments",
+            ev.passes,
+            note="95 % CI: of the difference real − LST, the two sets resampled separately",
+            evidence=ev,
+        )
     else:
         _not_evaluated(card, "X1.3f", "no LST or no real segment")
     return card.table()
@@ -262,8 +335,14 @@ def _relative_fraction(card: Scorecard, cid: str, segments: dict) -> bool | None
     bars = DELTA * torch.maximum(segments["losses"][:, 0], segments["losses"][:, -1])
     below = (_np(gaps) < _np(bars)).astype(float)
     ev = certainty.evidence(below, nearly_all, threshold=NEARLY_ALL)
-    _record(card, cid, f"{ev.statistic:.1%} of {len(below)} LST segments have a gap below δ · max(L_source, "
-            f"L_output) ({float(bars.min()):.2g}…{float(bars.max()):.2g})", ev.passes, evidence=ev)
+    _record(
+        card,
+        cid,
+        f"{ev.statistic:.1%} of {len(below)} LST segments have a gap below δ · max(L_source, "
+        f"L_output) ({float(bars.min()):.2g}…{float(bars.max()):.2g})",
+        ev.passes,
+        evidence=ev,
+    )
     return ev.passes
 
 
@@ -271,12 +350,21 @@ def _bypass_claim(card: Scorecard, cid: str, byp: dict, note: str) -> None:
     """An "one bypass round connects at least half of the segments with a gap ≥ δ" hypothesis."""
     done = byp["bypassed"]
     if not bool(done.any()):
-        _not_evaluated(card, cid, f"no source → LST output segment with a gap of at least δ (of {len(done)})")
+        _not_evaluated(
+            card, cid, f"no source → LST output segment with a gap of at least δ (of {len(done)})"
+        )
         return
     ok = byp["connected"][done].double().numpy()
     ev = certainty.evidence(ok, at_least_half, threshold=HALF)
-    _record(card, cid, f"both sub-segments below δ on {ev.statistic:.0%} of the {len(ok)} segments with a gap "
-            f"≥ δ; largest sub-segment gap {float(byp['sub_gaps'][done].max()):.3g}", ev.passes, note=note, evidence=ev)
+    _record(
+        card,
+        cid,
+        f"both sub-segments below δ on {ev.statistic:.0%} of the {len(ok)} segments with a gap "
+        f"≥ δ; largest sub-segment gap {float(byp['sub_gaps'][done].max()):.3g}",
+        ev.passes,
+        note=note,
+        evidence=ev,
+    )
 
 
 def px01_real(card: Scorecard, seg: dict):
@@ -309,45 +397,86 @@ def px02(card: Scorecard, lay: dict):
             _not_evaluated(card, cid, "no LST output among the items")
     else:
         ok = _judged(lst["d_src"][0], lst["d_tgt"][0], lst["d_src"][-1], lst["d_tgt"][-1])
-        note = "" if bool(ok.all()) else f"{int((~ok).sum())} outputs without a SOM-tr centre of their classes left out"
+        note = (
+            ""
+            if bool(ok.all())
+            else f"{int((~ok).sum())} outputs without a SOM-tr centre of their classes left out"
+        )
         first, last = lay["layers"][0], lay["layers"][-1]
         tgt1 = _np(lst["d_tgt"][0][ok] < lst["d_src"][0][ok])
         src1 = _np(lst["d_src"][0][ok] < lst["d_tgt"][0][ok])
         src4 = _np(lst["d_src"][-1][ok] < lst["d_tgt"][-1][ok])
         if len(src4) == 0:
             for cid in ("X2.1", "X2.2", "X2.3"):
-                _not_evaluated(card, cid, "no LST output with SOM-tr centres of its source and target classes")
+                _not_evaluated(
+                    card, cid, "no LST output with SOM-tr centres of its source and target classes"
+                )
         else:
             ev = certainty.evidence(tgt1, more_than_half, threshold=HALF)
-            _record(card, "X2.1", f"{first}: {ev.statistic:.0%} of {len(tgt1)} LST outputs closer to the target-class "
-                    f"centre ({src1.mean():.0%} closer to the source's)", ev.passes, note=note, evidence=ev)
+            _record(
+                card,
+                "X2.1",
+                f"{first}: {ev.statistic:.0%} of {len(tgt1)} LST outputs closer to the target-class "
+                f"centre ({src1.mean():.0%} closer to the source's)",
+                ev.passes,
+                note=note,
+                evidence=ev,
+            )
             ev = certainty.evidence(src4, more_than_half, threshold=HALF)
-            _record(card, "X2.2", f"{last}: {ev.statistic:.0%} of {len(src4)} LST outputs closer to the source-class "
-                    "centre", ev.passes, note=note, evidence=ev)
-            ev = certainty.paired_evidence(src4, src1, lambda a, b: float(a.mean() - b.mean()), positive, threshold=0.0)
-            _record(card, "X2.3", f"closer to the source-class centre: {last} {src4.mean():.0%} vs {first} "
-                    f"{src1.mean():.0%} of {len(src4)}", ev.passes,
-                    note="95 % CI: of the difference of the fractions, an output's two layers resampled together",
-                    evidence=ev)
+            _record(
+                card,
+                "X2.2",
+                f"{last}: {ev.statistic:.0%} of {len(src4)} LST outputs closer to the source-class "
+                "centre",
+                ev.passes,
+                note=note,
+                evidence=ev,
+            )
+            ev = certainty.paired_evidence(
+                src4, src1, lambda a, b: float(a.mean() - b.mean()), positive, threshold=0.0
+            )
+            _record(
+                card,
+                "X2.3",
+                f"closer to the source-class centre: {last} {src4.mean():.0%} vs {first} "
+                f"{src1.mean():.0%} of {len(src4)}",
+                ev.passes,
+                note="95 % CI: of the difference of the fractions, an output's two layers resampled together",
+                evidence=ev,
+            )
     pgd = lay["pgd"]
     side = _changes_sides(pgd, "d_pred")
     if side is None:
-        _not_evaluated(card, "X2.4", f"no class-changing PGD adversarial with SOM-tr centres of its classes "
-                       f"({pgd['attacked']} attacked at ε = {pgd['eps'] * 255:.0f}/255)")
+        _not_evaluated(
+            card,
+            "X2.4",
+            f"no class-changing PGD adversarial with SOM-tr centres of its classes "
+            f"({pgd['attacked']} attacked at ε = {pgd['eps'] * 255:.0f}/255)",
+        )
     else:
         _, pred4, true1, ev = side
-        _record(card, "X2.4", f"{len(pred4)} of {pgd['attacked']} PGD adversarials (ε* = {pgd['eps'] * 255:.0f}/255) "
-                f"change the class: {lay['layers'][-1]} {pred4.mean():.0%} closer to the predicted-class centre, "
-                f"{lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre", ev.passes,
-                note=_TWO_LAYERS_NOTE, evidence=ev)
+        _record(
+            card,
+            "X2.4",
+            f"{len(pred4)} of {pgd['attacked']} PGD adversarials (ε* = {pgd['eps'] * 255:.0f}/255) "
+            f"change the class: {lay['layers'][-1]} {pred4.mean():.0%} closer to the predicted-class centre, "
+            f"{lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre",
+            ev.passes,
+            note=_TWO_LAYERS_NOTE,
+            evidence=ev,
+        )
     _inputopt_claim(card, lay)
     return card.table()
 
 
-_TWO_LAYERS_NOTE = "95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together"
+_TWO_LAYERS_NOTE = (
+    "95 % CI: of the smaller of the two fractions, an adversarial's two layers resampled together"
+)
 
 
-def _changes_sides(part: dict, second: str) -> tuple[torch.Tensor, np.ndarray, np.ndarray, Evidence] | None:
+def _changes_sides(
+    part: dict, second: str
+) -> tuple[torch.Tensor, np.ndarray, np.ndarray, Evidence] | None:
     """X2.4 / X2.5's rule on adversarials with true-class distances ``part["d_true"]`` and
     second-class distances ``part[second]`` per layer: the judged items (both centres in CL1 and
     CL4), per item closer to the second class in CL4 and closer to the true class in CL1, and the
@@ -357,7 +486,9 @@ def _changes_sides(part: dict, second: str) -> tuple[torch.Tensor, np.ndarray, n
         return None
     second4 = _np(part[second][-1][ok] < part["d_true"][-1][ok])
     true1 = _np(part["d_true"][0][ok] < part[second][0][ok])
-    ev = _indexed(len(second4), lambda i: float(min(second4[i].mean(), true1[i].mean())), more_than_half, HALF)
+    ev = _indexed(
+        len(second4), lambda i: float(min(second4[i].mean(), true1[i].mean())), more_than_half, HALF
+    )
     return ok, second4, true1, ev
 
 
@@ -369,15 +500,29 @@ def _inputopt_claim(card: Scorecard, lay: dict) -> None:
         return
     side = _changes_sides(k, "d_tgt")
     if side is None:
-        _not_evaluated(card, "X2.5", f"no K' that reaches its target with SOM-tr centres of its classes "
-                       f"({len(k['y'])} of {k['attacked']} attacked reach it)")
+        _not_evaluated(
+            card,
+            "X2.5",
+            f"no K' that reaches its target with SOM-tr centres of its classes "
+            f"({len(k['y'])} of {k['attacked']} attacked reach it)",
+        )
         return
     ok, tgt4, true1, ev = side
-    note = "" if bool(ok.all()) else f"{int((~ok).sum())} K' without SOM-tr centres of their classes left out; "
-    _record(card, "X2.5", f"{len(k['y'])} of {k['attacked']} K' reach their target: {lay['layers'][-1]} {tgt4.mean():.0%} "
-            f"closer to the target-class centre, {lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre "
-            f"({len(tgt4)} judged)", ev.passes,
-            note=note + _TWO_LAYERS_NOTE, evidence=ev)
+    note = (
+        ""
+        if bool(ok.all())
+        else f"{int((~ok).sum())} K' without SOM-tr centres of their classes left out; "
+    )
+    _record(
+        card,
+        "X2.5",
+        f"{len(k['y'])} of {k['attacked']} K' reach their target: {lay['layers'][-1]} {tgt4.mean():.0%} "
+        f"closer to the target-class centre, {lay['layers'][0]} {true1.mean():.0%} closer to the true-class centre "
+        f"({len(tgt4)} judged)",
+        ev.passes,
+        note=note + _TWO_LAYERS_NOTE,
+        evidence=ev,
+    )
 
 
 # ------------------------------------------------------------------------------------- px-03
@@ -392,27 +537,51 @@ def px03(card: Scorecard, det: dict, ids: tuple[str, str, str] = ("X3.1", "X3.2"
         for cid in ids:
             _not_evaluated(card, cid, f"{n['clean']} clean inputs, {n['lst']} LST outputs")
         return card.table()
-    for cid, det_name, rule, bar in ((ids[0], "softmax", softmax_blind, SOFTMAX_AUC_MAX),
-                                     (ids[1], "barrier", barrier_sees, BARRIER_AUC_MIN)):
+    for cid, det_name, rule, bar in (
+        (ids[0], "softmax", softmax_blind, SOFTMAX_AUC_MAX),
+        (ids[1], "barrier", barrier_sees, BARRIER_AUC_MIN),
+    ):
         ev = certainty.auc_evidence(s["lst"][det_name], s["clean"][det_name], rule, threshold=bar)
-        _record(card, cid, f"AUC {ev.statistic:.3f} ({n['clean']} clean vs {n['lst']} LST outputs)", ev.passes,
-                evidence=ev)
+        _record(
+            card,
+            cid,
+            f"AUC {ev.statistic:.3f} ({n['clean']} clean vs {n['lst']} LST outputs)",
+            ev.passes,
+            evidence=ev,
+        )
     if not n["pgd"]:
         _not_evaluated(card, ids[2], "no successful PGD adversarial")
     else:
         clean, lst, pgd = (s[k]["barrier"] for k in ("clean", "lst", "pgd"))
-        ev = stratified_evidence([len(clean), len(lst), len(pgd)],
-                                 lambda i: certainty.auc(pgd[i[2]], clean[i[0]]) - certainty.auc(lst[i[1]], clean[i[0]]),
-                                 positive, 0.0)
-        _record(card, ids[2], f"barrier AUC clean vs LST {certainty.auc(lst, clean):.3f}, clean vs PGD "
-                f"{certainty.auc(pgd, clean):.3f} ({n['pgd']} PGD adversarials)", ev.passes,
-                note="95 % CI: of AUC(PGD) − AUC(LST), the three sets resampled separately", evidence=ev)
+        ev = stratified_evidence(
+            [len(clean), len(lst), len(pgd)],
+            lambda i: certainty.auc(pgd[i[2]], clean[i[0]]) - certainty.auc(lst[i[1]], clean[i[0]]),
+            positive,
+            0.0,
+        )
+        _record(
+            card,
+            ids[2],
+            f"barrier AUC clean vs LST {certainty.auc(lst, clean):.3f}, clean vs PGD "
+            f"{certainty.auc(pgd, clean):.3f} ({n['pgd']} PGD adversarials)",
+            ev.passes,
+            note="95 % CI: of AUC(PGD) − AUC(LST), the three sets resampled separately",
+            evidence=ev,
+        )
     return card.table()
 
 
 # ------------------------------------------------------------------------------------- px-04
-def _paired(card: Scorecard, cid: str, normal, at, statistic: Callable[[np.ndarray], float], what: str,
-            lower_for_at: bool, note: str = "") -> bool | None:
+def _paired(
+    card: Scorecard,
+    cid: str,
+    normal,
+    at,
+    statistic: Callable[[np.ndarray], float],
+    what: str,
+    lower_for_at: bool,
+    note: str = "",
+) -> bool | None:
     """A normal-vs-AT comparison of ``statistic`` on the same items (``normal[i]``, ``at[i]`` one item):
     "lower for AT" is ``positive(stat(normal) − stat(AT))``, "larger for AT" the reverse."""
     a, b = _np(normal), _np(at)
@@ -420,9 +589,17 @@ def _paired(card: Scorecard, cid: str, normal, at, statistic: Callable[[np.ndarr
         _not_evaluated(card, cid, f"no {what} under both models")
         return None
     sign = 1.0 if lower_for_at else -1.0
-    ev = certainty.paired_evidence(a, b, lambda x, y: sign * (statistic(x) - statistic(y)), positive, threshold=0.0)
-    _record(card, cid, f"normal {statistic(a):.4g} vs AT {statistic(b):.4g} over {len(a)} {what}", ev.passes,
-            note=note, evidence=ev)
+    ev = certainty.paired_evidence(
+        a, b, lambda x, y: sign * (statistic(x) - statistic(y)), positive, threshold=0.0
+    )
+    _record(
+        card,
+        cid,
+        f"normal {statistic(a):.4g} vs AT {statistic(b):.4g} over {len(a)} {what}",
+        ev.passes,
+        note=note,
+        evidence=ev,
+    )
     return ev.passes
 
 
@@ -450,30 +627,78 @@ def px04(card: Scorecard, r: dict):
             _not_evaluated(card, cid, "no AT model in this run (paper: give at_checkpoint)")
         return card.table()
     w = r["within"]
-    v1 = _paired(card, "X4.1", w["normal"], w["at"], np.median, "within-class pairs", lower_for_at=True)
+    v1 = _paired(
+        card, "X4.1", w["normal"], w["at"], np.median, "within-class pairs", lower_for_at=True
+    )
     ln, la = r["lst"]["normal"], r["lst"]["at"]
     i, j = common_rows(ln["row"], la["row"])
-    _paired(card, "X4.2", ln["covered"][i], la["covered"][j], np.mean, "LST pairs (fraction of RMS-ℓ2 covered)",
-            lower_for_at=True)
+    _paired(
+        card,
+        "X4.2",
+        ln["covered"][i],
+        la["covered"][j],
+        np.mean,
+        "LST pairs (fraction of RMS-ℓ2 covered)",
+        lower_for_at=True,
+    )
     i, j = common_rows(ln["tri_sources"], la["tri_sources"])
-    v3 = _paired(card, "X4.3", ln["tri_frac"][i], la["tri_frac"][j], np.mean, "sources (mean fraction of their "
-                 "triangles' points above p_src − δ)", lower_for_at=False,
-                 note=f"at P2's δ = pthresh: normal {float(ln['tri_frac_pthresh'][i].mean()):.3f} vs AT "
-                      f"{float(la['tri_frac_pthresh'][j].mean()):.3f}" if len(i) else "")
+    v3 = _paired(
+        card,
+        "X4.3",
+        ln["tri_frac"][i],
+        la["tri_frac"][j],
+        np.mean,
+        "sources (mean fraction of their triangles' points above p_src − δ)",
+        lower_for_at=False,
+        note=f"at P2's δ = pthresh: normal {float(ln['tri_frac_pthresh'][i].mean()):.3f} vs AT "
+        f"{float(la['tri_frac_pthresh'][j].mean()):.3f}"
+        if len(i)
+        else "",
+    )
     dn, da = r["som"]["normal"]["disp"], r["som"]["at"]["disp"]
-    v4 = _paired(card, "X4.4", excess_displacement(dn), excess_displacement(da), np.median,
-                 f"attacked images (median PGD − noise displacement in {r['layers'][-1]}, ε = {r['eps'] * 255:.0f}/255)",
-                 lower_for_at=True,
-                 note=f"PGD alone: normal {float(dn['pgd'][-1].float().mean(1).median()):.3g} vs AT "
-                      f"{float(da['pgd'][-1].float().mean(1).median()):.3g}")
-    _paired(card, "X4.5", r["som"]["normal"]["d_class"][-1], r["som"]["at"]["d_class"][-1], np.median,
-            f"classes (median D_class in {r['layers'][-1]}, SOM-tr)", lower_for_at=True)
+    v4 = _paired(
+        card,
+        "X4.4",
+        excess_displacement(dn),
+        excess_displacement(da),
+        np.median,
+        f"attacked images (median PGD − noise displacement in {r['layers'][-1]}, ε = {r['eps'] * 255:.0f}/255)",
+        lower_for_at=True,
+        note=f"PGD alone: normal {float(dn['pgd'][-1].float().mean(1).median()):.3g} vs AT "
+        f"{float(da['pgd'][-1].float().mean(1).median()):.3g}",
+    )
+    _paired(
+        card,
+        "X4.5",
+        r["som"]["normal"]["d_class"][-1],
+        r["som"]["at"]["d_class"][-1],
+        np.median,
+        f"classes (median D_class in {r['layers'][-1]}, SOM-tr)",
+        lower_for_at=True,
+    )
     verdicts = (v1, v3, v4)
-    _record(card, "X4.6", " / ".join(f"{cid} {VERDICT[v]}" for cid, v in zip(("X4.1", "X4.3", "X4.4"), verdicts)),
-            all_hold(verdicts), note="the conjunction of three recorded verdicts: no interval of its own")
-    v1f = _paired(card, "X4.1f", _np(w["normal"]) >= DELTA, _np(w["at"]) >= DELTA, np.mean,
-                  "within-class pairs (fraction with a gap ≥ δ)", lower_for_at=True)
+    _record(
+        card,
+        "X4.6",
+        " / ".join(f"{cid} {VERDICT[v]}" for cid, v in zip(("X4.1", "X4.3", "X4.4"), verdicts)),
+        all_hold(verdicts),
+        note="the conjunction of three recorded verdicts: no interval of its own",
+    )
+    v1f = _paired(
+        card,
+        "X4.1f",
+        _np(w["normal"]) >= DELTA,
+        _np(w["at"]) >= DELTA,
+        np.mean,
+        "within-class pairs (fraction with a gap ≥ δ)",
+        lower_for_at=True,
+    )
     fixed = (v1f, v3, v4)
-    _record(card, "X4.6f", " / ".join(f"{cid} {VERDICT[v]}" for cid, v in zip(("X4.1f", "X4.3", "X4.4"), fixed)),
-            all_hold(fixed), note="the conjunction of three recorded verdicts: no interval of its own")
+    _record(
+        card,
+        "X4.6f",
+        " / ".join(f"{cid} {VERDICT[v]}" for cid, v in zip(("X4.1f", "X4.3", "X4.4"), fixed)),
+        all_hold(fixed),
+        note="the conjunction of three recorded verdicts: no interval of its own",
+    )
     return card.table()

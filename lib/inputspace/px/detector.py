@@ -18,6 +18,7 @@ and, new here, the LST outputs of :func:`~inputspace.px.blindspots.lst_outputs`.
 The model is P2's normal row (quick: the same zoo ResNet-18 as p1-detection's, so the clean, PGD and
 K' sets and their AUCs are p1-detection's; paper: ResNet-50 instead of P1's ResNet-18 stand-in).
 """
+
 from __future__ import annotations
 
 from ..cache import cached
@@ -39,10 +40,19 @@ def _detection(cfg: Config) -> dict:
     bs = lst_outputs(cfg, "normal")
     inputs["lst"] = bs.x.to(inputs["clean"].device)
     scores = {name: detector_scores(cfg, sp, refs, inputs[name]) for name in SETS}
-    rocs = {f"{det}:{name}": detection.roc(scores["clean"][det], scores[name][det])
-            for det in DETECTORS for name in ATTACKED if len(scores[name][det]) and len(scores["clean"][det])}
-    return {"scores": scores, "roc": rocs, "counts": {name: len(inputs[name]) for name in SETS},
-            "lst_traversed": bs.traversed, "lst_kept": bs.kept}
+    rocs = {
+        f"{det}:{name}": detection.roc(scores["clean"][det], scores[name][det])
+        for det in DETECTORS
+        for name in ATTACKED
+        if len(scores[name][det]) and len(scores["clean"][det])
+    }
+    return {
+        "scores": scores,
+        "roc": rocs,
+        "counts": {name: len(inputs[name]) for name in SETS},
+        "lst_traversed": bs.traversed,
+        "lst_kept": bs.kept,
+    }
 
 
 def detection_scores(cfg: Config) -> dict:

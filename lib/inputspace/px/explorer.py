@@ -10,6 +10,7 @@ displayed inside the Output (that hung papermill once: nbclient issue #312, see
 headless run executes the drawing code; that first view is saved as ``figures/px-02-explorer.png``
 (:func:`inputspace.plotting.static_view`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,8 @@ class ExplorerItem:
     name: str
     x: torch.Tensor
     source: torch.Tensor
-    y_first: int        # the source class (LST) or the true class (PGD, K')
-    y_second: int       # the target class (LST, K') or the predicted class (PGD)
+    y_first: int  # the source class (LST) or the true class (PGD, K')
+    y_second: int  # the target class (LST, K') or the predicted class (PGD)
     units: list[int]
     source_units: list[int]
     second_name: str
@@ -48,9 +49,19 @@ def lst_items(bs: BlindSpots, lay: dict) -> list[ExplorerItem]:
     if "lst" not in lay:
         return []
     lst = lay["lst"]
-    return [ExplorerItem(f"LST {int(bs.y_src[i])} → {int(bs.y_tgt[i])} (pair {int(bs.row[i])})", bs.x[i], bs.source[i],
-                 int(bs.y_src[i]), int(bs.y_tgt[i]), [int(u[i]) for u in lst["units"]],
-                 [int(u[i]) for u in lst["src_units"]], "target") for i in range(len(bs))]
+    return [
+        ExplorerItem(
+            f"LST {int(bs.y_src[i])} → {int(bs.y_tgt[i])} (pair {int(bs.row[i])})",
+            bs.x[i],
+            bs.source[i],
+            int(bs.y_src[i]),
+            int(bs.y_tgt[i]),
+            [int(u[i]) for u in lst["units"]],
+            [int(u[i]) for u in lst["src_units"]],
+            "target",
+        )
+        for i in range(len(bs))
+    ]
 
 
 def pgd_items(cfg: Config, lay: dict) -> list[ExplorerItem]:
@@ -61,11 +72,26 @@ def pgd_items(cfg: Config, lay: dict) -> list[ExplorerItem]:
     if "x" not in run or len(pgd["pos"]) == 0:
         return []
     changed = run["pred"] != run["y"]
-    clean, _ = load_images(cfg.dataset, "val", split_meta(cfg, cfg.arch, "val")["idx"][pgd["pos"]], cfg.profile,
-                           cfg.imagenet_root)
-    return [ExplorerItem(f"PGD image {int(p)} ({int(pgd['y'][i])} → {int(pgd['pred'][i])})", run["x"][changed][i], clean[i],
-                 int(pgd["y"][i]), int(pgd["pred"][i]), [int(u[i]) for u in pgd["units"]],
-                 [int(u[i]) for u in pgd["clean_units"]], "predicted") for i, p in enumerate(pgd["pos"])]
+    clean, _ = load_images(
+        cfg.dataset,
+        "val",
+        split_meta(cfg, cfg.arch, "val")["idx"][pgd["pos"]],
+        cfg.profile,
+        cfg.imagenet_root,
+    )
+    return [
+        ExplorerItem(
+            f"PGD image {int(p)} ({int(pgd['y'][i])} → {int(pgd['pred'][i])})",
+            run["x"][changed][i],
+            clean[i],
+            int(pgd["y"][i]),
+            int(pgd["pred"][i]),
+            [int(u[i]) for u in pgd["units"]],
+            [int(u[i]) for u in pgd["clean_units"]],
+            "predicted",
+        )
+        for i, p in enumerate(pgd["pos"])
+    ]
 
 
 def inputopt_items(lay: dict) -> list[ExplorerItem]:
@@ -74,12 +100,24 @@ def inputopt_items(lay: dict) -> list[ExplorerItem]:
     k = lay.get("inputopt")
     if k is None:
         return []
-    return [ExplorerItem(f"K' {int(k['y'][i])} → {int(k['target'][i])} (clean input {i})", k["x"][i], k["source"][i],
-                         int(k["y"][i]), int(k["target"][i]), [int(u[i]) for u in k["units"]],
-                         [int(u[i]) for u in k["clean_units"]], "target") for i in range(len(k["y"]))]
+    return [
+        ExplorerItem(
+            f"K' {int(k['y'][i])} → {int(k['target'][i])} (clean input {i})",
+            k["x"][i],
+            k["source"][i],
+            int(k["y"][i]),
+            int(k["target"][i]),
+            [int(u[i]) for u in k["units"]],
+            [int(u[i]) for u in k["clean_units"]],
+            "target",
+        )
+        for i in range(len(k["y"]))
+    ]
 
 
-def segment_curves(sp: OptSpace, item: ExplorerItem, n_points: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+def segment_curves(
+    sp: OptSpace, item: ExplorerItem, n_points: int
+) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """CE of the item's first and second class along the straight segment source → item (P1's lens)."""
     dev = device_of(sp)
     a, c = sp.encode(item.source[None].to(dev)), sp.encode(item.x[None].to(dev))
@@ -90,34 +128,54 @@ def segment_curves(sp: OptSpace, item: ExplorerItem, n_points: int) -> tuple[tor
     return alphas, out
 
 
-def item_figure(sp: OptSpace, soms: list[LayerSOM], names: list[str], item: ExplorerItem,
-                n_points: int) -> tuple[plt.Figure, str, str]:
+def item_figure(
+    sp: OptSpace, soms: list[LayerSOM], names: list[str], item: ExplorerItem, n_points: int
+) -> tuple[plt.Figure, str, str]:
     """The explorer's frame for one item and its two text readouts (P1, P3)."""
     alphas, curves = segment_curves(sp, item, n_points)
     gap = float(conn.barriers(curves["first"][None]).gap[0])
     fig = plt.figure(figsize=(3.0 * (len(soms) + 3), 3.2))
     grid = fig.add_gridspec(1, len(soms) + 3, width_ratios=[1, 1, 2] + [1.2] * len(soms))
     show_image(fig.add_subplot(grid[0, 0]), item.source, f"class {item.y_first}", "source")
-    show_image(fig.add_subplot(grid[0, 1]), item.x, f"{item.second_name} {item.y_second}", item.name.split(" (")[0])
+    show_image(
+        fig.add_subplot(grid[0, 1]),
+        item.x,
+        f"{item.second_name} {item.y_second}",
+        item.name.split(" (")[0],
+    )
     ax = fig.add_subplot(grid[0, 2])
     ax.plot(alphas, curves["first"], color=PALETTE[0], label=f"CE class {item.y_first} (source)")
-    ax.plot(alphas, curves["second"], color=PALETTE[1], label=f"CE class {item.y_second} ({item.second_name})")
-    ax.set(yscale="log", xlabel="α: source → input", title=f"P1: gap {gap:.3g} (δ = {conn.DELTA:g})")
+    ax.plot(
+        alphas,
+        curves["second"],
+        color=PALETTE[1],
+        label=f"CE class {item.y_second} ({item.second_name})",
+    )
+    ax.set(
+        yscale="log", xlabel="α: source → input", title=f"P1: gap {gap:.3g} (δ = {conn.DELTA:g})"
+    )
     ax.legend(fontsize=7)
     sides = []
     for k, (ls, name) in enumerate(zip(soms, names)):
         loc, centres = unit_locations(ls.m, ls.n), ls.centers()["center"]
-        pts = {"input BMU": (loc[item.units[k]], PALETTE[3], "o"), "source BMU": (loc[item.source_units[k]], PALETTE[0], "s"),
-               f"centre {item.y_first}": (centres[item.y_first], PALETTE[0], "*"),
-               f"centre {item.y_second}": (centres[item.y_second], PALETTE[1], "*")}
+        pts = {
+            "input BMU": (loc[item.units[k]], PALETTE[3], "o"),
+            "source BMU": (loc[item.source_units[k]], PALETTE[0], "s"),
+            f"centre {item.y_first}": (centres[item.y_first], PALETTE[0], "*"),
+            f"centre {item.y_second}": (centres[item.y_second], PALETTE[1], "*"),
+        }
         d1 = float(torus_distance(loc[item.units[k]], centres[item.y_first], ls.m, ls.n))
         d2 = float(torus_distance(loc[item.units[k]], centres[item.y_second], ls.m, ls.n))
-        torus_panel(fig.add_subplot(grid[0, 3 + k]), ls.m, ls.n, pts, f"{name}: d {d1:.2f} | {d2:.2f}")
+        torus_panel(
+            fig.add_subplot(grid[0, 3 + k]), ls.m, ls.n, pts, f"{name}: d {d1:.2f} | {d2:.2f}"
+        )
         sides.append(f"{name} d(source class) {d1:.2f}, d({item.second_name}) {d2:.2f}")
     fig.axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     fig.tight_layout()
-    p1 = (f"{item.name}: source-class CE at the source {float(curves['first'][0]):.3g}, at the input "
-          f"{float(curves['first'][-1]):.3g}, max {float(curves['first'].max()):.3g}; gap {gap:.3g}")
+    p1 = (
+        f"{item.name}: source-class CE at the source {float(curves['first'][0]):.3g}, at the input "
+        f"{float(curves['first'][-1]):.3g}, max {float(curves['first'].max()):.3g}; gap {gap:.3g}"
+    )
     return fig, p1, "P3 (BMU torus distance to the class centres): " + "; ".join(sides)
 
 
@@ -131,8 +189,12 @@ def blindspot_explorer(cfg: Config, lay: dict):
     items = lst_items(lst_outputs(cfg, "normal"), lay) + pgd_items(cfg, lay) + inputopt_items(lay)
     if not items:
         return w.Label("no LST output or adversarial to explore in this run")
-    choice = w.Dropdown(options=[(it.name, i) for i, it in enumerate(items)], value=0, description="input",
-                        layout=w.Layout(width="420px"))
+    choice = w.Dropdown(
+        options=[(it.name, i) for i, it in enumerate(items)],
+        value=0,
+        description="input",
+        layout=w.Layout(width="420px"),
+    )
     p1_text, p3_text, out = w.Label(), w.Label(), w.Output()
 
     def render(*_) -> plt.Figure:

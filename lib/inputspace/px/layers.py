@@ -23,6 +23,7 @@ codes of :mod:`inputspace.methods.codes`, one SOM per layer with :func:`inputspa
 and P3's seeds; its PGD and noise runs (:func:`role_displacement`) repeat P3's Table 2 attack on
 the same attacked images with the same random starts.
 """
+
 from __future__ import annotations
 
 import torch
@@ -63,8 +64,9 @@ def top_units(soms: list[LayerSOM], codes: list[torch.Tensor]) -> list[torch.Ten
     return [bmus(c, ls.som, 1)[0][:, 0] for c, ls in zip(codes, soms)]
 
 
-def centre_sides(soms: list[LayerSOM], units: list[torch.Tensor], first: torch.Tensor,
-                 second: torch.Tensor) -> dict[str, list[torch.Tensor]]:
+def centre_sides(
+    soms: list[LayerSOM], units: list[torch.Tensor], first: torch.Tensor, second: torch.Tensor
+) -> dict[str, list[torch.Tensor]]:
     """Per layer the torus distance of each input's unit to the SOM-tr centre of class ``first[i]``
     and of class ``second[i]``: ``{"first": [(N,) per layer], "second": [...]}``."""
     out: dict[str, list[torch.Tensor]] = {"first": [], "second": []}
@@ -83,19 +85,32 @@ def _blindspot_layers(cfg: Config) -> dict:
     if len(bs):
         units = top_units(soms, codes_of(cfg, net, bs.x))
         sides = centre_sides(soms, units, bs.y_src, bs.y_tgt)
-        res["lst"] = {"units": units, "src_units": top_units(soms, codes_of(cfg, net, bs.source)),
-                      "tgt_units": top_units(soms, codes_of(cfg, net, bs.target)),
-                      "d_src": sides["first"], "d_tgt": sides["second"], "y_src": bs.y_src, "y_tgt": bs.y_tgt,
-                      "row": bs.row}
+        res["lst"] = {
+            "units": units,
+            "src_units": top_units(soms, codes_of(cfg, net, bs.source)),
+            "tgt_units": top_units(soms, codes_of(cfg, net, bs.target)),
+            "d_src": sides["first"],
+            "d_tgt": sides["second"],
+            "y_src": bs.y_src,
+            "y_tgt": bs.y_tgt,
+            "row": bs.row,
+        }
     eps = eps_rule(cfg, cfg.arch)["eps"]
     run = perturbed(cfg, cfg.arch, eps, "pgd")
     changed = run["pred"] != run["y"]
     units = top_units(soms, [c[changed] for c in run["codes"]])
     sides = centre_sides(soms, units, run["y"][changed], run["pred"][changed])
-    res["pgd"] = {"eps": eps, "attacked": len(changed), "pos": run["pos"][changed], "units": units,
-                  "clean_units": [ls.bmu_val[run["pos"][changed], 0] for ls in soms],
-                  "y": run["y"][changed], "pred": run["pred"][changed], "d_true": sides["first"],
-                  "d_pred": sides["second"]}
+    res["pgd"] = {
+        "eps": eps,
+        "attacked": len(changed),
+        "pos": run["pos"][changed],
+        "units": units,
+        "clean_units": [ls.bmu_val[run["pos"][changed], 0] for ls in soms],
+        "y": run["y"][changed],
+        "pred": run["pred"][changed],
+        "d_true": sides["first"],
+        "d_pred": sides["second"],
+    }
     res["inputopt"] = _inputopt_layers(cfg, soms, net)
     return res
 
@@ -118,8 +133,13 @@ def input_optimization_set(cfg: Config) -> dict[str, torch.Tensor]:
     # only those still classified as their target after the clipping are kept
     adv = adv.clamp(0.0, 1.0)
     ok &= predict(sp.pixel_model, adv) == tgt
-    return {"x": adv[ok].cpu(), "source": x[ok].cpu(), "y": y[ok].cpu(), "target": tgt[ok].cpu(),
-            "attacked": len(x)}
+    return {
+        "x": adv[ok].cpu(),
+        "source": x[ok].cpu(),
+        "y": y[ok].cpu(),
+        "target": tgt[ok].cpu(),
+        "attacked": len(x),
+    }
 
 
 def _inputopt_layers(cfg: Config, soms: list[LayerSOM], net) -> dict:
@@ -129,8 +149,13 @@ def _inputopt_layers(cfg: Config, soms: list[LayerSOM], net) -> dict:
         return {**k, "units": none, "clean_units": none, "d_true": far, "d_tgt": far}
     units = top_units(soms, codes_of(cfg, net, k["x"]))
     sides = centre_sides(soms, units, k["y"], k["target"])
-    return {**k, "units": units, "clean_units": top_units(soms, codes_of(cfg, net, k["source"])),
-            "d_true": sides["first"], "d_tgt": sides["second"]}
+    return {
+        **k,
+        "units": units,
+        "clean_units": top_units(soms, codes_of(cfg, net, k["source"])),
+        "d_true": sides["first"],
+        "d_tgt": sides["second"],
+    }
 
 
 def blindspot_layers(cfg: Config) -> dict:
@@ -147,23 +172,39 @@ def blindspot_layers(cfg: Config) -> dict:
 def _role_codes(cfg: Config, role: str, which: str) -> dict:
     """Codes, labels and predictions of the SOM-tr (``"tr"``) or SOM-val sample under a row's model."""
     net = role_model(cfg, role).model
-    idx = sample_indices(cfg.dataset, which, cfg.per_class, cfg.seed, cfg.profile, cfg.n_classes, cfg.imagenet_root)
+    idx = sample_indices(
+        cfg.dataset, which, cfg.per_class, cfg.seed, cfg.profile, cfg.n_classes, cfg.imagenet_root
+    )
     layers, ys, preds = [], [], []
     for start in range(0, len(idx), IMAGE_BATCH):
-        x, y = load_images(cfg.dataset, which, idx[start:start + IMAGE_BATCH], cfg.profile, cfg.imagenet_root)
+        x, y = load_images(
+            cfg.dataset, which, idx[start : start + IMAGE_BATCH], cfg.profile, cfg.imagenet_root
+        )
         layers.append(codes_of(cfg, net, x))
         ys.append(y)
         preds.append(predict(net, x.to(cfg.device)).cpu())
-    return {"codes": [torch.cat(c) for c in zip(*layers)], "y": torch.cat(ys), "pred": torch.cat(preds)}
+    return {
+        "codes": [torch.cat(c) for c in zip(*layers)],
+        "y": torch.cat(ys),
+        "pred": torch.cat(preds),
+    }
 
 
 def _train_role_soms(cfg: Config, role: str) -> dict:
     tr, val = _role_codes(cfg, role, "tr"), _role_codes(cfg, role, "val")
     maps = []
     for layer, (c_tr, c_val) in enumerate(zip(tr["codes"], val["codes"])):
-        gen = torch.Generator().manual_seed(cfg.seed * 1000 + layer * 10 + cfg.som_size)  # P3's seeds
+        gen = torch.Generator().manual_seed(
+            cfg.seed * 1000 + layer * 10 + cfg.som_size
+        )  # P3's seeds
         s = train_som(c_tr, som_config(cfg, cfg.arch), generator=gen, device=cfg.device)
-        maps.append({**s.to_dict(), "bmu_tr": bmus(c_tr, s, cfg.n_bmus)[0], "bmu_val": bmus(c_val, s, cfg.n_bmus)[0]})
+        maps.append(
+            {
+                **s.to_dict(),
+                "bmu_tr": bmus(c_tr, s, cfg.n_bmus)[0],
+                "bmu_val": bmus(c_val, s, cfg.n_bmus)[0],
+            }
+        )
     return {"maps": maps, "y_tr": tr["y"], "y_val": val["y"], "pred_val": val["pred"]}
 
 
@@ -174,8 +215,20 @@ def role_soms(cfg: Config, role: str) -> list[LayerSOM]:
         return model_soms(cfg, cfg.arch)
     d = cached(cfg, f"px.soms.{role}", lambda: _train_role_soms(cfg, role), role=role)
     k = int(max(d["y_tr"].max(), d["y_val"].max())) + 1
-    return [LayerSOM(f"{cfg.arch}-{role}", i, SOM.from_dict(m), m["bmu_tr"], m["bmu_val"], d["y_tr"], d["y_val"],
-                     d["pred_val"], k) for i, m in enumerate(d["maps"])]
+    return [
+        LayerSOM(
+            f"{cfg.arch}-{role}",
+            i,
+            SOM.from_dict(m),
+            m["bmu_tr"],
+            m["bmu_val"],
+            d["y_tr"],
+            d["y_val"],
+            d["pred_val"],
+            k,
+        )
+        for i, m in enumerate(d["maps"])
+    ]
 
 
 def _attack_role(cfg: Config, role: str, eps: float) -> dict:
@@ -183,29 +236,51 @@ def _attack_role(cfg: Config, role: str, eps: float) -> dict:
     P3's batches of 50 and random starts (:func:`inputspace.p3.attack.perturbed`)."""
     net = role_model(cfg, role).model
     pos = attack_positions(cfg, cfg.arch)
-    x, y = load_images(cfg.dataset, "val", split_meta(cfg, cfg.arch, "val")["idx"][pos], cfg.profile,
-                       cfg.imagenet_root)
+    x, y = load_images(
+        cfg.dataset,
+        "val",
+        split_meta(cfg, cfg.arch, "val")["idx"][pos],
+        cfg.profile,
+        cfg.imagenet_root,
+    )
     out: dict = {"pos": pos, "y": y, "eps": eps}
     for kind in ("pgd", "noise"):
         layers, preds = [], []
         for start in range(0, len(x), 50):
-            xb, yb = x[start:start + 50].to(cfg.device), y[start:start + 50].to(cfg.device)
-            gen = torch.Generator().manual_seed(cfg.seed * 7919 + start + (0 if kind == "pgd" else 1))
-            xp = (pgd_linf(net, xb, yb, eps=eps, iters=cfg.pgd_iters, step_size=eps * STEP_FRACTION, generator=gen)
-                  if kind == "pgd" else uniform_noise(xb, eps, generator=gen))
+            xb, yb = x[start : start + 50].to(cfg.device), y[start : start + 50].to(cfg.device)
+            gen = torch.Generator().manual_seed(
+                cfg.seed * 7919 + start + (0 if kind == "pgd" else 1)
+            )
+            xp = (
+                pgd_linf(
+                    net,
+                    xb,
+                    yb,
+                    eps=eps,
+                    iters=cfg.pgd_iters,
+                    step_size=eps * STEP_FRACTION,
+                    generator=gen,
+                )
+                if kind == "pgd"
+                else uniform_noise(xb, eps, generator=gen)
+            )
             layers.append(codes_of(cfg, net, xp))
             preds.append(predict(net, xp).cpu())
         out[kind] = {"codes": [torch.cat(c) for c in zip(*layers)], "pred": torch.cat(preds)}
     return out
 
 
-def role_displacement(cfg: Config, role: str, soms: list[LayerSOM], eps: float) -> dict[str, list[torch.Tensor]]:
+def role_displacement(
+    cfg: Config, role: str, soms: list[LayerSOM], eps: float
+) -> dict[str, list[torch.Tensor]]:
     """Per kind (``"pgd"``, ``"noise"``) and layer the ``(n_attack, n_bmus)`` torus distances
     between rank-matched clean and perturbed BMUs (P3 Figs 11-12) at ``eps``: P3's cached runs for
     the normal row (:func:`inputspace.p3.attack.bmu_displacement`), the same attack on the AT row."""
     if role == "normal":
         return {kind: bmu_displacement(cfg, soms, eps, kind) for kind in ("pgd", "noise")}
-    run = cached(cfg, f"px.attack.{role}", lambda: _attack_role(cfg, role, eps), role=role, eps=round(eps, 8))
+    run = cached(
+        cfg, f"px.attack.{role}", lambda: _attack_role(cfg, role, eps), role=role, eps=round(eps, 8)
+    )
     out: dict[str, list[torch.Tensor]] = {}
     for kind in ("pgd", "noise"):
         out[kind] = []

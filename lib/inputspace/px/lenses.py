@@ -17,6 +17,7 @@ both of P2's rows.
   displacement (:func:`~inputspace.px.layers.role_displacement`) on P3's attacked images at the
   normal row's ε* (:func:`~inputspace.px.layers.attack_eps`) for both rows.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -47,11 +48,13 @@ def within_pairs(cfg: Config) -> dict[str, torch.Tensor]:
 
 def within_gaps(cfg: Config, role: str) -> torch.Tensor | None:
     """The within-class gaps of :func:`within_pairs` under a row's model (cached); ``None`` without it."""
+
     def compute() -> torch.Tensor | None:
         if role_model(cfg, role).model is None:
             return None
         p = within_pairs(cfg)
         return segment_gaps(space_of(cfg, role), p["a"], p["b"], p["y"], cfg.path_points)["gap"]
+
     return cached(cfg, f"px.within.{role}", compute, role=role)
 
 
@@ -68,15 +71,22 @@ def triangle_fractions(cfg: Config, bs: BlindSpots, deltas: tuple[float, ...]) -
         if any(len(o) == 0 for o in outs):
             continue
         xs, ys = pool(cfg).x[s].to(cfg.device), int(pool(cfg).y[s])
-        probs = torch.stack([lst_eval.triangle_confidences(model, xs, outs[i][0].to(cfg.device),
-                                                           outs[j][0].to(cfg.device), ys, w).double()
-                             for i, j in itertools.combinations(range(cfg.n_runs), 2)])
-        p_src = probs[:, origin:origin + 1]
+        probs = torch.stack(
+            [
+                lst_eval.triangle_confidences(
+                    model, xs, outs[i][0].to(cfg.device), outs[j][0].to(cfg.device), ys, w
+                ).double()
+                for i, j in itertools.combinations(range(cfg.n_runs), 2)
+            ]
+        )
+        p_src = probs[:, origin : origin + 1]
         for d in deltas:
             fracs[d].append(float((probs > p_src - d).double().mean(1).mean()))
         sources.append(s)
-    return {"sources": torch.tensor(sources, dtype=torch.long),
-            "frac": {d: torch.tensor(v, dtype=torch.float64) for d, v in fracs.items()}}
+    return {
+        "sources": torch.tensor(sources, dtype=torch.long),
+        "frac": {d: torch.tensor(v, dtype=torch.float64) for d, v in fracs.items()},
+    }
 
 
 def _lst_lens(cfg: Config, role: str) -> dict | None:
@@ -84,9 +94,14 @@ def _lst_lens(cfg: Config, role: str) -> dict | None:
     if bs is None:
         return None
     tri = triangle_fractions(cfg, bs, (DELTA, cfg.pthresh))
-    return {"row": bs.row, "covered": bs.covered, "tri_sources": tri["sources"],
-            "tri_frac": tri["frac"][DELTA], "tri_frac_pthresh": tri["frac"][cfg.pthresh],
-            "counts": {"traversed": bs.traversed, "kept": bs.kept, "items": len(bs)}}
+    return {
+        "row": bs.row,
+        "covered": bs.covered,
+        "tri_sources": tri["sources"],
+        "tri_frac": tri["frac"][DELTA],
+        "tri_frac_pthresh": tri["frac"][cfg.pthresh],
+        "counts": {"traversed": bs.traversed, "kept": bs.kept, "items": len(bs)},
+    }
 
 
 def lst_lens(cfg: Config, role: str) -> dict | None:
@@ -103,10 +118,14 @@ def som_lens(cfg: Config, role: str, eps: float) -> dict | None:
         return None
     soms = role_soms(cfg, role)
     g = torch.Generator().manual_seed(cfg.seed * 101 + 4)
-    return {"loss": [float(ls.som.loss[-len(ls.som.loss) // ls.som.config.epochs:].mean()) for ls in soms],
-            "d_class": [d_class_split(ls, "tr") for ls in soms],
-            "centre_cd": [class_center_cd(ls, ls.num_classes, g) for ls in soms],
-            "disp": role_displacement(cfg, role, soms, eps)}
+    return {
+        "loss": [
+            float(ls.som.loss[-len(ls.som.loss) // ls.som.config.epochs :].mean()) for ls in soms
+        ],
+        "d_class": [d_class_split(ls, "tr") for ls in soms],
+        "centre_cd": [class_center_cd(ls, ls.num_classes, g) for ls in soms],
+        "disp": role_displacement(cfg, role, soms, eps),
+    }
 
 
 def three_lenses(cfg: Config) -> dict:
@@ -115,8 +134,11 @@ def three_lenses(cfg: Config) -> dict:
     eps = attack_eps(cfg)
     out: dict = {"eps": eps, "within": {}, "lst": {}, "som": {}}
     for role in COMPARED:
-        for key, value in (("within", within_gaps(cfg, role)), ("lst", lst_lens(cfg, role)),
-                           ("som", som_lens(cfg, role, eps))):
+        for key, value in (
+            ("within", within_gaps(cfg, role)),
+            ("lst", lst_lens(cfg, role)),
+            ("som", som_lens(cfg, role, eps)),
+        ):
             if value is not None:
                 out[key][role] = value
     out["layers"] = [f"CL{i + 1}" for i in range(len(out["som"]["normal"]["loss"]))]

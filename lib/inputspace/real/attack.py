@@ -11,6 +11,7 @@ change ``‖c(x′) − c(x)‖ / ‖c(x)‖``, comparable across layers of diff
 trained: a 20 × 20 map on a dozen photos' codes would have more units than inputs, so its BMU
 displacements would mean nothing.
 """
+
 from __future__ import annotations
 
 import torch
@@ -39,24 +40,50 @@ def pgd_vs_noise(cfg: Config) -> dict:
     """PGD and noise at ``paper_eps`` on every candidate photo (cached): the names, the clean,
     PGD and noise top-1 classes, whether each keeps the clean top-1 (``agree``) and the codes'
     displacement per layer under each (``disp``)."""
+
     def compute() -> dict:
         cand = real_pool.candidates(cfg)
         x, eps = cand["x"], cfg.paper_eps
         clean_codes, clean = _codes(cfg, x)
         g = torch.Generator().manual_seed(cfg.seed * 7919)
-        pgd = pgd_linf(real_pool.model(cfg), x.to(cfg.device), clean.to(cfg.device), eps=eps, iters=cfg.pgd_iters,
-                       step_size=eps * STEP_FRACTION, generator=g).cpu()
+        pgd = pgd_linf(
+            real_pool.model(cfg),
+            x.to(cfg.device),
+            clean.to(cfg.device),
+            eps=eps,
+            iters=cfg.pgd_iters,
+            step_size=eps * STEP_FRACTION,
+            generator=g,
+        ).cpu()
         noise = uniform_noise(x, eps, generator=torch.Generator().manual_seed(cfg.seed * 7919 + 1))
-        out = {"names": cand["names"], "eps": eps, "clean": clean, "disp": {}, "agree": {"clean": torch.ones(len(x), dtype=torch.bool)},
-               "linf": {}}
+        out = {
+            "names": cand["names"],
+            "eps": eps,
+            "clean": clean,
+            "disp": {},
+            "agree": {"clean": torch.ones(len(x), dtype=torch.bool)},
+            "linf": {},
+        }
         for kind, xp in (("pgd", pgd), ("noise", noise)):
             codes, pred = _codes(cfg, xp)
             out[kind], out["agree"][kind] = pred, pred == clean
-            out["disp"][kind], out["linf"][kind] = displacement(clean_codes, codes), float((xp - x).abs().amax())
+            out["disp"][kind], out["linf"][kind] = (
+                displacement(clean_codes, codes),
+                float((xp - x).abs().amax()),
+            )
         out["layers"] = list(real_pool.model(cfg).stage_names)
         return out
-    return cached(cfg, "real.pgd_vs_noise", compute, arch=cfg.real_arch, eps=cfg.paper_eps, iters=cfg.pgd_iters,
-                  com=cfg.com, seed=cfg.seed)
+
+    return cached(
+        cfg,
+        "real.pgd_vs_noise",
+        compute,
+        arch=cfg.real_arch,
+        eps=cfg.paper_eps,
+        iters=cfg.pgd_iters,
+        com=cfg.com,
+        seed=cfg.seed,
+    )
 
 
 def p3_label(cfg: Config) -> str:

@@ -10,6 +10,7 @@ px-03: p1-detection's real-network protocol (:func:`inputspace.real.modes.detect
 every candidate photo, PGD and K′ of them, references = synthetic modes of the predicted class)
 with the LST outputs as a further attacked set.
 """
+
 from __future__ import annotations
 
 from ..cache import cached
@@ -29,11 +30,15 @@ def blind_spots(cfg: Config) -> BlindSpots:
 def segments(cfg: Config) -> dict:
     """px-01 on the real network (cached): the LST segments' gaps and loss curves (``"lst"``), the
     bypass round (``"bypass"``) and the item counts."""
+
     def compute() -> dict:
         bs, sp = blind_spots(cfg), modes.space(cfg)
-        return {"lst": {**segment_gaps(sp, bs.source, bs.x, bs.y_src, cfg.path_points), "src": bs.src},
-                "bypass": bypass_round(cfg, sp, bs),
-                "counts": {"traversed": bs.traversed, "kept": bs.kept, "items": len(bs)}}
+        return {
+            "lst": {**segment_gaps(sp, bs.source, bs.x, bs.y_src, cfg.path_points), "src": bs.src},
+            "bypass": bypass_round(cfg, sp, bs),
+            "counts": {"traversed": bs.traversed, "kept": bs.kept, "items": len(bs)},
+        }
+
     return cached(cfg, "real.segments", compute)
 
 
@@ -41,13 +46,27 @@ def detection_scores(cfg: Config) -> dict:
     """px-03 on the real network (cached): :func:`inputspace.real.modes.detection_study`'s clean,
     PGD and K′ scores plus those of the LST outputs, and the ROCs of each detector for clean vs
     each attacked set, in the layout of :func:`inputspace.px.detector.detection_scores`."""
+
     def compute() -> dict:
         base, bs = modes.detection_study(cfg), blind_spots(cfg)
-        scores = {**base["scores"], "lst": modes.detector_scores(cfg, modes.space(cfg), bs.x.to(cfg.device))}
-        rocs = {f"{d}:{a}": detection.roc(scores["clean"][d], scores[a][d])
-                for d in ("barrier", "softmax") for a in ("lst", "pgd", "inputopt") if len(scores[a][d])}
-        return {"scores": scores, "roc": rocs, "counts": {**base["counts"], "lst": len(bs)},
-                "lst_traversed": bs.traversed, "lst_kept": bs.kept}
+        scores = {
+            **base["scores"],
+            "lst": modes.detector_scores(cfg, modes.space(cfg), bs.x.to(cfg.device)),
+        }
+        rocs = {
+            f"{d}:{a}": detection.roc(scores["clean"][d], scores[a][d])
+            for d in ("barrier", "softmax")
+            for a in ("lst", "pgd", "inputopt")
+            if len(scores[a][d])
+        }
+        return {
+            "scores": scores,
+            "roc": rocs,
+            "counts": {**base["counts"], "lst": len(bs)},
+            "lst_traversed": bs.traversed,
+            "lst_kept": bs.kept,
+        }
+
     return cached(cfg, "real.px_detection", compute)
 
 

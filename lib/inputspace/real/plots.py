@@ -1,5 +1,6 @@
 """Figures of the real-network sections that the papers' own plot modules do not draw (each
 function returns a matplotlib Figure; no cached computation here)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -17,11 +18,23 @@ def path_curves(groups: Sequence[tuple[str, dict, Sequence[str]]], title: str) -
     fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.6), squeeze=False)
     for ax, (label, rows, names) in zip(axes[0], groups):
         curves = np.asarray(rows["losses"])
-        alphas = np.asarray(rows["alphas"]) if "alphas" in rows else np.linspace(0, 1, curves.shape[-1])
+        alphas = (
+            np.asarray(rows["alphas"]) if "alphas" in rows else np.linspace(0, 1, curves.shape[-1])
+        )
         for k, curve in enumerate(curves):
-            ax.plot(alphas, np.clip(curve, 1e-7, None), color=PALETTE[k % len(PALETTE)], lw=1,
-                    label=names[k] if k < len(names) <= 8 else None)
-        ax.set(yscale="log", xlabel="interpolation coefficient α", ylabel="cross-entropy of the class", title=label)
+            ax.plot(
+                alphas,
+                np.clip(curve, 1e-7, None),
+                color=PALETTE[k % len(PALETTE)],
+                lw=1,
+                label=names[k] if k < len(names) <= 8 else None,
+            )
+        ax.set(
+            yscale="log",
+            xlabel="interpolation coefficient α",
+            ylabel="cross-entropy of the class",
+            title=label,
+        )
         if 0 < len(names) <= 8:
             ax.legend(fontsize=7)
     fig.suptitle(title, fontsize=10)
@@ -37,10 +50,20 @@ def displacement_figure(r: dict, title: str) -> plt.Figure:
     for kind, colour in (("pgd", PALETTE[3]), ("noise", PALETTE[0])):
         d = np.stack([v.double().numpy() for v in r["disp"][kind]])  # (layers, photos)
         ax.plot(layers, np.clip(d, 1e-6, None), color=colour, alpha=0.25, lw=0.8)
-        ax.plot(layers, np.clip(np.median(d, axis=1), 1e-6, None), color=colour, lw=2.5,
-                label=f"{'PGD' if kind == 'pgd' else 'uniform noise'} (median)")
-    ax.set(yscale="log", xticks=layers, xticklabels=[f"CL{i}" for i in layers],
-           ylabel="‖c(x′) − c(x)‖ / ‖c(x)‖", title=title)
+        ax.plot(
+            layers,
+            np.clip(np.median(d, axis=1), 1e-6, None),
+            color=colour,
+            lw=2.5,
+            label=f"{'PGD' if kind == 'pgd' else 'uniform noise'} (median)",
+        )
+    ax.set(
+        yscale="log",
+        xticks=layers,
+        xticklabels=[f"CL{i}" for i in layers],
+        ylabel="‖c(x′) − c(x)‖ / ‖c(x)‖",
+        title=title,
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

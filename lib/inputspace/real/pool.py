@@ -16,6 +16,7 @@ outside the pool in list order: a target needs no label.
 sources are its first ``grid_sources`` images (the pool photos). Everything else (LST's η, T, δ,
 ε) is the notebook's.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -63,16 +64,30 @@ def candidates(cfg: Config) -> dict:
     twelve forward passes, cheaper than ordering every real-network notebook after one producer):
     ``names``, ``x`` ``(N, 3, S, S)``, ``top_index`` and ``top_p`` ``(N, 5)``, ``accepted`` and
     ``in_pool`` ``(N,)`` (the pool rule, before the ``real_photos`` cut)."""
+
     def compute() -> dict:
         names = [p.name for p in photos.CANDIDATES]
         x = photos.photo_batch(names, liteweights.input_size(cfg.real_arch))
         with torch.no_grad():
             p = model(cfg)(x.to(cfg.device)).softmax(-1).cpu()
         top_p, top_index = p.topk(5, dim=1)
-        return {"names": names, "x": x, "top_index": top_index, "top_p": top_p,
-                "accepted": photos.accepted(top_index[:, 0]), "in_pool": photos.pool_rule(top_index[:, 0], top_p[:, 0])}
-    return cached(cfg, "real.candidates", compute, arch=cfg.real_arch,
-                  photos=[(p.name, p.accept) for p in photos.CANDIDATES], bar=photos.POOL_MIN_CONF)
+        return {
+            "names": names,
+            "x": x,
+            "top_index": top_index,
+            "top_p": top_p,
+            "accepted": photos.accepted(top_index[:, 0]),
+            "in_pool": photos.pool_rule(top_index[:, 0], top_p[:, 0]),
+        }
+
+    return cached(
+        cfg,
+        "real.candidates",
+        compute,
+        arch=cfg.real_arch,
+        photos=[(p.name, p.accept) for p in photos.CANDIDATES],
+        bar=photos.POOL_MIN_CONF,
+    )
 
 
 def pool_index(cfg: Config) -> torch.Tensor:
@@ -87,13 +102,19 @@ def lst_set(cfg: Config) -> tuple[data.Split, int]:
     (position i names image i, as P2's pool names its images)."""
     cand, inside = candidates(cfg), pool_index(cfg)
     if len(inside) < 1 or cfg.real_images < MIN_POOL:
-        raise RuntimeError(f"{len(inside)} of {len(cand['names'])} photos pass the pool rule under {cfg.real_arch} "
-                           f"(top-1 accepted with p > {photos.POOL_MIN_CONF}) and real_images = {cfg.real_images}: "
-                           f"the real-network section needs a source and {MIN_POOL} images")
+        raise RuntimeError(
+            f"{len(inside)} of {len(cand['names'])} photos pass the pool rule under {cfg.real_arch} "
+            f"(top-1 accepted with p > {photos.POOL_MIN_CONF}) and real_images = {cfg.real_images}: "
+            f"the real-network section needs a source and {MIN_POOL} images"
+        )
     outside = (~cand["in_pool"]).nonzero()[:, 0]
     idx = torch.cat([inside, outside])[: cfg.real_images]
-    split = data.Split(cand["x"][idx], cand["top_index"][idx, 0].clone(), tuple(cand["names"][i] for i in idx),
-                       f"photos-{cfg.real_arch}")
+    split = data.Split(
+        cand["x"][idx],
+        cand["top_index"][idx, 0].clone(),
+        tuple(cand["names"][i] for i in idx),
+        f"photos-{cfg.real_arch}",
+    )
     return split, min(len(inside), len(idx))
 
 
@@ -105,10 +126,16 @@ def pool(cfg: Config) -> data.Split:
 def config(cfg: Config) -> Config:
     """The configuration P2's code runs on for the real network (module doc)."""
     images, sources = lst_set(cfg)
-    values = {**cfg.values, "network": NETWORK, "arch": cfg.real_arch, "pool_classes": tuple(images.y.tolist()),
-              "grid_n": len(images), "grid_sources": sources,
-              "log_every": min(LOG_STEP, cfg.iters) if "iters" in cfg.values else LOG_STEP,
-              "traverse_misclassified": False}
+    values = {
+        **cfg.values,
+        "network": NETWORK,
+        "arch": cfg.real_arch,
+        "pool_classes": tuple(images.y.tolist()),
+        "grid_n": len(images),
+        "grid_sources": sources,
+        "log_every": min(LOG_STEP, cfg.iters) if "iters" in cfg.values else LOG_STEP,
+        "traverse_misclassified": False,
+    }
     return replace(cfg, values=values)
 
 
@@ -116,5 +143,7 @@ def p2_label(cfg: Config) -> str:
     """The scorecard's label of a real-network row: the network and the photos of its LST set (the
     sources first)."""
     images, sources = lst_set(cfg)
-    return (f"{network_name(cfg.real_arch)}; sources {', '.join(images.classes[:sources])}; "
-            f"targets also {', '.join(images.classes[sources:])}")
+    return (
+        f"{network_name(cfg.real_arch)}; sources {', '.join(images.classes[:sources])}; "
+        f"targets also {', '.join(images.classes[sources:])}"
+    )

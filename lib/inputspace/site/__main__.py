@@ -1,4 +1,5 @@
 """``python -m inputspace.site``: build the static site (``make site``)."""
+
 import sys
 
 from .build import main

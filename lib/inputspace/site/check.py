@@ -5,6 +5,7 @@ internal link or anchor, nothing loaded from another host.
 They read HTML with the standard library's parser; the browser tests feed them what Chromium
 shows (the navigation's links) and what the local HTTP server serves (the crawl).
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -17,8 +18,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-_ASSET_TAGS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
-               "video": "src", "embed": "src", "link": "href"}
+_ASSET_TAGS = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "link": "href",
+}
 _CSS_REMOTE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""", re.I)
 
 
@@ -79,15 +88,25 @@ def toc_problems(nav_hrefs: Iterable[str], notebooks: Iterable[Path]) -> list[st
     listed under ``notebooks/`` may lack its notebook."""
     listed = {urllib.parse.urlsplit(h).path.removeprefix("./") for h in nav_hrefs}
     expected = {f"notebooks/{nb.stem}.html": nb.name for nb in notebooks}
-    problems = [f"{name} is not in the table of contents" for page, name in sorted(expected.items())
-                if page not in listed]
-    problems += [f"{page} is in the table of contents but notebooks/ has no such notebook"
-                 for page in sorted(listed) if page.startswith("notebooks/") and page not in expected]
+    problems = [
+        f"{name} is not in the table of contents"
+        for page, name in sorted(expected.items())
+        if page not in listed
+    ]
+    problems += [
+        f"{page} is in the table of contents but notebooks/ has no such notebook"
+        for page in sorted(listed)
+        if page.startswith("notebooks/") and page not in expected
+    ]
     return problems
 
 
 def _is_local(url: str) -> bool:
-    host = urllib.parse.urlsplit(url).netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if "//" in url else ""
+    host = (
+        urllib.parse.urlsplit(url).netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0]
+        if "//" in url
+        else ""
+    )
     return host in LOCAL_HOSTS or f"[{host}]" in LOCAL_HOSTS
 
 
@@ -117,7 +136,9 @@ def fetch_url(url: str) -> bytes | None:
         return None
 
 
-def broken_links(start: str, fetch: Callable[[str], bytes | None] = fetch_url) -> tuple[list[str], int]:
+def broken_links(
+    start: str, fetch: Callable[[str], bytes | None] = fetch_url
+) -> tuple[list[str], int]:
     """Crawl every page reachable from ``start`` (a URL; the site is everything under its folder)
     and check each internal reference: the file must be served and an ``#anchor`` must be an id of
     the page it points to. Returns (problems, pages crawled). Links to other hosts, ``mailto:`` and
@@ -159,6 +180,8 @@ def broken_links(start: str, fetch: Callable[[str], bytes | None] = fetch_url) -
             elif parts.fragment and pages.get(plain) is not None:
                 fragment = urllib.parse.unquote(parts.fragment)
                 if fragment not in pages[plain].ids:
-                    problems.append(f"{url.removeprefix(root)}: <{tag}> {ref} -> no #{fragment} in "
-                                    f"{posixpath.relpath(plain, root)}")
+                    problems.append(
+                        f"{url.removeprefix(root)}: <{tag}> {ref} -> no #{fragment} in "
+                        f"{posixpath.relpath(plain, root)}"
+                    )
     return problems, len(seen)

@@ -5,6 +5,7 @@ A link to something the site does not have (a library source file, ``data/README
 its plain text: a site must not carry dead links, and the link checker of the site tests holds it
 to that. Links with a scheme (``https:``, ``mailto:``) are left alone.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 _FENCED = re.compile(r"^(\s{0,3})(`{3,}|~{3,})[^\n]*\n.*?^\1\2[`~]*[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
 # [text](target "title") and ![alt](target); the text may hold one level of brackets ([![img](a)](b))
-_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\](?:\([^()]*\))?)*)\]\(\s*<?([^()\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\](?:\([^()]*\))?)*)\]\(\s*<?([^()\s>]+)>?(\s+\"[^\"]*\")?\s*\)"
+)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -60,13 +63,18 @@ class SiteMap:
         return staged
 
 
-def _rewrite_one(bang: str, text: str, target: str, title: str, source_dir: str, page_dir: str,
-                 site: SiteMap) -> str:
+def _rewrite_one(
+    bang: str, text: str, target: str, title: str, source_dir: str, page_dir: str, site: SiteMap
+) -> str:
     if _SCHEME.match(target):
         return f"{bang}[{text}]({target}{title})"
     path, _, fragment = target.partition("#")
     # a bare "#anchor" names a heading of the source itself, which may sit on another page: text
-    staged = site.locate(posixpath.normpath(posixpath.join(source_dir, path)), fragment) if path else None
+    staged = (
+        site.locate(posixpath.normpath(posixpath.join(source_dir, path)), fragment)
+        if path
+        else None
+    )
     if staged is None:
         return f"*{text}*" if bang else text
     page, _, anchor = staged.partition("#")
@@ -78,12 +86,13 @@ def _rewrite_prose(chunk: str, source_dir: str, page_dir: str, site: SiteMap) ->
     """The links of ``chunk`` (no fenced code in it) rewritten; links are found on a copy whose
     code spans are blanked, so a link's text may hold code (``[`x`](y)``) but a code span's
     brackets are never taken for a link."""
-    masked = _CODE_SPAN.sub(lambda m: m.group(1) + "x" * (len(m.group(0)) - 2 * len(m.group(1))) + m.group(1),
-                            chunk)
+    masked = _CODE_SPAN.sub(
+        lambda m: m.group(1) + "x" * (len(m.group(0)) - 2 * len(m.group(1))) + m.group(1), chunk
+    )
     out, last = [], 0
     for m in _LINK.finditer(masked):
-        g = [chunk[m.start(i):m.end(i)] if m.start(i) >= 0 else "" for i in range(1, 5)]
-        out += [chunk[last:m.start()], _rewrite_one(*g, source_dir, page_dir, site)]
+        g = [chunk[m.start(i) : m.end(i)] if m.start(i) >= 0 else "" for i in range(1, 5)]
+        out += [chunk[last : m.start()], _rewrite_one(*g, source_dir, page_dir, site)]
         last = m.end()
     out.append(chunk[last:])
     return "".join(out)
@@ -97,7 +106,7 @@ def rewrite_links(markdown: str, source: str, page: str, site: SiteMap) -> str:
     source_dir, page_dir = posixpath.dirname(source), posixpath.dirname(page)
     out, last = [], 0
     for m in _FENCED.finditer(markdown):
-        out += [_rewrite_prose(markdown[last:m.start()], source_dir, page_dir, site), m.group(0)]
+        out += [_rewrite_prose(markdown[last : m.start()], source_dir, page_dir, site), m.group(0)]
         last = m.end()
     out.append(_rewrite_prose(markdown[last:], source_dir, page_dir, site))
     return "".join(out)

@@ -5,6 +5,7 @@ overview notebooks' equations are converted at build time with ``latex2mathml`` 
 Firefox and Safari render MathML Core natively). An expression it cannot convert is shown as its
 TeX source in a code span rather than failing the build.
 """
+
 from __future__ import annotations
 
 import html
@@ -35,12 +36,15 @@ def _visit_inline(self: Any, node: nodes.Element) -> None:
 
 
 def _visit_block(self: Any, node: nodes.Element) -> None:
-    self.body.append(f'<div class="math-block">{latex_to_mathml(node.astext(), display=True)}</div>')
+    self.body.append(
+        f'<div class="math-block">{latex_to_mathml(node.astext(), display=True)}</div>'
+    )
     raise nodes.SkipNode
 
 
 def add_mathml_renderer(app: Any) -> None:
     """Register the ``mathml`` HTML math renderer with a Sphinx app (set ``html_math_renderer =
     "mathml"``); called from the generated ``conf.py``."""
-    app.add_html_math_renderer("mathml", inline_renderers=(_visit_inline, None),
-                               block_renderers=(_visit_block, None))
+    app.add_html_math_renderer(
+        "mathml", inline_renderers=(_visit_inline, None), block_renderers=(_visit_block, None)
+    )

@@ -6,6 +6,7 @@ and a closing cell lists the notebook's rows of the scorecard).
 The table of contents is computed from the notebooks folder, so a notebook added there appears on
 the site without anyone editing a list; one whose prefix is unknown lands under "Other notebooks".
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,7 +31,9 @@ LIVE_LINE = "Run it live: `make lab`, then open this notebook."
 """What every explorer's static view on the site says (the site cannot run a kernel)."""
 FOLD_LINES = 40
 """Outputs longer than this many lines are folded into a ``<details>`` block."""
-_PROGRESS = re.compile(r"\d+%\|.*\|\s*\d+/\d+")  # tqdm's text: "LST:  0%|    | 0/400 [00:00<?, ?it/s]"
+_PROGRESS = re.compile(
+    r"\d+%\|.*\|\s*\d+/\d+"
+)  # tqdm's text: "LST:  0%|    | 0/400 [00:00<?, ?it/s]"
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,11 @@ def notebook_parts(notebooks: Sequence[Path]) -> list[Part]:
         prefix = nb.stem.split("-", 1)[0]
         groups.setdefault(prefix if prefix in PARTS else "other", []).append(nb)
     captions = {**PARTS, "other": OTHER}
-    return [Part(key, captions[key], tuple(sorted(groups[key], key=reading_order)))
-            for key in captions if key in groups]
+    return [
+        Part(key, captions[key], tuple(sorted(groups[key], key=reading_order)))
+        for key in captions
+        if key in groups
+    ]
 
 
 def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
@@ -89,13 +95,22 @@ def explorer_output(png: Path | None) -> nbformat.NotebookNode:
     live = html.escape(LIVE_LINE).replace("`make lab`", "<code>make lab</code>")
     if png is not None and png.is_file():
         data = base64.b64encode(png.read_bytes()).decode()
-        body = (f'<img src="data:image/png;base64,{data}" alt="static view of the interactive explorer">'
-                f"<figcaption><em>A saved static view of the interactive explorer.</em> {live}</figcaption>")
+        body = (
+            f'<img src="data:image/png;base64,{data}" alt="static view of the interactive explorer">'
+            f"<figcaption><em>A saved static view of the interactive explorer.</em> {live}</figcaption>"
+        )
     else:
-        body = ("<figcaption><em>An interactive explorer (ipywidgets): it needs a running kernel, so the "
-                f"site has no view of it.</em> {live}</figcaption>")
-    return nbformat.v4.new_output("display_data", data={
-        "text/html": f'<figure class="site-explorer">{body}</figure>', "text/plain": LIVE_LINE})
+        body = (
+            "<figcaption><em>An interactive explorer (ipywidgets): it needs a running kernel, so the "
+            f"site has no view of it.</em> {live}</figcaption>"
+        )
+    return nbformat.v4.new_output(
+        "display_data",
+        data={
+            "text/html": f'<figure class="site-explorer">{body}</figure>',
+            "text/plain": LIVE_LINE,
+        },
+    )
 
 
 def replace_widgets(nb: nbformat.NotebookNode, explorer_png: Path | None) -> int:
@@ -148,10 +163,14 @@ def fold_long_outputs(nb: nbformat.NotebookNode, max_lines: int = FOLD_LINES) ->
             else:
                 body = f"<pre>{html.escape(''.join(out['data']['text/plain']))}</pre>"
             what = "rows" if "text/html" in out.get("data", {}) else "lines"
-            cell.outputs[i] = nbformat.v4.new_output("display_data", data={
-                "text/html": f'<details class="site-fold"><summary>Long output ({n} {what}): '
-                             f"click to show</summary>\n{body}\n</details>",
-                "text/plain": f"(long output, {n} {what})"})
+            cell.outputs[i] = nbformat.v4.new_output(
+                "display_data",
+                data={
+                    "text/html": f'<details class="site-fold"><summary>Long output ({n} {what}): '
+                    f"click to show</summary>\n{body}\n</details>",
+                    "text/plain": f"(long output, {n} {what})",
+                },
+            )
             folded += 1
     return folded
 
@@ -161,10 +180,18 @@ def claims_cell(nid: str, rows: Sequence[dict], scorecard: str) -> nbformat.Note
     value), linking to its section of the scorecard page (``scorecard``: the link target)."""
     if not rows:
         return None
-    lines = ["## On the scorecard", "",
-             f"This notebook's claims on the [claims scorecard]({scorecard}) (quick profile):", "",
-             "| claim | verdict | measured |", "|---|---|---|"]
-    lines += [f"| {r.get('claim_id', '?')} | {verdict_of(r)} | {table_cell(r.get('measured', ''))} |" for r in rows]
+    lines = [
+        "## On the scorecard",
+        "",
+        f"This notebook's claims on the [claims scorecard]({scorecard}) (quick profile):",
+        "",
+        "| claim | verdict | measured |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {r.get('claim_id', '?')} | {verdict_of(r)} | {table_cell(r.get('measured', ''))} |"
+        for r in rows
+    ]
     return nbformat.v4.new_markdown_cell("\n".join(lines))
 
 
@@ -179,14 +206,25 @@ def table_cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def stage_notebook(src: Path, dst: Path, *, repo_path: str, staged: str, site: SiteMap,
-                   figures: Path, claims_rows: Sequence[dict], scorecard_link: str,
-                   fold_lines: int = FOLD_LINES) -> nbformat.NotebookNode:
+def stage_notebook(
+    src: Path,
+    dst: Path,
+    *,
+    repo_path: str,
+    staged: str,
+    site: SiteMap,
+    figures: Path,
+    claims_rows: Sequence[dict],
+    scorecard_link: str,
+    fold_lines: int = FOLD_LINES,
+) -> nbformat.NotebookNode:
     """Write ``src`` as the site shows it to ``dst``: links re-pointed (:mod:`.links`), widgets
     replaced (``figures/<id>-explorer.png`` is the static view), long outputs folded, the claims
     cell appended; a notebook without a title gets its id as one. Returns the staged notebook."""
     nb = nbformat.read(src, as_version=4)
-    nb.metadata.setdefault("language_info", {"name": "python"})  # code highlighting without a kernel
+    nb.metadata.setdefault(
+        "language_info", {"name": "python"}
+    )  # code highlighting without a kernel
     nid = notebook_id(src)
     for cell in nb.cells:
         if cell.cell_type == "markdown":

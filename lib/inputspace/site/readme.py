@@ -4,6 +4,7 @@ The README is rewritten by hand from time to time: a page asks for a section by 
 titles (:func:`find_section`) and falls back to something sensible when none is there, instead of
 failing the build or showing a stale copy.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,8 @@ def readme_sections(text: str) -> list[Section]:
     heads = _headings(text)
     sections = []
     for k, (i, level, title) in enumerate(heads):
-        end = next((j for j, lv, _ in heads[k + 1:] if lv <= level), len(lines))
-        sections.append(Section(level, title, "\n".join(lines[i + 1:end]).strip("\n"), i, end))
+        end = next((j for j, lv, _ in heads[k + 1 :] if lv <= level), len(lines))
+        sections.append(Section(level, title, "\n".join(lines[i + 1 : end]).strip("\n"), i, end))
     return sections
 
 
@@ -113,4 +114,6 @@ def relevel(markdown: str, shift: int) -> str:
 
 def as_page(section: Section, level: int = 1) -> str:
     """A section as markdown whose own heading is at ``level`` (its sub-headings follow)."""
-    return relevel(f"{'#' * section.level} {section.title}\n\n{section.body}", level - section.level)
+    return relevel(
+        f"{'#' * section.level} {section.title}\n\n{section.body}", level - section.level
+    )

@@ -1,4 +1,5 @@
 """``python -m inputspace.workflow run …`` (:mod:`inputspace.workflow.engine`)."""
+
 import sys
 
 from .engine import main

@@ -24,6 +24,7 @@ must be ordered by :data:`~inputspace.workflow.plan.SHARED_CACHE_EDGES`; exit st
 per missing edge otherwise. Meaningful after a sequential run from empty caches (``make clean``,
 then ``make figures``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,11 +52,21 @@ def workdir(profile: str) -> Path:
     return paths.build_dir(profile) / "workflow"
 
 
-def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],
-                      force: bool = False, engine: str = "local", cores: int | None = None,
-                      gpu_devices: list[str] | None = None, gpu_speedup: float = 100.0,
-                      dry_run: bool = False, started: float = 0.0,
-                      cost_table: Path | None = None) -> list[str]:
+def snakemake_command(
+    profile: str,
+    jobs: int,
+    *,
+    run_id: str,
+    ids: list[str],
+    force: bool = False,
+    engine: str = "local",
+    cores: int | None = None,
+    gpu_devices: list[str] | None = None,
+    gpu_speedup: float = 100.0,
+    dry_run: bool = False,
+    started: float = 0.0,
+    cost_table: Path | None = None,
+) -> list[str]:
     """The ``snakemake`` command line of one run over the notebook ``ids``. Locally, ``jobs`` notebooks run at once with
     ``max(1, cores // jobs)`` threads each (Snakemake exports ``OMP_NUM_THREADS`` and
     ``MKL_NUM_THREADS`` = the rule's threads) and, when ``gpu_devices`` is non-empty, one GPU slot
@@ -67,17 +78,34 @@ def snakemake_command(profile: str, jobs: int, *, run_id: str, ids: list[str],
     threads = threads_per_job(cores or os.cpu_count() or 1, jobs)
     if not ids:
         raise SystemExit("no notebook to run: check ONLY=")
-    config = {"profile": profile, "run": run_id, "ids": ",".join(ids), "python": sys.executable,
-              "engine": engine, "threads": threads, "gpu_speedup": gpu_speedup, "started": started,
-              "cost_table": cost_table or paths.FIGURES_ROOT / "paper-cost.json"}
+    config = {
+        "profile": profile,
+        "run": run_id,
+        "ids": ",".join(ids),
+        "python": sys.executable,
+        "engine": engine,
+        "threads": threads,
+        "gpu_speedup": gpu_speedup,
+        "started": started,
+        "cost_table": cost_table or paths.FIGURES_ROOT / "paper-cost.json",
+    }
     if force:
         config["force"] = 1
     if engine == "local" and gpu_devices:
         config["gpu_slots"] = jobs
         config["gpu_devices"] = ",".join(gpu_devices)
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE),
-           "--directory", str(workdir(profile)), "--nolock", "--config",
-           *(f"{k}={v}" for k, v in config.items())]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(SNAKEFILE),
+        "--directory",
+        str(workdir(profile)),
+        "--nolock",
+        "--config",
+        *(f"{k}={v}" for k, v in config.items()),
+    ]
     if engine == "slurm":
         cmd += ["--workflow-profile", str(SLURM_PROFILE)]
     else:
@@ -113,27 +141,41 @@ def check_edges(profile: str, ids: list[str]) -> int:
     for (producer, consumer), keys in sorted(missing.items()):
         shown = sorted(keys)[:3]
         more = f" and {len(keys) - len(shown)} more" if len(keys) > len(shown) else ""
-        print(f"missing edge {producer} -> {consumer}: {consumer} reads {', '.join(shown)}{more}, computed by "
-              f"{producer}; add the edge to inputspace.workflow.plan.SHARED_CACHE_EDGES (a stale log? make clean "
-              f"and rerun from empty caches)")
-    print(f"{len(observed)} producer -> consumer pairs read, {len(missing)} not ordered by SHARED_CACHE_EDGES")
+        print(
+            f"missing edge {producer} -> {consumer}: {consumer} reads {', '.join(shown)}{more}, computed by "
+            f"{producer}; add the edge to inputspace.workflow.plan.SHARED_CACHE_EDGES (a stale log? make clean "
+            f"and rerun from empty caches)"
+        )
+    print(
+        f"{len(observed)} producer -> consumer pairs read, {len(missing)} not ordered by SHARED_CACHE_EDGES"
+    )
     return 1 if missing else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m inputspace.workflow", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m inputspace.workflow",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("command", choices=("run", "edges"))
     ap.add_argument("--profile", default="quick", choices=PROFILES)
     ap.add_argument("--jobs", type=int, default=1, help="notebooks at once (local engine)")
     ap.add_argument("--engine", default="local", choices=("local", "slurm"))
     ap.add_argument("--only", default=None, help="comma-separated notebook ids or id prefixes")
     ap.add_argument("--force", action="store_true", help="rerun even if inputs are unchanged")
-    ap.add_argument("--gpus", default=None,
-                    help="GPUs to hand out one per job (default: CUDA_VISIBLE_DEVICES or all torch "
-                         "sees; 'none': no GPU slots)")
-    ap.add_argument("--gpu-speedup", type=float, default=100.0,
-                    help="SLURM: divide a CPU-measured paper-cost.json estimate by this factor")
+    ap.add_argument(
+        "--gpus",
+        default=None,
+        help="GPUs to hand out one per job (default: CUDA_VISIBLE_DEVICES or all torch "
+        "sees; 'none': no GPU slots)",
+    )
+    ap.add_argument(
+        "--gpu-speedup",
+        type=float,
+        default=100.0,
+        help="SLURM: divide a CPU-measured paper-cost.json estimate by this factor",
+    )
     ap.add_argument("--dry-run", action="store_true", help="print the plan, run nothing")
     args = ap.parse_args(argv)
     if args.jobs < 1:
@@ -148,10 +190,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "edges":
         return check_edges(args.profile, ids)
     run_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
-    cmd = snakemake_command(args.profile, args.jobs, run_id=run_id, ids=ids, force=args.force,
-                            engine=args.engine, gpu_devices=devices, gpu_speedup=args.gpu_speedup,
-                            dry_run=args.dry_run, started=time.time())
+    cmd = snakemake_command(
+        args.profile,
+        args.jobs,
+        run_id=run_id,
+        ids=ids,
+        force=args.force,
+        engine=args.engine,
+        gpu_devices=devices,
+        gpu_speedup=args.gpu_speedup,
+        dry_run=args.dry_run,
+        started=time.time(),
+    )
     workdir(args.profile).mkdir(parents=True, exist_ok=True)
     prune_runs(args.profile)
-    env = {**os.environ, "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "ignore::DeprecationWarning")}
+    env = {
+        **os.environ,
+        "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "ignore::DeprecationWarning"),
+    }
     return subprocess.call(cmd, env=env)

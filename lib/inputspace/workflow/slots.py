@@ -7,6 +7,7 @@ when the process exits, even when it is killed -- and sees only the GPU of that 
 (``CUDA_VISIBLE_DEVICES``, which the papermill kernel inherits). With more slots (``JOBS``) than
 GPUs, slot ``i`` gets GPU ``i mod #GPUs``: several notebooks share a device.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -25,8 +26,9 @@ def slot_device(slot: int, devices: Sequence[str]) -> str:
 
 
 @contextmanager
-def gpu_slot(slot_dir: Path, slots: int, devices: Sequence[str],
-             poll_s: float = 0.5) -> Iterator[tuple[int, str]]:
+def gpu_slot(
+    slot_dir: Path, slots: int, devices: Sequence[str], poll_s: float = 0.5
+) -> Iterator[tuple[int, str]]:
     """Hold a free slot (waiting while all ``slots`` are taken) and set ``CUDA_VISIBLE_DEVICES``
     to its GPU for the duration; yields ``(slot, device)``. The previous value is restored."""
     if slots < 1:
