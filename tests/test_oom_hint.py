@@ -238,7 +238,8 @@ def test_a_notebook_that_runs_out_of_memory_fails_with_the_line(tmp_path):
         c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"
     ]  # papermill
     assert [c.source for c in executed] == cells  # adds a banner
-    printed = f"{_cfg('p2-triangles', profile='smoke')}\ndevice used: cpu\n{RunOutputs('p2-triangles', 'smoke').describe()}\n"
+    outputs = RunOutputs("p2-triangles", "smoke").describe()
+    printed = f"{_cfg('p2-triangles', profile='smoke')}\ndevice used: cpu\n{outputs}\n"
     assert [(o.output_type, o.get("name"), o.get("text")) for o in executed[1].outputs] == [
         ("stream", "stdout", printed * 2)
     ]
