@@ -242,6 +242,23 @@ def stratified_evidence(
     return _evidence(stat, iv, n_items, rule, threshold)
 
 
+def indexed_evidence(
+    n_items: int, statistic: Callable[[np.ndarray], float], rule: Rule, threshold: float | None
+) -> Evidence:
+    """:func:`evidence` over ``n_items`` items whose verdict number reads several per-item columns
+    (two models on the same items, a mean compared with another mean, a mean of a rounded table):
+    the bootstrap resamples item indices, and ``statistic(rows)`` (rows: an int array of indices)
+    recomputes the verdict's number from those rows with the verdict's own code and precision, so
+    on ``arange(n_items)`` it is the verdict's number exactly. A rule comparing two numbers is
+    applied to their difference: the sign of a floating-point difference is exact."""
+    return evidence(
+        np.arange(n_items),
+        rule,
+        lambda i: statistic(np.asarray(i, dtype=int)),
+        threshold=threshold,
+    )
+
+
 def single_example(value: float, rule: Rule, threshold: float | None = None) -> Evidence:
     """A verdict that rests on one example (e.g. a demo pair): no interval, labelled so."""
     return _evidence(float(value), None, 1, rule, threshold)

@@ -26,6 +26,62 @@ PAPERS = {
 }
 
 
+class _FromEvidence:
+    """The default of ``passed``: the verdict is the evidence's own rule on its statistic
+    (:attr:`inputspace.certainty.Evidence.passes`), so a rule is written once."""
+
+    def __repr__(self) -> str:
+        return "FROM_EVIDENCE"
+
+
+FROM_EVIDENCE: Any = _FromEvidence()
+
+
+def _verdict(claim_id: str, passed: Any, evidence: Evidence | None) -> bool | None:
+    """``passed`` as given, or the evidence's verdict where it was left out (:data:`FROM_EVIDENCE`)."""
+    if passed is not FROM_EVIDENCE:
+        return passed
+    if evidence is None or evidence.passes is None:
+        raise ValueError(
+            f"{claim_id}: no verdict given and no evidence whose rule gives one; pass passed=..."
+        )
+    return evidence.passes
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a claim says and what the paper reports, looked up by claim id in a paper's statement
+    table (``inputspace.<paper>.statements.STATEMENTS``) so that the recorders hold only
+    measurement: :func:`record`."""
+
+    text: str
+    paper: str
+
+
+def record(
+    card: Scorecard | Variant,
+    statements: dict[str, Statement],
+    claim_id: str,
+    measured: Any,
+    *,
+    passed: Any = FROM_EVIDENCE,
+    note: str = "",
+    evidence: Evidence | None = None,
+) -> Claim:
+    """Record claim ``claim_id`` on ``card`` with its statement and paper value from
+    ``statements``; ``passed`` defaults to the evidence's own rule.
+
+    Raises:
+        KeyError: ``claim_id`` is not in the table (a row needs its statement first).
+    """
+    if claim_id not in statements:
+        raise KeyError(f"claim {claim_id!r} has no statement in the table; add it there first")
+    st = statements[claim_id]
+    return card.record(
+        claim_id, st.text, st.paper, measured, passed=passed, note=note, evidence=evidence
+    )
+
+
 @dataclass(frozen=True)
 class Claim:
     """One row of the scorecard. ``passed`` is ``None`` when the claim could not be evaluated."""
@@ -115,7 +171,7 @@ class Scorecard:
         statement: str,
         paper_value: Any,
         measured: Any,
-        passed: bool | None,
+        passed: Any = FROM_EVIDENCE,
         note: str = "",
         evidence: Evidence | None = None,
         network: str = "",
@@ -123,7 +179,9 @@ class Scorecard:
         """Record one claim and save the notebook's scorecard; returns the claim. ``evidence``: the
         per-item statistic the verdict rests on, with its interval and certainty label; its rule
         must give the recorded verdict (a claim whose evidence says otherwise is a bug, not a row).
+        ``passed`` left out: the evidence's rule gives the verdict (:data:`FROM_EVIDENCE`).
         ``network``: set on a real-network section's rows (:meth:`section`)."""
+        passed = _verdict(claim_id, passed, evidence)
         if (
             evidence is not None
             and passed is not None
@@ -183,7 +241,7 @@ class Variant:
         statement: str,
         paper_value: Any,
         measured: Any,
-        passed: bool | None,
+        passed: Any = FROM_EVIDENCE,
         note: str = "",
         evidence: Evidence | None = None,
     ) -> Claim:
