@@ -107,3 +107,27 @@ def test_class_balanced_indices_take_equal_counts():
     assert np.bincount(np.array([0, 0, 0, 1, 1, 1, 2, 2])[idx]).tolist() == [2, 2, 2]
     with pytest.raises(ValueError, match="only 2"):
         data.class_balanced_indices([0, 0, 1], 3, seed=0)
+
+
+def test_study_data_is_the_digits_outside_the_paper_profile():
+    for profile in ("smoke", "quick"):
+        got = data.study_data(profile, "imagenet", "heldout")
+        assert isinstance(got, data.Split) and got.name == "digits-heldout"
+    assert data.load("lfw", "train", "quick").name == "lfw-train"
+
+
+def test_a_paper_data_set_needs_the_paper_profile(monkeypatch):
+    with pytest.raises(ValueError, match="needs the paper profile"):
+        data.load("cifar10", "train", "quick")
+    with pytest.raises(ValueError, match="unknown split"):
+        data.load("digits", "val", "quick")
+    seen = {}
+    monkeypatch.setattr(
+        data, "torchvision_set", lambda name, split: seen.setdefault("tv", (name, split))
+    )
+    monkeypatch.setattr(
+        data, "imagenet", lambda split, root, **kw: seen.setdefault("in", (split, root, kw))
+    )
+    data.study_data("paper", "cifar10", "heldout")
+    data.study_data("paper", "imagenet", "train", "/r", n_classes=3)
+    assert seen == {"tv": ("cifar10", "test"), "in": ("train", "/r", {"n_classes": 3})}

@@ -369,3 +369,40 @@ def to_split(dataset, indices: np.ndarray | list[int], name: str) -> Split:
     xs, ys = zip(*(dataset[int(i)] for i in indices))
     classes = tuple(getattr(dataset, "classes", [str(c) for c in sorted(set(ys))]))
     return Split(torch.stack(xs), torch.as_tensor(ys, dtype=torch.long), classes, name)
+
+
+# ------------------------------------------------------------------------------ the one switch
+OFFLINE = {"digits": digits, "lfw": lfw_faces}
+"""The data sets bundled with the installed packages, usable in every profile."""
+PAPER_PROFILE = "paper"
+
+
+def load(dataset: str, split: str, profile: str, root: str | os.PathLike | None = None, **kw):
+    """A data set by name, split ``"train"`` or ``"heldout"``: an offline one (:data:`OFFLINE`,
+    any profile) as a :class:`Split`, or in the paper profile ImageNet (held-out: val; ``root``
+    or ``$INPUTSPACE_IMAGENET``; ``kw`` go to :func:`imagenet`) or a torchvision set (held-out:
+    its test split) as a torch Dataset.
+
+    Raises:
+        ValueError: an unknown split, or a data set that is not offline outside the paper profile.
+    """
+    if split not in ("train", "heldout"):
+        raise ValueError(f"unknown split {split!r}; valid: 'train', 'heldout'")
+    if dataset in OFFLINE:
+        return OFFLINE[dataset](split)
+    if profile != PAPER_PROFILE:
+        raise ValueError(
+            f"data set {dataset!r} needs the paper profile; offline: {sorted(OFFLINE)}"
+        )
+    if dataset == "imagenet":
+        return imagenet("train" if split == "train" else "val", root, **kw)
+    return torchvision_set(dataset, "train" if split == "train" else "test")
+
+
+def study_data(
+    profile: str, paper_dataset: str, split: str, root: str | os.PathLike | None = None, **kw
+):
+    """The data a study reads: the paper's data set ``paper_dataset`` in the paper profile, the
+    digits otherwise (quick, smoke). The one place that decides it (models have theirs in
+    :func:`inputspace.zoo.load_model`); :func:`load` reads it."""
+    return load(paper_dataset if profile == PAPER_PROFILE else "digits", split, profile, root, **kw)

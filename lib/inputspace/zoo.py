@@ -26,7 +26,7 @@ from .train import Recipe, accuracy, train_classifier
 
 log = logging.getLogger(__name__)
 
-OFFLINE_DATASETS = {"digits": data.digits, "lfw": data.lfw_faces}
+OFFLINE_DATASETS = data.OFFLINE
 PAPER_INPUT = {"imagenet": 224, "cifar10": 32, "cifar100": 32, "svhn": 32}
 PAPER_CLASSES = {"imagenet": 1000, "cifar10": 10, "cifar100": 100, "svhn": 10}
 

@@ -62,29 +62,24 @@ def trained_space(cfg: Config) -> OptSpace:
     return opt_space(wrapper, cfg.space, cfg.clamp)
 
 
-@functools.lru_cache(maxsize=2)
-def _digits(split: str) -> data.Split:
-    return data.digits(split)
-
-
 @functools.lru_cache(maxsize=4)
-def _imagenet(split: str, root: str | None):
-    """The ImageNet folder of a split and its labels, listed once per (split, root): listing
+def _study(profile: str, split: str, root: str | None):
+    """The notebook's data of a split (:func:`inputspace.data.study_data`: ImageNet in the paper
+    profile, the digits otherwise) and its labels, read once per (profile, split, root): listing
     ILSVRC2012's train folder (1.28 M files) takes minutes, and the loops over classes ask for
     it once per class."""
-    ds = data.imagenet(split, root, n_classes=data.IMAGENET_CLASSES)
-    return ds, np.asarray(ds.targets)
+    ds = data.study_data(profile, "imagenet", split, root, n_classes=data.IMAGENET_CLASSES)
+    return ds, (ds.y.numpy() if isinstance(ds, data.Split) else np.asarray(ds.targets))
 
 
 def class_images(cfg: Config, cls: int, n: int, split: str = "heldout") -> torch.Tensor:
     """The first ``n`` images (pixels) of class ``cls`` in data order (paper: ImageNet val/train)."""
-    if cfg.profile == "paper":
-        ds, targets = _imagenet("val" if split == "heldout" else "train", cfg.imagenet_root or None)
-        idx = np.flatnonzero(targets == cls)[:n]
-        x = data.to_split(ds, idx, "imagenet").x
+    ds, targets = _study(cfg.profile, split, cfg.imagenet_root or None)
+    idx = np.flatnonzero(targets == cls)[:n]
+    if isinstance(ds, data.Split):
+        x = ds.x[torch.as_tensor(idx, dtype=torch.long)]
     else:
-        s = _digits(split)
-        x = s.x[s.y == cls][:n]
+        x = data.to_split(ds, idx, "imagenet").x
     if len(x) < n:
         raise ValueError(f"class {cls} has {len(x)} images in the {split} split, {n} needed")
     return x.to(cfg.device)

@@ -81,10 +81,12 @@ def heldout_images(profile: str) -> torch.Tensor:
     """The held-out inputs x of both studies (pixels, 32x32 like the untrained networks' inputs):
     the held-out digits (quick, smoke); CIFAR-10's test set (paper profile: local files,
     ``$INPUTSPACE_CIFAR``, as Fig 10's training data)."""
-    if profile != "paper":
-        return data.digits("heldout").x
-    ds = data.torchvision_set("cifar10", "test")
-    return data.to_split(ds, list(range(len(ds))), "cifar10-test").x
+    ds = data.study_data(profile, "cifar10", "heldout")
+    return (
+        ds.x
+        if isinstance(ds, data.Split)
+        else data.to_split(ds, list(range(len(ds))), "cifar10-test").x
+    )
 
 
 def _sample_x(cfg: Config, n: int, g: torch.Generator) -> torch.Tensor:

@@ -149,10 +149,12 @@ def _measure(sp, cfg: Config, g: torch.Generator) -> dict:
 
 def _train_split(cfg: Config) -> data.Split:
     """Quick/smoke: digits; paper: CIFAR-10 train (companion; local files, ``$INPUTSPACE_CIFAR``)."""
-    if cfg.profile != "paper":
-        return data.digits("train")
-    ds = data.torchvision_set("cifar10", "train")
-    return data.to_split(ds, list(range(len(ds))), "cifar10-train")
+    ds = data.study_data(cfg.profile, "cifar10", "train")
+    return (
+        ds
+        if isinstance(ds, data.Split)
+        else data.to_split(ds, list(range(len(ds))), "cifar10-train")
+    )
 
 
 def augment(x: torch.Tensor, how: str, g: torch.Generator) -> torch.Tensor:

@@ -279,10 +279,9 @@ def pool_batches(cfg: Config):
     """The ``(x, y, index)`` batches the pool rule scans: the digits held-out split (quick,
     smoke), or ImageNet val in the order of ``random_split`` with seed 0 restricted to
     ``pool_classes`` (paper; official ``get_targets``)."""
-    if cfg.profile != "paper":
-        held = data.digits("heldout")
-        return [(held.x, held.y, torch.arange(len(held)))]
-    ds = data.imagenet("val", cfg.imagenet_root or None)
+    ds = data.study_data(cfg.profile, "imagenet", "heldout", cfg.imagenet_root or None)
+    if isinstance(ds, data.Split):
+        return [(ds.x, ds.y, torch.arange(len(ds)))]
     order = torch.randperm(
         len(ds), generator=torch.Generator().manual_seed(0)
     )  # random_split seed 0

@@ -47,16 +47,7 @@ def som_config(cfg: Config, arch: str, size: int | None = None) -> SOMConfig:
 def _source(dataset: str, which: str, profile: str, root: str = ""):
     """SOM-tr (``which="tr"``) or SOM-val (``"val"``) source: an in-memory Split (offline data)
     or a torch Dataset (paper profile; ImageNet from ``root``, else ``$INPUTSPACE_IMAGENET``)."""
-    offline = {"digits": data.digits, "lfw": data.lfw_faces}
-    if dataset in offline:
-        return offline[dataset]("train" if which == "tr" else "heldout")
-    if profile != "paper":
-        raise ValueError(
-            f"data set {dataset!r} needs the paper profile; offline: {sorted(offline)}"
-        )
-    if dataset == "imagenet":
-        return data.imagenet("train" if which == "tr" else "val", root or None)
-    return data.torchvision_set(dataset, "train" if which == "tr" else "test")
+    return data.load(dataset, "train" if which == "tr" else "heldout", profile, root or None)
 
 
 def _targets(source) -> torch.Tensor:
