@@ -269,8 +269,8 @@ def test_fig05_width_decay_and_narrower_at_drop(card):
 
 def test_tab01_needs_every_model_and_leaves_lpips_unevaluated(card):
     summaries = {
-        "ResNet-18 (Normal) ≈ ResNet-50 (Normal)": good_summary(),
-        "ResNet-18 (FGSM-AT) ≈ ResNet-50 (AT)": good_summary(decreased_linf=0.9),
+        "ResNet-18 (Normal), stand-in for ResNet-50 (Normal)": good_summary(),
+        "ResNet-18 (FGSM-AT), stand-in for ResNet-50 (AT)": good_summary(decreased_linf=0.9),
     }
     c = card("p2-tab01")
     claims.tab01(c, {"summaries": summaries, "table": pd.DataFrame({"LPIPS": ["not computed"]})})

@@ -32,7 +32,7 @@ from ..methods import lst_eval
 from . import tables
 from .geometry import table2_means
 from .lst import width_summary
-from .roles import label_of
+from .roles import historical_label, label_of, model_name
 
 MOST_PAIRS = 0.9
 """A-priori bar for "most pairs / sources" (fixed before the runs)."""
@@ -99,8 +99,8 @@ def narrower_drop(drop_at: float, drop_normal: float) -> bool:
 
 
 def _per(summaries: dict[str, dict], key: str, fmt: str) -> str:
-    """``"<model> <value>; …"`` with each model's label cut before its " ≈ paper model" part."""
-    return "; ".join(f"{m.split(' ≈')[0]} {s[key]:{fmt}}" for m, s in summaries.items())
+    """``"<model> <value>; …"`` with each model's label cut before the paper model it stands in for."""
+    return "; ".join(f"{model_name(m)} {s[key]:{fmt}}" for m, s in summaries.items())
 
 
 # ----------------------------------------------------------------------------- evidence
@@ -235,7 +235,7 @@ def star(card: Scorecard, table):
     for _, row in table.iterrows():
         frac = row[column]
         card.record(
-            f"P2.6-3 {row['model']}",
+            f"P2.6-3 {historical_label(row['model'])}",
             "Star-likeness: straight segments source → LST output stay above p0 − δ",
             "README: linear interpolants retain high confidence (no numbers)",
             f"{frac:.0%} of {row['pairs']:.0f} segments (direct source → target: "
@@ -601,7 +601,7 @@ def tab02(card: Scorecard, stats: dict[str, torch.Tensor], cfg: Config):
         "P2.6-3h",
         "Star-likeness per source: every source edge of all its triangles stays above p_src − δ (edge_min > −δ)",
         "README: linear interpolants retain high confidence",
-        "; ".join(f"{m.split(' ≈')[0]} {v:.0%} of sources" for m, v in edge_ok.items()),
+        "; ".join(f"{model_name(m)} {v:.0%} of sources" for m, v in edge_ok.items()),
         passed=all(most(v) for v in edge_ok.values()),
         evidence=_resampled(
             n_pool,

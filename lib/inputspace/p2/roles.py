@@ -65,11 +65,27 @@ class RoleModel:
     note: str = ""
 
 
+STAND_IN = ", stand-in for "
+"""Between a quick analog's name and the paper model it stands in for in a row label."""
+
+
 def row_label(role: str, profile: str) -> str:
-    """The row's name in tables and figures: the paper's model, or ``quick analog ≈ paper model``."""
+    """The row's name in tables and figures: the paper's model, or ``quick analog, stand-in for
+    paper model`` (e.g. ``ResNet-18 (Normal), stand-in for ResNet-50 (Normal)``)."""
     if profile == "paper":
         return PAPER_ROWS[role]
-    return f"{QUICK_ROWS[role]} ≈ {PAPER_ROWS[role]}"
+    return f"{QUICK_ROWS[role]}{STAND_IN}{PAPER_ROWS[role]}"
+
+
+def historical_label(label: str) -> str:
+    """A row label as the star-likeness claim ids (``P2.6-3 <label>``) have spelled it since
+    before 2026-12-07, ``quick analog ≈ paper model``: the ids stay as they were, for continuity."""
+    return label.replace(STAND_IN, " ≈ ")
+
+
+def model_name(label: str) -> str:
+    """The model a row label names, without the paper model it stands in for."""
+    return label.split(STAND_IN)[0]
 
 
 def label_of(cfg: Config, role: str) -> str:
