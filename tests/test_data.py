@@ -113,14 +113,14 @@ def test_study_data_is_the_digits_outside_the_paper_profile():
     for profile in ("smoke", "quick"):
         got = data.study_data(profile, "imagenet", "heldout")
         assert isinstance(got, data.Split) and got.name == "digits-heldout"
-    assert data.load("lfw", "train", "quick").name == "lfw-train"
+    assert data.by_name("lfw", "train", "quick").name == "lfw-train"
 
 
 def test_a_paper_data_set_needs_the_paper_profile(monkeypatch):
     with pytest.raises(ValueError, match="needs the paper profile"):
-        data.load("cifar10", "train", "quick")
+        data.by_name("cifar10", "train", "quick")
     with pytest.raises(ValueError, match="unknown split"):
-        data.load("digits", "val", "quick")
+        data.by_name("digits", "val", "quick")
     seen = {}
     monkeypatch.setattr(
         data, "torchvision_set", lambda name, split: seen.setdefault("tv", (name, split))

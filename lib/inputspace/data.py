@@ -377,7 +377,7 @@ OFFLINE = {"digits": digits, "lfw": lfw_faces}
 PAPER_PROFILE = "paper"
 
 
-def load(dataset: str, split: str, profile: str, root: str | os.PathLike | None = None, **kw):
+def by_name(dataset: str, split: str, profile: str, root: str | os.PathLike | None = None, **kw):
     """A data set by name, split ``"train"`` or ``"heldout"``: an offline one (:data:`OFFLINE`,
     any profile) as a :class:`Split`, or in the paper profile ImageNet (held-out: val; ``root``
     or ``$INPUTSPACE_IMAGENET``; ``kw`` go to :func:`imagenet`) or a torchvision set (held-out:
@@ -403,6 +403,8 @@ def study_data(
     profile: str, paper_dataset: str, split: str, root: str | os.PathLike | None = None, **kw
 ):
     """The data a study reads: the paper's data set ``paper_dataset`` in the paper profile, the
-    digits otherwise (quick, smoke). The one place that decides it (models have theirs in
-    :func:`inputspace.zoo.load_model`); :func:`load` reads it."""
-    return load(paper_dataset if profile == PAPER_PROFILE else "digits", split, profile, root, **kw)
+
+    :func:`inputspace.zoo.load_model`); :func:`by_name` reads it."""
+    return by_name(
+        paper_dataset if profile == PAPER_PROFILE else "digits", split, profile, root, **kw
+    )

@@ -47,7 +47,7 @@ def som_config(cfg: Config, arch: str, size: int | None = None) -> SOMConfig:
 def _source(dataset: str, which: str, profile: str, root: str = ""):
     """SOM-tr (``which="tr"``) or SOM-val (``"val"``) source: an in-memory Split (offline data)
     or a torch Dataset (paper profile; ImageNet from ``root``, else ``$INPUTSPACE_IMAGENET``)."""
-    return data.load(dataset, "train" if which == "tr" else "heldout", profile, root or None)
+    return data.by_name(dataset, "train" if which == "tr" else "heldout", profile, root or None)
 
 
 def _targets(source) -> torch.Tensor:
