@@ -1,7 +1,10 @@
 """Bootstrap intervals and certainty labels of verdicts (the threshold and verdict never change)."""
 
+import math
+
 import numpy as np
 import pytest
+import torch
 
 from inputspace import certainty as ct
 from inputspace import scorecard
@@ -93,6 +96,97 @@ def test_paired_and_auc_evidence():
     )
     assert a.label == "marginal" and a.n_items == 40
     assert ct.auc_evidence([2.0, 3.0], [1.0], lambda v: v > 0.5).label == "single example"
+
+
+# ------------------------------------------------ stratified resampling and statistics of items
+def _mean_of(values):
+    return lambda idx: float(np.mean(np.asarray(values)[idx[0]]))
+
+
+def test_stratified_evidence_clear_and_marginal():
+    clear = ct.stratified_evidence([20], _mean_of([2.0, 3.0] * 10), lambda m: m > 0, 0.0)
+    assert clear.label == "clear" and clear.statistic == 2.5 and clear.passes
+    assert 2.0 < clear.low < 2.5 < clear.high < 3.0
+    marginal = ct.stratified_evidence(
+        [21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0
+    )
+    assert marginal.label == "marginal" and marginal.passes and marginal.low < 0 < marginal.high
+    again = ct.stratified_evidence([21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0)
+    assert (again.low, again.high) == (marginal.low, marginal.high)  # seeded
+
+
+def test_stratified_evidence_few_items_one_item_and_none():
+    few = ct.stratified_evidence([30, 4], lambda idx: 1.0, lambda m: m > 0, 0.0)
+    assert few.label == "too few items" and few.low is None and few.n_items == 4
+    assert (
+        ct.stratified_evidence([1], lambda idx: 1.0, lambda m: m > 0, 0.0).label == "single example"
+    )
+    assert ct.stratified_evidence([5, 0], lambda idx: 1.0, lambda m: m > 0, 0.0) is None
+
+
+def test_stratified_evidence_resamples_each_stratum_within_itself_keeping_its_size():
+    seen = []
+
+    def stat(idx):
+        seen.append([(len(i), int(i.min()), int(i.max())) for i in idx])
+        return 1.0
+
+    ct.stratified_evidence([6, 40], stat, lambda m: m > 0, 0.0)
+    assert len(seen) == 1 + 2000
+    assert all(
+        a[0] == 6 and 0 <= a[1] <= a[2] < 6 and b[0] == 40 and 0 <= b[1] <= b[2] < 40
+        for a, b in seen
+    )
+
+
+def test_statistics_at_item_indices_of_a_per_item_tensor():
+    v = torch.tensor([4.0, 1.0, 3.0, 2.0])
+    assert ct.take(v, np.array([3, 3, 0])).tolist() == [2.0, 2.0, 4.0]
+    assert ct.mean_at(v, np.arange(4)) == float(v.mean()) == 2.5
+    assert ct.median_at(v, np.arange(4)) == float(v.median()) == 2.0  # the lower median
+    assert ct.mean_at(v, np.array([0, 0, 1])) == 3.0 and ct.median_at(v, np.array([1, 2])) == 1.0
+    flags = torch.tensor([True, False, True, True])
+    assert (
+        ct.fraction_at(flags, np.arange(4)) == 0.75 and ct.fraction_at(flags, np.array([1])) == 0.0
+    )
+
+
+def test_common_size_of_numbers_over_the_same_items():
+    assert ct.common_size([7, 7, 7]) == 7
+    with pytest.raises(ValueError, match=r"one length, got \[6, 7\]"):
+        ct.common_size([7, 6, 7])
+
+
+def _condensed(square: torch.Tensor) -> torch.Tensor:
+    i, j = torch.triu_indices(len(square), len(square), offset=1)
+    return square[i, j]
+
+
+def test_pair_distances_of_the_observed_items_are_the_library_numbers():
+    v = torch.rand(45, generator=torch.Generator().manual_seed(0))
+    p = ct.PairDistances(v)
+    assert p.k == 10
+    assert p.mean(np.arange(10)) == float(v.mean()) and p.median(np.arange(10)) == float(v.median())
+
+
+def test_pair_distances_of_a_resample_are_those_of_its_pairs_of_distinct_items():
+    g = torch.Generator().manual_seed(1)
+    square = torch.rand(7, 7, generator=g)
+    square = square + square.T
+    p = ct.PairDistances(_condensed(square))
+    for seed in range(5):
+        idx = np.random.default_rng(seed).integers(0, 7, 7)
+        pairs = torch.stack(
+            [square[idx[a], idx[b]] for a in range(7) for b in range(a + 1, 7) if idx[a] != idx[b]]
+        )
+        assert p.mean(idx) == pytest.approx(float(pairs.mean()), rel=1e-6)
+        assert p.median(idx) == float(pairs.median())  # the lower median, as torch takes it
+    assert math.isnan(p.mean(np.zeros(7, dtype=int)))  # one item drawn seven times: no pair
+
+
+def test_pair_distances_reject_a_count_that_is_no_number_of_pairs():
+    with pytest.raises(ValueError, match="not the pairs"):
+        ct.PairDistances(torch.zeros(4))
 
 
 def test_verdict_text():

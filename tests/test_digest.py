@@ -25,7 +25,7 @@ NON_COMPUTING = re.compile(
     r"^inputspace\.("
     r"progress|papercost|papercheck|workmodel|standins|plotting|pipeline|catalogue|scorecard|verdicts|claims"
     r"|outputs|provenance|notebook|oomhint|sources|workflow(\..+)?|site(\..+)?"
-    rf"|{PACKAGES}\.(cost|plots|tables|claims|explorer)"
+    rf"|{PACKAGES}\.(cost|plots|tables|claims|statements|explorer)"
     r")$"
 )
 """Modules that report, cost or fake: none of them may change what a cached computation returns."""

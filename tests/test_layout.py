@@ -12,7 +12,7 @@ from inputspace import paths
 
 LIB = paths.ROOT / "lib" / "inputspace"
 PAPERS = ("p1", "p2", "p3", "px")  # px: the cross-study package, with the same role files
-ROLE_FILES = ("knobs", "cost", "tables", "plots", "claims")
+ROLE_FILES = ("knobs", "cost", "tables", "plots", "claims", "statements")
 EXPLORERS = {"p1": True, "p2": True, "p3": True, "px": True}
 # Names every module may define for itself (a logger, a type variable, a command-line entry point) and
 # the interface every paper's knobs.py (its knobs) and cost.py provide (the reduced work, the counts kept

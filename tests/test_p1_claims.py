@@ -3,8 +3,11 @@ threshold (and at it), each notebook's recording function on a tiny fake result,
 of each verdict (its statistic over items, bootstrap interval and certainty label): a clear and a
 marginal case per wired rule, the evidence reproducing the verdict."""
 
+import ast
 import json
 import math
+import re
+import string
 
 import numpy as np
 import pytest
@@ -16,7 +19,7 @@ from inputspace.config import Config
 from inputspace.methods import detection
 from inputspace.methods.connectivity import DELTA
 from inputspace.p1 import claims as c
-from inputspace.p1 import theory
+from inputspace.p1 import statements, theory
 
 # --- rules -----------------------------------------------------------------------------------
 
@@ -88,6 +91,10 @@ def test_exceeds_is_strict():
     assert c.exceeds(2.0, 1.0)
     assert not c.exceeds(1.0, 1.0)
     assert not c.exceeds(0.5, 1.0)
+
+
+def test_more_than_half_is_strict():
+    assert c.more_than_half(0.51) and not c.more_than_half(0.5) and not c.more_than_half(0.2)
 
 
 def test_fraction_with_barrier_more_than_half():
@@ -746,7 +753,7 @@ def test_fig06_evidence_clear_and_marginal(card):
     assert k.claims[0].note.startswith("95 % CI: of the difference of the medians")
     assert (
         evidence_of(k, "P1.7-1b")["statistic"] == 0.6
-        and evidence_of(k, "P1.7-1b")["threshold"] == c.MOST
+        and evidence_of(k, "P1.7-1b")["threshold"] == c.HALF
     )
     assert evidence_of(k, "P1.9-4b")["statistic"] == 0.9 and evidence_of(k, "P1.7-4c")[
         "statistic"
@@ -911,3 +918,102 @@ def test_percolation_study_keeps_its_per_trial_values():
     ]
     rows, trials = theory._iid(conf, np.random.default_rng(0), (2, 3), 64)
     assert [r["mean"] for r in rows] == [float(np.mean(t)) for t in trials]
+
+
+# --- statements: the words of each row (inputspace.p1.statements) -------------------------------
+
+
+def _table_entry(row: dict) -> statements.Statement:
+    """The statement a scorecard row's words come from: a not-evaluated row's own words, a real-
+    network row's own words (claim id ``…-real``), else the claim's (the module's docstring)."""
+    cid = row["claim_id"].removesuffix("-real") if row.get("network") else row["claim_id"]
+    if row["passed"] is None and cid in statements.STATEMENTS_NOT_EVALUATED:
+        return statements.STATEMENTS_NOT_EVALUATED[cid]
+    if row.get("network") and cid in statements.STATEMENTS_REAL:
+        return statements.STATEMENTS_REAL[cid]
+    return statements.STATEMENTS[cid]
+
+
+def _same_words(template: str, text: str) -> bool:
+    """``text`` is ``template`` (verbatim), or the template with its run values filled in: the values
+    read back from ``text`` and formatted by the template give ``text`` again."""
+    parts = list(string.Formatter().parse(template))
+    names = [name for _, name, _, _ in parts if name is not None]
+    if not names:
+        return template == text
+    pattern = "".join(
+        re.escape(lit) + ("(.+)" if name is not None else "") for lit, name, _, _ in parts
+    )
+    m = re.fullmatch(pattern, text)
+    return bool(m) and template.format(**dict(zip(names, map(float, m.groups())))) == text
+
+
+def test_every_p1_row_of_the_committed_scorecard_has_its_words_in_the_statement_tables():
+    rows = [
+        r
+        for r in json.loads((paths.ROOT / "figures" / "claims.json").read_text())["claims"]
+        if r["notebook_id"].startswith("p1-")
+    ]
+    assert len(rows) > 40
+    for r in rows:
+        st = _table_entry(r)
+        assert _same_words(st.text, r["statement"]), (r["claim_id"], st.text, r["statement"])
+        assert _same_words(st.paper, r["paper_value"]), (r["claim_id"], st.paper, r["paper_value"])
+    used = {r["claim_id"].removesuffix("-real") for r in rows}
+    # every claim id of the committed scorecard, and no stale entry: the ids it does not hold are
+    # the rows recorded only when a claim cannot be evaluated
+    assert used <= set(statements.STATEMENTS) | set(statements.STATEMENTS_REAL)
+    assert set(statements.STATEMENTS) - used <= {"DET-pgd", "DET-inputopt"}
+    assert set(statements.STATEMENTS_REAL) <= used
+
+
+def test_the_statement_tables_hold_data_only():
+    tree = ast.parse(open(statements.__file__, encoding="utf-8").read())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert imported == {"__future__", "claims"}
+
+
+def _within(gaps):
+    rows = [
+        {"kind": "within", "class": 0, "L1": 0.1, "L2": 0.2, "max": 0.3, "gap": g, "kept": True}
+        for g in gaps
+    ]
+    adv = {"kind": "adversarial", "class": 0, "L1": 0.1, "L2": 0.05, "max": 2.0, "gap": 1.9}
+    return {"rows": rows + [{**adv, "kept": True}]}
+
+
+@pytest.mark.parametrize("real", [False, True], ids=["digits", "real-network variant"])
+@pytest.mark.parametrize("passes", [True, False], ids=["rule holds", "rule fails"])
+def test_a_verdict_left_to_the_evidence_is_its_rule_on_both_sides(card, real, passes):
+    """The recorders leave ``passed`` to the evidence's rule: a rule that fails records FAIL, one
+    that holds PASS, on a notebook's card and on a real-network section's variant alike."""
+    k = card("p1-fig01")
+    target = k.variant("real", network="a network") if real else k
+    c.fig01(target, {**_demo(), "gap": 0.5 if passes else DELTA})  # at δ: no barrier
+    c.fig06(
+        target,
+        _within([0.1] * 6 + [0.0] * (4 if passes else 6)),
+        cfg("p1-fig06", stat_attack_iters=8),
+    )
+    c.percolation(
+        target,
+        _perc(
+            ([0.59] * 6, [0.31] * 6, [0.2] * 6),
+            [[0.1] * 6, [0.2] * 6, [0.3 if passes else 0.1] * 6],
+            {2: [0.1] * 6, 3: [0.3] * 6},
+        ),
+    )
+    suffix = "-real" if real else ""
+    got = {cl.claim_id: cl for cl in k.claims}
+    for cid, rule in (
+        ("P1.7-1a", c.barrier_exists),
+        ("P1.7-1b", c.more_than_half),
+        ("P1.7-7a", c._positive),
+    ):
+        claim = got[cid + suffix]
+        assert claim.passed is passes and claim.verdict == ("PASS" if passes else "FAIL"), cid
+        assert rule(claim.evidence["statistic"]) is passes, cid
+        assert claim.statement == statements.STATEMENTS[cid].text and bool(claim.network) is real
+    assert got["P1.7-1b" + suffix].evidence["statistic"] == (0.6 if passes else 0.5)  # half fails

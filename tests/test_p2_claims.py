@@ -2,6 +2,8 @@
 notebook's claims function on a tiny fake result recorded into a real Scorecard, and the evidence
 (bootstrap interval and certainty label) each claim records under its own rule."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,9 +11,9 @@ import torch
 
 from inputspace import paths
 from inputspace import verdicts as verdicts_mod
-from inputspace.claims import Scorecard
+from inputspace.claims import Scorecard, load_scorecard
 from inputspace.config import resolve
-from inputspace.p2 import claims, knobs, lst, tables
+from inputspace.p2 import claims, knobs, lst, statements, tables
 from inputspace.p2.roles import row_label
 
 
@@ -39,10 +41,10 @@ def test_all_kept_needs_every_cell():
     assert not claims.all_kept(5, 6)
 
 
-def test_most_is_at_least_nine_tenths():
-    assert claims.most(0.95)
-    assert claims.most(0.9)  # at the threshold (≥)
-    assert not claims.most(0.89)
+def test_nearly_all_is_at_least_nine_tenths():
+    assert claims.nearly_all(0.95)
+    assert claims.nearly_all(0.9)  # at the threshold (≥)
+    assert not claims.nearly_all(0.89)
 
 
 def test_weak_model_note_below_one_half_only():
@@ -77,6 +79,28 @@ def test_narrower_drop_is_strict():
     assert claims.narrower_drop(0.1, 0.2)
     assert not claims.narrower_drop(0.2, 0.2)
     assert not claims.narrower_drop(0.3, 0.2)
+
+
+# ----------------------------------------------------------------------------- statements
+def test_every_p2_row_of_the_scorecard_has_its_statement_in_its_notebooks_table():
+    """Each P2 row of figures/claims.json (the committed quick run) has its statement and paper value
+    in its notebook's table (inputspace.p2.statements), under its claim id less a variant suffix
+    (-real, -ctl-<control>) and, for a star-likeness row, less its model; every entry is used."""
+    rows = [
+        c
+        for c in load_scorecard(paths.FIGURES_ROOT / "claims.json")
+        if c.notebook_id.startswith("p2-")
+    ]
+    assert {c.notebook_id for c in rows} == set(statements.BY_NOTEBOOK)
+    used = set()
+    for c in rows:
+        table = statements.BY_NOTEBOOK[c.notebook_id]
+        cid = c.claim_id if c.claim_id in table else re.sub(r"-(real|ctl-\w+)$", "", c.claim_id)
+        cid = "P2.6-3" if cid.startswith("P2.6-3 ") else cid
+        assert (c.statement, c.paper_value) == (table[cid].text, table[cid].paper), c.claim_id
+        used.add((id(table), cid))
+    for table in (statements.STATEMENTS, statements.TABLE_STATEMENTS):
+        assert {cid for cid in table if (id(table), cid) not in used} == set()
 
 
 # ----------------------------------------------------------------------------- notebooks
@@ -540,7 +564,10 @@ def test_fig05_width_pairs_are_too_few_in_the_profiles_and_resampled_from_five_o
 
 
 def test_tab01_pools_the_paths_of_every_model(card):
-    summaries = {"A ≈ a": good_summary(), "B ≈ b": good_summary(decreased_linf=0.95)}
+    summaries = {
+        "A, stand-in for a": good_summary(),
+        "B, stand-in for b": good_summary(decreased_linf=0.95),
+    }
     c = card("p2-tab01")
     claims.tab01(c, {"summaries": summaries, "table": pd.DataFrame({"LPIPS": ["not computed"]})})
     ev = evidence_of(c)

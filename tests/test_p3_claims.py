@@ -1,7 +1,10 @@
 """P3 claims as code: every verdict rule of ``inputspace.p3.claims`` on hand-made numbers on both sides
-of its threshold, and every notebook's claims function on a tiny fake result with a real Scorecard."""
+of its threshold, every notebook's claims function on a tiny fake result with a real Scorecard, and
+the statement table (``inputspace.p3.statements``) against the committed scorecard."""
 
 import math
+import re
+import string
 from types import SimpleNamespace
 
 import numpy as np
@@ -10,8 +13,9 @@ import pytest
 import torch
 
 from inputspace import paths
-from inputspace.claims import Scorecard
-from inputspace.p3 import claims
+from inputspace.claims import Scorecard, load_scorecard
+from inputspace.p3 import claims, statements
+from inputspace.p3.knobs import LABELS
 
 
 @pytest.fixture
@@ -267,82 +271,6 @@ def test_smallest_gap_value():
 @pytest.mark.parametrize("values", [[0.1, 0.2, 0.3], [0.3, 0.2, 0.3], [0.1, 0.4, 0.3], [0.5]])
 def test_last_minus_rest_is_non_negative_exactly_when_the_last_is_highest(values):
     assert (claims.last_minus_rest(values) >= 0) == claims.last_is_highest(values)
-
-
-# ----------------------------------------------------------------------------- evidence
-def _condensed(square: torch.Tensor) -> torch.Tensor:
-    i, j = torch.triu_indices(len(square), len(square), offset=1)
-    return square[i, j]
-
-
-def test_pair_distances_of_the_observed_items_are_the_library_numbers():
-    v = torch.rand(45, generator=torch.Generator().manual_seed(0))
-    p = claims.PairDistances(v)
-    assert p.k == 10
-    assert p.mean(np.arange(10)) == float(v.mean()) and p.median(np.arange(10)) == float(v.median())
-
-
-def test_pair_distances_of_a_resample_are_those_of_its_pairs_of_distinct_items():
-    g = torch.Generator().manual_seed(1)
-    square = torch.rand(7, 7, generator=g)
-    square = square + square.T
-    p = claims.PairDistances(_condensed(square))
-    for seed in range(5):
-        idx = np.random.default_rng(seed).integers(0, 7, 7)
-        pairs = torch.stack(
-            [square[idx[a], idx[b]] for a in range(7) for b in range(a + 1, 7) if idx[a] != idx[b]]
-        )
-        assert p.mean(idx) == pytest.approx(float(pairs.mean()), rel=1e-6)
-        assert p.median(idx) == float(pairs.median())  # the lower median, as torch takes it
-    assert math.isnan(p.mean(np.zeros(7, dtype=int)))  # one item drawn seven times: no pair
-
-
-def test_pair_distances_reject_a_count_that_is_no_number_of_pairs():
-    with pytest.raises(ValueError, match="not the pairs"):
-        claims.PairDistances(torch.zeros(4))
-
-
-def _mean_of(values):
-    return lambda idx: float(np.mean(np.asarray(values)[idx[0]]))
-
-
-def test_stratified_evidence_clear_and_marginal():
-    clear = claims.stratified_evidence([20], _mean_of([2.0, 3.0] * 10), lambda m: m > 0, 0.0)
-    assert clear.label == "clear" and clear.statistic == 2.5 and clear.passes
-    assert 2.0 < clear.low < 2.5 < clear.high < 3.0
-    marginal = claims.stratified_evidence(
-        [21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0
-    )
-    assert marginal.label == "marginal" and marginal.passes and marginal.low < 0 < marginal.high
-    again = claims.stratified_evidence(
-        [21], _mean_of([-1.0, 1.0] * 10 + [0.5]), lambda m: m > 0, 0.0
-    )
-    assert (again.low, again.high) == (marginal.low, marginal.high)  # seeded
-
-
-def test_stratified_evidence_few_items_one_item_and_none():
-    few = claims.stratified_evidence([30, 4], lambda idx: 1.0, lambda m: m > 0, 0.0)
-    assert few.label == "too few items" and few.low is None and few.n_items == 4
-    assert (
-        claims.stratified_evidence([1], lambda idx: 1.0, lambda m: m > 0, 0.0).label
-        == "single example"
-    )
-    assert claims.stratified_evidence([5, 0], lambda idx: 1.0, lambda m: m > 0, 0.0) is None
-
-
-def test_stratified_evidence_resamples_each_stratum_within_itself_keeping_its_size():
-    seen = []
-
-    def stat(idx):
-        seen.append([(len(i), int(i.min()), int(i.max())) for i in idx])
-        return 1.0
-
-    claims.stratified_evidence([6, 40], stat, lambda m: m > 0, 0.0)
-    assert len(seen) == 1 + 2000
-    assert all(
-        a[0] == 6 and 0 <= a[1] <= a[2] < 6 and b[0] == 40 and 0 <= b[1] <= b[2] < 40
-        for a, b in seen
-    )
 
 
 # ------------------------------------------------------- evidence of the claims, clear and marginal
@@ -969,3 +897,72 @@ def test_the_attack_controls_decide_on_both_sides():
     assert v["P3-disp-centered-resnet18-rule"] is False and v["P3-floor1-resnet18"] is False
     assert v["P3-disp-grow-resnet18-rule-eval"] is None and v["P3-disp-grow-resnet18-mid"] is None
     assert claims.saturated([1.0, 3.2], 4.0) and not claims.saturated([1.0, 3.1], 4.0)
+
+
+# ---------------------------------------------------------------------------- statements
+def _pattern(template: str, known: dict) -> str:
+    """A regular expression of ``template``: its known fields filled in, any other one any text."""
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        out.append(re.escape(literal))
+        if field is not None:
+            out.append(re.escape(str(known[field])) if field in known else ".+")
+    return "".join(out)
+
+
+def _id_fields(key: str, claim_id: str) -> dict | None:
+    """The fields of ``claim_id`` when it belongs to the family of ``key`` (else None)."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(key.split("#")[0]):
+        parts.append(re.escape(literal) + ("" if field is None else rf"(?P<{field}>\w+)"))
+    m = re.fullmatch("".join(parts), claim_id)
+    return None if m is None else m.groupdict()
+
+
+def test_every_p3_claim_of_the_committed_scorecard_has_its_statement():
+    """Every P3 row of ``figures/claims.json`` has its statement and paper value in the table: the
+    id in a family of the table, its text and paper value that family's with the fields of the id
+    (``model``: the label of ``arch``) and of the notebook (:data:`statements.PAPER_ATTACK`) filled
+    in and the measured fields (ε, the sizes, the aggregate) any text."""
+    rows = [
+        c
+        for c in load_scorecard(paths.ROOT / "figures" / "claims.json")
+        if c.claim_id.startswith("P3-")
+    ]
+    assert rows
+    used = set()
+    for c in rows:
+        cid = c.claim_id.removesuffix("-real") if c.network else c.claim_id
+        found = []
+        for key, st in statements.STATEMENTS.items():
+            fields = _id_fields(key, cid)
+            if fields is None:
+                continue
+            if "arch" in fields:
+                fields["model"] = LABELS[fields["arch"]]
+            fields |= statements.PAPER_ATTACK.get(c.notebook_id, {})
+            if re.fullmatch(_pattern(st.text, fields), c.statement) and re.fullmatch(
+                _pattern(st.paper, fields), c.paper_value
+            ):
+                found.append(key)
+        assert found, (c.notebook_id, c.claim_id, c.statement, c.paper_value)
+        used.update(found)
+    # the one entry the committed quick run does not reach: every ε probed gave a mid accuracy
+    assert set(statements.STATEMENTS) - used == {"P3-disp-grow-{arch}-mid#unprobed"}
+
+
+def test_a_family_fills_its_id_text_and_paper_value():
+    cid, st = statements.statement(
+        "P3-pgd-acc-{arch}-{which}",
+        arch="resnet18",
+        model="ResNet-18",
+        which="rule",
+        eps="32",
+        **statements.PAPER_ATTACK["p3-fig12"],
+    )
+    assert cid == "P3-pgd-acc-resnet18-rule"
+    assert st.text == "ResNet-18, ε = 32/255 (rule): PGD collapses accuracy, noise does not"
+    assert st.paper.startswith("ViT: equivalent to the ResNets")
+    assert statements.statement("P3-disp-grow-{arch}-mid#unprobed", arch="x", model="X")[0] == (
+        "P3-disp-grow-x-mid"
+    )

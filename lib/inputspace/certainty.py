@@ -6,7 +6,10 @@ had been drawn again: the percentile bootstrap interval of the statistic (Efron 
 ch. 13), resampling the items with a fixed seed; paired (the same resampled items in both groups)
 where a claim compares two groups on the same items, e.g. the AT and the normal model on the same
 sources; for a ROC AUC, clean and adversarial scores are resampled separately (a stratified
-bootstrap) and the AUC recomputed.
+bootstrap) and the AUC recomputed. Items in independent strata are resampled within each stratum
+(:func:`stratified_evidence`); its statistic reads per-item tensors at the drawn indices
+(:func:`mean_at`, :func:`median_at`, :func:`fraction_at`) or, for distances between all pairs of
+items, weighs each pair by how often both of its items were drawn (:class:`PairDistances`).
 
 The verdict rule itself (a function of the statistic, e.g. ``lambda f: f >= 0.9``) decides the
 label, so a strict and a non-strict threshold, or a rule that must hold on every item
@@ -24,10 +27,15 @@ since only the interval's ends and the statistic are checked. Labels (:func:`lab
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 MIN_ITEMS = 5
 """Fewer items than this get no interval (the label says so instead)."""
@@ -240,6 +248,94 @@ def stratified_evidence(
         boot = [statistic([rng.integers(0, n, n) for n in sizes]) for _ in range(N_BOOT)]
         iv = _percentiles(np.asarray(boot, dtype=float), LEVEL)
     return _evidence(stat, iv, n_items, rule, threshold)
+
+
+# ------------------------------------------------------- statistics of resampled items
+# A statistic given to :func:`stratified_evidence` receives item indices; these read per-item tensors
+# (one value per class, SOM unit or image) at them, so that ``arange(n)`` gives the observed number.
+def take(values: torch.Tensor, idx: np.ndarray) -> torch.Tensor:
+    """The items ``idx`` of a per-item tensor (moved to its device)."""
+    import torch  # here, not above: importing this module does not load torch
+
+    i = torch.from_numpy(idx)
+    return values[i if values.device.type == "cpu" else i.to(values.device)]
+
+
+def mean_at(values: torch.Tensor, idx: np.ndarray) -> float:
+    """The mean of the items ``idx`` of a per-item tensor."""
+    return float(take(values, idx).mean())
+
+
+def median_at(values: torch.Tensor, idx: np.ndarray) -> float:
+    """The (lower, as ``torch.median``) median of the items ``idx`` of a per-item tensor."""
+    return float(take(values, idx).median())
+
+
+def fraction_at(flags: torch.Tensor, idx: np.ndarray) -> float:
+    """The fraction of true flags among the items ``idx`` (e.g. an accuracy over images)."""
+    return float(take(flags, idx).float().mean())
+
+
+def common_size(counts: Sequence[int]) -> int:
+    """The common item count of several numbers over the same items (the same classes or
+    images in every layer), which are resampled together as one stratum.
+
+    Raises:
+        ValueError: the counts differ.
+    """
+    distinct = set(counts)
+    if len(distinct) != 1:
+        raise ValueError(
+            f"per-layer values over the same items must have one length, got {sorted(distinct)}"
+        )
+    return distinct.pop()
+
+
+class PairDistances:
+    """Distances of all pairs ``i < j`` of ``k`` items (the order of ``torch.triu_indices``, as
+    :func:`inputspace.methods.som.pairwise_weight_distances` returns them), resampled by item.
+
+    A resample with item counts ``w`` holds pair {a, b} ``w_a * w_b`` times (a draw paired with
+    another draw of the same item is no pair), so its mean is the ``w_a * w_b``-weighted mean,
+    ``w' D w / ((sum w)^2 - sum w^2)`` with ``D`` the symmetric distance matrix, and its median the
+    weighted lower median (``torch.median``). The observed items (``arange(k)``) give the library's
+    own numbers, ``float(values.mean())`` / ``float(values.median())``.
+    """
+
+    def __init__(self, values: torch.Tensor) -> None:
+        self.values = values.detach().cpu()
+        p = len(self.values)
+        self.k = int(round((1 + math.sqrt(1 + 8 * p)) / 2))
+        if self.k * (self.k - 1) // 2 != p:
+            raise ValueError(f"{p} distances are not the pairs of any number of items")
+        a, b = np.triu_indices(self.k, 1)
+        v = self.values.double().numpy()
+        self._square = np.zeros((self.k, self.k))
+        self._square[a, b] = self._square[b, a] = v
+        order = np.argsort(v, kind="stable")
+        self._sorted, self._a, self._b = v[order], a[order], b[order]
+
+    def _counts(self, idx: np.ndarray) -> np.ndarray | None:
+        """Item counts of a resample; None for the observed items."""
+        if len(idx) == self.k and np.array_equal(idx, np.arange(self.k)):
+            return None
+        return np.bincount(idx, minlength=self.k).astype(float)
+
+    def mean(self, idx: np.ndarray) -> float:
+        w = self._counts(idx)
+        if w is None:
+            return float(self.values.mean())
+        n_pairs = w.sum() ** 2 - w @ w
+        return float(w @ self._square @ w / n_pairs) if n_pairs else math.nan
+
+    def median(self, idx: np.ndarray) -> float:
+        w = self._counts(idx)
+        if w is None:
+            return float(self.values.median())
+        cum = np.cumsum(w[self._a] * w[self._b])
+        if not cum[-1]:
+            return math.nan
+        return float(self._sorted[np.searchsorted(cum, (cum[-1] - 1) // 2, side="right")])
 
 
 def indexed_evidence(

@@ -38,7 +38,7 @@ PRESENTATION_INFRA: tuple[str, ...] = (
     "sources",
     "progress",
 )
-PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims")
+PRESENTATION_ROLES: tuple[str, ...] = ("tables", "plots", "explorer", "claims", "statements")
 PRESENTATION = re.compile(
     rf"^inputspace\.(({'|'.join(PRESENTATION_INFRA)})"
     rf"|(p(\d|x)|real)\.({'|'.join(PRESENTATION_ROLES)}))$"

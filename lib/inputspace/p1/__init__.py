@@ -10,4 +10,5 @@
 ``theory``       Lemma C.1 (Lipschitz ratios) and Conjecture 5.1 (percolation) made empirical
 ``tables``       DataFrames and printed summaries; ``plots`` the figures; ``explorer`` the p1-fig03 widget
 ``claims``       the verdict rules and one recording function per notebook
+``statements``   what each claim says and what the paper reports, by claim id
 """

@@ -10,4 +10,5 @@ Vision Models", NeurIPS 2023 (arXiv 2310.19889; official code ``SriramB-98/blind
 ``plots``     the figures (path strip, LST grid, star segments, triangles, width surfaces)
 ``explorer``  the interactive LST path explorer of p2-example
 ``claims``    the verdict rules of the notebooks' claims
+``statements`` what each claim says and what the paper reports, by claim id
 """

@@ -11,4 +11,5 @@ sides of the same coin", arXiv:2205.10952 (v4); notebooks ``notebooks/p3-*.ipynb
 ``plots``     the figures
 ``explorer``  the ipywidgets explorers of p3-fig05 / p3-fig11 / p3-fig12
 ``claims``    the verdict rules and each notebook's claims
+``statements`` what each claim says and what the paper reports, by claim id (templates per model)
 """

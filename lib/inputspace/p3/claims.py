@@ -1,10 +1,17 @@
 """The P3 claims: small verdict rules on plain numbers, and one function per notebook that gathers
-the numbers of its result, applies the rules and records the claims on the scorecard.
+the numbers of its result, applies the rules and records the claims on the scorecard, each with its
+statement and paper value from :data:`inputspace.p3.statements.STATEMENTS`.
 
 Every ``figNN`` / ``tabNN`` function (and the three shared by two notebooks each:
 :func:`density_inhomogeneity`, :func:`class_clustering`, :func:`pgd_vs_noise_codes`) returns
 ``card.table()`` (the notebook displays it). The rules
 were fixed before any result was seen; each states its threshold in its docstring.
+
+**Verdicts.** A claim with evidence takes its verdict from the evidence's rule (the rule written as
+one number, below; :data:`inputspace.claims.FROM_EVIDENCE`). ``passed`` is given only to a claim
+without evidence (the configuration, a construction, not evaluated) or whose evidence is absent in
+some case (P3-unfold-real, P3-labelcenter-*, P3-telescope-pgd); the scorecard checks it against the
+evidence where both are there.
 
 **Trend rule.** A per-layer statistic "grows with depth" when the Spearman rank correlation between
 layer index and value is >= :data:`TREND_RHO` (0.8) *and* the deepest layer's value exceeds the
@@ -31,16 +38,26 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 
 from .. import certainty
-from ..certainty import Evidence, stratified_evidence
-from ..claims import Scorecard
+from ..certainty import (
+    Evidence,
+    PairDistances,
+    common_size,
+    fraction_at,
+    mean_at,
+    median_at,
+    stratified_evidence,
+)
+from ..claims import Scorecard, record
 from ..config import Config
 from .geometry import size_ratio
 from .knobs import LABELS
+from .statements import PAPER_ATTACK, STATEMENTS, statement
 
 TREND_RHO = 0.8
 SEAM_SPREAD_MAX = 8**0.5
@@ -48,14 +65,6 @@ SEAM_SPREAD_MAX = 8**0.5
 CENTER_TOL = 1e-6
 NOISE_DROP_MAX = 0.02
 """Largest accuracy change noise may cause and still "not collapse" accuracy (1 image of 50)."""
-PAPER_ATTACK = {
-    "p3-fig11": ("ResNet-18 77.8 → 3.6 %, ResNet-50 93.0 → 6.6 %; noise unchanged", "Fig. 11"),
-    "p3-fig12": (
-        "ViT: equivalent to the ResNets (Fig. 12; no accuracies given); noise unchanged",
-        "Fig. 12",
-    ),
-}
-"""Per notebook: the paper's accuracies under PGD and noise (Sec. 3.4) and the figure quoted."""
 SATURATION = 0.8
 """A displacement at or above this fraction of the map's random-pair torus distance is saturated:
 BMUs land anywhere, so no trend over layers is evaluable (the fidelity audit, 2026-12-07)."""
@@ -269,81 +278,6 @@ def _noise_drop_ok(drop: float) -> bool:
 
 
 # --------------------------------------------------------------------------- evidence
-def _take(t: torch.Tensor, idx: np.ndarray) -> torch.Tensor:
-    i = torch.from_numpy(idx)
-    return t[i if t.device.type == "cpu" else i.to(t.device)]
-
-
-def _mean(t: torch.Tensor, idx: np.ndarray) -> float:
-    return float(_take(t, idx).mean())
-
-
-def _median(t: torch.Tensor, idx: np.ndarray) -> float:
-    return float(_take(t, idx).median())
-
-
-def _accuracy(correct: torch.Tensor, idx: np.ndarray) -> float:
-    return float(_take(correct, idx).float().mean())
-
-
-def _same_items(counts: Sequence[int]) -> int:
-    """The common item count of per-layer values over the same items (the same classes or
-    images in every layer), which are resampled together as one stratum."""
-    distinct = set(counts)
-    if len(distinct) != 1:
-        raise ValueError(
-            f"per-layer values over the same items must have one length, got {sorted(distinct)}"
-        )
-    return distinct.pop()
-
-
-class PairDistances:
-    """Distances of all pairs ``i < j`` of ``k`` items (the order of ``torch.triu_indices``, as
-    :func:`inputspace.methods.som.pairwise_weight_distances` returns them), resampled by item.
-
-    A resample with item counts ``w`` holds pair {a, b} ``w_a * w_b`` times (a draw paired with
-    another draw of the same item is no pair), so its mean is the ``w_a * w_b``-weighted mean,
-    ``w' D w / ((sum w)^2 - sum w^2)`` with ``D`` the symmetric distance matrix, and its median the
-    weighted lower median (``torch.median``). The observed items (``arange(k)``) give the library's
-    own numbers, ``float(values.mean())`` / ``float(values.median())``.
-    """
-
-    def __init__(self, values: torch.Tensor) -> None:
-        self.values = values.detach().cpu()
-        p = len(self.values)
-        self.k = int(round((1 + math.sqrt(1 + 8 * p)) / 2))
-        if self.k * (self.k - 1) // 2 != p:
-            raise ValueError(f"{p} distances are not the pairs of any number of items")
-        a, b = np.triu_indices(self.k, 1)
-        v = self.values.double().numpy()
-        self._square = np.zeros((self.k, self.k))
-        self._square[a, b] = self._square[b, a] = v
-        order = np.argsort(v, kind="stable")
-        self._sorted, self._a, self._b = v[order], a[order], b[order]
-
-    def _counts(self, idx: np.ndarray) -> np.ndarray | None:
-        """Item counts of a resample; None for the observed items."""
-        if len(idx) == self.k and np.array_equal(idx, np.arange(self.k)):
-            return None
-        return np.bincount(idx, minlength=self.k).astype(float)
-
-    def mean(self, idx: np.ndarray) -> float:
-        w = self._counts(idx)
-        if w is None:
-            return float(self.values.mean())
-        n_pairs = w.sum() ** 2 - w @ w
-        return float(w @ self._square @ w / n_pairs) if n_pairs else math.nan
-
-    def median(self, idx: np.ndarray) -> float:
-        w = self._counts(idx)
-        if w is None:
-            return float(self.values.median())
-        cum = np.cumsum(w[self._a] * w[self._b])
-        if not cum[-1]:
-            return math.nan
-        return float(self._sorted[np.searchsorted(cum, (cum[-1] - 1) // 2, side="right")])
-
-
 def _trend_evidence(
     sizes: Sequence[int],
     profiles: Callable[[list[np.ndarray]], list[list[float]]],
@@ -375,7 +309,7 @@ def _class_pairs(models: Sequence[Sequence[torch.Tensor]]) -> tuple[list[int], C
     classes of one model are the same in every layer (:func:`.geometry.class_center_cd` draws
     them with the same seed from the same labels), so each model is one stratum of classes."""
     pairs = [[PairDistances(v) for v in cds] for cds in models]
-    sizes = [_same_items([p.k for p in layers]) for layers in pairs]
+    sizes = [common_size([p.k for p in layers]) for layers in pairs]
     return sizes, lambda idx: [[p.mean(i) for p in layers] for layers, i in zip(pairs, idx)]
 
 
@@ -388,12 +322,22 @@ def _means(values) -> list[float]:
     return [float(v.mean()) for v in values]
 
 
+def _record(card: Scorecard, key: str, fields: dict[str, Any], measured: str, **kw: Any) -> None:
+    """:func:`inputspace.claims.record` (``kw``: ``passed``, ``note``, ``evidence``) of the statement
+    :data:`.statements.STATEMENTS` holds under ``key`` (a claim id or a family's id template), its
+    placeholders filled from ``fields``; ``model`` is the label of ``arch`` where not given."""
+    if "arch" in fields:
+        fields = {"model": LABELS[fields["arch"]], **fields}
+    cid, st = statement(key, **fields)
+    record(card, {cid: st}, cid, measured, **kw)
+
+
 def fig01(card: Scorecard, r: dict):
     """p3-fig01: the vector-code dimensions (Sec. 2.2)."""
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-code-dim",
-        "vector code = 4 × channels per CL (ResNet-18: 256, 512, 1024, 2048)",
-        "256 / 512 / 1024 / 2048",
         " / ".join(map(str, r["dims"])),
         passed=code_dims_ok(r["dims"], r["channels"], r["arch"]),
     )
@@ -403,10 +347,10 @@ def fig01(card: Scorecard, r: dict):
 def fig02(card: Scorecard, r: dict):
     """p3-fig02: unfolding a synthetic seam cluster and the most seam-wrapping real class."""
     syn = r["synthetic"]
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-unfold-synthetic",
-        "a cluster across the seam unfolds into a compact cluster with the right centre",
-        "Fig. 2B",
         f"centre {syn['center'].tolist()} (expected {syn['expected'].tolist()}); spread "
         f"{syn['spread_unfolded']:.2f} vs folded {syn['spread_folded']:.2f}",
         passed=seam_unfolds(
@@ -416,13 +360,13 @@ def fig02(card: Scorecard, r: dict):
     t = r["table"][r["table"]["wrapped BMUs"] > 0]
     unfolded, naive = t["D (unfolded)"].tolist(), t["D (no unfolding)"].tolist()
     passed = unfolding_shrinks(unfolded, naive)
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-unfold-real",
-        "unfolding shrinks the spread of a seam-wrapping class (layers where it wraps)",
-        "Fig. 2B (qualitative)",
         f"class {r['cls']}: D unfolded {fmt(t['D (unfolded)'])} vs without "
         f"{fmt(t['D (no unfolding)'])} in {', '.join(t['layer'])}",
-        passed=passed,
+        passed=passed,  # None (no evidence) where the class wraps in no layer
         evidence=None
         if passed is None
         else certainty.single_example(smallest_gap(naive, unfolded), _positive, threshold=0.0),
@@ -437,16 +381,17 @@ def fig03(card: Scorecard, r: dict):
         losses = r["last_epoch"][arch]
         ev = stratified_evidence(
             [len(v) for v in losses],
-            lambda idx, losses=losses: last_minus_rest([_mean(v, i) for v, i in zip(losses, idx)]),
+            lambda idx, losses=losses: last_minus_rest(
+                [mean_at(v, i) for v, i in zip(losses, idx)]
+            ),
             _non_negative,
             0.0,
         )
-        card.record(
-            f"P3-loss-{arch}",
-            f"{LABELS[arch]}: SOM loss is highest in CL4 at the end of training",
-            "CL4 highest (Fig. 3)",
+        _record(
+            card,
+            "P3-loss-{arch}",
+            {"arch": arch},
             fmt(f, 4),
-            passed=last_is_highest(f),
             note=f"CL1 < CL4: {f[0] < f[-1]}",
             evidence=ev,
         )
@@ -466,20 +411,19 @@ def density_inhomogeneity(card: Scorecard, r: dict):
         ev = stratified_evidence(
             [len(v) for v in never],
             lambda idx, never=never, uniform=uniform: smallest_gap(
-                [_mean(v, i) for v, i in zip(never, idx)], uniform
+                [mean_at(v, i) for v, i in zip(never, idx)], uniform
             ),
             _positive,
             0.0,
         )
-        card.record(
-            f"P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
-            f"{LABELS[arch]}: BMUs spread inhomogeneously (more units never BMU than uniform placement gives)",
-            "some units rarely BMUs (Fig. 4 / Supp. Fig. 1)",
+        _record(
+            card,
+            "P3-density-{arch}" + ("" if len(r["layers"]) == 1 else "-all"),
+            {"arch": arch},
             "never BMU "
             + fmt(s["units never BMU"], 2)
             + " vs uniform "
             + fmt(s["uniform expectation"], 2),
-            passed=all_above(s["units never BMU"].tolist(), s["uniform expectation"].tolist()),
             evidence=ev,
         )
     return card.table()
@@ -494,23 +438,22 @@ def class_clustering(card: Scorecard, r: dict):
     for split in ("tr", "val"):
         true, shuffled = r["per_class"][f"D_class {split}"], r["per_class"][f"shuffled {split}"]
         ev = stratified_evidence(
-            [_same_items([len(v) for v in true])] + [len(v) for v in shuffled],
+            [common_size([len(v) for v in true])] + [len(v) for v in shuffled],
             lambda idx, true=true, shuffled=shuffled: smallest_gap(
-                [_mean(v, i) for v, i in zip(shuffled, idx[1:])], [_mean(v, idx[0]) for v in true]
+                [mean_at(v, i) for v, i in zip(shuffled, idx[1:])],
+                [mean_at(v, idx[0]) for v in true],
             ),
             _positive,
             0.0,
         )
-        card.record(
-            f"P3-cluster-{arch}-{split}",
-            f"{LABELS[arch]}: same-class BMUs cluster "
-            f"(SOM-{split}: D_class true < shuffled labels, every CL)",
-            "clusters (Fig. 5)",
+        _record(
+            card,
+            "P3-cluster-{arch}-{split}",
+            {"arch": arch, "split": split},
             "true "
             + fmt(t[f"D_class {split}"], 2)
             + " vs shuffled "
             + fmt(t[f"shuffled {split}"], 2),
-            passed=all_above(t[f"shuffled {split}"].tolist(), t[f"D_class {split}"].tolist()),
             evidence=ev,
         )
     return card.table()
@@ -520,30 +463,28 @@ def fig06(card: Scorecard, r: dict):
     """p3-fig06: median D_class shrinks and median pairwise weight CD grows with depth (trend rule);
     evidence over the classes (the same in every CL) and over the SOM units (each CL a stratum)."""
     for arch, res in r["res"].items():
-        for split, name in (("tr", "SOM-tr"), ("val", "SOM-val")):
+        for split in ("tr", "val"):
             med = _medians(res[split])
-            ok, rho = trend(med, "down")
+            rho = trend(med, "down")[1]
             ev = _trend_evidence(
-                [_same_items([len(v) for v in res[split]])],
-                lambda idx, d=res[split]: [[_median(v, idx[0]) for v in d]],
+                [common_size([len(v) for v in res[split]])],
+                lambda idx, d=res[split]: [[median_at(v, idx[0]) for v in d]],
                 ["down"],
             )
-            card.record(
-                f"P3-dclass-{arch}-{split}",
-                f"{LABELS[arch]}: D_class shrinks with depth ({name}, median)",
-                "shorter in deep layers (Fig. 6A/B)",
+            _record(
+                card,
+                "P3-dclass-{arch}-{split}",
+                {"arch": arch, "split": split},
                 fmt(med, 2) + f" (ρ = {rho:.2f})",
-                passed=ok,
                 evidence=ev,
             )
         med = _medians(res["wcd"])
-        ok, rho = trend(med, "up")
-        card.record(
-            f"P3-wcd-{arch}",
-            f"{LABELS[arch]}: pairwise weight CD grows with depth (median)",
-            "CL1 ≈ CL2 small, CL3/CL4 larger (Fig. 6C/D)",
+        rho = trend(med, "up")[1]
+        _record(
+            card,
+            "P3-wcd-{arch}",
+            {"arch": arch},
             fmt(med, 3) + f" (ρ = {rho:.2f})",
-            passed=ok,
             evidence=_layer_pairs_trend(res["wcd"], "median", "up"),
         )
     return card.table()
@@ -557,20 +498,19 @@ def fig07(card: Scorecard, r: dict):
         means = {arch: _means(r["res"][(size, arch)]) for arch in r["archs"]}
         verdicts = [trend(v, "up")[0] for v in means.values()]
         sizes, profiles = _class_pairs([r["res"][(size, arch)] for arch in r["archs"]])
-        card.record(
-            f"P3-ccd-size{size}",
-            f"{size}×{size} SOM: class-centre CD grows with depth for every CNN",
-            "grows with depth, any size (Fig. 7)",
+        _record(
+            card,
+            "P3-ccd-size{size}",
+            {"size": size},
             "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in means.items()),
-            passed=all(verdicts),
             note=f"{sum(verdicts)}/{len(verdicts)} models pass",
             evidence=_trend_evidence(sizes, profiles, ["up"] * len(sizes)),
         )
     ratios = {a: size_ratio(r["res"], r["sizes"], a) for a in r["archs"]}
-    card.record(
+    _record(
+        card,
         "P3-ccd-size-dependence",
-        f"No significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
-        "no significant dependency (Sec. 2.3)",
+        {"sizes": ", ".join(map(str, r["sizes"]))},
         "max/min of the mean centre CD over sizes, CL1…CL4: "
         + "; ".join(f"{LABELS[a]} {fmt(v, 2)}" for a, v in ratios.items()),
         passed=None,
@@ -586,22 +526,21 @@ def fig08(card: Scorecard, r: dict):
     for ds in r["datasets"]:
         dclass = r["res"][ds]["dclass"]
         d, c = _means(dclass), _means(r["res"][ds]["ccd"])
-        (ok_d, rho_d), (ok_c, rho_c) = trend(d, "down"), trend(c, "up")
+        rho_d, rho_c = trend(d, "down")[1], trend(c, "up")[1]
         (n_ccd,), ccd = _class_pairs([r["res"][ds]["ccd"]])
         ev = _trend_evidence(
-            [_same_items([len(v) for v in dclass]), n_ccd],
+            [common_size([len(v) for v in dclass]), n_ccd],
             lambda idx, dclass=dclass, ccd=ccd: [
-                [_mean(v, idx[0]) for v in dclass],
+                [mean_at(v, idx[0]) for v in dclass],
                 ccd(idx[1:])[0],
             ],
             ["down", "up"],
         )
-        card.record(
-            f"P3-fig8-{ds}",
-            f"ResNet-50 on {ds}: D_class shrinks and class-centre CD grows with depth",
-            "same trend as ImageNet (Fig. 8)",
+        _record(
+            card,
+            "P3-fig8-{ds}",
+            {"ds": ds},
             f"D_class {fmt(d, 2)} (ρ {rho_d:.2f}); centre CD {fmt(c, 3)} (ρ {rho_c:.2f})",
-            passed=ok_d and ok_c,
             note="quick: offline analog data set",
             evidence=ev,
         )
@@ -612,13 +551,12 @@ def fig09(card: Scorecard, r: dict):
     """p3-fig09: the ViT's mean pairwise weight CD grows with depth (trend rule); evidence over the
     SOM units (each block a stratum)."""
     mean = r["table"]["mean weight CD"].tolist()
-    ok, rho = trend(mean, "up")
-    card.record(
+    rho = trend(mean, "up")[1]
+    record(
+        card,
+        STATEMENTS,
         "P3-vit-wcd",
-        "ViT: pairwise SOM-weight CD grows with depth (mean per block)",
-        "consistent with CNNs (Fig. 9)",
         fmt(mean, 3) + f" (ρ = {rho:.2f})",
-        passed=ok,
         evidence=_layer_pairs_trend(r["wcd"], "mean", "up"),
     )
     return card.table()
@@ -630,21 +568,20 @@ def fig10(card: Scorecard, r: dict):
     vit = r["archs"][0]
     for size in r["sizes"]:
         mean = _means(r["res"][(size, vit)])
-        ok, rho = trend(mean, "up")
+        rho = trend(mean, "up")[1]
         sizes, profiles = _class_pairs([r["res"][(size, vit)]])
-        card.record(
-            f"P3-vit-ccd-size{size}",
-            f"ViT, {size}×{size} SOM: class-centre CD grows with depth",
-            "consistent with CNNs (Fig. 10)",
+        _record(
+            card,
+            "P3-vit-ccd-size{size}",
+            {"size": size},
             fmt(mean, 3) + f" (ρ = {rho:.2f})",
-            passed=ok,
             evidence=_trend_evidence(sizes, profiles, ["up"]),
         )
     ratio = size_ratio(r["res"], r["sizes"], vit)
-    card.record(
+    _record(
+        card,
         "P3-vit-ccd-size-dependence",
-        f"ViT: no significant dependency on SOM size ({', '.join(map(str, r['sizes']))})",
-        "no significant dependency (Sec. 2.3)",
+        {"sizes": ", ".join(map(str, r["sizes"]))},
         "max/min of the mean centre CD over sizes, per block: " + fmt(ratio, 2),
         passed=None,
         note=NOT_SIGNIFICANT,
@@ -652,22 +589,25 @@ def fig10(card: Scorecard, r: dict):
     return card.table()
 
 
+def _eps(eps: float) -> str:
+    """ε as the statements write it: ε × 255, rounded (``4`` for 4/255)."""
+    return f"{eps * 255:.0f}"
+
+
 def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
     """p3-fig11 (ResNets) and p3-fig12 (ViT), per model and ε (paper's, ε*): :func:`attack_rows`;
     and the ε = 0 control (:func:`zero_floor`). The paper's values quoted come from
-    :data:`PAPER_ATTACK` of ``cfg.notebook_id``."""
-    paper_acc, figure = PAPER_ATTACK[cfg.notebook_id]
+    :data:`.statements.PAPER_ATTACK` of ``cfg.notebook_id``."""
+    paper = PAPER_ATTACK[cfg.notebook_id]
     for arch in r["eps"]:
         for which in ("paper", "rule"):
-            eps = r["eps"][arch][which]
             by_rule = (
                 which == "rule" and r["rule"][arch]["found"]
             )  # ε* makes PGD collapse on these images
             attack_rows(
                 card,
-                f"{arch}-{which}",
-                f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})",
-                (paper_acc, f"PGD moves BMUs in all layers, noise does not ({figure})"),
+                "{arch}-{which}",
+                {"arch": arch, "which": which, "eps": _eps(r["eps"][arch][which]), **paper},
                 r["correct"][(arch, which)],
                 r["disp"][(arch, which, "pgd")],
                 r["disp"][(arch, which, "noise")],
@@ -676,16 +616,15 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
             )
     control_rows(card, r)
     for arch, floor in r["floor"].items():
-        ok, worst = zero_floor([float(v.float().max()) for v in floor])
+        worst = zero_floor([float(v.float().max()) for v in floor])[1]
         moved = torch.stack([v.float().amax(dim=1) for v in floor]).amax(
             dim=0
         )  # per image, any layer
-        card.record(
-            f"P3-disp-floor-{arch}",
-            f"{LABELS[arch]}: control, ε = 0 moves no BMU in any layer",
-            "control (ours): the displacements above are not float noise",
+        _record(
+            card,
+            "P3-disp-floor-{arch}",
+            {"arch": arch},
             f"largest displacement at ε = 0: {worst:.2f}",
-            passed=ok,
             evidence=certainty.evidence((moved == 0).double().numpy(), _all, threshold=1.0),
         )
     return card.table()
@@ -693,89 +632,90 @@ def pgd_vs_noise_codes(card: Scorecard, r: dict, cfg: Config):
 
 def attack_rows(
     card: Scorecard,
-    key: str,
-    tag: str,
-    paper: tuple[str, str],
+    family: str,
+    fields: dict[str, str],
     correct: dict[str, torch.Tensor],
     pgd: Sequence[torch.Tensor],
     noise: Sequence[torch.Tensor],
     by_rule: bool,
     collapse_acc: float,
-    what: str = "BMU displacement",
 ) -> None:
-    """The three attack claims of one model and ε: accuracy (:func:`collapse_verdict`), median
-    ``what`` PGD > noise in every layer (:func:`all_above`) and mean PGD ``what`` growing with depth
-    (trend rule). ``paper``: the paper's accuracies and displacement finding; ``correct``: per image,
-    clean / PGD / noise correctness (the real network: agreement with the clean top-1). Evidence over
-    the attacked images (one stratum: the same images clean, under PGD and noise, in every layer)."""
+    """The three attack claims of one model and ε, ``P3-pgd-acc-``, ``P3-disp-`` and
+    ``P3-disp-grow-`` + ``family`` (``"{arch}-{which}"``; the real network: ``"lite"``), their
+    statements filled from ``fields``: accuracy (:func:`collapse_verdict`), median displacement PGD
+    > noise in every layer (:func:`all_above`) and mean PGD displacement growing with depth (trend
+    rule). ``correct``: per image, clean / PGD / noise correctness (the real network: agreement with
+    the clean top-1). Evidence over the attacked images (one stratum: the same images clean, under
+    PGD and noise, in every layer)."""
     acc = {k: float(v.float().mean()) for k, v in correct.items()}
-    card.record(
-        f"P3-pgd-acc-{key}",
-        f"{tag}: PGD collapses accuracy, noise does not",
-        paper[0],
+    _record(
+        card,
+        f"P3-pgd-acc-{family}",
+        fields,
         f"clean {acc['clean']:.1%}, PGD {acc['pgd']:.1%}, noise {acc['noise']:.1%}",
-        passed=collapse_verdict(acc["clean"], acc["pgd"], acc["noise"], by_rule, collapse_acc),
         note="PGD half holds by the choice of ε*: only the noise half is tested" if by_rule else "",
         evidence=_collapse_evidence(correct, by_rule, collapse_acc),
     )
     pgd, noise = [v.float() for v in pgd], [v.float() for v in noise]
     med_p, med_n = _medians(pgd), _medians(noise)
     mean_p, mean_n = _means(pgd), _means(noise)
-    n_images = [_same_items([len(v) for v in pgd + noise])]
-    card.record(
-        f"P3-disp-{key}",
-        f"{tag}: {what} PGD > noise in every layer (median)",
-        paper[1],
+    n_images = [common_size([len(v) for v in pgd + noise])]
+    _record(
+        card,
+        f"P3-disp-{family}",
+        fields,
         f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}",
-        passed=all_above(med_p, med_n),
         note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
         evidence=stratified_evidence(
             n_images,
             lambda idx: smallest_gap(
-                [_median(v, idx[0]) for v in pgd], [_median(v, idx[0]) for v in noise]
+                [median_at(v, idx[0]) for v in pgd], [median_at(v, idx[0]) for v in noise]
             ),
             _positive,
             0.0,
         ),
     )
-    ok, rho = trend(mean_p, "up")
-    card.record(
-        f"P3-disp-grow-{key}",
-        f"{tag}: PGD {what} grows from first to last layer (mean)",
-        "small in CL1, larger in CL4",
+    rho = trend(mean_p, "up")[1]
+    _record(
+        card,
+        f"P3-disp-grow-{family}",
+        fields,
         fmt(mean_p, 2) + f" (ρ = {rho:.2f})",
-        passed=ok,
-        evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]),
+        evidence=_trend_evidence(n_images, lambda idx: [[mean_at(v, idx[0]) for v in pgd]], ["up"]),
     )
 
 
 def _grow_evaluable(
-    card: Scorecard, cid: str, tag: str, pgd: Sequence[torch.Tensor], random_pair: float
+    card: Scorecard,
+    key: str,
+    fields: dict[str, str],
+    pgd: Sequence[torch.Tensor],
+    random_pair: float,
 ) -> None:
-    """The displacement-growth trend with the saturation flag: not evaluated when saturated."""
+    """The displacement-growth trend with the saturation flag (statement ``key`` filled from
+    ``fields``): not evaluated when saturated."""
     pgd = [v.float() for v in pgd]
     means = _means(pgd)
     if saturated(means, random_pair):
-        card.record(
-            cid,
-            f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
-            "small in CL1, larger in CL4",
+        _record(
+            card,
+            key,
+            fields,
             fmt(means, 2),
             passed=None,
             note=f"{CONTROL_NOTE}; not evaluable: a layer's mean displacement reaches {SATURATION:g} × the "
             f"random-pair torus distance {random_pair:.2f} (BMUs land anywhere)",
         )
         return
-    ok, rho = trend(means, "up")
-    n_images = [_same_items([len(v) for v in pgd])]
-    card.record(
-        cid,
-        f"{tag}: PGD BMU displacement grows from first to last layer (mean), where not saturated",
-        "small in CL1, larger in CL4",
+    rho = trend(means, "up")[1]
+    n_images = [common_size([len(v) for v in pgd])]
+    _record(
+        card,
+        key,
+        fields,
         fmt(means, 2) + f" (ρ = {rho:.2f}; saturation at {SATURATION * random_pair:.2f})",
-        passed=ok,
         note=CONTROL_NOTE,
-        evidence=_trend_evidence(n_images, lambda idx: [[_mean(v, idx[0]) for v in pgd]], ["up"]),
+        evidence=_trend_evidence(n_images, lambda idx: [[mean_at(v, idx[0]) for v in pgd]], ["up"]),
     )
 
 
@@ -787,63 +727,58 @@ def control_rows(card: Scorecard, r: dict) -> None:
     for arch in r["eps"]:
         pair = r["random_pair"][arch]
         for which in ("paper", "rule"):
-            eps = r["eps"][arch][which]
-            tag = f"{LABELS[arch]}, ε = {eps * 255:.0f}/255 ({which})"
+            tag = {"arch": arch, "which": which, "eps": _eps(r["eps"][arch][which])}
             pgd, noise, centered = (
                 [v.float() for v in r["disp"][(arch, which, k)]]
                 for k in ("pgd", "noise", "centered")
             )
-            n_images = [_same_items([len(v) for v in pgd + centered])]
-            card.record(
-                f"P3-disp-centered-{arch}-{which}",
-                f"{tag}: BMU displacement PGD > mean-free noise of equal ℓ2 "
-                "(U(−ε, ε)) in every layer (median)",
-                "PGD moves BMUs in all layers, noise does not",
+            n_images = [common_size([len(v) for v in pgd + centered])]
+            _record(
+                card,
+                "P3-disp-centered-{arch}-{which}",
+                tag,
                 f"median PGD {fmt(_medians(pgd), 2)} vs centered noise {fmt(_medians(centered), 2)}",
-                passed=all_above(_medians(pgd), _medians(centered)),
                 note=CONTROL_NOTE,
                 evidence=stratified_evidence(
                     n_images,
                     lambda idx, p=pgd, c=centered: smallest_gap(
-                        [_median(v, idx[0]) for v in p], [_median(v, idx[0]) for v in c]
+                        [median_at(v, idx[0]) for v in p], [median_at(v, idx[0]) for v in c]
                     ),
                     _positive,
                     0.0,
                 ),
             )
-            card.record(
-                f"P3-noise-offset-{arch}-{which}",
-                f"{tag}: U(0, ε) moves CL1 BMUs more than mean-free noise of "
-                "equal ℓ2 (median): its mean offset of ε/2 is what moves them",
-                "mechanism (ours)",
+            _record(
+                card,
+                "P3-noise-offset-{arch}-{which}",
+                tag,
                 f"CL1 median: U(0, ε) {float(noise[0].median()):.2f} vs U(−ε, ε) {float(centered[0].median()):.2f}",
-                passed=_positive(float(noise[0].median()) - float(centered[0].median())),
                 note=CONTROL_NOTE,
                 evidence=stratified_evidence(
                     n_images,
-                    lambda idx, a=noise[0], c=centered[0]: _median(a, idx[0]) - _median(c, idx[0]),
+                    lambda idx, a=noise[0], c=centered[0]: (
+                        median_at(a, idx[0]) - median_at(c, idx[0])
+                    ),
                     _positive,
                     0.0,
                 ),
             )
-            _grow_evaluable(card, f"P3-disp-grow-{arch}-{which}-eval", tag, pgd, pair)
+            _grow_evaluable(card, "P3-disp-grow-{arch}-{which}-eval", tag, pgd, pair)
         floor, star = (
             [v.float() for v in r["floor1"][arch]["pgd"]],
             [v.float() for v in r["disp"][(arch, "rule", "pgd")]],
         )
-        n_images = [_same_items([len(v) for v in floor + star])]
-        card.record(
-            f"P3-floor1-{arch}",
-            f"{LABELS[arch]}: PGD at ε* moves BMUs more than PGD at ε = 1/255 in every "
-            "layer (median): the displacements measure the attack, not the rank order's fragility",
-            "control (ours)",
+        n_images = [common_size([len(v) for v in floor + star])]
+        _record(
+            card,
+            "P3-floor1-{arch}",
+            {"arch": arch},
             f"median ε* {fmt(_medians(star), 2)} vs 1/255 {fmt(_medians(floor), 2)}",
-            passed=all_above(_medians(star), _medians(floor)),
             note=CONTROL_NOTE,
             evidence=stratified_evidence(
                 n_images,
                 lambda idx, a=star, b=floor: smallest_gap(
-                    [_median(v, idx[0]) for v in a], [_median(v, idx[0]) for v in b]
+                    [median_at(v, idx[0]) for v in a], [median_at(v, idx[0]) for v in b]
                 ),
                 _positive,
                 0.0,
@@ -851,11 +786,10 @@ def control_rows(card: Scorecard, r: dict) -> None:
         )
         mid = r["mid"][arch]
         if mid["eps"] is None:
-            card.record(
-                f"P3-disp-grow-{arch}-mid",
-                f"{LABELS[arch]}: at an ε with PGD accuracy between 10 and 90 %, "
-                "PGD BMU displacement grows from first to last layer (mean)",
-                "small in CL1, larger in CL4",
+            _record(
+                card,
+                "P3-disp-grow-{arch}-mid#unprobed",
+                {"arch": arch},
                 "no probed ε",
                 passed=None,
                 note=f"{CONTROL_NOTE}; PGD accuracy at the probed ε: "
@@ -864,9 +798,8 @@ def control_rows(card: Scorecard, r: dict) -> None:
         else:
             _grow_evaluable(
                 card,
-                f"P3-disp-grow-{arch}-mid",
-                f"{LABELS[arch]}, ε = {mid['eps'] * 255:.0f}/255 (PGD "
-                f"accuracy {mid['probes'][mid['eps']]:.0%})",
+                "P3-disp-grow-{arch}-mid",
+                {"arch": arch, "eps": _eps(mid["eps"]), "acc": f"{mid['probes'][mid['eps']]:.0%}"},
                 mid["disp"],
                 pair,
             )
@@ -879,17 +812,12 @@ def real_network(card: Scorecard, r: dict, cfg: Config):
     attack_rows(
         card,
         "lite",
-        f"EfficientNet-Lite0, ε = {r['eps'] * 255:.0f}/255 (paper)",
-        (
-            PAPER_ATTACK["p3-fig11"][0],
-            "PGD moves the codes in all layers, noise does not (Fig. 11)",
-        ),
+        {"eps": _eps(r["eps"])},
         r["agree"],
         r["disp"]["pgd"],
         r["disp"]["noise"],
         False,
         cfg.collapse_acc,
-        what="code displacement",
     )
     return card.table()
 
@@ -903,12 +831,12 @@ def _collapse_evidence(
     non-strict bar."""
 
     def acc(idx: list[np.ndarray]) -> dict[str, float]:
-        return {k: _accuracy(v, idx[0]) for k, v in correct.items()}
+        return {k: fraction_at(v, idx[0]) for k, v in correct.items()}
 
     def noise_drop(a: dict[str, float]) -> float:  # as collapse_verdict computes it
         return abs(round(a["clean"] - a["noise"], 6))
 
-    n = [_same_items([len(v) for v in correct.values()])]
+    n = [common_size([len(v) for v in correct.values()])]
     if by_rule:
         return stratified_evidence(
             n, lambda idx: noise_drop(acc(idx)), _noise_drop_ok, NOISE_DROP_MAX
@@ -936,21 +864,21 @@ def figS3(card: Scorecard, r: dict, cfg: Config):
             None
             if not n_bad
             else stratified_evidence(
-                [_same_items([len(v) for v in bad]), _same_items([len(v) for v in good])],
+                [common_size([len(v) for v in bad]), common_size([len(v) for v in good])],
                 lambda idx, bad=bad, good=good: smallest_gap(
-                    [_mean(v, idx[0]) for v in bad], [_mean(v, idx[1]) for v in good]
+                    [mean_at(v, idx[0]) for v in bad], [mean_at(v, idx[1]) for v in good]
                 ),
                 _positive,
                 0.0,
             )
         )
-        card.record(
-            f"P3-labelcenter-{arch}",
-            f"{LABELS[arch]}: misclassified SOM-val inputs lie farther from their "
-            f"label centre, every CL (mean over {cfg.aggregate} means)",
-            "ED bigger on average for InCorr (Supp. Fig. 3)",
+        _record(
+            card,
+            "P3-labelcenter-{arch}",
+            {"arch": arch, "aggregate": cfg.aggregate},
             f"InCorr {fmt(s['mean ED incorrect'], 2)} vs Corr {fmt(s['mean ED correct'], 2)} "
             f"(InCorr: {n_bad} {cfg.aggregate}{'es' if cfg.aggregate == 'class' else 's'})",
+            # None (no evidence) without an error
             passed=all_above(s["mean ED incorrect"].tolist(), s["mean ED correct"].tolist())
             if n_bad
             else None,
@@ -975,12 +903,11 @@ def figS4(card: Scorecard, r: dict):
             np.mean([condensed_then_expanded(means[a:b]) for a, b in zip(bounds[:-1], bounds[1:])])
         )
 
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-telescope",
-        "code diversity is smallest in shallow layers and grows to the last layer, every model",
-        "condensed → expanded (Supp. Fig. 4)",
         "; ".join(f"{k} {fmt(v, 3)}" for k, v in r["diversity"].items()),
-        passed=all(shape),
         note=f"{sum(shape)}/{len(shape)} models",
         evidence=stratified_evidence([p.k for p in layers], passing, _all, 1.0),
     )
@@ -990,23 +917,23 @@ def figS4(card: Scorecard, r: dict):
     def amplification(idx: list[np.ndarray]) -> float:
         gaps = []
         for k, i in zip(items["pgd"], idx):
-            p, n = [_mean(v, i) for v in items["pgd"][k]], [_mean(v, i) for v in items["noise"][k]]
+            p = [mean_at(v, i) for v in items["pgd"][k]]
+            n = [mean_at(v, i) for v in items["noise"][k]]
             gaps.append(smallest_gap([p[-1], p[-1]], [p[0], n[-1]]))
         return min(gaps, default=math.inf)
 
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-telescope-pgd",
-        "at ε*, PGD moves the last layer's codes more than the first layer's, and more "
-        "than noise does in the last layer",
-        "small in CL1, large in CL4 (Figs 11, S4)",
         "; ".join(
             f"{k} PGD {fmt(v, 2)}, noise {fmt(r['noise_disp'][k], 2)}"
             for k, v in r["pgd_disp"].items()
         ),
-        passed=all(amp),
+        passed=all(amp),  # no evidence without an attacked model
         evidence=stratified_evidence(
             [
-                _same_items([len(v) for v in items["pgd"][k] + items["noise"][k]])
+                common_size([len(v) for v in items["pgd"][k] + items["noise"][k]])
                 for k in items["pgd"]
             ],
             amplification,
@@ -1023,19 +950,18 @@ def tab01(card: Scorecard, r: dict, cfg: Config):
     """p3-tab01: the SOM parameters used are Table 1's (:func:`table1_matches`); the epochs are
     evaluated in the paper profile only (:func:`epochs_verdict`)."""
     c = r["checks"]
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-table1",
-        "SOM parameters used = Table 1 except the epochs (σ0 10, α0 0.1, exp decay, torus, "
-        "cosine; batch 10 / 50)",
-        "Table 1",
         f"σ0 {c['sigma']}, α0 {c['alpha']}, {c['sched']}, periodic "
         f"{c['periodic']}, {c['metric']}, batch {c['batch']}",
         passed=table1_matches(c, r["e_minus_5"]),
     )
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-table1-epochs",
-        "SOM training epochs = Table 1's 5",
-        "5",
         c["epochs"],
         passed=epochs_verdict(c["epochs"], cfg.profile),
         note=""
@@ -1049,18 +975,18 @@ def tab02(card: Scorecard, r: dict):
     """p3-tab02: the PGD parameters used are Table 2's (:func:`table2_matches`) and every cached
     perturbation stays within ε + 1e-7 and in [0, 1] (all runs)."""
     p, chk = r["params"], r["checks"]
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-table2",
-        "PGD parameters used = Table 2 (ε 4/255, step ε·2/100, random init, untargeted, clip [0,1])",
-        "Table 2",
         f"ε {p['eps'] * 255:.1f}/255, step {p['eps_iter']:.2e}, iters {p['nb_iter']}",
         passed=table2_matches(p),
         note="50 iterations in quick/paper; the smoke profile uses 3",
     )
-    card.record(
+    record(
+        card,
+        STATEMENTS,
         "P3-linf",
-        "every cached perturbation satisfies ‖δ‖∞ ≤ ε + 1e-7 and stays in [0, 1]",
-        "by construction",
         f"{int(chk['bound ok'].sum())}/{len(chk)} runs within ε, {int(chk['in [0,1]'].sum())}/{len(chk)} in [0,1]",
         passed=runs_within_bounds(chk["bound ok"].tolist(), chk["in [0,1]"].tolist()),
     )

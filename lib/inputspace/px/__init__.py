@@ -14,4 +14,5 @@ geometries meet"). P1's loss barriers (Vrabel et al., ICLR 2025), P2's level set
 ``lenses``      the normal vs AT comparison through the three lenses at once (px-04)
 ``tables``      DataFrames shown by the notebooks; ``plots`` the figures; ``explorer`` the widget of px-02
 ``claims``      the hypotheses' rules (stated before the run) and one recording function per notebook
+``statements``  the hypotheses verbatim, by id
 """
