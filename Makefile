@@ -61,17 +61,17 @@ lock: setup ## Rewrite requirements.lock from .venv (pip freeze; Linux-only CUDA
 
 figures: setup ## Execute the notebooks (PROFILE, ONLY, FORCE=1, JOBS=N, ENGINE=slurm, MODEL_SEED=N), write figures/ and the claims scorecard
 ifeq ($(JOBS)$(ENGINE),1local)
-	$(PY) -m inputspace.pipeline run --profile $(PROFILE) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
+	$(PY) -m inputspace.run run --profile $(PROFILE) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
 else
-	$(PY) -m inputspace.workflow run --profile $(PROFILE) --jobs $(JOBS) --engine $(ENGINE) \
+	$(PY) -m inputspace.run.workflow run --profile $(PROFILE) --jobs $(JOBS) --engine $(ENGINE) \
 	  --gpu-speedup $(GPU_SPEEDUP) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force)
 endif
 
 seeds: setup ## figures/claims-seeds.md: each quick verdict under every model seed run so far (make figures MODEL_SEED=N)
-	$(PY) -m inputspace.pipeline compare
+	$(PY) -m inputspace.run compare
 
 smoke: setup ## Execute every notebook in the tiny smoke profile with papermill (into build/smoke)
-	$(PY) -m inputspace.pipeline run --profile smoke $(if $(ONLY),--only $(ONLY)) --force
+	$(PY) -m inputspace.run run --profile smoke $(if $(ONLY),--only $(ONLY)) --force
 
 unit: setup ## Library unit tests only
 	$(PY) -m pytest tests -q
@@ -81,9 +81,9 @@ lint: setup ## ruff over the library, tests, benchmarks and the notebooks' code 
 	$(VENV)/bin/ruff format --check lib tests benchmarks
 
 test: setup lint ## ruff, unit tests + every notebook end to end in the smoke profile under nbval (--nbval-lax), the JOBS>1 graph against the caches those notebooks shared, the browser tests, then the static site built and checked in Chromium
-	$(PY) -m inputspace.pipeline prepare --profile smoke $(if $(ONLY),--only $(ONLY))
+	$(PY) -m inputspace.run prepare --profile smoke $(if $(ONLY),--only $(ONLY))
 	HF_HUB_OFFLINE=1 $(PY) -m pytest tests build/smoke/nb --nbval-lax --nbval-current-env -q -p no:cacheprovider
-	$(PY) -m inputspace.workflow edges --profile smoke $(if $(ONLY),--only $(ONLY))
+	$(PY) -m inputspace.run.workflow edges --profile smoke $(if $(ONLY),--only $(ONLY))
 	$(BROWSER_TESTS)
 	$(SITE)
 	$(SITE_TESTS)
@@ -102,10 +102,10 @@ browser: setup ## The ipywidgets explorers driven in JupyterLab + system Chromiu
 	$(BROWSER_TESTS)
 
 paper-check: setup ## The paper profile end to end on stand-ins, offline, on the CPU (ONLY=): build/paper-check/
-	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercheck run --jobs $(CHECK_JOBS) $(if $(ONLY),--only $(ONLY))
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.run.papercheck run --jobs $(CHECK_JOBS) $(if $(ONLY),--only $(ONLY))
 
 paper-cost: setup ## Time each notebook's unit of work at paper sizes on DEVICE=cpu|cuda, write figures/paper-cost.md and .json
-	HF_HUB_OFFLINE=1 $(PY) -m inputspace.papercost --device $(DEVICE) $(if $(ONLY),--only $(ONLY))
+	HF_HUB_OFFLINE=1 $(PY) -m inputspace.run.papercost --device $(DEVICE) $(if $(ONLY),--only $(ONLY))
 
 bench: setup ## Speed benchmarks: ratios against the reference implementations named in the issues
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

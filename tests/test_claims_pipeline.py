@@ -5,9 +5,10 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from inputspace import claims, paths, pipeline, scorecard, sources
+from inputspace import catalogue, claims, paths, scorecard, sources
 from inputspace.outputs import RunOutputs
 from inputspace.plotting import savefig
+from inputspace.run import execute, readme, seeds, timings, volatile
 
 
 def test_scorecard_records_saves_and_aggregates_per_paper(build):
@@ -84,10 +85,10 @@ def test_saved_figures_show_repository_relative_paths(monkeypatch):
 
 def test_notebook_ids_and_selection():
     assert (
-        pipeline.notebook_id(paths.NOTEBOOKS / "p2-triangles-convex-hulls.ipynb") == "p2-triangles"
+        catalogue.notebook_id(paths.NOTEBOOKS / "p2-triangles-convex-hulls.ipynb") == "p2-triangles"
     )
     with pytest.raises(SystemExit, match="no notebook matches"):
-        pipeline.select("p9-nothing")
+        catalogue.select("p9-nothing")
 
 
 def test_strip_volatile_keeps_tags_counts_and_outputs():
@@ -104,7 +105,7 @@ def test_strip_volatile_keeps_tags_counts_and_outputs():
     cell.outputs = [nbformat.v4.new_output("stream", text="hi")]
     nb.cells = [cell]
     nb.metadata["papermill"] = {"start_time": "2026"}
-    out = pipeline.strip_volatile(nb)
+    out = volatile.strip_volatile(nb)
     c = out.cells[0]
     assert "papermill" not in out.metadata and set(c.metadata) == {"tags"}
     assert c.execution_count == 3 and c.outputs[0].text == "hi"
@@ -115,13 +116,13 @@ def test_inputs_hash_changes_with_code_and_profile_but_not_outputs(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell("a = 1")]
     p = tmp_path / "p9-x.ipynb"
     nbformat.write(nb, p)
-    h = pipeline.inputs_hash(p, "quick")
+    h = sources.inputs_hash(p, "quick")
     nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="out")]
     nbformat.write(nb, p)
-    assert pipeline.inputs_hash(p, "quick") == h != pipeline.inputs_hash(p, "smoke")
+    assert sources.inputs_hash(p, "quick") == h != sources.inputs_hash(p, "smoke")
     nb.cells[0].source = "a = 2"
     nbformat.write(nb, p)
-    assert pipeline.inputs_hash(p, "quick") != h
+    assert sources.inputs_hash(p, "quick") != h
 
 
 def test_library_dependencies_follow_imports_transitively_and_only_those():
@@ -135,7 +136,7 @@ def test_library_dependencies_follow_imports_transitively_and_only_those():
 
 
 def test_timings_record_each_notebook_and_the_total(build):
-    out = pipeline.write_timings(
+    out = timings.write_timings(
         "quick",
         {
             "p0-00": {"status": "ok", "seconds": 60.0},
@@ -157,16 +158,16 @@ def test_strip_volatile_gives_widget_views_stable_ids():
                 "display_data",
                 data={
                     "text/plain": "VBox()",
-                    pipeline.WIDGET_VIEW: {"model_id": model_id, "version_major": 2},
+                    volatile.WIDGET_VIEW: {"model_id": model_id, "version_major": 2},
                 },
             )
         ]
         nb.cells = [nbformat.v4.new_markdown_cell("# t"), cell]
-        return pipeline.strip_volatile(nb)
+        return volatile.strip_volatile(nb)
 
     a, b = executed("5dd74cb5"), executed("5afbc0bc")
     assert a.cells[1].outputs == b.cells[1].outputs
-    assert a.cells[1].outputs[0].data[pipeline.WIDGET_VIEW]["model_id"] == "cell1-0"
+    assert a.cells[1].outputs[0].data[volatile.WIDGET_VIEW]["model_id"] == "cell1-0"
     assert a.cells[1].outputs[0].data["text/plain"] == "VBox()"
 
 
@@ -177,14 +178,14 @@ def test_readme_totals_carry_the_certainty_split(build, monkeypatch):
 
     monkeypatch.setattr(paths, "ROOT", build)
     (build / "README.md").write_text(
-        f"intro\n{pipeline.README_START}\nold\n{pipeline.README_END}\nrest\n"
+        f"intro\n{readme.README_START}\nold\n{readme.README_END}\nrest\n"
     )
     card = claims.Scorecard("p2-triangles", "quick")
     card.record(
         "C1", "s", "p", "0.9", True, evidence=certainty.evidence(np.full(8, 0.9), lambda m: m > 0.5)
     )
     card.record("C2", "s", "p", "0.3", False)
-    pipeline.scorecard("quick")
+    readme.scorecard("quick")
     text = (build / "README.md").read_text()
     assert (
         "**Paper claims on the quick models: 1 pass (1 clear, 0 marginal), 1 fail (0 clear, 0 marginal, "
@@ -225,23 +226,23 @@ def test_a_quick_run_under_model_seed_1_promotes_nothing(build, monkeypatch):
 
     monkeypatch.setattr(papermill, "execute_notebook", executes)
     monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
-    assert pipeline.run_one(src, "quick", True) == "ok"
+    assert execute.run_one(src, "quick", True) == "ok"
     assert src.read_bytes() == committed and (build / "build" / "quick-seed1" / src.name).exists()
     monkeypatch.delenv(paths.MODEL_SEED_ENV)
     assert (
-        pipeline.run_one(src, "quick", True) == "ok" and src.read_bytes() != committed
+        execute.run_one(src, "quick", True) == "ok" and src.read_bytes() != committed
     )  # seed 0 promotes
 
 
 def test_compare_writes_the_seed_table_from_both_scorecards(build, monkeypatch):
     with pytest.raises(SystemExit, match="MODEL_SEED=1"):
-        pipeline.compare()
+        seeds.compare()
     claims.Scorecard("p2-triangles", "quick").record("C1", "s", "p", "0.61", True)
     scorecard.write_scorecard("quick", build / "figures")
     monkeypatch.setenv(paths.MODEL_SEED_ENV, "1")
     claims.Scorecard("p2-triangles", "quick").record("C1", "s", "p", "0.41", False)
     scorecard.write_scorecard("quick", paths.figures_dir("quick"))
     monkeypatch.delenv(paths.MODEL_SEED_ENV)
-    md = pipeline.compare().read_text()
+    md = seeds.compare().read_text()
     assert "Model seeds 0, 1; 1 of 1 claims change verdict" in md
     assert "| p2-triangles | C1 | **PASS** 0.61 | **FAIL** 0.41 | yes |" in md

@@ -23,8 +23,8 @@ LIB = sources.LIB / "inputspace"
 PACKAGES = r"(p\d|px|real)"
 NON_COMPUTING = re.compile(
     r"^inputspace\.("
-    r"progress|papercost|papercheck|workmodel|standins|plotting|pipeline|catalogue|scorecard|verdicts|claims"
-    r"|outputs|provenance|notebook|oomhint|sources|workflow(\..+)?|site(\..+)?"
+    r"progress|workmodel|plotting|catalogue|scorecard|verdicts|claims"
+    r"|outputs|provenance|notebook|oomhint|sources|run(\..+)?|site(\..+)?"
     rf"|{PACKAGES}\.(cost|plots|tables|claims|statements|explorer)"
     r")$"
 )
@@ -83,18 +83,19 @@ def test_the_non_computing_modules_named_exist():
     """A renamed module must not make the check above silently vacuous."""
     for name in (
         "progress",
-        "papercost",
-        "papercheck",
+        "run.papercost",
+        "run.papercheck",
         "workmodel",
-        "standins",
+        "run.standins",
         "plotting",
-        "pipeline",
+        "run.execute",
+        "run.cli",
         "scorecard",
         "verdicts",
         "claims",
         "outputs",
         "provenance",
-        "workflow.engine",
+        "run.workflow.engine",
         "site.build",
         "p0.cost",
         "p1.cost",
@@ -116,10 +117,10 @@ def test_the_checker_flags_a_non_computing_module_and_only_those():
             "inputspace.progress",
             "inputspace.p2.knobs",
             "inputspace.p2.cost",
-            "inputspace.workflow.engine",
+            "inputspace.run.workflow.engine",
             "inputspace.models",
         ]
-    ) == ["inputspace.p2.cost", "inputspace.progress", "inputspace.workflow.engine"]
+    ) == ["inputspace.p2.cost", "inputspace.progress", "inputspace.run.workflow.engine"]
     assert offenders(["inputspace.p3.maps", "inputspace.p3.knobs", "inputspace.real.pool"]) == []
 
 
@@ -130,7 +131,7 @@ def _write(lib: Path, module: str, source: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["inputspace.papercost", "inputspace.standins", "inputspace.p9.cost"]
+    "bad", ["inputspace.run.papercost", "inputspace.run.standins", "inputspace.p9.cost"]
 )
 def test_a_compute_module_importing_a_non_computing_one_is_caught(tmp_path, monkeypatch, bad):
     """A synthetic library: ``inputspace.p9.maps`` caches a computation and imports ``bad``; its

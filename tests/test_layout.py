@@ -74,9 +74,9 @@ def test_methods_import_no_paper_package_and_no_notebook_infrastructure():
         if not module.startswith("inputspace.methods"):
             continue
         for base, _ in _imports(ast.parse(f.read_text()), module):
-            assert not re.match(
-                r"inputspace\.(p\d|px|notebook|config|pipeline|claims|cache)\b", base
-            ), f"{module} imports {base}"
+            assert not re.match(r"inputspace\.(p\d|px|notebook|config|run|claims|cache)\b", base), (
+                f"{module} imports {base}"
+            )
 
 
 def test_no_private_name_is_imported_from_another_module():
@@ -142,15 +142,37 @@ def _imported(module):
     }
 
 
-def test_the_runners_share_the_catalogue_and_no_arrow_runs_back_up():
-    """``workflow`` (Snakemake jobs) and ``pipeline`` both read the notebook catalogue; the workflow
-    runs the pipeline as a command and never imports it; the catalogue imports nothing above
-    ``paths``; a run's outputs take the knobs from the catalogue, not from ``notebook`` (which
-    imports them)."""
-    workflow = [m for m, _ in _modules() if m.startswith("inputspace.workflow")]
+def _in_wing(module):
+    return module == "inputspace.run" or module.startswith("inputspace.run.")
+
+
+def test_the_run_wing_stands_on_top_and_no_arrow_runs_back_up():
+    """The run machinery is one wing, ``inputspace.run``, and nothing below it imports it: only the
+    static site (``inputspace.site``, a sibling tool on top) reads one name there, the widget type of
+    an executed notebook (``run.volatile``). Inside the wing, the workflow engine (Snakemake jobs)
+    runs the notebook runner as a command (``python -m inputspace.run run-one``) and never imports
+    it; both read the notebook catalogue, which imports nothing above ``paths``; a run's outputs
+    take the knobs from the catalogue, not from ``notebook`` (which imports them)."""
+    modules = [m for m, _ in _modules()]
+    wing = [m for m in modules if _in_wing(m)]
+    assert {"inputspace.run.cli", "inputspace.run.papercheck", "inputspace.run.papercost"} <= set(
+        wing
+    )
+    for module in modules:
+        if module in wing:
+            continue
+        up = {b for b in _imported(module) if _in_wing(b)}
+        allowed = {"inputspace.run.volatile"} if module.startswith("inputspace.site") else set()
+        assert up <= allowed, f"{module} imports {sorted(up - allowed)}"
+    workflow = [m for m in wing if m.startswith("inputspace.run.workflow")]
     assert len(workflow) >= 4
     for module in workflow:
-        assert "inputspace.pipeline" not in _imported(module), module
+        runner = {
+            b
+            for b in _imported(module)
+            if _in_wing(b) and not b.startswith("inputspace.run.workflow")
+        }
+        assert not runner, f"{module} imports {sorted(runner)}"
     assert {b for b in _imported("inputspace.catalogue") if b.startswith("inputspace")} <= {
         "inputspace",
         "inputspace.paths",

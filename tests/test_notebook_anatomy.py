@@ -6,7 +6,8 @@ import re
 import nbformat
 import pytest
 
-from inputspace import paths, pipeline
+from inputspace import catalogue, paths
+from inputspace.run import execute, prepare
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
 OVERVIEWS = [p for p in NOTEBOOKS if re.match(r"p[1-9x]-00-", p.name)]  # one per paper, no claims
@@ -38,7 +39,7 @@ def test_parameters_cell_is_tagged_literal_and_has_the_common_knobs(path):
 def test_setup_validates_with_the_notebook_id_and_no_path_hacks(path):
     nb = nbformat.read(path, as_version=4)
     src = "\n".join(c.source for c in _code(nb))
-    assert f'notebook.setup("{pipeline.notebook_id(path)}", globals()' in src
+    assert f'notebook.setup("{catalogue.notebook_id(path)}", globals()' in src
     assert "sys.path" not in src and "os.chdir" not in src
     if path in FIGURE_NOTEBOOKS:
         assert "savefig(" in src
@@ -53,8 +54,8 @@ def test_committed_notebooks_show_their_figure_inline(path):
 
 def test_kernels_draw_inline_even_when_the_shell_says_agg(monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    pipeline._kernel_env("quick")
-    assert os.environ["MPLBACKEND"] == pipeline.INLINE_BACKEND
+    execute.kernel_env("quick")
+    assert os.environ["MPLBACKEND"] == execute.INLINE_BACKEND
 
 
 @pytest.mark.parametrize("path", CLAIM_NOTEBOOKS, ids=lambda p: p.stem)
@@ -101,7 +102,7 @@ def test_last_code_cell_is_the_ignored_provenance_cell(path):
 
 def test_prepare_injects_the_profile_after_the_parameters_cell(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "BUILD", tmp_path)
-    written = pipeline.prepare("smoke", "p0")
+    written = prepare.prepare("smoke", "p0")
     nb = nbformat.read(written[0], as_version=4)
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     i = next(i for i, t in enumerate(tags) if "parameters" in t)

@@ -1,15 +1,15 @@
-"""P1's paper check (``python -m inputspace.papercheck``): every notebook has reduced work knobs
+"""P1's paper check (``python -m inputspace.run.papercheck``): every notebook has reduced work knobs
 that only reduce work, a positive work model, and parameters the notebook accepts."""
 
 from __future__ import annotations
 
 import pytest
 
-from inputspace import config, paths, pipeline
+from inputspace import catalogue, config, paths
 from inputspace.p1 import cost, knobs
 from inputspace.p1.adversarial import clean_classes
 
-IDS = sorted(pipeline.notebook_id(p) for p in paths.NOTEBOOKS.glob("p1-*.ipynb"))
+IDS = sorted(catalogue.notebook_id(p) for p in paths.NOTEBOOKS.glob("p1-*.ipynb"))
 RULE_KNOBS = {"clean_filter"}
 """Rule knobs the check may switch (to another of their documented choices), not work knobs."""
 
@@ -57,7 +57,7 @@ def test_work_model_is_positive_and_smaller_in_the_check(nid):
 
 @pytest.mark.parametrize("nid", IDS)
 def test_driver_parameters_resolve(nid):
-    from inputspace.papercheck import parameters
+    from inputspace.run.papercheck import parameters
 
     params = parameters(nid)
     cfg = config.resolve(nid, params, knobs.KNOBS[nid])

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from inputspace import paths
+from inputspace.catalogue import notebook_id
 from inputspace.config import resolve
 from inputspace.notebook import knobs_of
 from inputspace.p3 import cost, knobs, maps, tables
-from inputspace.pipeline import notebook_id
 
 P3_IDS = sorted(notebook_id(p) for p in paths.NOTEBOOKS.glob("p3-*.ipynb"))
 

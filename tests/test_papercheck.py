@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from inputspace import claims, notebook, papercheck, paths, scorecard
+from inputspace import claims, notebook, paths, scorecard
+from inputspace.run import papercheck
 
 
 def test_parameters_pass_only_the_notebooks_own_data_knobs_and_the_paper_profile():

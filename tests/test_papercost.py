@@ -6,10 +6,10 @@ import pytest
 import timm
 import torch
 
-from inputspace import papercheck, papercost
+from inputspace.catalogue import notebook_id, select
 from inputspace.notebook import knobs_of
-from inputspace.papercost import Bencher, Timing
-from inputspace.pipeline import notebook_id, select
+from inputspace.run import papercheck, papercost
+from inputspace.run.papercost import Bencher, Timing
 from inputspace.workmodel import CONVSTEM, Bench
 
 
@@ -91,7 +91,7 @@ def test_a_notebook_over_a_gpu_day_is_flagged_for_splitting(monkeypatch):
 
 
 def test_the_json_twin_holds_the_markdown_numbers_for_the_slurm_requests(tmp_path):
-    from inputspace.workflow import plan
+    from inputspace.run.workflow import plan
 
     rows = _rows(0.01)
     data = papercost.cost_json(

@@ -6,7 +6,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from inputspace import notebook, paths, pipeline
+from inputspace import catalogue, notebook, paths
 from inputspace.config import COMMON, Knob, per_profile
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
@@ -14,7 +14,7 @@ NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_papermill_inspects_exactly_the_notebooks_knobs_with_their_help(path):
-    knobs = notebook.knobs_of(pipeline.notebook_id(path))
+    knobs = notebook.knobs_of(catalogue.notebook_id(path))
     inspected = pm.inspect_notebook(str(path))
     assert list(inspected) == [*COMMON, *knobs]
     for name, knob in knobs.items():
@@ -29,7 +29,7 @@ def test_parameters_cell_is_the_generated_one(path):
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     common = [ln for ln in cell.source.splitlines() if re.match(r"(profile|device|seed):", ln)]
     assert cell.source == notebook.parameters_source(
-        common, notebook.knobs_of(pipeline.notebook_id(path))
+        common, notebook.knobs_of(catalogue.notebook_id(path))
     )
 
 

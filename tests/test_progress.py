@@ -9,7 +9,8 @@ import time
 import nbformat
 import pytest
 
-from inputspace import pipeline, progress
+from inputspace import progress
+from inputspace.run import execute, summary, timings
 
 
 def _lines(path):
@@ -102,25 +103,25 @@ def test_summary_says_where_the_time_went():
         "p2-triangles": {"status": "failed", "seconds": 1000.0},
         "p3-tab01": {"status": "ok", "seconds": 30.0},
     }
-    text = pipeline.summary_text(runs, 4100.0, top=2)
+    text = summary.summary_text(runs, 4100.0, top=2)
     head, where = text.splitlines()
     assert head == "2 ran, 1 skipped, 1 failed: ['p2-triangles'] in 68.3 min"
     assert where == "where the time went: p0-00 50.0 min (74 %), p2-triangles 16.7 min (25 %)"
     assert (
-        pipeline.summary_text({"a": {"status": "skipped", "seconds": 0}}, 1.0)
+        summary.summary_text({"a": {"status": "skipped", "seconds": 0}}, 1.0)
         == "0 ran, 1 skipped, 0 failed in 0.0 min"
     )
 
 
 def test_reference_timings_keep_the_last_successful_time(build):
-    pipeline.remember_timings(
+    timings.remember_timings(
         "quick",
         {
             "p0-00": {"status": "ok", "seconds": 3000.0},
             "p2-triangles": {"status": "ok", "seconds": 60.0},
         },
     )
-    pipeline.remember_timings(
+    timings.remember_timings(
         "quick",
         {
             "p0-00": {"status": "skipped", "seconds": 0.1},
@@ -131,28 +132,26 @@ def test_reference_timings_keep_the_last_successful_time(build):
     ref = json.loads((build / "figures" / "timings.json").read_text())["notebooks"]
     assert list(ref) == ["p0-00", "p1-fig01", "p2-triangles"]  # run order
     assert ref["p0-00"]["seconds"] == 3000.0 and ref["p2-triangles"]["seconds"] == 60.0
-    sec, source = pipeline.expected_seconds("p0-00", "quick")
+    sec, source = timings.expected_seconds("p0-00", "quick")
     assert sec == 3000.0 and source.startswith("last run ") and "core" in source
-    assert pipeline.expected_seconds("p3-tab01", "quick") == (None, "")
-    assert pipeline.expected_seconds("p0-00", "smoke") == (None, "")  # each profile its own file
+    assert timings.expected_seconds("p3-tab01", "quick") == (None, "")
+    assert timings.expected_seconds("p0-00", "smoke") == (None, "")  # each profile its own file
 
 
 def test_cell_timeout_is_ten_times_the_expected_time_on_this_machine_only(build):
-    assert pipeline.cell_timeout(600.0, True) == 6000
+    assert execute.cell_timeout(600.0, True) == 6000
+    assert execute.cell_timeout(5.0, True) == execute.MIN_CELL_TIMEOUT_S  # short notebooks: 30 min
+    assert execute.cell_timeout(600.0, False) is None  # measured on another machine: no limit
+    assert execute.cell_timeout(None, True) is None
     assert (
-        pipeline.cell_timeout(5.0, True) == pipeline.MIN_CELL_TIMEOUT_S
-    )  # short notebooks: 30 min
-    assert pipeline.cell_timeout(600.0, False) is None  # measured on another machine: no limit
-    assert pipeline.cell_timeout(None, True) is None
-    assert (
-        pipeline.cell_timeout(600.0, True, "120") == 120
-        and pipeline.cell_timeout(600.0, True, "0") is None
+        execute.cell_timeout(600.0, True, "120") == 120
+        and execute.cell_timeout(600.0, True, "0") is None
     )
     with pytest.raises(SystemExit, match="INPUTSPACE_CELL_TIMEOUT"):
-        pipeline.cell_timeout(600.0, True, "ten minutes")
-    pipeline.remember_timings("quick", {"p0-00": {"status": "ok", "seconds": 3000.0}})
-    _, source = pipeline.expected_seconds("p0-00", "quick")
-    assert source.endswith(f" on {pipeline.machine_text()}")  # what run_one compares
+        execute.cell_timeout(600.0, True, "ten minutes")
+    timings.remember_timings("quick", {"p0-00": {"status": "ok", "seconds": 3000.0}})
+    _, source = timings.expected_seconds("p0-00", "quick")
+    assert source.endswith(f" on {timings.machine_text()}")  # what run_one compares
 
 
 def test_paper_profile_expects_the_cost_table_estimate(build):
@@ -169,7 +168,7 @@ def test_paper_profile_expects_the_cost_table_estimate(build):
             }
         )
     )
-    sec, source = pipeline.expected_seconds("p2-star", "paper")
+    sec, source = timings.expected_seconds("p2-star", "paper")
     assert source.startswith("paper-cost.json") and sec in (
         10800.0,
         108.0,
@@ -194,12 +193,13 @@ def test_a_kernel_bar_reaches_the_terminal_of_run_one(tmp_path, monkeypatch):
     )
     nbformat.write(nb, nbs / "p9-00-fake.ipynb")
     script = (
-        "import sys; from pathlib import Path; from inputspace import paths, pipeline, progress\n"
+        "import sys; from pathlib import Path; from inputspace import paths, progress\n"
+        "from inputspace.run import execute, timings\n"
         f"root = Path({str(tmp_path)!r})\n"
         "paths.NOTEBOOKS, paths.BUILD, paths.FIGURES_ROOT = root / 'notebooks', root / 'build', root / 'figures'\n"
         "progress.WRITE_EVERY = 0.0\n"
-        "pipeline.remember_timings('smoke', {'p9-00': {'status': 'ok', 'seconds': 75.0}})\n"
-        "print(pipeline.run_one(paths.NOTEBOOKS / 'p9-00-fake.ipynb', 'smoke', True))\n"
+        "timings.remember_timings('smoke', {'p9-00': {'status': 'ok', 'seconds': 75.0}})\n"
+        "print(execute.run_one(paths.NOTEBOOKS / 'p9-00-fake.ipynb', 'smoke', True))\n"
     )
     env = {**__import__("os").environ, progress.EVERY_ENV: "0.2"}
     run = subprocess.run(
@@ -297,7 +297,7 @@ def test_pipeline_kernels_draw_text_bars(monkeypatch):
     for name in (progress.STYLE_ENV, "HF_HUB_OFFLINE", "MPLBACKEND"):  # restored after the test
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
-    pipeline._kernel_env("quick")
+    execute.kernel_env("quick")
     _in_kernel(
         monkeypatch, _Kernel("execute_request", allow_stdin=True)
     )  # even if a client said stdin

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from inputspace import paths, pipeline, provenance, sources
+from inputspace import paths, provenance, sources
+from inputspace.run import stale
 
 
 def _notebook(code, output=""):
@@ -117,13 +118,13 @@ def test_stale_lists_outputs_from_other_sources(tmp_path, capsys):
         _notebook("x = 1", f"git                  abc1234\nsources              {digest}\n")
     )
     assert provenance.recorded_digest(nb) == digest
-    assert pipeline.stale([nb]) == []
+    assert stale.stale([nb]) == []
     nb.write_text(
         _notebook("x = 2", f"sources              {digest}\n")
     )  # code changed since that run
-    assert pipeline.stale([nb]) == ["p9-fig01"]
+    assert stale.stale([nb]) == ["p9-fig01"]
     nb.write_text(_notebook("x = 1", "git 3f35952+dirty\n"))  # before provenance printed a digest
-    assert pipeline.stale([nb]) == ["p9-fig01"] and "[none] p9-fig01" in capsys.readouterr().out
+    assert stale.stale([nb]) == ["p9-fig01"] and "[none] p9-fig01" in capsys.readouterr().out
 
 
 def test_notebook_code_reads_code_cells_only():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from inputspace import paths, pipeline
+from inputspace import catalogue, paths
 from inputspace.claims import Scorecard
 from inputspace.methods.connectivity import DELTA
 from inputspace.px import claims
@@ -63,7 +63,7 @@ def test_first_markdown_cell_states_the_notebook_s_hypotheses_verbatim(path):
     nb = nbformat.read(path, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown").source
     assert "Hypotheses (stated before the run, never edited after it)" in first
-    prefix = "X" + pipeline.notebook_id(path).split("-0")[1] + "."
+    prefix = "X" + catalogue.notebook_id(path).split("-0")[1] + "."
     ids = [cid for cid in claims.HYPOTHESES if cid.startswith(prefix)]
     assert ids
     for cid in ids:

@@ -3,12 +3,13 @@ entries of ``make paper-check`` (reduced work, counts only) and the work model o
 
 import pytest
 
-from inputspace import papercheck, zoo
+from inputspace import zoo
 from inputspace.config import resolve
 from inputspace.p1 import knobs as p1k
 from inputspace.p2 import knobs as p2k
 from inputspace.p3 import knobs as p3k
 from inputspace.px import cost, knobs
+from inputspace.run import papercheck
 
 NOTEBOOKS = sorted(knobs.KNOBS)
 

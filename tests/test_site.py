@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from inputspace.pipeline import WIDGET_VIEW
+from inputspace.run.volatile import WIDGET_VIEW
 from inputspace.site import build, check, links, notebooks, pages, readme
 
 README = """# demo

@@ -1,4 +1,4 @@
-"""Stand-ins of ``make paper-check`` (:mod:`inputspace.standins`): the files load through the
+"""Stand-ins of ``make paper-check`` (:mod:`inputspace.run.standins`): the files load through the
 library's own paper-profile loaders. Small counts, temporary folders, no large checkpoints."""
 
 import os
@@ -9,7 +9,8 @@ import torch
 from PIL import Image
 from scipy.io import loadmat
 
-from inputspace import data, models, standins, zoo
+from inputspace import data, models, zoo
+from inputspace.run import standins
 
 
 @pytest.fixture(scope="module")

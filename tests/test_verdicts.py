@@ -106,16 +106,16 @@ def test_every_notebook_closes_with_what_it_shows_then_its_provenance(path):
 
 def test_the_readme_s_numbers_are_the_run_s():
     """The README's results at a glance and its gallery are the ones rendered from claims.json."""
-    from inputspace import pipeline
+    from inputspace.run import readme
 
     text = (paths.ROOT / "README.md").read_text()
     rows = _rows()
     for start, end, rendered in (
-        (pipeline.README_START, pipeline.README_END, scorecard.at_a_glance(rows)),
+        (readme.README_START, readme.README_END, scorecard.at_a_glance(rows)),
         (
-            pipeline.GALLERY_START,
-            pipeline.GALLERY_END,
-            scorecard.gallery(rows, pipeline.gallery_items()),
+            readme.GALLERY_START,
+            readme.GALLERY_END,
+            scorecard.gallery(rows, readme.gallery_items()),
         ),
     ):
         block = text.split(start, 1)[1].split(end, 1)[0]

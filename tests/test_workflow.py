@@ -1,4 +1,4 @@
-"""The notebooks on Snakemake (``inputspace.workflow``): the dependency graph, JOBS=2 against the
+"""The notebooks on Snakemake (``inputspace.run.workflow``): the dependency graph, JOBS=2 against the
 sequential runner, resuming after a killed worker, the SLURM submission plan, the GPU slots."""
 
 import json
@@ -12,9 +12,10 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from inputspace import paths, pipeline
-from inputspace.workflow import engine, plan
-from inputspace.workflow.slots import gpu_slot, slot_device
+from inputspace import catalogue, paths
+from inputspace.run import execute, summary
+from inputspace.run.workflow import engine, plan
+from inputspace.run.workflow.slots import gpu_slot, slot_device
 
 ROOT = paths.ROOT
 
@@ -58,7 +59,7 @@ def test_zoo_first_and_declared_shared_cache_edges_on_a_fake_notebook_set():
 
 
 def test_declared_edges_name_real_notebooks_and_the_engine_uses_them():
-    ids = [pipeline.notebook_id(p) for p in pipeline.select(None)]
+    ids = [catalogue.notebook_id(p) for p in catalogue.select(None)]
     for producer, consumers in plan.SHARED_CACHE_EDGES.items():
         assert producer in ids and set(consumers) <= set(ids), (producer, consumers)
     chosen = ["p0-00", "p1-fig01", "p1-fig02", "p3-fig11", "p3-tab02"]
@@ -123,7 +124,7 @@ def _claims(nid: str) -> dict:
 
 
 def _torch_threads(nid: str) -> int:
-    nb = pipeline.notebook_path(nid)
+    nb = catalogue.notebook_path(nid)
     text = (paths.BUILD / "smoke" / nb.name).read_text()
     return int(re.search(r"torch_threads\s+(\d+)", text).group(1))
 
@@ -132,7 +133,7 @@ def test_jobs2_gives_the_outputs_of_jobs1_and_each_job_its_threads_and_gpu():
     py = sys.executable
     only = ",".join(CHEAP)
     run1 = subprocess.run(
-        [py, "-m", "inputspace.pipeline", "run", "--profile", "smoke", "--only", only, "--force"],
+        [py, "-m", "inputspace.run", "run", "--profile", "smoke", "--only", only, "--force"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -147,7 +148,7 @@ def test_jobs2_gives_the_outputs_of_jobs1_and_each_job_its_threads_and_gpu():
         [
             py,
             "-m",
-            "inputspace.workflow",
+            "inputspace.run.workflow",
             "run",
             "--profile",
             "smoke",
@@ -207,23 +208,23 @@ def test_a_killed_notebook_never_promotes_and_the_restart_runs_it_then_skips(tmp
 
     monkeypatch.setattr(papermill, "execute_notebook", killed)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.run_and_record("p9-00", "quick", False, record)
+        execute.run_and_record("p9-00", "quick", False, record)
     assert src.read_bytes() == committed  # nothing promoted
     assert not (build / "quick" / "stamps" / "p9-00.sha256").exists() and not record.exists()
 
     monkeypatch.setattr(papermill, "execute_notebook", executes)
-    assert pipeline.run_and_record("p9-00", "quick", False, record) == "ok"
+    assert execute.run_and_record("p9-00", "quick", False, record) == "ok"
     assert nbformat.read(src, as_version=4).cells[0].outputs[0]["text"] == "ran\n"
     assert json.loads(record.read_text())["status"] == "ok"
     monkeypatch.setattr(papermill, "execute_notebook", killed)  # must not even start
-    assert pipeline.run_and_record("p9-00", "quick", False, record) == "skipped"
+    assert execute.run_and_record("p9-00", "quick", False, record) == "skipped"
 
 
 def test_aggregate_counts_a_notebook_without_record_as_failed(tmp_path, monkeypatch):
     seen = {}
-    monkeypatch.setattr(pipeline, "summarize", lambda profile, runs, t0: seen.update(runs) or 0)
+    monkeypatch.setattr(summary, "summarize", lambda profile, runs, t0: seen.update(runs) or 0)
     (tmp_path / "p2-00.json").write_text(json.dumps({"status": "ok", "seconds": 3.0}))
-    pipeline.aggregate("smoke", tmp_path, ["p2-00", "p3-00"], 0.0)
+    summary.aggregate("smoke", tmp_path, ["p2-00", "p3-00"], 0.0)
     assert seen == {
         "p2-00": {"status": "ok", "seconds": 3.0},
         "p3-00": {"status": "failed", "seconds": 0.0},
@@ -259,7 +260,7 @@ COST = {
         },
     },
 }
-"""``figures/paper-cost.json`` as :func:`inputspace.papercost.cost_json` writes it, measured on a CPU."""
+"""``figures/paper-cost.json`` as :func:`inputspace.run.papercost.cost_json` writes it, measured on a CPU."""
 
 
 def test_slurm_requests_from_the_cost_table():
@@ -344,7 +345,7 @@ def test_each_concurrent_job_gets_its_own_gpu_and_the_env_is_restored(tmp_path, 
             [
                 sys.executable,
                 "-c",
-                "import os, pathlib; from inputspace.workflow.slots import gpu_slot\n"
+                "import os, pathlib; from inputspace.run.workflow.slots import gpu_slot\n"
                 f"with gpu_slot(pathlib.Path({str(tmp_path)!r}), 2, ['5', '6']) as s: "
                 "print(s, os.environ['CUDA_VISIBLE_DEVICES'])",
             ],
@@ -379,7 +380,7 @@ def test_a_job_waits_for_a_free_slot(tmp_path):
 def test_pipeline_kernels_get_curve_keys():
     from jupyter_client import KernelManager
 
-    km = KernelManager(kernel_name="python3", config=pipeline.kernel_config())
+    km = KernelManager(kernel_name="python3", config=execute.kernel_config())
     km.pre_start_kernel()  # writes the connection file, launches nothing
     try:
         assert km.curve_secretkey is not None and km.curve_publickey is not None

@@ -18,17 +18,21 @@ Floor plan, from the ground up (a module imports only from its own floor or belo
   and the constants computations use), ``cost`` (operations data: what a knob holds on the GPU,
   the paper check's reduced work, the paper-cost work model), ``tables``, ``plots``, ``claims``,
   ``explorer`` and modules named after its concepts, which compute and cache.
-* On top: ``notebook`` (what every notebook calls), ``scorecard``, ``pipeline`` (executes the
-  notebooks), ``workflow`` (the same on Snakemake / SLURM), ``site``, ``standins`` and
-  ``papercheck`` (the paper profile on stand-ins), ``papercost``.
+* On top: ``notebook`` (what every notebook calls), ``scorecard``, ``site`` (the static site).
+* The run wing, ``inputspace.run``, on top beside ``site``; nothing below imports it (``site``, a
+  sibling tool, reads one constant of it): executing the notebooks (``cli``, ``execute``,
+  ``status``, ``timings``, ``summary``, ``prepare``), the README's generated blocks and the figure
+  map (``readme``, ``codemap``), ``seeds``, ``stale``, ``workflow`` (the same on Snakemake /
+  SLURM), ``standins`` and ``papercheck`` (the paper profile on stand-ins), ``papercost``.
+  ``docs/house.md`` lists each module's job.
 
 The rule of the house: a cached result is keyed by the code that computed it
 (:func:`inputspace.sources.compute_digest`: its module and every library module it imports), so
 nothing that only reports, costs or fakes may be imported by a computing module: not ``progress``
 (skipped by the digest as presentation), the role files ``cost``, ``tables``, ``plots``, ``claims``,
-``explorer``, nor ``workmodel``, ``standins``, ``papercheck``, ``papercost``, ``pipeline``,
-``workflow``, ``scorecard``, ``outputs``, ``provenance`` or ``site``. ``tests/test_digest.py``
-checks every cached computation; ``docs/house.md`` says why.
+``explorer``, nor ``workmodel``, ``scorecard``, ``outputs``, ``provenance``, ``site`` or anything of
+the run wing ``run``. ``tests/test_digest.py`` checks every cached computation; ``docs/house.md``
+says why.
 """
 
 __version__ = "0.1.0"

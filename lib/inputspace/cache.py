@@ -127,7 +127,7 @@ def _load_valid(
 READS_LOG = "reads.jsonl"
 """Per cache folder, one JSON line per entry read by another notebook than the one that computed it
 (``{"entry", "producer", "consumer"}``): the shared-cache edges a run really had
-(:func:`inputspace.workflow.plan.missing_edges` checks them against the declared graph)."""
+(:func:`inputspace.run.workflow.plan.missing_edges` checks them against the declared graph)."""
 
 
 def _note_read(pt: Path, meta: Mapping[str, Any], reader: str | None) -> None:

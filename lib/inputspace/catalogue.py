@@ -1,10 +1,11 @@
 """The notebook catalogue: which notebooks there are, their ids, and the per-notebook tables of
 their paper packages.
 
-Both runners read it, ``pipeline`` (one process, papermill) and ``workflow`` (Snakemake jobs), as
-do the paper check, the paper-cost table and the site; so does :mod:`inputspace.outputs` (a run's
-output names come from its knobs). It imports nothing of the library but :mod:`inputspace.paths`
-at module level, so that every one of them can import it without reaching back up into another.
+Both runners read it, :mod:`inputspace.run` (one process, papermill) and ``run.workflow``
+(Snakemake jobs), as do the paper check, the paper-cost table and the site; so does
+:mod:`inputspace.outputs` (a run's output names come from its knobs). It imports nothing of the
+library but :mod:`inputspace.paths` at module level, so that every one of them can import it
+without reaching back up into another.
 """
 
 from __future__ import annotations
@@ -45,9 +46,7 @@ def notebook_path(nid: str) -> Path:
     for p in select(None):
         if notebook_id(p) == nid:
             return p
-    raise SystemExit(
-        f"no notebook with id {nid!r}: `python -m inputspace.pipeline list` shows the ids"
-    )
+    raise SystemExit(f"no notebook with id {nid!r}: `python -m inputspace.run list` shows the ids")
 
 
 def notebook_entry(nid: str, name: str, module: str = "knobs") -> Mapping[str, Any]:

@@ -68,7 +68,7 @@ PAPER_CHECK_ENV = "INPUTSPACE_PAPER_CHECK"
 
 
 def paper_check() -> bool:
-    """True inside ``make paper-check`` (:mod:`inputspace.papercheck`)."""
+    """True inside ``make paper-check`` (:mod:`inputspace.run.papercheck`)."""
     return os.environ.get(PAPER_CHECK_ENV, "") not in ("", "0")
 
 

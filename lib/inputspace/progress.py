@@ -2,10 +2,10 @@
 
 Inside a notebook that ``make figures`` runs, tqdm draws widgets that only the notebook shows;
 the terminal that started the run saw nothing for the hour the model zoo trains. :func:`bar` is
-:class:`tqdm.auto.tqdm` (same arguments, same bar in the notebook) and, when the pipeline set
-``INPUTSPACE_PROGRESS`` to a file for the notebook's kernel, it also appends its state as one JSON
-line (``desc``, ``n``, ``total``, ``elapsed``) to that file -- at most every
-:data:`WRITE_EVERY` seconds per process, and when a bar of some length closes. The pipeline's
+:class:`tqdm.auto.tqdm` (same arguments, same bar in the notebook) and, when the notebook runner
+(:mod:`inputspace.run.execute`) set ``INPUTSPACE_PROGRESS`` to a file for the notebook's kernel, it
+also appends its state as one JSON line (``desc``, ``n``, ``total``, ``elapsed``) to that file -- at
+most every :data:`WRITE_EVERY` seconds per process, and when a bar of some length closes. The runner's
 :class:`Watcher` (a thread beside papermill) prints the newest state at a rate a person can read
 (:data:`PRINT_EVERY`, ``INPUTSPACE_PROGRESS_EVERY`` seconds) and a heartbeat with the elapsed and
 the expected time when no bar reports.
@@ -34,7 +34,7 @@ from tqdm.std import tqdm as std_tqdm
 ENV = "INPUTSPACE_PROGRESS"
 STYLE_ENV = "INPUTSPACE_PROGRESS_STYLE"
 """``text`` | ``widget``: how :func:`bar` draws inside a Jupyter kernel, whoever runs it; unset: as
-:func:`headless` finds (the pipeline sets ``text`` for the kernels it starts)."""
+:func:`headless` finds (the runner sets ``text`` for the kernels it starts)."""
 EVERY_ENV = "INPUTSPACE_PROGRESS_EVERY"
 WRITE_EVERY = 5.0
 """Seconds between two progress lines a kernel writes (the file stays small)."""
@@ -112,7 +112,7 @@ class TextBar(std_tqdm):
 
 
 def _state(b: std_tqdm, final: bool) -> dict:
-    """One progress line of bar ``b`` (what the pipeline's :class:`Watcher` reads)."""
+    """One progress line of bar ``b`` (what the runner's :class:`Watcher` reads)."""
     now = time.time()
     return {
         "t": now,

@@ -10,7 +10,7 @@ The provenance cell of every notebook prints, after the environment (:func:`inpu
 :func:`inputspace.sources.inputs_hash`: the notebook's code cells, the library modules they import
 (transitively), the profile and the data locations -- what ``make figures`` compares to skip an
 unchanged notebook -- so a committed output can be checked against the committed code later
-(``python -m inputspace.pipeline stale``). ``uncommitted changes`` lists the files under ``lib/``
+(``python -m inputspace.run stale``). ``uncommitted changes`` lists the files under ``lib/``
 and ``notebooks/`` that differ from the commit; a notebook counts only when its code cells differ
 (an executed notebook differs from its committed version in its outputs, which is no change of code).
 """

@@ -1,8 +1,8 @@
 """Which library sources a piece of code depends on, and a digest of them.
 
-Two users: the pipeline skips a notebook whose code cells and imported library modules did not
-change (:func:`inputs_hash`, which every notebook's provenance cell prints too), and the result
-cache refuses an entry computed by other
+Two users: the notebook runner skips a notebook whose code cells and imported library modules
+did not change (:func:`inputs_hash`, which every notebook's provenance cell prints too), and the
+result cache refuses an entry computed by other
 library code or with other trained models (:func:`compute_digest`): the cache key holds the
 parameters only, so without this a changed algorithm would silently reuse old results.
 Dependencies are found statically (``import`` statements, transitively), without importing.
@@ -26,7 +26,9 @@ LIB = paths.ROOT / "lib"
 # invalidate cached results (re-plotting stays cheap), so the compute digest does not follow them.
 # They are the infrastructure modules below and, in every study package (p0 … p3, px, real), the
 # role files named in PRESENTATION_ROLES; nothing cached may be computed in one of them. ``progress``
-# is one too: algorithms draw their bars with it, but a bar never changes what they compute.
+# is one too: algorithms draw their bars with it, but a bar never changes what they compute. The
+# run machinery (``inputspace.run``) is not skipped: no computing module ever imports it, and
+# tests/test_digest.py would see one that did.
 PRESENTATION_INFRA: tuple[str, ...] = (
     "notebook",
     "oomhint",
@@ -34,7 +36,6 @@ PRESENTATION_INFRA: tuple[str, ...] = (
     "claims",
     "scorecard",
     "verdicts",
-    "pipeline",
     "sources",
     "progress",
 )

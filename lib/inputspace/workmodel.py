@@ -1,7 +1,7 @@
 """What one unit of a notebook's paper-scale work is, for ``make paper-cost``.
 
 Each paper package lists per notebook how its dominant unit of work is timed
-(``cost.PAPER_BENCH``: a :class:`Bench`); :mod:`inputspace.papercost` times it. This module holds
+(``cost.PAPER_BENCH``: a :class:`Bench`); :mod:`inputspace.run.papercost` times it. This module holds
 only the description (no torch), so that the ``cost`` modules, read when a notebook's parameters
 are resolved, do not depend on the benchmark code. Nothing that computes imports it: the code
 digest of cached results (:func:`inputspace.sources.compute_digest`) does not follow it.

@@ -24,7 +24,8 @@ import nbformat
 import pytest
 
 from inputspace import paths
-from inputspace.pipeline import INLINE_BACKEND, strip_volatile
+from inputspace.run.execute import INLINE_BACKEND
+from inputspace.run.volatile import strip_volatile
 
 CHROMIUM = Path(os.environ.get("INPUTSPACE_CHROMIUM", "/usr/bin/chromium"))
 DATA = os.environ.get("INPUTSPACE_DATA")  # read before tests/conftest.py isolates each test's data

@@ -13,7 +13,8 @@ import nbformat
 import pytest
 
 from inputspace import paths
-from inputspace.pipeline import WIDGET_VIEW, notebook_id, select
+from inputspace.catalogue import notebook_id, select
+from inputspace.run.volatile import WIDGET_VIEW
 from inputspace.site import check
 from inputspace.site.notebooks import LIVE_LINE, is_progress_bar, notebook_parts
 

@@ -61,7 +61,7 @@ strips in chunks of 256); the message names the library function the memory ran 
 ``batch_size``/``chunk`` argument on the stack as fixed. An empty entry: no knob sets what the
 notebook holds at once."""
 
-# --- `make paper-check` (inputspace.papercheck): reduced work on stand-ins -----------------------
+# --- `make paper-check` (inputspace.run.papercheck): reduced work on stand-ins -------------------
 # Only work knobs are reduced (images, modes, pairs, classes, iterations, points on a path, samples,
 # lattice sites); image size (224 px / 32 px), architectures and hyper-parameters (TV weights, ε,
 # stop losses, learning rate, batch size, rounds of Fig 7) stay the paper's. The ImageNet stand-in has
@@ -253,7 +253,7 @@ PAPER_BENCH: dict[str, Bench] = {
     "p1-lipschitz": Bench(kind="gmac"),
     "p1-percolation": Bench(kind="lattice"),
 }
-"""How ``make paper-cost`` times one unit of ``PAPER_WORK`` (:mod:`inputspace.papercost`): a 224 px
+"""How ``make paper-cost`` times one unit of ``PAPER_WORK`` (:mod:`inputspace.run.papercost`): a 224 px
 pass is a forward + input-gradient pass of the ImageNet classifier (every unit here is a step of an
 attack, an input optimization or a bypass, or a path point of the same cost order); a 32 px pass
 that of the CIFAR-size network."""

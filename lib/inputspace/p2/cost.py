@@ -65,7 +65,7 @@ PAPER_CHECK: dict[str, dict[str, object]] = {
     "p2-tab01": {**CHECK_LST, "n_runs": 2},
     "p2-tab02": {**CHECK_LST, "n_runs": 2, "lattice_n": 2},
 }
-"""Reduced work knobs of ``make paper-check`` (:mod:`inputspace.papercheck`): counts only."""
+"""Reduced work knobs of ``make paper-check`` (:mod:`inputspace.run.papercheck`): counts only."""
 
 
 def _lst_steps(k: Mapping[str, object], pairs: int, rows: int) -> float:
@@ -131,7 +131,7 @@ PAPER_BENCH: dict[str, Bench] = {
     "p2-widths": Bench(("arch",), grad=False),
     "p2-tab02": Bench(("arch", "vit_arch"), extra_archs=(CONVSTEM,), grad=False),
 }
-"""How ``make paper-cost`` times one unit (:mod:`inputspace.papercost`): an LST step is a forward +
+"""How ``make paper-cost`` times one unit (:mod:`inputspace.run.papercost`): an LST step is a forward +
 input-gradient pass of the notebook's models at 224 px (mean over the CNN, the DeiT-S and the
 ConvStem DeiT-S where the notebook has their rows); an image forward is a forward pass."""
 

@@ -30,7 +30,7 @@ function the memory ran out in and a ``chunk`` argument on the stack as fixed.""
 
 # ------------------------------------------------------------------------------ paper check
 CHECK = {"n_classes": 5, "per_class": 1, "epochs": 1}
-"""Work knobs of the paper check (``python -m inputspace.papercheck``): the first 5 classes of each
+"""Work knobs of the paper check (``python -m inputspace.run.papercheck``): the first 5 classes of each
 data set (of ImageNet's 1000), 1 SOM-tr and 1 SOM-val input per class (the stand-in holds 2),
 1 SOM epoch. Image sizes, architectures, the main SOMs' size and Table 1/2's hyper-parameters
 stay the paper's."""
@@ -144,7 +144,7 @@ PAPER_BENCH: dict[str, Bench] = {
     "p3-figS4": Bench(("archs", "vit_arch"), grad=False),
     "p3-tab02": Bench(extra_archs=("resnet18", "resnet50")),
 }
-"""How ``make paper-cost`` times one unit (:mod:`inputspace.papercost`): a forward pass of the
+"""How ``make paper-cost`` times one unit (:mod:`inputspace.run.papercost`): a forward pass of the
 notebook's models at 224 px (mean over them; CIFAR/SVHN at 32 px). A PGD step costs a forward and
 an input gradient, about 3 forwards, so the notebooks that also attack (Figs. 11, 12, S4) are
 under-estimated by up to that factor; Table 2 reads Fig. 11's attacks and is timed as them."""

@@ -65,7 +65,7 @@ PAPER_CHECK: dict[str, dict[str, object]] = {
         "pairs_per_class": 1,
     },
 }
-"""Reduced work knobs of ``make paper-check`` (:mod:`inputspace.papercheck`): counts, subsets and
+"""Reduced work knobs of ``make paper-check`` (:mod:`inputspace.run.papercheck`): counts, subsets and
 :data:`RULE_SWITCHES` only. The stand-in ImageNet holds 2 images per class and split: one real
 partner, one pair per class, one reference mode of one scanned image."""
 _STANDIN_BOUND = ("real_partners", "pairs_per_class", "n_refs", "mode_pool", "per_class")

@@ -1,7 +1,7 @@
 """The browsable companion: a static HTML site built from the committed notebooks, the README and
 the claims scorecard (``make site`` -> ``build/site/``).
 
-Presentation only, like ``pipeline`` and ``claims``: nothing here computes or caches a result, no
+Presentation only, like the notebook runner and ``claims``: nothing here computes or caches a result, no
 notebook is executed (the committed quick outputs are the content) and no module that computes
 results imports this package. The engine is Sphinx with myst-nb and sphinx-book-theme (Jupyter
 Book 1's engine, without its CLI, whose pins clash with this project's docutils): it installs

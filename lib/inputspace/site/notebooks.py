@@ -21,7 +21,7 @@ import nbformat
 from ..catalogue import notebook_id
 from ..certainty import verdict_text
 from ..claims import PAPERS
-from ..pipeline import WIDGET_VIEW
+from ..run.volatile import WIDGET_VIEW
 from .links import SiteMap, rewrite_links
 
 PARTS: dict[str, str] = {"p0": "Model zoo", **{k: v.split(" (")[0] for k, v in PAPERS.items()}}

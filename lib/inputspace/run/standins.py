@@ -23,7 +23,7 @@ Every checkpoint has a JSON manifest beside it (``<name>.json``); a file whose m
 its specification and size is not rewritten. Images come from scikit-image's bundled photos and
 scikit-learn's bundled digits (cropped, flipped and colour-shifted per image), never noise.
 
-CLI: ``python -m inputspace.standins [OUT_DIR] [--per-class N]`` (``--help`` for the rest).
+CLI: ``python -m inputspace.run.standins [OUT_DIR] [--per-class N]`` (``--help`` for the rest).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import data, models, paths
-from .models import vit_s_convstem
+from .. import data, models, paths
+from ..models import vit_s_convstem
 
 DEFAULT_OUT: Path = paths.BUILD / "paper-check" / "standins"
 VERSION = 1
@@ -480,7 +480,7 @@ def write_checkpoint(
         raise ValueError(
             f"unknown checkpoint layout {spec.layout!r}; valid: 'timm', 'robustness', 'convstem'"
         )
-    from .cache import sha256_file
+    from ..cache import sha256_file
 
     manifest = {**_manifest(spec, path, seed), "sha256": sha256_file(path)}
     path.with_suffix(".json").write_text(json.dumps(manifest, indent=1))
@@ -591,11 +591,11 @@ def write_torch_hub(out: Path = DEFAULT_OUT, seed: int = SEED) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m inputspace.standins [OUT_DIR] [--per-class N] [--small-per-class M]
+    """``python -m inputspace.run.standins [OUT_DIR] [--per-class N] [--small-per-class M]
     [--only PART,...] [--checkpoints NAME,...] [--hub-cache] [--force]``."""
     parts = ("imagenet", "cifar", "svhn", "checkpoints")
     ap = argparse.ArgumentParser(
-        prog="python -m inputspace.standins", description=__doc__.split("\n\n")[0]
+        prog="python -m inputspace.run.standins", description=__doc__.split("\n\n")[0]
     )
     ap.add_argument(
         "out",

@@ -2,11 +2,11 @@
 
 The paper profile (ImageNet at 224 px, CIFAR/SVHN, pretrained timm weights, RobustBench
 checkpoints, the papers' hyper-parameters) needs data and a GPU this project's machines do not
-have. This check runs its code path anyway, on :mod:`inputspace.standins` (an ImageNet-layout
+have. This check runs its code path anyway, on :mod:`inputspace.run.standins` (an ImageNet-layout
 folder built from scikit-image's photos, CIFAR/SVHN files in torchvision's formats, checkpoints
 with random weights at the real architectures, a Hugging Face hub cache holding them):
 
-``python -m inputspace.papercheck run [--only ids] [--scale K]``
+``python -m inputspace.run.papercheck run [--only ids] [--scale K]``
     builds the stand-ins under ``build/paper-check/standins/`` (once), then executes each notebook
     with papermill into ``build/paper-check/nb/`` with ``profile="paper"``, the stand-ins' data
     and checkpoint parameters and the reduced work knobs of its paper's ``cost.PAPER_CHECK``
@@ -15,7 +15,7 @@ with random weights at the real architectures, a Hugging Face hub cache holding 
     to ``build/paper-check/data``; claims go to ``build/paper-check/claims``, marked stand-in,
     never into the scorecard. ``--scale K`` multiplies the work counts by K (the cost runs).
 
-The cost of the real thing comes from unit benchmarks (:mod:`inputspace.papercost`, ``make
+The cost of the real thing comes from unit benchmarks (:mod:`inputspace.run.papercost`, ``make
 paper-cost``); :func:`slope_rows` adds the slope between a scale-1 and a scale-2 check run, the
 time per unit measured through the notebooks themselves, as its cross-check.
 
@@ -34,12 +34,13 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import paths
-from .cache import atomic_write_bytes
-from .catalogue import knobs_of, notebook_id, select
-from .liteweights import wheel_file
-from .pipeline import INLINE_BACKEND
-from .real.cost import PAPER_CHECK as REAL_CHECK
+from .. import paths
+from ..cache import atomic_write_bytes
+from ..catalogue import knobs_of, notebook_id, select
+from ..liteweights import wheel_file
+from ..real.cost import PAPER_CHECK as REAL_CHECK
+from . import status
+from .execute import INLINE_BACKEND
 
 OUT = paths.BUILD / "paper-check"
 STANDINS = OUT / "standins"
@@ -159,9 +160,9 @@ def verify_trained(standins: Path = STANDINS) -> list[str]:
     more than half of the photos. Returns the problems (none: the paper path met a trained network
     and behaved as one)."""
     os.environ.update(environment(standins))
-    from .config import resolve
-    from .p2 import lst
-    from .real import attack
+    from ..config import resolve
+    from ..p2 import lst
+    from ..real import attack
 
     problems = []
     cfg = resolve("p2-example", parameters("p2-example", standins), knobs_of("p2-example"))
@@ -208,10 +209,7 @@ def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None 
         "-y",
         json.dumps(params),
     ]
-    print(
-        f"[run ] {nid} (paper profile on stand-ins{f', work x{scale}' if scale != 1 else ''})",
-        flush=True,
-    )
+    status.started(nid, f"(paper profile on stand-ins{f', work x{scale}' if scale != 1 else ''})")
     t0 = time.time()
     env = environment(standins)
     if threads:
@@ -220,12 +218,9 @@ def run_notebook(nb_path: Path, standins: Path, scale: int, threads: str | None 
     seconds = round(time.time() - t0, 1)
     if r.returncode:
         tail = [ln for ln in r.stderr.strip().splitlines() if ln.strip()][-3:]
-        print(
-            f"[FAIL] {nid} after {seconds}s: see {out}\n       " + "\n       ".join(tail),
-            flush=True,
-        )
+        status.failed(nid, f"{seconds}", f"see {out}", tail or [""])
         return {"status": "failed", "seconds": seconds, "params": params}
-    print(f"[ ok ] {nid} in {seconds}s", flush=True)
+    status.succeeded(nid, f"{seconds}")
     return {"status": "ok", "seconds": seconds, "params": params}
 
 
@@ -294,7 +289,7 @@ def slope_rows(t1: Mapping[str, dict], t2: Mapping[str, dict]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m inputspace.papercheck",
+        prog="python -m inputspace.run.papercheck",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -12,13 +12,13 @@ attack, an LST step or a bypass iteration), and extrapolates linearly:
 On a CUDA device it also records the peak memory of one timed batch. A whole run takes a few
 minutes on a CPU and well under a minute on a GPU, so it is the script to run on a GPU machine:
 
-``python -m inputspace.papercost --device cuda``   (``make paper-cost DEVICE=cuda``)
+``python -m inputspace.run.papercost --device cuda``   (``make paper-cost DEVICE=cuda``)
 
 It writes ``figures/paper-cost.md`` for readers and its twin ``figures/paper-cost.json`` (the same
-numbers, unrounded) for programs: the workflow's SLURM requests and the pipeline's expected times
+numbers, unrounded) for programs: the workflow's SLURM requests and the runner's expected times
 read the JSON, never the prose. Where ``make paper-check`` left the timings of a run at
 work scale 1 and one at scale 2 (``build/paper-check/timings*.json``), the table adds each
-notebook's slope between the two runs (:func:`inputspace.papercheck.slope_rows`) as a cross-check
+notebook's slope between the two runs (:func:`inputspace.run.papercheck.slope_rows`) as a cross-check
 measured through the notebook itself (caches shared between notebooks make it noisy).
 """
 
@@ -36,14 +36,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import paths
-from .cache import atomic_write_bytes
+from .. import paths
+from ..cache import atomic_write_bytes
+from ..progress import duration
+from ..provenance import cpu_model
+from ..repro import resolve_device
+from ..workmodel import CONVSTEM, Bench
 from .papercheck import knob_values, paper_table, paper_work, slope_rows
-from .progress import duration
-from .provenance import cpu_model
-from .repro import resolve_device
 from .workflow.plan import COST_FORMAT
-from .workmodel import CONVSTEM, Bench
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ def network(arch: str, classes: int, size: int) -> nn.Module:
     """A random-weight network at the real architecture, built as the library builds it for
     ``size`` px inputs (:func:`inputspace.models.build_net`; nothing downloaded)."""
     if arch == CONVSTEM:
-        from .models import vit_s_convstem
+        from ..models import vit_s_convstem
 
         return vit_s_convstem()
-    from .models import build_net
+    from ..models import build_net
 
     return build_net(arch, classes, size)
 
@@ -119,7 +119,7 @@ def time_model(
 
 def time_lattice(sites: int = 10**6, reps: int = 3, seed: int = 0) -> Timing:
     """Seconds per site of labelling the clusters of a random 3-d lattice (p = 0.5)."""
-    from .methods.percolation import label_clusters
+    from ..methods.percolation import label_clusters
 
     side = round(sites ** (1 / 3))
     mask = np.random.default_rng(seed).random((side, side, side)) < 0.5
@@ -238,7 +238,7 @@ def cost_markdown(
     lines = [
         "# Paper profile: estimated cost",
         "",
-        f"Measured by `make paper-cost` (`python -m inputspace.papercost`) on {machine}, device "
+        f"Measured by `make paper-cost` (`python -m inputspace.run.papercost`) on {machine}, device "
         f"**{device_name(device)}**{f', {date}' if date else ''}. Each notebook's dominant unit of work "
         "(`cost.PAPER_WORK`) was timed directly at the papers' sizes (random-weight networks at the "
         "real architectures, fp32, batches of "
@@ -330,7 +330,7 @@ def cost_json(
     date: str | None = None,
 ) -> dict:
     """``figures/paper-cost.json``, the twin of :func:`cost_markdown` that programs read (the SLURM
-    requests of :func:`inputspace.workflow.plan.slurm_resources`, the pipeline's expected times):
+    requests of :func:`inputspace.run.workflow.plan.slurm_resources`, the runner's expected times):
     how it was measured (``device_type`` ``"cpu"``: the times are CPU measurements) and per
     notebook the unit, what was timed, the paper count, seconds per unit, the estimate in seconds
     (``paper_s``) and the peak device memory in bytes (None: not measured); a notebook without an
@@ -363,10 +363,10 @@ def check_slopes(out: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .catalogue import notebook_id, select
+    from ..catalogue import notebook_id, select
 
     ap = argparse.ArgumentParser(
-        prog="python -m inputspace.papercost",
+        prog="python -m inputspace.run.papercost",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

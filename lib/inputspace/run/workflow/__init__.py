@@ -3,7 +3,7 @@ one GPU per job on a multi-GPU machine, and ``ENGINE=slurm`` on a cluster.
 
 :mod:`.plan` holds the dependency graph and the SLURM requests, :mod:`.slots` the GPU slots,
 :mod:`.engine` the ``snakemake`` command line; ``Snakefile`` and ``slurm/config.yaml`` are the
-engine's inputs. Per-notebook work stays in :mod:`inputspace.pipeline` (``run-one``,
-``aggregate``), which the jobs run as commands; the notebook catalogue both read is
-:mod:`inputspace.catalogue`, so nothing here imports the pipeline.
+engine's inputs. Per-notebook work stays in the notebook runner (``python -m inputspace.run
+run-one``, ``aggregate``), which the jobs run as commands; the notebook catalogue both read is
+:mod:`inputspace.catalogue`, so nothing here imports the rest of :mod:`inputspace.run`.
 """

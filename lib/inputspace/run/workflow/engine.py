@@ -1,16 +1,16 @@
 """Run the notebooks on Snakemake: ``make figures JOBS=N`` and ``make figures ENGINE=slurm``.
 
-``python -m inputspace.workflow run --profile quick --jobs 4 [--only …] [--force]
+``python -m inputspace.run.workflow run --profile quick --jobs 4 [--only …] [--force]
 [--engine local|slurm] [--dry-run]`` starts Snakemake on the package's ``Snakefile`` (one job per
-notebook, :func:`inputspace.workflow.plan.dependencies` as its graph, an aggregating job last).
+notebook, :func:`inputspace.run.workflow.plan.dependencies` as its graph, an aggregating job last).
 
 Why every notebook job is always scheduled: the executed notebooks are committed sources and
 outputs at once, and Snakemake's default triggers compare file times (a fresh clone has
 arbitrary ones) and its own metadata. Each invocation therefore asks for outputs under a new
 ``runs/<run-id>/`` folder that never exists beforehand, so Snakemake schedules every selected
 notebook and neither its mtime nor its ``--rerun-triggers`` decide anything; the job itself
-(``pipeline run-one``) skips in a second when the notebook's content hash
-(``pipeline.inputs_hash``) matches its last successful run -- exactly what ``pipeline run`` does.
+(``python -m inputspace.run run-one``) skips in a second when the notebook's content hash
+(``sources.inputs_hash``) matches its last successful run -- exactly what ``run`` does.
 An interrupted run resumes: restarted, its completed notebooks skip by content, and a killed
 notebook never promoted anything (``build/`` -> ``notebooks/`` only after success).
 
@@ -18,9 +18,9 @@ Snakemake's state (``.snakemake/``) and the run records live in ``build/<profile
 ``--nolock``: a killed run must not lock the next one out (the records are per run, and the
 cache entry locks and atomic writes guard what runs share).
 
-``python -m inputspace.workflow edges --profile smoke`` checks the graph against a run: every read
+``python -m inputspace.run.workflow edges --profile smoke`` checks the graph against a run: every read
 of a shared cache entry by another notebook than the one that computed it (the cache's reads log)
-must be ordered by :data:`~inputspace.workflow.plan.SHARED_CACHE_EDGES`; exit status 1 and one line
+must be ordered by :data:`~inputspace.run.workflow.plan.SHARED_CACHE_EDGES`; exit status 1 and one line
 per missing edge otherwise. Meaningful after a sequential run from empty caches (``make clean``,
 then ``make figures``).
 """
@@ -35,9 +35,9 @@ import sys
 import time
 from pathlib import Path
 
-from .. import paths
-from ..catalogue import notebook_id, select
-from ..config import PROFILES
+from ... import paths
+from ...catalogue import notebook_id, select
+from ...config import PROFILES
 from .plan import SHARED_CACHE_EDGES, missing_edges, read_edges, threads_per_job
 from .slots import visible_devices
 
@@ -70,8 +70,8 @@ def snakemake_command(
     """The ``snakemake`` command line of one run over the notebook ``ids``. Locally, ``jobs`` notebooks run at once with
     ``max(1, cores // jobs)`` threads each (Snakemake exports ``OMP_NUM_THREADS`` and
     ``MKL_NUM_THREADS`` = the rule's threads) and, when ``gpu_devices`` is non-empty, one GPU slot
-    each (:mod:`inputspace.workflow.slots`); on SLURM, the profile in ``slurm/`` submits one job
-    per notebook with the requests of :func:`inputspace.workflow.plan.slurm_resources` read from
+    each (:mod:`inputspace.run.workflow.slots`); on SLURM, the profile in ``slurm/`` submits one job
+    per notebook with the requests of :func:`inputspace.run.workflow.plan.slurm_resources` read from
     ``cost_table`` (default ``figures/paper-cost.json``)."""
     if engine not in ("local", "slurm"):
         raise SystemExit(f"ENGINE={engine!r}: use local or slurm")
@@ -130,7 +130,7 @@ def prune_runs(profile: str, keep: int = KEEP_RUNS) -> None:
 def check_edges(profile: str, ids: list[str]) -> int:
     """``edges``: print the shared-cache reads of the last runs that the graph does not order (module
     doc); 0 when there is none, 1 otherwise or without a reads log."""
-    from ..cache import READS_LOG
+    from ...cache import READS_LOG
 
     log = paths.cache_dir("shared", profile) / READS_LOG
     if not log.exists():
@@ -143,7 +143,7 @@ def check_edges(profile: str, ids: list[str]) -> int:
         more = f" and {len(keys) - len(shown)} more" if len(keys) > len(shown) else ""
         print(
             f"missing edge {producer} -> {consumer}: {consumer} reads {', '.join(shown)}{more}, computed by "
-            f"{producer}; add the edge to inputspace.workflow.plan.SHARED_CACHE_EDGES (a stale log? make clean "
+            f"{producer}; add the edge to inputspace.run.workflow.plan.SHARED_CACHE_EDGES (a stale log? make clean "
             f"and rerun from empty caches)"
         )
     print(
@@ -154,7 +154,7 @@ def check_edges(profile: str, ids: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m inputspace.workflow",
+        prog="python -m inputspace.run.workflow",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalogue import ZOO_NOTEBOOK
+from ...catalogue import ZOO_NOTEBOOK
 
 SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     # P1: the bypass demo (``p1.barriers.bypass_demo``) and the attack demo
@@ -80,7 +80,7 @@ SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
 """Producer notebook -> notebooks that read the shared cache entries it computes first. An edge
 missing here is still safe (``cache.entry_lock`` makes the second notebook wait for the first
 one's entry), only slower: the waiting notebook holds a worker while it waits, or computes the
-entry itself at 1/JOBS of the threads. ``python -m inputspace.workflow edges`` checks the table
+entry itself at 1/JOBS of the threads. ``python -m inputspace.run.workflow edges`` checks the table
 against the reads a sequential run from empty caches logged (:func:`missing_edges`)."""
 
 
@@ -196,7 +196,7 @@ class SlurmDefaults:
 
 COST_FORMAT = 1
 """Version of the layout of ``figures/paper-cost.json``, written by
-:func:`inputspace.papercost.cost_json` and read here."""
+:func:`inputspace.run.papercost.cost_json` and read here."""
 
 
 def read_cost(path: Path | str | None) -> dict | None:

@@ -1,7 +1,0 @@
-"""``python -m inputspace.workflow run …`` (:mod:`inputspace.workflow.engine`)."""
-
-import sys
-
-from .engine import main
-
-sys.exit(main())
