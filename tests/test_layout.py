@@ -96,10 +96,10 @@ def _role(module):
 
 
 def _mirrors(modules):
-    """The real-network package (``inputspace.real``) runs the papers' computations on the pretrained
-    network and names each after the paper package's function it mirrors (``real.modes.bypass_demo``
-    is ``p1.barriers.bypass_demo`` on EfficientNet-Lite): one ``real`` module beside paper modules."""
-    real = [m for m in modules if m.startswith("inputspace.real.")]
+    """A paper package's ``pretrained`` module runs the paper's computations on the pretrained
+    network and names each after the function it mirrors (``p1.pretrained.bypass_demo`` is
+    ``p1.barriers.bypass_demo`` on EfficientNet-Lite): one ``pretrained`` module beside paper modules."""
+    real = [m for m in modules if re.match(r"inputspace\.(p\d|px)\.pretrained$", m)]
     return len(real) == 1 and all(
         re.match(r"inputspace\.(p\d|px)\.", m) for m in modules if m not in real
     )

@@ -93,7 +93,7 @@ def test_run_all_keeps_the_run_order_and_splits_the_cores(monkeypatch, jobs, tmp
     monkeypatch.setattr(papercheck.os, "cpu_count", lambda: 4)
     nbs = [tmp_path / f"p{i}-fig0{i}-x.ipynb" for i in range(3)]
     runs = papercheck.run_all(nbs, tmp_path, 1, jobs)
-    assert list(runs) == ["p0-fig00", "p1-fig01", "p2-grid"]
+    assert list(runs) == ["p0-fig00", "p1-fig01", "p2-fig02"]
     assert seen == ([None] * 3 if jobs == 1 else ["2"] * 3)
 
 

@@ -10,8 +10,8 @@ import torch
 
 from inputspace import claims, liteweights, models, paths, photos, scorecard, zoo
 from inputspace.p2 import roles
+from inputspace.p3.pretrained import displacement
 from inputspace.real import pool as real_pool
-from inputspace.real.attack import displacement
 
 
 # ------------------------------------------------------------------------------ weights

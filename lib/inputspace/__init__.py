@@ -13,11 +13,14 @@ Floor plan, from the ground up (a module imports only from its own floor or belo
   ``cache``, ``models`` (wrappers and the architectures loaded from checkpoints, the
   ViT-S-ConvStem included), ``zoo``, ``train``; ``catalogue`` (notebook ids, selection, each
   notebook's knobs), ``outputs``, ``provenance``, ``oomhint``, ``claims``, ``plotting``.
+* ``real``: the pretrained ImageNet network and its photos for the real-network sections (its
+  knobs, the photo pool, the network), below the paper packages.
 * One package per paper (``p1``, ``p2``, ``p3``; ``px`` the cross-study notebooks; ``p0`` the quick
-  model zoo; ``real`` the real-network sections), each with the role files ``knobs`` (parameters
-  and the constants computations use), ``cost`` (operations data: what a knob holds on the GPU,
-  the paper check's reduced work, the paper-cost work model), ``tables``, ``plots``, ``claims``,
-  ``explorer`` and modules named after its concepts, which compute and cache.
+  model zoo), each with the role files ``knobs`` (parameters and the constants computations use),
+  ``cost`` (operations data: what a knob holds on the GPU, the paper check's reduced work, the
+  paper-cost work model), ``tables``, ``plots``, ``claims``, ``statements`` (each claim's text
+  and paper value), ``explorer`` and modules named after its concepts, which compute and cache;
+  ``pretrained`` (p1, p3, px) runs the paper's computations on the real network.
 * On top: ``notebook`` (what every notebook calls), ``scorecard``, ``site`` (the static site).
 * The run wing, ``inputspace.run``, on top beside ``site``; nothing below imports it (``site``, a
   sibling tool, reads one constant of it): executing the notebooks (``cli``, ``execute``,

@@ -867,7 +867,7 @@ def detection(card: Scorecard, det: dict, baseline: bool = True) -> pd.DataFrame
     return card.table()
 
 
-# --- the real network's sections (inputspace.real.modes) -----------------------------------------
+# --- the real network's sections (inputspace.p1.pretrained) -----------------------------------------
 
 
 def _barrier_rows(
@@ -923,7 +923,7 @@ def _barrier_rows(
 
 
 def same_class(card: Scorecard, paths: dict) -> pd.DataFrame:
-    """The real network's same-class pairs (:func:`inputspace.real.modes.same_class`): P1.7-1b over
+    """The real network's same-class pairs (:func:`inputspace.p1.pretrained.same_class`): P1.7-1b over
     the photo ↔ synthetic-mode pairs and P1.7-1a on the motorcycle stereo pair (its own row; not
     evaluated when the two views do not share an accepted class), each with the absolute and the
     loss-relative δ; their words from :data:`~inputspace.p1.statements.STATEMENTS_REAL`."""
@@ -962,7 +962,7 @@ def same_class(card: Scorecard, paths: dict) -> pd.DataFrame:
 
 
 def adversarial_modes(card: Scorecard, adv: dict, cfg: Config) -> pd.DataFrame:
-    """The real network's early-stopped K′ (:func:`inputspace.real.modes.adversarial_paths`): every
+    """The real network's early-stopped K′ (:func:`inputspace.p1.pretrained.adversarial_paths`): every
     K′ reaches CE(A) (P1.9-4b) and adversarial paths A → K′ have a higher median barrier gap than
     the same-class paths at the same resolution (P1.7-4d; each kind resampled on its own). The
     verdicts are given beside the evidence: without attacks or paths there are no items (no

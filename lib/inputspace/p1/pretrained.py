@@ -24,10 +24,10 @@ from ..methods import connectivity as conn
 from ..methods import detection
 from ..methods.attacks import input_optimization_attack, pgd_linf
 from ..methods.inputopt import FVO_TV_A, feature_visualization
-from ..p1.adversarial import early_stopped_attack
-from ..p1.barriers import bypass_variant
-from ..p1.space import OptSpace, opt_space
-from . import pool as real_pool
+from ..real import pool as real_pool
+from .adversarial import early_stopped_attack
+from .barriers import bypass_variant
+from .space import OptSpace, opt_space
 
 FVO_STOP = 5e-3
 """App F.1's FVO stop (CE < 5e-3)."""

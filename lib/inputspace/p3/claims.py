@@ -806,7 +806,7 @@ def control_rows(card: Scorecard, r: dict) -> None:
 
 
 def real_network(card: Scorecard, r: dict, cfg: Config):
-    """p3-fig11's real-network section (:func:`inputspace.real.attack.pgd_vs_noise`): the attack
+    """p3-fig11's real-network section (:func:`inputspace.p3.pretrained.pgd_vs_noise`): the attack
     claims of :func:`attack_rows` on EfficientNet-Lite0 at the paper's ε, "correct" read as "keeps
     the clean top-1" (no labels), the codes' relative displacement in place of BMUs."""
     attack_rows(

@@ -20,8 +20,8 @@ from ..cache import cached
 from ..config import Config
 from ..methods import codes as vcodes
 from ..methods.attacks import pgd_linf, uniform_noise
-from ..p3.attack import STEP_FRACTION
-from . import pool as real_pool
+from ..real import pool as real_pool
+from .attack import STEP_FRACTION
 
 
 @torch.no_grad()

@@ -299,7 +299,7 @@ def _bypass_claim(card: Scorecard, cid: str, byp: dict, note: str) -> None:
 
 
 def px01_real(card: Scorecard, seg: dict):
-    """px-01's real-network section on :func:`inputspace.real.cross.segments`: the source photo → LST
+    """px-01's real-network section on :func:`inputspace.px.pretrained.segments`: the source photo → LST
     output segments with δ (XR1.1) and the loss-relative δ · max(L_source, L_output) (XR1.2), and one
     bypass round where the gap is at least δ (XR1.3). Items: the segments (the bypassed ones)."""
     _gap_fraction(card, "XR1.1", seg["lst"]["gap"], "LST segments")
@@ -459,7 +459,7 @@ def _inputopt_claim(card: Scorecard, lay: dict) -> None:
 # ------------------------------------------------------------------------------------- px-03
 def px03(card: Scorecard, det: dict, ids: tuple[str, str, str] = ("X3.1", "X3.2", "X3.3")):
     """px-03 on :func:`inputspace.px.detector.detection_scores` (``ids``: the real network's
-    XR3.1-XR3.3 on :func:`inputspace.real.cross.detection`). Items: the clean inputs and the LST
+    XR3.1-XR3.3 on :func:`inputspace.px.pretrained.detection`). Items: the clean inputs and the LST
     outputs (and the PGD adversarials for the third), each set resampled separately (stratified); the
     AUC is :func:`inputspace.certainty.auc` (Mann-Whitney, ties ½: the ROC AUC of ``detection.roc``)."""
     s = {name: {d: _np(v) for d, v in sc.items()} for name, sc in det["scores"].items()}

@@ -6,7 +6,7 @@ Items: the real network's LST outputs that keep their source class (P2's real-ne
 :func:`inputspace.real.pool.config`; knob ``lst_outputs``). px-01: the source-class CE along the
 straight segment source photo → LST output in P1's coordinates (``path_points`` points), its gap, and
 one bypass round where the gap is at least δ (:func:`inputspace.px.blindspots.bypass_round`).
-px-03: p1-detection's real-network protocol (:func:`inputspace.real.modes.detection_study`: clean =
+px-03: p1-detection's real-network protocol (:func:`inputspace.p1.pretrained.detection_study`: clean =
 every candidate photo, PGD and K′ of them, references = synthetic modes of the predicted class)
 with the LST outputs as a further attacked set.
 """
@@ -16,10 +16,10 @@ from __future__ import annotations
 from ..cache import cached
 from ..config import Config
 from ..methods import detection
+from ..p1 import pretrained as modes
 from ..p2.lst import grid_runs
-from ..px.blindspots import BlindSpots, bypass_round, lst_outputs, segment_gaps
-from . import modes
-from . import pool as real_pool
+from ..real import pool as real_pool
+from .blindspots import BlindSpots, bypass_round, lst_outputs, segment_gaps
 
 
 def blind_spots(cfg: Config) -> BlindSpots:
@@ -43,7 +43,7 @@ def segments(cfg: Config) -> dict:
 
 
 def detection_scores(cfg: Config) -> dict:
-    """px-03 on the real network (cached): :func:`inputspace.real.modes.detection_study`'s clean,
+    """px-03 on the real network (cached): :func:`inputspace.p1.pretrained.detection_study`'s clean,
     PGD and K′ scores plus those of the LST outputs, and the ROCs of each detector for clean vs
     each attacked set, in the layout of :func:`inputspace.px.detector.detection_scores`."""
 

@@ -13,7 +13,7 @@ from ..plotting import PALETTE
 
 def path_curves(groups: Sequence[tuple[str, dict, Sequence[str]]], title: str) -> plt.Figure:
     """Cross-entropy along straight paths, one panel per group ``(label, path rows, pair names)``
-    (path rows: ``alphas`` and ``losses`` of :func:`inputspace.real.modes.same_class`); y on a log
+    (path rows: ``alphas`` and ``losses`` of :func:`inputspace.p1.pretrained.same_class`); y on a log
     scale, so barriers of 1e-3 show next to modes at 1e-2."""
     fig, axes = plt.subplots(1, len(groups), figsize=(5.2 * len(groups), 3.6), squeeze=False)
     for ax, (label, rows, names) in zip(axes[0], groups):

@@ -162,7 +162,7 @@ def verify_trained(standins: Path = STANDINS) -> list[str]:
     os.environ.update(environment(standins))
     from ..config import resolve
     from ..p2 import lst
-    from ..real import attack
+    from ..p3 import pretrained as attack
 
     problems = []
     cfg = resolve("p2-example", parameters("p2-example", standins), knobs_of("p2-example"))

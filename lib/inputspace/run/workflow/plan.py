@@ -20,7 +20,7 @@ SHARED_CACHE_EDGES: dict[str, tuple[str, ...]] = {
     # (``p1.adversarial.attack_demo``) are ``shared=True`` caches computed by the first notebook.
     "p1-fig01": ("p1-fig02", "p1-fig03"),
     "p1-fig04": ("p1-fig05",),
-    # The real network (``inputspace.real.modes``): p1-detection computes the synthetic modes of every
+    # The real network (``inputspace.p1.pretrained``): p1-detection computes the synthetic modes of every
     # class it meets (those of the pool photos among them), the K′ of p1-fig04 and its detection scores,
     # which px-03 extends; p1-fig01 computes the same-class paths and bypass p1-fig02 reads.
     "p1-detection": ("p1-fig01", "p1-fig02", "p1-fig04", "px-03"),
