@@ -96,10 +96,15 @@ def _role(module):
 
 
 def _mirrors(modules):
-    """A paper package's ``pretrained`` module runs the paper's computations on the pretrained
-    network and names each after the function it mirrors (``p1.pretrained.bypass_demo`` is
-    ``p1.barriers.bypass_demo`` on EfficientNet-Lite): one ``pretrained`` module beside paper modules."""
-    real = [m for m in modules if re.match(r"inputspace\.(p\d|px)\.pretrained$", m)]
+    """The real network's modules (``inputspace.real``: its photo pool and tables; a paper
+    package's ``pretrained`` module: the paper's computations on it) name each function after the
+    one it mirrors (``p1.pretrained.bypass_demo`` is ``p1.barriers.bypass_demo`` on
+    EfficientNet-Lite, ``real.pool.pool`` P2's pool): one such module beside paper modules."""
+    real = [
+        m
+        for m in modules
+        if m.startswith("inputspace.real.") or re.match(r"inputspace\.(p\d|px)\.pretrained$", m)
+    ]
     return len(real) == 1 and all(
         re.match(r"inputspace\.(p\d|px)\.", m) for m in modules if m not in real
     )

@@ -37,7 +37,7 @@ from ..methods import lst_eval
 from . import tables
 from .geometry import table2_means
 from .lst import width_summary
-from .roles import historical_label, label_of, model_name
+from .roles import historical_label, label_of, short_label
 from .statements import NOT_EVALUATED, STATEMENTS, TABLE_STATEMENTS
 
 MOST_PAIRS = 0.9
@@ -109,7 +109,7 @@ def narrower_drop(drop_at: float, drop_normal: float) -> bool:
 
 def _per(summaries: dict[str, dict], key: str, fmt: str) -> str:
     """``"<model> <value>; …"`` with each model's label cut before the paper model it stands in for."""
-    return "; ".join(f"{model_name(m)} {s[key]:{fmt}}" for m, s in summaries.items())
+    return "; ".join(f"{short_label(m)} {s[key]:{fmt}}" for m, s in summaries.items())
 
 
 # ----------------------------------------------------------------------------- evidence
@@ -548,7 +548,7 @@ def tab02(card: Scorecard, stats: dict[str, torch.Tensor], cfg: Config):
         card,
         TABLE_STATEMENTS,
         "P2.6-3h",
-        "; ".join(f"{model_name(m)} {v:.0%} of sources" for m, v in edge_ok.items()),
+        "; ".join(f"{short_label(m)} {v:.0%} of sources" for m, v in edge_ok.items()),
         passed=all(nearly_all(v) for v in edge_ok.values()),
         evidence=certainty.indexed_evidence(
             n_pool,

@@ -83,7 +83,7 @@ def historical_label(label: str) -> str:
     return label.replace(STAND_IN, " ≈ ")
 
 
-def model_name(label: str) -> str:
+def short_label(label: str) -> str:
     """The model a row label names, without the paper model it stands in for."""
     return label.split(STAND_IN)[0]
 

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ..methods.connectivity import DELTA
-from ..p2.roles import model_name, row_label
+from ..p2.roles import row_label, short_label
 from ..p3.plots import grid_axes
 from ..plotting import PALETTE
 from .claims import excess_displacement
@@ -19,7 +19,7 @@ FLOOR = 1e-7
 
 
 def _short(role: str, profile: str) -> str:
-    return model_name(row_label(role, profile))
+    return short_label(row_label(role, profile))
 
 
 def segments_figure(seg: dict, profile: str) -> plt.Figure:
