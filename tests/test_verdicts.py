@@ -120,3 +120,21 @@ def test_the_readme_s_numbers_are_the_run_s():
     ):
         block = text.split(start, 1)[1].split(end, 1)[0]
         assert block.strip() == rendered.strip()
+
+
+def test_fold_models_writes_per_model_names_once():
+    names = [
+        "P3-pgd-acc-resnet18-paper",
+        "P3-disp-resnet18-paper",
+        "P3-pgd-acc-vit_tiny-paper",
+        "X1.2",
+    ]
+    assert scorecard.fold_models(names) == [
+        "P3-pgd-acc-{resnet18, vit_tiny}-paper",
+        "P3-disp-resnet18-paper",
+        "X1.2",
+    ]
+    assert scorecard.fold_models(["P3-disp-resnet18-rule", "P3-disp-resnet18-paper"]) == [
+        "P3-disp-resnet18-rule",
+        "P3-disp-resnet18-paper",
+    ]

@@ -12,6 +12,7 @@ never added to the totals above them.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -303,15 +304,43 @@ def shows_markdown(claims: list[Claim]) -> str:
 
 
 # ------------------------------------------------------------------ the README's results at a glance
+MODEL_TOKEN = re.compile(r"-(resnet\d+|vit_tiny|densenet\d+|vgg\d+_bn)-")
+"""The model part of a per-model claim name (``P3-pgd-acc-resnet18-paper``), folded by
+:func:`fold_models`."""
+
+
+def fold_models(names: list[str]) -> list[str]:
+    """Names that differ only in their model, written once with the models in braces
+    (``P3-pgd-acc-{resnet18, resnet50}-paper``), in the order of their first appearance."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        m = MODEL_TOKEN.search(name)
+        key = MODEL_TOKEN.sub("-{}-", name, count=1) if m else name
+        groups.setdefault(key, []).append(m.group(1) if m else "")
+    return [
+        key.replace("{}", "{" + ", ".join(models) + "}")
+        if len(models) > 1
+        else key.replace("{}", models[0])
+        for key, models in groups.items()
+    ]
+
+
 def _glance_paper(rows: list[Claim], key: str) -> str:
-    """One bullet for a paper: how many of its claims hold, and the failing ones with their cause."""
+    """One bullet for a paper: how many of its claims hold, and the failing ones grouped by
+    cause (names that differ only in their model written once, :func:`fold_models`)."""
     paper = scored_rows(rows, key)
     what = "hypotheses" if key == "px" else "paper claims"
     t = totals(paper)
     line = f"- **{key.upper()}**: {t['PASS']} of {len(paper)} {what} hold"
     line += f", {t['N/A']} not evaluated" if t["N/A"] else ""
-    bad = [f"{c.name} ({c.reason[0]})" if c.reason else c.name for c in paper if c.passed is False]
-    return line + (f"; not reproduced: {', '.join(bad)}." if bad else ".")
+    by_cause: dict[str, list[str]] = {}
+    for c in paper:
+        if c.passed is False:
+            by_cause.setdefault(c.reason[0] if c.reason else "unexplained", []).append(c.name)
+    if not by_cause:
+        return line + "."
+    parts = [f"{cause}: {', '.join(fold_models(names))}" for cause, names in by_cause.items()]
+    return line + f"; {t['FAIL']} not reproduced ({'; '.join(parts)})."
 
 
 def at_a_glance(claims: list[Claim]) -> str:
