@@ -191,7 +191,7 @@ def test_readme_totals_carry_the_certainty_split(build, monkeypatch):
         "**Paper claims on the quick models: 1 pass (1 clear, 0 marginal), 1 fail (0 clear, 0 marginal, "
         "1 without an interval), 0 not evaluated** (of 2;"
     ) in text
-    assert "- **P2**: 1 of 2 paper claims hold; not reproduced: C2." in text
+    assert "- **P2**: 1 of 2 paper claims hold; 1 not reproduced (unexplained: C2)." in text
     assert text.startswith("intro\n") and text.endswith("rest\n") and "\nold\n" not in text
 
 
