@@ -11,6 +11,7 @@ without reaching back up into another.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +30,25 @@ def notebook_id(path: Path) -> str:
     return "-".join(path.stem.split("-")[:2])
 
 
+def reading_order(path: Path) -> tuple:
+    """Sort key of a notebook within its paper: the overview (``-00``) first, then the figures by
+    number, the notebooks named by content (P2's figures, P1's detector and theory, px by number)
+    by name, the tables, the supplementary figures."""
+    kind = notebook_id(path).split("-", 1)[1] if "-" in path.stem else path.stem
+    for rank, pattern in enumerate((r"00", r"fig(\d+)", r"tab(\d+)", r"figS(\d+)")):
+        m = re.fullmatch(pattern, kind)
+        if m:
+            return (rank if rank < 2 else rank + 1, int(m.group(1)) if m.groups() else 0, path.name)
+    return (2, 0, path.name)
+
+
 def select(only: str | None) -> list[Path]:
-    """Notebooks in run order (``p0`` first), optionally filtered by comma-separated id prefixes."""
-    nbs = sorted(paths.NOTEBOOKS.glob("p*.ipynb"))
+    """Notebooks in reading order (``p0`` first, then each paper by :func:`reading_order`; the
+    scorecard, the README's gallery, the site and the runner follow it), optionally filtered by
+    comma-separated id prefixes."""
+    nbs = sorted(
+        paths.NOTEBOOKS.glob("p*.ipynb"), key=lambda p: (p.stem.split("-", 1)[0], reading_order(p))
+    )
     if not only:
         return nbs
     wanted = [w.strip() for w in only.split(",") if w.strip()]

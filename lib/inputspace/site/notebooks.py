@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..catalogue import notebook_id
+from ..catalogue import notebook_id, reading_order
 from ..certainty import verdict_text
 from ..claims import PAPERS
 from ..run.volatile import WIDGET_VIEW
@@ -43,17 +43,6 @@ class Part:
     key: str
     caption: str
     notebooks: tuple[Path, ...]
-
-
-def reading_order(path: Path) -> tuple:
-    """Sort key within a part: the overview (``-00``) first, then figures by number, tables,
-    supplementary figures, then the rest (detection, theory, cross-study) by name."""
-    kind = notebook_id(path).split("-", 1)[1] if "-" in path.stem else path.stem
-    for rank, pattern in enumerate((r"00", r"fig(\d+)", r"tab(\d+)", r"figS(\d+)")):
-        m = re.fullmatch(pattern, kind)
-        if m:
-            return (rank, int(m.group(1)) if m.groups() else 0, path.name)
-    return (4, 0, path.name)
 
 
 def notebook_parts(notebooks: Sequence[Path]) -> list[Part]:
