@@ -35,10 +35,10 @@ def reading_order(path: Path) -> tuple:
     number, the notebooks named by content (P2's figures, P1's detector and theory, px by number)
     by name, the tables, the supplementary figures."""
     kind = notebook_id(path).split("-", 1)[1] if "-" in path.stem else path.stem
-    for rank, pattern in enumerate((r"00", r"fig(\d+)", r"tab(\d+)", r"figS(\d+)")):
+    for rank, pattern in ((0, r"00"), (1, r"fig(\d+)"), (3, r"tab(\d+)"), (4, r"figS(\d+)")):
         m = re.fullmatch(pattern, kind)
         if m:
-            return (rank if rank < 2 else rank + 1, int(m.group(1)) if m.groups() else 0, path.name)
+            return (rank, int(m.group(1)) if m.groups() else 0, path.name)
     return (2, 0, path.name)
 
 

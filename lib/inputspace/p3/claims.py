@@ -250,6 +250,20 @@ def smallest_gap(high: Sequence[float], low: Sequence[float]) -> float:
     return float(gaps.min()) if len(gaps) else math.inf
 
 
+def _medians_above(high: Sequence[torch.Tensor], low: Sequence[torch.Tensor]) -> Evidence | None:
+    """Evidence that every layer's median of ``high`` is above ``low``'s (:func:`smallest_gap`
+    ``> 0``): the images, the same in every layer and in both, resampled together as one stratum."""
+    n_images = [common_size([len(v) for v in list(high) + list(low)])]
+    return stratified_evidence(
+        n_images,
+        lambda idx: smallest_gap(
+            [median_at(v, idx[0]) for v in high], [median_at(v, idx[0]) for v in low]
+        ),
+        _positive,
+        0.0,
+    )
+
+
 def last_minus_rest(values: Sequence[float]) -> float:
     """:func:`last_is_highest` as one number: the last value minus the largest of the others;
     ``>= 0`` exactly when the last value is the highest."""
@@ -666,14 +680,7 @@ def attack_rows(
         fields,
         f"median PGD {fmt(med_p, 2)} vs noise {fmt(med_n, 2)}",
         note=f"means PGD {fmt(mean_p, 2)} vs noise {fmt(mean_n, 2)}",
-        evidence=stratified_evidence(
-            n_images,
-            lambda idx: smallest_gap(
-                [median_at(v, idx[0]) for v in pgd], [median_at(v, idx[0]) for v in noise]
-            ),
-            _positive,
-            0.0,
-        ),
+        evidence=_medians_above(pgd, noise),
     )
     rho = trend(mean_p, "up")[1]
     _record(
@@ -739,14 +746,7 @@ def control_rows(card: Scorecard, r: dict) -> None:
                 tag,
                 f"median PGD {fmt(_medians(pgd), 2)} vs centered noise {fmt(_medians(centered), 2)}",
                 note=CONTROL_NOTE,
-                evidence=stratified_evidence(
-                    n_images,
-                    lambda idx, p=pgd, c=centered: smallest_gap(
-                        [median_at(v, idx[0]) for v in p], [median_at(v, idx[0]) for v in c]
-                    ),
-                    _positive,
-                    0.0,
-                ),
+                evidence=_medians_above(pgd, centered),
             )
             _record(
                 card,
@@ -768,21 +768,13 @@ def control_rows(card: Scorecard, r: dict) -> None:
             [v.float() for v in r["floor1"][arch]["pgd"]],
             [v.float() for v in r["disp"][(arch, "rule", "pgd")]],
         )
-        n_images = [common_size([len(v) for v in floor + star])]
         _record(
             card,
             "P3-floor1-{arch}",
             {"arch": arch},
             f"median ε* {fmt(_medians(star), 2)} vs 1/255 {fmt(_medians(floor), 2)}",
             note=CONTROL_NOTE,
-            evidence=stratified_evidence(
-                n_images,
-                lambda idx, a=star, b=floor: smallest_gap(
-                    [median_at(v, idx[0]) for v in a], [median_at(v, idx[0]) for v in b]
-                ),
-                _positive,
-                0.0,
-            ),
+            evidence=_medians_above(star, floor),
         )
         mid = r["mid"][arch]
         if mid["eps"] is None:

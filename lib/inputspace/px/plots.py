@@ -7,19 +7,15 @@ import numpy as np
 import torch
 
 from ..methods.connectivity import DELTA
-from ..p2.roles import row_label, short_label
 from ..p3.plots import grid_axes
 from ..plotting import PALETTE
 from .claims import excess_displacement
+from .tables import model_label
 
 SEGMENT_KINDS = (("lst", "→ LST output"), ("real", "→ real image"), ("pgd", "→ kept PGD"))
 SHORT_SEGMENTS = {"lst": "→ LST", "real": "→ real", "pgd": "→ PGD"}
 FLOOR = 1e-7
 """Gaps below this are drawn at it (a log axis; most gaps are exactly 0)."""
-
-
-def _short(role: str, profile: str) -> str:
-    return short_label(row_label(role, profile))
 
 
 def segments_figure(seg: dict, profile: str) -> plt.Figure:
@@ -40,7 +36,7 @@ def segments_figure(seg: dict, profile: str) -> plt.Figure:
         ax.text(
             r * (len(SEGMENT_KINDS) + 1) + (len(SEGMENT_KINDS) - 1) / 2,
             1.0,
-            _short(role, profile),
+            model_label(role, profile),
             ha="center",
             va="bottom",
             fontsize=8,
@@ -63,7 +59,7 @@ def segments_figure(seg: dict, profile: str) -> plt.Figure:
         yscale="log",
         xlabel="α along the segment",
         ylabel="source-class CE",
-        title=f"{_short('normal', profile)}: CE along the segments",
+        title=f"{model_label('normal', profile)}: CE along the segments",
     )
     bx.legend(fontsize=8)
     fig.tight_layout()
@@ -177,7 +173,9 @@ def lenses_figure(r: dict, profile: str) -> plt.Figure:
         )
         ax.plot([i - 0.3, i + 0.3], [np.median(g)] * 2, color="black")
     ax.axhline(DELTA, color="grey", ls="--", lw=1)
-    ax.set_xticks(range(len(r["within"])), [_short(k, profile) for k in r["within"]], fontsize=8)
+    ax.set_xticks(
+        range(len(r["within"])), [model_label(k, profile) for k in r["within"]], fontsize=8
+    )
     ax.set(yscale="log", title="P1: within-class gaps", ylabel="gap")
     ax = axes[1]
     stats = (("covered", "RMS-ℓ2 covered"), ("tri_frac", "triangle > p_src − δ"))
@@ -188,7 +186,7 @@ def lenses_figure(r: dict, profile: str) -> plt.Figure:
             [float(v[key].double().mean()) if len(v[key]) else np.nan for key, _ in stats],
             width,
             color=colors[role],
-            label=_short(role, profile),
+            label=model_label(role, profile),
         )
     ax.set_xticks(
         np.arange(len(stats)) + width * (len(r["lst"]) - 1) / 2, [n for _, n in stats], fontsize=8
@@ -202,14 +200,14 @@ def lenses_figure(r: dict, profile: str) -> plt.Figure:
             [float(v.median()) for v in s["d_class"]],
             "o-",
             color=colors[role],
-            label=_short(role, profile),
+            label=model_label(role, profile),
         )
         axes[3].plot(
             x,
             [float(excess_displacement(s["disp"], li).median()) for li in range(len(x))],
             "o-",
             color=colors[role],
-            label=_short(role, profile),
+            label=model_label(role, profile),
         )
     axes[2].set(title="P3: median D_class (SOM-tr)")
     axes[3].set(title=f"P3: PGD − noise displacement (ε = {r['eps'] * 255:.0f}/255)")

@@ -9,6 +9,13 @@ from ..methods.connectivity import DELTA
 from ..p2.roles import row_label, short_label
 from .claims import excess_displacement
 
+
+def model_label(role: str, profile: str) -> str:
+    """A row's model as the cross-study tables and figures name it (P2's row label without the
+    paper model it stands in for)."""
+    return short_label(row_label(role, profile))
+
+
 DIGITS = 4
 
 
@@ -29,7 +36,7 @@ def segments_table(seg: dict, profile: str) -> pd.DataFrame:
     """px-01: per row and kind of segment (source → LST output, → real image, → kept PGD) the
     number of segments, the median and largest gap and the fraction below δ."""
     rows = [
-        _gap_row(short_label(row_label(role, profile)), name, s[key]["gap"])
+        _gap_row(model_label(role, profile), name, s[key]["gap"])
         for role, s in seg.items()
         for key, name in (("lst", "→ LST output"), ("real", "→ real image"), ("pgd", "→ kept PGD"))
     ]
@@ -127,7 +134,7 @@ def lenses_table(r: dict, profile: str) -> pd.DataFrame:
     """px-04: one row per statistic of the three lenses, one column per model."""
 
     def per_model(values: dict) -> dict:
-        return {short_label(row_label(role, profile)): v for role, v in values.items()}
+        return {model_label(role, profile): v for role, v in values.items()}
 
     rows = [
         {
